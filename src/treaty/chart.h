@@ -1,0 +1,64 @@
+#pragma once
+/// Treaty charts in the Treaty Office's shape, and dated statements (facts).
+///
+/// Chart CSV: '#' comment lines (source, "status as of", "CUT OFF: yes|no", …),
+/// then `state,coe_member,signature,ratification_or_accession,entry_into_force,
+/// notes_flags,kind`. Dates are ISO days, or a month (YYYY-MM), a year (YYYY)
+/// or an interval (YYYY-MM-DD/YYYY-MM-DD, ../YYYY-MM-DD) where a source gives less.
+/// The entry_into_force column is kept for comparison only.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "domain/country.h"
+#include "domain/treaty.h"
+#include "treaty/catalog.h"
+#include "treaty/engine.h"
+
+namespace octopus::treaty {
+
+/// What one file contributes to the registry; stored in one transaction.
+struct Batch {
+  std::string kind;    ///< "chart", "notification", "facts"
+  std::string treaty;  ///< the chart's treaty; "" for facts (several treaties)
+  std::optional<Date> as_of;
+  bool complete = false;
+  int rows = 0;
+  std::vector<domain::Evidence> evidence;
+  std::vector<domain::Snapshot> snapshots;
+  std::vector<domain::StatedEntryIntoForce> stated_eif;
+  std::vector<domain::StatedFigure> figures;
+  std::vector<std::string> unused;  ///< rows read but not used by the engine, with line numbers
+};
+
+/// Parses a chart. `treaty_ref` overrides the treaty named in the comments.
+/// Errors: "FILE:LINE: field 'signature': malformed date '2011-13-01' …",
+/// unknown State, ratification before signature, consent before opening.
+Result<Batch> ParseChart(std::string_view text, std::string_view origin, const Catalog& catalog,
+                         const domain::Gazetteer& gazetteer, std::string_view treaty_ref = {});
+
+/// Parses dated statements: `treaty,state,event,date,count_or_value,statement,
+/// source_url,notes` (data/treaties/facts.csv).
+Result<Batch> ParseFacts(std::string_view text, std::string_view origin, const Catalog& catalog,
+                         const domain::Gazetteer& gazetteer);
+
+/// True when the text's header row is the facts shape rather than a chart.
+bool LooksLikeFacts(std::string_view text);
+
+/// The chart as of `on`, in the import shape (one row per State on record).
+std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazetteer, Date on);
+
+/// A row where a chart's printed entry into force differs from the computation.
+struct EifDifference {
+  std::string state;
+  std::string stated;
+  std::string computed;
+  domain::SourceRef source;
+};
+std::vector<EifDifference> CompareEntryIntoForce(
+    const Analysis& analysis, const std::vector<domain::StatedEntryIntoForce>& stated);
+
+}  // namespace octopus::treaty
