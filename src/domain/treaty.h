@@ -114,6 +114,7 @@ struct Evidence {
   bool negative = false;
   Precision precision = Precision::kDay;
   SourceRef source;
+  bool kind_known = true;  ///< false when inferred (a list, a stated entry into force)
 };
 
 /// A complete list published on a date (a depositary notification): every
@@ -143,6 +144,20 @@ struct StatedEntryIntoForce {
   std::string state;
   Date date;
   SourceRef source;
+};
+
+/// What one file contributes to the registry; stored in one transaction.
+struct TreatyBatch {
+  std::string kind;    ///< "chart", "notification", "facts", "document"
+  std::string treaty;  ///< the chart's treaty; "" when several
+  std::optional<Date> as_of;
+  bool complete = false;
+  int rows = 0;
+  std::vector<Evidence> evidence;
+  std::vector<Snapshot> snapshots;
+  std::vector<StatedEntryIntoForce> stated_eif;
+  std::vector<StatedFigure> figures;
+  std::vector<std::string> unused;  ///< rows read but not used by the engine, with line numbers
 };
 
 }  // namespace octopus::domain

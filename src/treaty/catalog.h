@@ -30,9 +30,4 @@ class Catalog {
   std::vector<domain::Treaty> treaties_;
 };
 
-/// Serialises one treaty's rules back to the JSON shape of data/treaties.json.
-std::string TreatyToJson(const domain::Treaty& t);
-/// Parses one treaty object as TreatyToJson writes it.
-Result<domain::Treaty> TreatyFromJson(std::string_view json_text);
-
 }  // namespace octopus::treaty

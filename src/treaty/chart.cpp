@@ -98,11 +98,17 @@ std::string_view KindColumn(ActionKind k) {
   }
 }
 
-domain::Precision PrecisionOf(const Interval& iv, std::string_view raw) {
+// The precision an interval stands for: a day, a whole month, a whole year, or a bound.
+domain::Precision PrecisionOf(const Interval& iv) {
   if (iv.exact()) return domain::Precision::kDay;
-  const std::string_view t = text::Trim(raw);
-  if (t.size() == 7) return domain::Precision::kMonth;
-  if (t.size() == 4) return domain::Precision::kYear;
+  if (iv.lo && iv.hi && iv.lo->year() == iv.hi->year()) {
+    if (iv.lo->month() == iv.hi->month() && iv.lo->day() == 1 && *iv.hi == iv.hi->LastOfMonth()) {
+      return domain::Precision::kMonth;
+    }
+    if (iv.lo->month() == 1 && iv.lo->day() == 1 && iv.hi->month() == 12 && iv.hi->day() == 31) {
+      return domain::Precision::kYear;
+    }
+  }
   return domain::Precision::kBy;
 }
 
@@ -273,8 +279,8 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
       e.lo = batch.as_of;
       batch.evidence.push_back(e);
     };
-    if (p.signature) add(ActionKind::kSignature, *p.signature, PrecisionOf(*p.signature, ""));
-    if (p.consent) add(p.kind, *p.consent, PrecisionOf(*p.consent, ""));
+    if (p.signature) add(ActionKind::kSignature, *p.signature, PrecisionOf(*p.signature));
+    if (p.consent) add(p.kind, *p.consent, PrecisionOf(*p.consent));
     if (p.eif) {
       batch.stated_eif.push_back({treaty->ref, p.state, *p.eif, base.source});
     }
@@ -334,7 +340,7 @@ Result<Batch> ParseFacts(std::string_view text, std::string_view origin, const C
       when = *iv;
     }
     const domain::SourceRef source{row.fields[6], static_cast<int>(row.line), Shorten(row.fields[5])};
-    const domain::Precision precision = PrecisionOf(when, row.fields[3]);
+    const domain::Precision precision = PrecisionOf(when);
     if (when.hi && *when.hi < treaty->opened &&
         (event == "signature" || event == "ratification" || event == "accession" ||
          event == "acceptance")) {
@@ -410,16 +416,24 @@ std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazettee
   out << "# chart computed by octopus as of " << on.ToIso() << " for " << analysis.treaty().ref
       << "\n";
   out << "state,coe_member,signature,ratification_or_accession,entry_into_force,notes_flags,kind\n";
+  std::vector<std::pair<std::string, const StateRecord*>> rows;
   for (const auto& [iso, rec] : analysis.states()) {
     const domain::Country* c = gazetteer.ByIso2(iso);
-    const std::string name = c ? c->name_en : iso;
+    rows.emplace_back(c ? c->name_en : iso, &rec);
+  }
+  std::sort(rows.begin(), rows.end(), [](auto& x, auto& y) { return x.first < y.first; });
+  for (const auto& [name, rec_ptr] : rows) {
+    const StateRecord& rec = *rec_ptr;
+    const std::string& iso = rec.state;
+    const domain::Country* c = gazetteer.ByIso2(iso);
     const std::string member = c ? (c->IsCoeMember(on) ? "yes" : "no") : "";
     const std::string consent = upto(rec.consent);
     std::string eif = upto(rec.entry_into_force);
     if (consent.empty()) eif.clear();
     const StateStatus st = analysis.StatusOf(iso, on);
+    if (st.kind == StatusKind::kNotSigned && !st.or_kind) continue;
     out << quote(name) << ',' << member << ',' << upto(rec.signature) << ',' << consent << ','
-        << eif << ',' << quote(st.text) << ',' << (consent.empty() ? "" : KindColumn(rec.consent_kind))
+        << eif << ',' << quote(st.text) << ',' << (consent.empty() || !rec.consent_kind_known ? "" : KindColumn(rec.consent_kind))
         << '\n';
   }
   return out.str();

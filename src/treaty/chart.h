@@ -20,19 +20,7 @@
 
 namespace octopus::treaty {
 
-/// What one file contributes to the registry; stored in one transaction.
-struct Batch {
-  std::string kind;    ///< "chart", "notification", "facts"
-  std::string treaty;  ///< the chart's treaty; "" for facts (several treaties)
-  std::optional<Date> as_of;
-  bool complete = false;
-  int rows = 0;
-  std::vector<domain::Evidence> evidence;
-  std::vector<domain::Snapshot> snapshots;
-  std::vector<domain::StatedEntryIntoForce> stated_eif;
-  std::vector<domain::StatedFigure> figures;
-  std::vector<std::string> unused;  ///< rows read but not used by the engine, with line numbers
-};
+using Batch = domain::TreatyBatch;
 
 /// Parses a chart. `treaty_ref` overrides the treaty named in the comments.
 /// Errors: "FILE:LINE: field 'signature': malformed date '2011-13-01' …",

@@ -181,6 +181,7 @@ void Analysis::Merge(const std::vector<Evidence>& evidence,
       e.state = iso;
       e.source = s.source;
       e.precision = domain::Precision::kBy;
+      e.kind_known = false;
       if (contracting.count(iso)) {
         e.action = ActionKind::kRatification;
         e.hi = s.as_of;
@@ -269,7 +270,7 @@ void Analysis::ComputeTreatyEntryIntoForce() {
       const Slot slot = SlotOf(e.action);
       if (slot == Slot::kNone || slot == Slot::kStatedEif) continue;
       by_slot[slot].push_back(&e);
-      if (slot == Slot::kConsent && !e.negative && e.precision != domain::Precision::kBy) {
+      if (slot == Slot::kConsent && !e.negative && e.kind_known) {
         ++kinds[e.action];
       }
     }
@@ -283,6 +284,7 @@ void Analysis::ComputeTreatyEntryIntoForce() {
     merge(Slot::kInvitation, rec.invitation);
     merge(Slot::kDenunciation, rec.denunciation);
     merge(Slot::kTerritory, rec.territorial_extension);
+    rec.consent_kind_known = !kinds.empty();
     if (!kinds.empty()) {
       rec.consent_kind = std::max_element(kinds.begin(), kinds.end(), [](auto& a, auto& b) {
                            return a.second < b.second;
@@ -422,6 +424,7 @@ void Analysis::ApplyStatedEntryIntoForce() {
       Evidence d = e;
       d.action = rec.consent_kind;
       d.precision = domain::Precision::kBy;
+      d.kind_known = false;
       d.lo = target == treaty_eif ? treaty_.opened : *first_ge;
       d.hi = first_gt ? first_gt->AddDays(-1) : target;
       derived.push_back(d);

@@ -64,6 +64,7 @@ struct StateRecord {
   std::optional<Interval> signature;
   std::optional<Interval> consent;
   domain::ActionKind consent_kind = domain::ActionKind::kRatification;
+  bool consent_kind_known = false;  ///< false: only a list or a bound says it consented
   std::optional<Interval> invitation;
   std::optional<Interval> denunciation;
   std::optional<Interval> territorial_extension;

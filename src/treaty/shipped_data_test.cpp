@@ -84,7 +84,9 @@ TEST_P(ShippedChartTest, EveryPrintedEntryIntoForceIsComputedToTheDay) {
                   << d.stated << " computed " << d.computed;
   }
   RecordProperty("rows_compared", compared);
-  if (std::string(GetParam()) == "ETS 185") EXPECT_GE(compared, 30);
+  if (std::string(GetParam()) == "ETS 185") {
+    EXPECT_GE(compared, 30);
+  }
 }
 
 TEST(ShippedDataTest, EveryStatedEntryIntoForceWithADepositDateIsReproduced) {

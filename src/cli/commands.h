@@ -1,0 +1,27 @@
+#pragma once
+/// Subcommands registered on the CLI11 app. Each returns a Status; the
+/// caller prints the error line and picks the exit code.
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "core/result.h"
+
+namespace octopus::cli {
+
+struct Options {
+  std::string db;
+};
+
+struct Command {
+  CLI::App* sub;
+  std::function<Status(std::ostream&)> run;
+};
+
+std::vector<Command> RegisterCommands(CLI::App& app, Options& opts);
+
+}  // namespace octopus::cli

@@ -1,0 +1,53 @@
+#pragma once
+/// The treaty engine's answers as JSON and text: one place for the shapes the
+/// CLI prints and the API serves.
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "domain/country.h"
+#include "store/store.h"
+#include "treaty/engine.h"
+
+namespace octopus::service {
+
+/// {"min": n, "max": n}
+nlohmann::json RangeJson(const treaty::Range& r);
+/// "2011-09-01", "2001-11-23/2011-06-01", or null.
+nlohmann::json IntervalJson(const std::optional<treaty::Interval>& iv);
+
+/// The treaty's summary: ref, titles, opening, entry into force with its note,
+/// counts on `on`, the rule texts, completeness.
+nlohmann::json TreatySummaryJson(const treaty::Analysis& a, domain::Date on);
+
+/// The chart as of `on`: summary plus one entry per State on record (name,
+/// ISO codes, membership, signature, consent and kind, computed entry into
+/// force, status, sources), conflicts, and stated figures compared with the
+/// engine's counts.
+nlohmann::json StatusJson(const treaty::Analysis& a, const domain::Gazetteer& g,
+                          const store::RegistryData& data, domain::Date on);
+
+/// The same as a human-readable table.
+std::string StatusText(const treaty::Analysis& a, const domain::Gazetteer& g,
+                       const store::RegistryData& data, domain::Date on);
+
+/// [{"date", "consents": {min,max}, "in_force": {min,max}}...]
+nlohmann::json TimelineJson(const treaty::Analysis& a);
+/// date,consents_min,consents_max,in_force_min,in_force_max
+std::string TimelineCsv(const treaty::Analysis& a);
+
+/// A stated figure checked against the engine: "consistent", "disagrees" or
+/// "not comparable" (a measure the engine does not count).
+struct FigureCheck {
+  domain::StatedFigure figure;
+  std::string verdict;
+  std::string engine_value;  ///< "31", "30-31", or ""
+};
+std::vector<FigureCheck> CheckFigures(const treaty::Analysis& a,
+                                      const std::vector<domain::StatedFigure>& figures);
+
+/// Today's date (UTC).
+domain::Date Today();
+
+}  // namespace octopus::service

@@ -1,0 +1,363 @@
+// The repository layer: the Store written once against store::Connection.
+#include <chrono>
+#include <ctime>
+
+#include "domain/treaty_json.h"
+#include "store/migrations.h"
+#include "store/store.h"
+
+namespace octopus::store {
+
+using domain::Date;
+
+std::string AsText(const Value& v) {
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* n = std::get_if<int64_t>(&v)) return std::to_string(*n);
+  if (auto* d = std::get_if<double>(&v)) return std::to_string(*d);
+  return {};
+}
+
+int64_t AsInt(const Value& v) {
+  if (auto* n = std::get_if<int64_t>(&v)) return *n;
+  if (auto* s = std::get_if<std::string>(&v)) return std::strtoll(s->c_str(), nullptr, 10);
+  if (auto* d = std::get_if<double>(&v)) return static_cast<int64_t>(*d);
+  return 0;
+}
+
+bool IsNull(const Value& v) { return std::holds_alternative<std::nullptr_t>(v); }
+
+namespace {
+
+Value OptDate(const std::optional<Date>& d) {
+  return d ? Value(d->ToIso()) : Value(nullptr);
+}
+
+std::optional<Date> ToDate(const Value& v) {
+  if (IsNull(v)) return std::nullopt;
+  auto d = Date::Parse(AsText(v));
+  if (!d) return std::nullopt;
+  return *d;
+}
+
+std::string NowUtc() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+class SqlStore : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<Connection> conn) : conn_(std::move(conn)) {}
+
+  std::string_view backend() const override { return conn_->backend(); }
+
+  Result<int> Migrate() override {
+    OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+        "name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+    auto rows = conn_->Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    if (!rows) return rows.status();
+    int current = static_cast<int>(AsInt((*rows)[0][0]));
+    for (const Migration& m : Migrations(conn_->backend())) {
+      if (m.version <= current) continue;
+      Transaction tx(*conn_);
+      OCTOPUS_RETURN_IF_ERROR(tx.status());
+      Status st = conn_->ExecScript(m.sql);
+      if (!st.ok()) return IoError("migration " + std::string(m.name) + ": " + st.message());
+      auto ins = conn_->Insert("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                               {int64_t{m.version}, std::string(m.name), NowUtc()});
+      if (!ins) return ins.status();
+      OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+      current = m.version;
+    }
+    return current;
+  }
+
+  Result<bool> HasSource(const std::string& sha256) override {
+    auto rows = conn_->Query("SELECT 1 FROM sources WHERE sha256 = ?", {sha256});
+    if (!rows) return rows.status();
+    return !rows->empty();
+  }
+
+  Result<std::vector<SourceInfo>> Sources() override {
+    auto rows = conn_->Query(
+        "SELECT id, kind, origin, sha256, title, as_of, complete, imported_at FROM sources ORDER BY id");
+    if (!rows) return rows.status();
+    std::vector<SourceInfo> out;
+    for (const Row& r : *rows) {
+      SourceInfo s;
+      s.id = AsInt(r[0]);
+      s.kind = AsText(r[1]);
+      s.origin = AsText(r[2]);
+      s.sha256 = AsText(r[3]);
+      s.title = AsText(r[4]);
+      s.as_of = ToDate(r[5]);
+      s.complete = AsInt(r[6]) != 0;
+      s.imported_at = AsText(r[7]);
+      out.push_back(std::move(s));
+    }
+    return out;
+  }
+
+  Status PutTreaties(const SourceInfo& source, const std::vector<domain::Treaty>& treaties) override;
+  Result<std::vector<domain::Treaty>> Treaties() override;
+  Result<bool> AddBatch(const SourceInfo& source, const domain::TreatyBatch& batch) override;
+  Result<RegistryData> Registry(const std::string& treaty) override;
+  Result<bool> AddDocument(const SourceInfo& source, const DocumentRow& doc,
+                           const std::vector<RecordRow>& records,
+                           const domain::TreatyBatch& derived) override;
+  Result<std::vector<DocumentRow>> Documents() override;
+  Result<std::vector<RecordRow>> Records(const std::string& kind) override;
+
+ private:
+  Result<int64_t> InsertSource(const SourceInfo& s) {
+    return conn_->Insert(
+        "INSERT INTO sources (kind, origin, sha256, title, as_of, complete, imported_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {s.kind, s.origin, s.sha256, s.title, OptDate(s.as_of), int64_t{s.complete ? 1 : 0},
+         NowUtc()});
+  }
+  Status InsertBatch(int64_t source_id, const domain::TreatyBatch& batch);
+
+  std::unique_ptr<Connection> conn_;
+};
+
+}  // namespace
+
+namespace {
+
+Status SqlStore::PutTreaties(const SourceInfo& source, const std::vector<domain::Treaty>& treaties) {
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  int64_t source_id = 0;
+  auto existing = conn_->Query("SELECT id FROM sources WHERE sha256 = ?", {source.sha256});
+  if (!existing) return existing.status();
+  if (!existing->empty()) {
+    source_id = AsInt((*existing)[0][0]);
+  } else {
+    auto id = InsertSource(source);
+    if (!id) return id.status();
+    source_id = *id;
+  }
+  for (const auto& t : treaties) {
+    auto r = conn_->Insert(
+        "INSERT INTO treaties (ref, number, title, rule_json, source_id) VALUES (?, ?, ?, ?, ?) "
+        "ON CONFLICT (ref) DO UPDATE SET number = excluded.number, title = excluded.title, "
+        "rule_json = excluded.rule_json, source_id = excluded.source_id",
+        {t.ref, int64_t{t.number}, t.title, domain::TreatyToJson(t), source_id});
+    if (!r) return r.status();
+  }
+  return tx.Commit();
+}
+
+Result<std::vector<domain::Treaty>> SqlStore::Treaties() {
+  auto rows = conn_->Query("SELECT rule_json FROM treaties ORDER BY number = 0, number");
+  if (!rows) return rows.status();
+  std::vector<domain::Treaty> out;
+  for (const Row& r : *rows) {
+    auto t = domain::TreatyFromJson(AsText(r[0]));
+    if (!t) return t.status();
+    out.push_back(std::move(*t));
+  }
+  return out;
+}
+
+Status SqlStore::InsertBatch(int64_t source_id, const domain::TreatyBatch& batch) {
+  for (const auto& e : batch.evidence) {
+    auto r = conn_->Insert(
+        "INSERT INTO treaty_evidence (treaty_ref, state, action, date_lo, date_hi, negative, "
+        "precision, source_id, origin, line, quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {e.treaty, e.state, std::string(domain::ActionKindName(e.action)), OptDate(e.lo),
+         OptDate(e.hi), int64_t{e.negative ? 1 : 0}, std::string(domain::PrecisionName(e.precision)),
+         source_id, e.source.origin, int64_t{e.source.line}, e.source.quote});
+    if (!r) return r.status();
+  }
+  for (const auto& s : batch.snapshots) {
+    auto id = conn_->Insert(
+        "INSERT INTO treaty_snapshots (treaty_ref, as_of, source_id, origin) VALUES (?, ?, ?, ?)",
+        {s.treaty, s.as_of.ToIso(), source_id, s.source.origin});
+    if (!id) return id.status();
+    for (const auto& [list, role] : {std::pair{&s.contracting, "contracting"},
+                                     std::pair{&s.signatories, "signatory"}}) {
+      for (const auto& st : *list) {
+        auto r = conn_->Insert(
+            "INSERT OR IGNORE INTO treaty_snapshot_states (snapshot_id, state, role) VALUES (?, ?, ?)",
+            {*id, st, std::string(role)});
+        if (!r) return r.status();
+      }
+    }
+  }
+  for (const auto& f : batch.figures) {
+    auto r = conn_->Insert(
+        "INSERT INTO treaty_figures (treaty_ref, measure, count, as_of, precision, source_id, "
+        "origin, line, quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.treaty, f.measure, int64_t{f.count}, OptDate(f.as_of),
+         std::string(domain::PrecisionName(f.precision)), source_id, f.source.origin,
+         int64_t{f.source.line}, f.source.quote});
+    if (!r) return r.status();
+  }
+  for (const auto& s : batch.stated_eif) {
+    auto r = conn_->Insert(
+        "INSERT INTO treaty_stated_eif (treaty_ref, state, date, source_id, origin, line, quote) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        {s.treaty, s.state, s.date.ToIso(), source_id, s.source.origin, int64_t{s.source.line},
+         s.source.quote});
+    if (!r) return r.status();
+  }
+  return Status::Ok();
+}
+
+Result<bool> SqlStore::AddBatch(const SourceInfo& source, const domain::TreatyBatch& batch) {
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  auto seen = HasSource(source.sha256);
+  if (!seen) return seen.status();
+  if (*seen) return false;
+  auto id = InsertSource(source);
+  if (!id) return id.status();
+  OCTOPUS_RETURN_IF_ERROR(InsertBatch(*id, batch));
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return true;
+}
+
+Result<RegistryData> SqlStore::Registry(const std::string& treaty) {
+  RegistryData out;
+  const std::string where = treaty.empty() ? "" : " WHERE treaty_ref = ?";
+  std::vector<Value> params;
+  if (!treaty.empty()) params.push_back(treaty);
+  auto ev = conn_->Query(
+      "SELECT treaty_ref, state, action, date_lo, date_hi, negative, precision, origin, line, quote "
+      "FROM treaty_evidence" + where + " ORDER BY id", params);
+  if (!ev) return ev.status();
+  for (const Row& r : *ev) {
+    domain::Evidence e;
+    e.treaty = AsText(r[0]);
+    e.state = AsText(r[1]);
+    auto kind = domain::ParseActionKind(AsText(r[2]));
+    if (!kind) return IoError("stored evidence with unknown action '" + AsText(r[2]) + "'");
+    e.action = *kind;
+    e.lo = ToDate(r[3]);
+    e.hi = ToDate(r[4]);
+    e.negative = AsInt(r[5]) != 0;
+    e.precision = domain::ParsePrecision(AsText(r[6])).value_or(domain::Precision::kDay);
+    e.source = {AsText(r[7]), static_cast<int>(AsInt(r[8])), AsText(r[9])};
+    out.evidence.push_back(std::move(e));
+  }
+  auto snaps = conn_->Query("SELECT id, treaty_ref, as_of, origin FROM treaty_snapshots" + where +
+                                " ORDER BY id", params);
+  if (!snaps) return snaps.status();
+  for (const Row& r : *snaps) {
+    domain::Snapshot s;
+    s.treaty = AsText(r[1]);
+    s.as_of = ToDate(r[2]).value_or(Date());
+    s.source = {AsText(r[3]), 0, "complete lists as of " + AsText(r[2])};
+    auto members = conn_->Query(
+        "SELECT state, role FROM treaty_snapshot_states WHERE snapshot_id = ? ORDER BY state",
+        {AsInt(r[0])});
+    if (!members) return members.status();
+    for (const Row& m : *members) {
+      (AsText(m[1]) == "contracting" ? s.contracting : s.signatories).push_back(AsText(m[0]));
+    }
+    out.snapshots.push_back(std::move(s));
+  }
+  auto figs = conn_->Query("SELECT treaty_ref, measure, count, as_of, precision, origin, line, quote "
+                           "FROM treaty_figures" + where + " ORDER BY as_of, id", params);
+  if (!figs) return figs.status();
+  for (const Row& r : *figs) {
+    domain::StatedFigure f;
+    f.treaty = AsText(r[0]);
+    f.measure = AsText(r[1]);
+    f.count = static_cast<int>(AsInt(r[2]));
+    f.as_of = ToDate(r[3]);
+    f.precision = domain::ParsePrecision(AsText(r[4])).value_or(domain::Precision::kDay);
+    f.source = {AsText(r[5]), static_cast<int>(AsInt(r[6])), AsText(r[7])};
+    out.figures.push_back(std::move(f));
+  }
+  auto eifs = conn_->Query("SELECT treaty_ref, state, date, origin, line, quote FROM treaty_stated_eif" +
+                           where + " ORDER BY id", params);
+  if (!eifs) return eifs.status();
+  for (const Row& r : *eifs) {
+    out.stated_eif.push_back({AsText(r[0]), AsText(r[1]), ToDate(r[2]).value_or(Date()),
+                              {AsText(r[3]), static_cast<int>(AsInt(r[4])), AsText(r[5])}});
+  }
+  return out;
+}
+
+Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& doc,
+                                   const std::vector<RecordRow>& records,
+                                   const domain::TreatyBatch& derived) {
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  auto seen = HasSource(source.sha256);
+  if (!seen) return seen.status();
+  if (*seen) return false;
+  auto sid = InsertSource(source);
+  if (!sid) return sid.status();
+  auto did = conn_->Insert(
+      "INSERT INTO documents (source_id, path, format, shape, period_start, period_end, truncated, "
+      "report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {*sid, doc.path, doc.format, doc.shape,
+       doc.period_start ? Value(*doc.period_start) : Value(nullptr),
+       doc.period_end ? Value(*doc.period_end) : Value(nullptr), int64_t{doc.truncated ? 1 : 0},
+       doc.report_json});
+  if (!did) return did.status();
+  for (const RecordRow& r : records) {
+    auto ins = conn_->Insert(
+        "INSERT INTO records (document_id, kind, line, fields_json) VALUES (?, ?, ?, ?)",
+        {*did, r.kind, int64_t{r.line}, r.fields_json});
+    if (!ins) return ins.status();
+  }
+  OCTOPUS_RETURN_IF_ERROR(InsertBatch(*sid, derived));
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return true;
+}
+
+Result<std::vector<DocumentRow>> SqlStore::Documents() {
+  auto rows = conn_->Query(
+      "SELECT id, path, format, shape, period_start, period_end, truncated, report_json "
+      "FROM documents ORDER BY id");
+  if (!rows) return rows.status();
+  std::vector<DocumentRow> out;
+  for (const Row& r : *rows) {
+    DocumentRow d;
+    d.id = AsInt(r[0]);
+    d.path = AsText(r[1]);
+    d.format = AsText(r[2]);
+    d.shape = AsText(r[3]);
+    if (!IsNull(r[4])) d.period_start = AsText(r[4]);
+    if (!IsNull(r[5])) d.period_end = AsText(r[5]);
+    d.truncated = AsInt(r[6]) != 0;
+    d.report_json = AsText(r[7]);
+    out.push_back(std::move(d));
+  }
+  return out;
+}
+
+Result<std::vector<RecordRow>> SqlStore::Records(const std::string& kind) {
+  std::vector<Value> params;
+  std::string sql = "SELECT id, document_id, kind, line, fields_json FROM records";
+  if (!kind.empty()) {
+    sql += " WHERE kind = ?";
+    params.push_back(kind);
+  }
+  sql += " ORDER BY document_id, line, id";
+  auto rows = conn_->Query(sql, params);
+  if (!rows) return rows.status();
+  std::vector<RecordRow> out;
+  for (const Row& r : *rows) {
+    out.push_back({AsInt(r[0]), AsInt(r[1]), AsText(r[2]), static_cast<int>(AsInt(r[3])),
+                   AsText(r[4])});
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<Connection> conn) {
+  return std::make_unique<SqlStore>(std::move(conn));
+}
+
+}  // namespace octopus::store

@@ -1,0 +1,107 @@
+#include "store/sqlite/sqlite_connection.h"
+
+#include <sqlite3.h>
+
+namespace octopus::store {
+namespace {
+
+struct StmtCloser {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtCloser>;
+
+Status Error(sqlite3* db, std::string_view what) {
+  return IoError(std::string(what) + ": " + sqlite3_errmsg(db));
+}
+
+Result<Stmt> Prepare(sqlite3* db, std::string_view sql, const std::vector<Value>& params) {
+  sqlite3_stmt* raw = nullptr;
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
+    return Error(db, "prepare");
+  }
+  Stmt stmt(raw);
+  for (size_t i = 0; i < params.size(); ++i) {
+    const int idx = static_cast<int>(i + 1);
+    const Value& v = params[i];
+    int rc = SQLITE_OK;
+    if (std::holds_alternative<std::nullptr_t>(v)) rc = sqlite3_bind_null(raw, idx);
+    else if (auto* n = std::get_if<int64_t>(&v)) rc = sqlite3_bind_int64(raw, idx, *n);
+    else if (auto* d = std::get_if<double>(&v)) rc = sqlite3_bind_double(raw, idx, *d);
+    else {
+      const std::string& s = std::get<std::string>(v);
+      rc = sqlite3_bind_text(raw, idx, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    }
+    if (rc != SQLITE_OK) return Error(db, "bind");
+  }
+  return stmt;
+}
+
+}  // namespace
+
+void SqliteConnection::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  std::unique_ptr<sqlite3, Closer> db(raw);
+  if (rc != SQLITE_OK) {
+    return IoError("cannot open database " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  sqlite3_busy_timeout(db.get(), 5000);
+  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(std::move(db)));
+  OCTOPUS_RETURN_IF_ERROR(conn->ExecScript(
+      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"));
+  return conn;
+}
+
+Status SqliteConnection::ExecScript(std::string_view sql) {
+  char* err = nullptr;
+  const std::string text(sql);
+  if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errmsg(db_.get());
+    sqlite3_free(err);
+    return IoError("sqlite: " + msg);
+  }
+  return Status::Ok();
+}
+
+Result<std::vector<Row>> SqliteConnection::Query(std::string_view sql,
+                                                 const std::vector<Value>& params) {
+  auto stmt = Prepare(db_.get(), sql, params);
+  if (!stmt) return stmt.status();
+  std::vector<Row> rows;
+  sqlite3_stmt* s = stmt->get();
+  const int ncol = sqlite3_column_count(s);
+  for (;;) {
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) return Error(db_.get(), "query");
+    Row row;
+    row.reserve(static_cast<size_t>(ncol));
+    for (int c = 0; c < ncol; ++c) {
+      switch (sqlite3_column_type(s, c)) {
+        case SQLITE_NULL: row.emplace_back(nullptr); break;
+        case SQLITE_INTEGER: row.emplace_back(static_cast<int64_t>(sqlite3_column_int64(s, c))); break;
+        case SQLITE_FLOAT: row.emplace_back(sqlite3_column_double(s, c)); break;
+        default: {
+          const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(s, c));
+          row.emplace_back(std::string(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(s, c))));
+        }
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+Result<int64_t> SqliteConnection::Insert(std::string_view sql, const std::vector<Value>& params) {
+  auto stmt = Prepare(db_.get(), sql, params);
+  if (!stmt) return stmt.status();
+  const int rc = sqlite3_step(stmt->get());
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Error(db_.get(), "insert");
+  return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.get()));
+}
+
+}  // namespace octopus::store
