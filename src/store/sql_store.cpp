@@ -184,7 +184,8 @@ Status SqlStore::InsertBatch(int64_t source_id, const domain::TreatyBatch& batch
                                      std::pair{&s.signatories, "signatory"}}) {
       for (const auto& st : *list) {
         auto r = conn_->Insert(
-            "INSERT OR IGNORE INTO treaty_snapshot_states (snapshot_id, state, role) VALUES (?, ?, ?)",
+            "INSERT INTO treaty_snapshot_states (snapshot_id, state, role) VALUES (?, ?, ?) "
+            "ON CONFLICT DO NOTHING",
             {*id, st, std::string(role)});
         if (!r) return r.status();
       }

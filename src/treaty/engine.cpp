@@ -263,7 +263,9 @@ SlotMerge MergeSlot(const std::string& state, Slot slot, const std::vector<const
 void Analysis::ComputeTreatyEntryIntoForce() {
   // (Re)merge every State's slots from its evidence.
   conflicts_.clear();
-  for (auto& [iso, rec] : states_) {
+  for (auto& entry : states_) {
+    const std::string& iso = entry.first;
+    StateRecord& rec = entry.second;
     std::map<Slot, std::vector<const Evidence*>> by_slot;
     std::map<ActionKind, int> kinds;
     for (const Evidence& e : rec.evidence) {
