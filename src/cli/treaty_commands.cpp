@@ -188,6 +188,7 @@ void RegisterTreatyCommands(CLI::App& app, Options& opts, std::vector<Command>& 
 std::vector<Command> RegisterCommands(CLI::App& app, Options& opts) {
   std::vector<Command> out;
   RegisterTreatyCommands(app, opts, out);
+  RegisterServeCommand(app, opts, out);
   return out;
 }
 

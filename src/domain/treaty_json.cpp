@@ -10,10 +10,45 @@ namespace {
 
 using nlohmann::json;
 
+// Field access that names the field in its error.
+template <typename T>
+T Get(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) throw std::invalid_argument(std::string(key) + ": missing");
+  try {
+    return it->get<T>();
+  } catch (const json::exception& e) {
+    throw std::invalid_argument(std::string(key) + ": " + e.what());
+  }
+}
+
+template <typename T>
+T GetOr(const json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  return Get<T>(j, key);
+}
+
+const json& Section(const json& j, const char* key) {
+  auto it = j.find(key);
+  if (it == j.end()) throw std::invalid_argument(std::string(key) + ": missing");
+  return *it;
+}
+
+// Runs `f`, prefixing any error with the rule it belongs to.
+template <typename F>
+auto InRule(const char* rule, F f) {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    throw std::invalid_argument(std::string(rule) + ": " + e.what());
+  }
+}
+
 std::optional<Period> PeriodFrom(const json& j) {
   if (j.is_null()) return std::nullopt;
   Period p;
-  const std::string kind = j.at("kind").get<std::string>();
+  const std::string kind = Get<std::string>(j, "kind");
   if (kind == "first_day_after_months") {
     p.kind = Period::Kind::kFirstDayAfterMonths;
   } else if (kind == "nth_day_after") {
@@ -21,7 +56,7 @@ std::optional<Period> PeriodFrom(const json& j) {
   } else {
     throw std::invalid_argument("unknown period kind '" + kind + "'");
   }
-  p.count = j.at("count").get<int>();
+  p.count = Get<int>(j, "count");
   if (p.count <= 0 || p.count > 1000) throw std::invalid_argument("period count out of range");
   return p;
 }
@@ -34,7 +69,7 @@ json PeriodTo(const std::optional<Period>& p) {
 }
 
 Date DateFrom(const json& j, const char* field) {
-  auto d = Date::Parse(j.at(field).get<std::string>());
+  auto d = Date::Parse(Get<std::string>(j, field));
   if (!d) throw std::invalid_argument(std::string(field) + ": " + d.status().message());
   return *d;
 }
@@ -46,10 +81,10 @@ std::string Str(const json& j, const char* field) {
 
 ConsentRule ConsentFrom(const json& j) {
   ConsentRule r;
-  r.allowed = j.value("allowed", true);
-  r.requires_invitation = j.value("requires_invitation", false);
-  r.only_after_entry_into_force = j.value("only_after_entry_into_force", false);
-  r.period = PeriodFrom(j.at("period"));
+  r.allowed = GetOr<bool>(j, "allowed", true);
+  r.requires_invitation = GetOr<bool>(j, "requires_invitation", false);
+  r.only_after_entry_into_force = GetOr<bool>(j, "only_after_entry_into_force", false);
+  r.period = PeriodFrom(Section(j, "period"));
   r.article = Str(j, "article");
   r.text = Str(j, "text");
   return r;
@@ -64,33 +99,37 @@ json ConsentTo(const ConsentRule& r) {
 
 Treaty TreatyFrom(const json& j) {
   Treaty t;
-  t.ref = j.at("ref").get<std::string>();
-  t.number = j.value("number", 0);
-  t.aliases = j.value("aliases", std::vector<std::string>{});
-  t.title = j.at("title").get<std::string>();
+  t.ref = Get<std::string>(j, "ref");
+  t.number = GetOr<int>(j, "number", 0);
+  t.aliases = GetOr<std::vector<std::string>>(j, "aliases", std::vector<std::string>{});
+  t.title = Get<std::string>(j, "title");
   t.short_title = Str(j, "short_title");
   t.opened = DateFrom(j, "opened");
   t.opened_place = Str(j, "opened_place");
   t.parent = Str(j, "parent");
-  t.signature_requires_ratification = j.value("signature_requires_ratification", true);
-  const json& e = j.at("entry_into_force");
-  t.entry_into_force.threshold = e.value("threshold", 0);
-  t.entry_into_force.min_member_states = e.value("min_member_states", 0);
-  t.entry_into_force.count_reio = e.value("count_reio", true);
-  t.entry_into_force.period = PeriodFrom(e.at("period"));
-  t.entry_into_force.article = Str(e, "article");
-  t.entry_into_force.text = Str(e, "text");
-  t.later_consent = ConsentFrom(j.at("later_consent"));
-  t.accession = ConsentFrom(j.at("accession"));
+  t.signature_requires_ratification = GetOr<bool>(j, "signature_requires_ratification", true);
+  const json& e = Section(j, "entry_into_force");
+  InRule("entry_into_force", [&] {
+    t.entry_into_force.threshold = GetOr<int>(e, "threshold", 0);
+    t.entry_into_force.min_member_states = GetOr<int>(e, "min_member_states", 0);
+    t.entry_into_force.count_reio = GetOr<bool>(e, "count_reio", true);
+    t.entry_into_force.period = PeriodFrom(Section(e, "period"));
+    t.entry_into_force.article = Str(e, "article");
+    t.entry_into_force.text = Str(e, "text");
+  });
+  t.later_consent = InRule("later_consent", [&] { return ConsentFrom(Section(j, "later_consent")); });
+  t.accession = InRule("accession", [&] { return ConsentFrom(Section(j, "accession")); });
   if (j.contains("invitation_validity_years") && !j["invitation_validity_years"].is_null()) {
-    t.invitation_validity_years = j["invitation_validity_years"].get<int>();
+    t.invitation_validity_years = Get<int>(j, "invitation_validity_years");
   }
-  if (j.contains("denunciation")) t.denunciation = PeriodFrom(j["denunciation"]);
+  if (j.contains("denunciation")) {
+    t.denunciation = InRule("denunciation", [&] { return PeriodFrom(j["denunciation"]); });
+  }
   if (j.contains("stated_entry_into_force") && !j["stated_entry_into_force"].is_null()) {
     t.stated_entry_into_force = DateFrom(j, "stated_entry_into_force");
   }
   t.stated_entry_into_force_source = Str(j, "stated_entry_into_force_source");
-  t.sources = j.value("sources", std::vector<std::string>{});
+  t.sources = GetOr<std::vector<std::string>>(j, "sources", std::vector<std::string>{});
   t.completeness = Str(j, "completeness");
   return t;
 }

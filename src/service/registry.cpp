@@ -1,6 +1,5 @@
 #include "service/registry.h"
 
-#include <sodium.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,25 +8,11 @@
 #include <sstream>
 
 #include "domain/treaty_json.h"
+#include "ingest/sha256.h"
 
 namespace octopus::service {
 
 namespace fs = std::filesystem;
-
-std::string Sha256Hex(std::string_view bytes) {
-  static const bool ready = sodium_init() >= 0;
-  (void)ready;
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(sizeof out * 2);
-  for (unsigned char c : out) {
-    hex.push_back(kHex[c >> 4]);
-    hex.push_back(kHex[c & 15]);
-  }
-  return hex;
-}
 
 Result<std::string> ReadFile(const std::string& path) {
   std::error_code ec;
@@ -71,7 +56,7 @@ Status Registry::SyncReferenceData(const std::string& data_dir) {
   const fs::path rules = fs::path(data_dir) / "treaties.json";
   auto text = ReadFile(rules.string());
   if (!text) return text.status();
-  const std::string sha = Sha256Hex(*text);
+  const std::string sha = ingest::Sha256Hex(*text);
   auto seen = store_.HasSource(sha);
   if (!seen) return seen.status();
   if (!*seen) {
@@ -97,6 +82,9 @@ Status Registry::SyncReferenceData(const std::string& data_dir) {
   for (const auto& f : files) {
     auto content = ReadFile(f.string());
     if (!content) return content.status();
+    auto stored = store_.HasSource(ingest::Sha256Hex(*content));
+    if (!stored) return stored.status();
+    if (*stored) continue;
     // Shipped files are recorded by their path relative to the data directory.
     auto r = ImportText(*content, "data/treaties/" + f.filename().string());
     if (!r) return r.status();
@@ -129,7 +117,7 @@ Result<ImportSummary> Registry::ImportText(const std::string& text, const std::s
   store::SourceInfo src;
   src.kind = batch->kind;
   src.origin = origin;
-  src.sha256 = Sha256Hex(text);
+  src.sha256 = ingest::Sha256Hex(text);
   src.as_of = batch->as_of;
   src.complete = batch->complete;
   auto stored = store_.AddBatch(src, *batch);

@@ -69,7 +69,5 @@ class Registry {
 
 /// Reads a whole file; IoError naming the path.
 Result<std::string> ReadFile(const std::string& path);
-/// SHA-256 of bytes as lowercase hex.
-std::string Sha256Hex(std::string_view bytes);
 
 }  // namespace octopus::service

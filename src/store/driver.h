@@ -51,7 +51,9 @@ class Transaction {
   const Status& status() const { return status_; }
   Status Commit() {
     done_ = true;
-    return conn_.Commit();
+    Status st = conn_.Commit();
+    if (!st.ok()) (void)conn_.Rollback();
+    return st;
   }
 
  private:

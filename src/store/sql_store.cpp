@@ -169,16 +169,19 @@ Status SqlStore::InsertBatch(int64_t source_id, const domain::TreatyBatch& batch
   for (const auto& e : batch.evidence) {
     auto r = conn_->Insert(
         "INSERT INTO treaty_evidence (treaty_ref, state, action, date_lo, date_hi, negative, "
-        "precision, source_id, origin, line, quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "precision, kind_known, source_id, origin, line, quote) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {e.treaty, e.state, std::string(domain::ActionKindName(e.action)), OptDate(e.lo),
          OptDate(e.hi), int64_t{e.negative ? 1 : 0}, std::string(domain::PrecisionName(e.precision)),
-         source_id, e.source.origin, int64_t{e.source.line}, e.source.quote});
+         int64_t{e.kind_known ? 1 : 0}, source_id, e.source.origin, int64_t{e.source.line}, e.source.quote});
     if (!r) return r.status();
   }
   for (const auto& s : batch.snapshots) {
     auto id = conn_->Insert(
-        "INSERT INTO treaty_snapshots (treaty_ref, as_of, source_id, origin) VALUES (?, ?, ?, ?)",
-        {s.treaty, s.as_of.ToIso(), source_id, s.source.origin});
+        "INSERT INTO treaty_snapshots (treaty_ref, as_of, source_id, origin, line, quote) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        {s.treaty, s.as_of.ToIso(), source_id, s.source.origin, int64_t{s.source.line},
+         s.source.quote});
     if (!id) return id.status();
     for (const auto& [list, role] : {std::pair{&s.contracting, "contracting"},
                                      std::pair{&s.signatories, "signatory"}}) {
@@ -230,8 +233,8 @@ Result<RegistryData> SqlStore::Registry(const std::string& treaty) {
   std::vector<Value> params;
   if (!treaty.empty()) params.push_back(treaty);
   auto ev = conn_->Query(
-      "SELECT treaty_ref, state, action, date_lo, date_hi, negative, precision, origin, line, quote "
-      "FROM treaty_evidence" + where + " ORDER BY id", params);
+      "SELECT treaty_ref, state, action, date_lo, date_hi, negative, precision, origin, line, quote, "
+      "kind_known FROM treaty_evidence" + where + " ORDER BY id", params);
   if (!ev) return ev.status();
   for (const Row& r : *ev) {
     domain::Evidence e;
@@ -245,16 +248,17 @@ Result<RegistryData> SqlStore::Registry(const std::string& treaty) {
     e.negative = AsInt(r[5]) != 0;
     e.precision = domain::ParsePrecision(AsText(r[6])).value_or(domain::Precision::kDay);
     e.source = {AsText(r[7]), static_cast<int>(AsInt(r[8])), AsText(r[9])};
+    e.kind_known = AsInt(r[10]) != 0;
     out.evidence.push_back(std::move(e));
   }
-  auto snaps = conn_->Query("SELECT id, treaty_ref, as_of, origin FROM treaty_snapshots" + where +
+  auto snaps = conn_->Query("SELECT id, treaty_ref, as_of, origin, line, quote FROM treaty_snapshots" + where +
                                 " ORDER BY id", params);
   if (!snaps) return snaps.status();
   for (const Row& r : *snaps) {
     domain::Snapshot s;
     s.treaty = AsText(r[1]);
     s.as_of = ToDate(r[2]).value_or(Date());
-    s.source = {AsText(r[3]), 0, "complete lists as of " + AsText(r[2])};
+    s.source = {AsText(r[3]), static_cast<int>(AsInt(r[4])), AsText(r[5])};
     auto members = conn_->Query(
         "SELECT state, role FROM treaty_snapshot_states WHERE snapshot_id = ? ORDER BY state",
         {AsInt(r[0])});

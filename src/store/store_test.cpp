@@ -1,0 +1,736 @@
+// The SQLite store on a temporary file: creation and migrations, the pragmas it
+// relies on, round trips of everything it keeps, idempotence by content hash,
+// and all-or-nothing writes.
+#include "store/store.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store/migrations.h"
+#include "store/sqlite/sqlite_connection.h"
+
+namespace octopus::store {
+namespace {
+
+namespace fs = std::filesystem;
+using domain::ActionKind;
+using domain::Date;
+using domain::Precision;
+
+Date D(const char* iso) { return *Date::Parse(iso); }
+
+// A directory of its own for each test, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "octopus-store-test-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+domain::Treaty MakeTreaty(const std::string& ref, int number) {
+  domain::Treaty t;
+  t.ref = ref;
+  t.number = number;
+  t.title = "Treaty " + ref;
+  t.opened = D("2001-11-23");
+  t.entry_into_force.threshold = 5;
+  t.entry_into_force.period = domain::Period{domain::Period::Kind::kFirstDayAfterMonths, 3};
+  return t;
+}
+
+SourceInfo Source(const std::string& sha, const std::string& origin = "chart.csv") {
+  SourceInfo s;
+  s.kind = "chart";
+  s.origin = origin;
+  s.sha256 = sha;
+  s.title = "a chart";
+  s.as_of = D("2015-12-03");
+  s.complete = true;
+  return s;
+}
+
+domain::Evidence Ev(const std::string& treaty, const std::string& state, ActionKind action,
+                    std::optional<Date> lo, std::optional<Date> hi, int line) {
+  domain::Evidence e;
+  e.treaty = treaty;
+  e.state = state;
+  e.action = action;
+  e.lo = lo;
+  e.hi = hi;
+  e.source = {"chart.csv", line, "quote of line " + std::to_string(line)};
+  return e;
+}
+
+// A batch using every field of every kind of record.
+domain::TreatyBatch FullBatch() {
+  domain::TreatyBatch b;
+  b.kind = "chart";
+  b.treaty = "ETS 185";
+  b.as_of = D("2015-12-03");
+  b.complete = true;
+  b.rows = 4;
+
+  b.evidence.push_back(
+      Ev("ETS 185", "AT", ActionKind::kSignature, D("2001-11-23"), D("2001-11-23"), 10));
+  b.evidence.push_back(
+      Ev("ETS 185", "AT", ActionKind::kRatification, D("2012-06-13"), D("2012-06-13"), 10));
+  // A month only.
+  domain::Evidence month =
+      Ev("ETS 185", "BE", ActionKind::kAccession, D("2012-08-01"), D("2012-08-31"), 11);
+  month.precision = Precision::kMonth;
+  b.evidence.push_back(month);
+  // A bound only ("on or before"), inferred kind.
+  domain::Evidence by =
+      Ev("ETS 185", "AL", ActionKind::kApproval, std::nullopt, D("2011-06-01"), 12);
+  by.precision = Precision::kBy;
+  by.kind_known = false;
+  b.evidence.push_back(by);
+  // Negative evidence: had not ratified by the chart's date.
+  domain::Evidence negative =
+      Ev("ETS 185", "AD", ActionKind::kRatification, D("2015-12-03"), std::nullopt, 13);
+  negative.negative = true;
+  b.evidence.push_back(negative);
+  // Accents and quotes survive.
+  domain::Evidence quoted =
+      Ev("ETS 185", "TR", ActionKind::kDefinitiveSignature, D("2010-11-10"), D("2010-11-10"), 14);
+  quoted.source.quote = "T\xC3\xBCrkiye, \"as printed\", 10/11/2010";
+  quoted.precision = Precision::kYear;
+  b.evidence.push_back(quoted);
+
+  domain::Snapshot snap;
+  snap.treaty = "ETS 185";
+  snap.as_of = D("2011-06-01");
+  snap.contracting = {"AL", "AM", "GB"};
+  snap.signatories = {"AT", "BE"};
+  snap.source = {"notification.csv", 7, "complete lists as of 2011-06-01 (JJ7249C)"};
+  b.snapshots.push_back(snap);
+
+  domain::StatedFigure undated;
+  undated.treaty = "ETS 185";
+  undated.measure = "signatories";
+  undated.count = 2;
+  undated.source = {"facts.csv", 3, "two have signed"};
+  b.figures.push_back(undated);
+  domain::StatedFigure parties;
+  parties.treaty = "ETS 185";
+  parties.measure = "parties";
+  parties.count = 69;
+  parties.as_of = D("2024-02-07");
+  parties.source = {"https://www.coe.int/x", 4, "69 States are Parties"};
+  b.figures.push_back(parties);
+  domain::StatedFigure month_fig;
+  month_fig.treaty = "ETS 185";
+  month_fig.measure = "invited";
+  month_fig.count = 22;
+  month_fig.as_of = D("2024-09-30");
+  month_fig.precision = Precision::kMonth;
+  month_fig.source = {"https://www.coe.int/y", 5, "22 invited"};
+  b.figures.push_back(month_fig);
+
+  b.stated_eif.push_back({"ETS 185", "AT", D("2012-10-01"), {"chart.csv", 10, "Austria,..."}});
+  b.stated_eif.push_back({"ETS 185", "BE", D("2012-12-01"), {"chart.csv", 11, "Belgium,..."}});
+  return b;
+}
+
+void ExpectSameSource(const domain::SourceRef& got, const domain::SourceRef& want) {
+  EXPECT_EQ(got.origin, want.origin);
+  EXPECT_EQ(got.line, want.line) << want.origin;
+  EXPECT_EQ(got.quote, want.quote) << want.origin;
+}
+
+void ExpectSameEvidence(const domain::Evidence& got, const domain::Evidence& want) {
+  SCOPED_TRACE(want.state + " " + std::string(domain::ActionKindName(want.action)));
+  EXPECT_EQ(got.treaty, want.treaty);
+  EXPECT_EQ(got.state, want.state);
+  EXPECT_EQ(got.action, want.action);
+  EXPECT_EQ(got.lo, want.lo);
+  EXPECT_EQ(got.hi, want.hi);
+  EXPECT_EQ(got.negative, want.negative);
+  EXPECT_EQ(got.precision, want.precision);
+  EXPECT_EQ(got.kind_known, want.kind_known);
+  ExpectSameSource(got.source, want.source);
+}
+
+void ExpectSameRegistry(const RegistryData& got, const domain::TreatyBatch& want) {
+  ASSERT_EQ(got.evidence.size(), want.evidence.size());
+  for (size_t i = 0; i < want.evidence.size(); ++i)
+    ExpectSameEvidence(got.evidence[i], want.evidence[i]);
+
+  ASSERT_EQ(got.snapshots.size(), want.snapshots.size());
+  for (size_t i = 0; i < want.snapshots.size(); ++i) {
+    const auto& g = got.snapshots[i];
+    const auto& w = want.snapshots[i];
+    EXPECT_EQ(g.treaty, w.treaty);
+    EXPECT_EQ(g.as_of, w.as_of);
+    EXPECT_EQ(g.contracting, w.contracting);
+    EXPECT_EQ(g.signatories, w.signatories);
+    SCOPED_TRACE("snapshot source");
+    ExpectSameSource(g.source, w.source);
+  }
+
+  ASSERT_EQ(got.figures.size(), want.figures.size());
+  for (size_t i = 0; i < want.figures.size(); ++i) {
+    const auto& g = got.figures[i];
+    const auto& w = want.figures[i];
+    SCOPED_TRACE(w.measure);
+    EXPECT_EQ(g.treaty, w.treaty);
+    EXPECT_EQ(g.measure, w.measure);
+    EXPECT_EQ(g.count, w.count);
+    EXPECT_EQ(g.as_of, w.as_of);
+    EXPECT_EQ(g.precision, w.precision);
+    ExpectSameSource(g.source, w.source);
+  }
+
+  ASSERT_EQ(got.stated_eif.size(), want.stated_eif.size());
+  for (size_t i = 0; i < want.stated_eif.size(); ++i) {
+    const auto& g = got.stated_eif[i];
+    const auto& w = want.stated_eif[i];
+    SCOPED_TRACE(w.state);
+    EXPECT_EQ(g.treaty, w.treaty);
+    EXPECT_EQ(g.state, w.state);
+    EXPECT_EQ(g.date, w.date);
+    ExpectSameSource(g.source, w.source);
+  }
+}
+
+size_t CountAll(const RegistryData& r) {
+  return r.evidence.size() + r.snapshots.size() + r.figures.size() + r.stated_eif.size();
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { db_ = (dir_.path() / "octopus.db").string(); }
+
+  // Opens the store and gives it two treaties to refer to.
+  std::unique_ptr<Store> OpenWithTreaties() {
+    auto s = OpenStore(db_);
+    EXPECT_TRUE(s.ok()) << s.status().message();
+    if (!s.ok()) return nullptr;
+    SourceInfo rules;
+    rules.kind = "rules";
+    rules.origin = "data/treaties.json";
+    rules.sha256 = "rules-sha";
+    const Status st =
+        (*s)->PutTreaties(rules, {MakeTreaty("ETS 185", 185), MakeTreaty("CETS 224", 224)});
+    EXPECT_TRUE(st.ok()) << st.message();
+    return std::move(*s);
+  }
+
+  std::unique_ptr<SqliteConnection> Raw() {
+    auto c = SqliteConnection::Open(db_);
+    EXPECT_TRUE(c.ok()) << c.status().message();
+    return c.ok() ? std::move(*c) : nullptr;
+  }
+
+  TempDir dir_;
+  std::string db_;
+};
+
+TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
+  ASSERT_FALSE(fs::exists(db_));
+  auto store = OpenStore(db_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  EXPECT_TRUE(fs::exists(db_));
+  EXPECT_EQ((*store)->backend(), "sqlite");
+
+  const auto& migrations = Migrations("sqlite");
+  ASSERT_EQ(migrations.size(), 2u);
+  EXPECT_EQ(migrations.back().version, 2);
+
+  auto conn = Raw();
+  auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 2u);
+  EXPECT_EQ(AsInt((*rows)[0][0]), 1);
+  EXPECT_EQ(AsText((*rows)[0][1]), "001_registry");
+  EXPECT_EQ(AsInt((*rows)[1][0]), 2);
+  EXPECT_EQ(AsText((*rows)[1][1]), "002_documents");
+  // Every table of both migrations exists.
+  for (const char* table :
+       {"sources", "treaties", "treaty_evidence", "treaty_snapshots", "treaty_snapshot_states",
+        "treaty_figures", "treaty_stated_eif", "documents", "records"}) {
+    auto t = conn->Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                         {std::string(table)});
+    ASSERT_TRUE(t.ok());
+    EXPECT_EQ(t->size(), 1u) << table;
+  }
+  // Migrating again is a no-op that reports the same version.
+  auto again = (*store)->Migrate();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(*again, 2);
+}
+
+TEST_F(StoreTest, ReopeningKeepsTheDataAndDoesNotMigrateAgain) {
+  const domain::TreatyBatch batch = FullBatch();
+  std::vector<Row> applied_before;
+  {
+    auto store = OpenWithTreaties();
+    ASSERT_TRUE(store);
+    auto added = store->AddBatch(Source("sha-1"), batch);
+    ASSERT_TRUE(added.ok()) << added.status().message();
+    ASSERT_TRUE(*added);
+    auto rows = Raw()->Query(
+        "SELECT version, name, applied_at FROM schema_migrations ORDER BY version", {});
+    ASSERT_TRUE(rows.ok());
+    applied_before = *rows;
+  }
+  auto store = OpenStore(db_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto rows =
+      Raw()->Query("SELECT version, name, applied_at FROM schema_migrations ORDER BY version", {});
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(*rows, applied_before);
+
+  auto treaties = (*store)->Treaties();
+  ASSERT_TRUE(treaties.ok());
+  ASSERT_EQ(treaties->size(), 2u);
+  auto sources = (*store)->Sources();
+  ASSERT_TRUE(sources.ok());
+  EXPECT_EQ(sources->size(), 2u);  // the rules and the chart
+  auto data = (*store)->Registry("ETS 185");
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  EXPECT_EQ(CountAll(*data),
+            CountAll({batch.evidence, batch.snapshots, batch.stated_eif, batch.figures}));
+}
+
+TEST_F(StoreTest, JournalIsWalAndForeignKeysAreEnforced) {
+  ASSERT_TRUE(OpenStore(db_).ok());
+  auto conn = Raw();
+  auto journal = conn->Query("PRAGMA journal_mode", {});
+  ASSERT_TRUE(journal.ok()) << journal.status().message();
+  ASSERT_EQ(journal->size(), 1u);
+  EXPECT_EQ(AsText((*journal)[0][0]), "wal");
+  auto fk = conn->Query("PRAGMA foreign_keys", {});
+  ASSERT_TRUE(fk.ok()) << fk.status().message();
+  ASSERT_EQ(fk->size(), 1u);
+  EXPECT_EQ(AsInt((*fk)[0][0]), 1);
+  // And it is not only the setting: a dangling reference is refused.
+  auto bad = conn->Insert(
+      "INSERT INTO treaty_stated_eif (treaty_ref, state, date, source_id) VALUES (?, ?, ?, ?)",
+      {std::string("ETS 999"), std::string("AT"), std::string("2012-10-01"), int64_t{424242}});
+  EXPECT_FALSE(bad.ok());
+}
+
+TEST_F(StoreTest, AddBatchStoresEveryFieldAndRegistryReturnsItUnchanged) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  const domain::TreatyBatch batch = FullBatch();
+  auto added = store->AddBatch(Source("sha-full"), batch);
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_TRUE(*added);
+
+  auto data = store->Registry("ETS 185");
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  ExpectSameRegistry(*data, batch);
+}
+
+TEST_F(StoreTest, AddBatchRecordsItsSource) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->AddBatch(Source("sha-src", "data/treaties/coe185.csv"), FullBatch()).ok());
+  auto has = store->HasSource("sha-src");
+  ASSERT_TRUE(has.ok());
+  EXPECT_TRUE(*has);
+  auto none = store->HasSource("sha-other");
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(*none);
+
+  auto sources = store->Sources();
+  ASSERT_TRUE(sources.ok());
+  ASSERT_EQ(sources->size(), 2u);
+  const SourceInfo& s = sources->back();
+  EXPECT_GT(s.id, sources->front().id);
+  EXPECT_EQ(s.kind, "chart");
+  EXPECT_EQ(s.origin, "data/treaties/coe185.csv");
+  EXPECT_EQ(s.sha256, "sha-src");
+  EXPECT_EQ(s.title, "a chart");
+  EXPECT_EQ(s.as_of, D("2015-12-03"));
+  EXPECT_TRUE(s.complete);
+  // "YYYY-MM-DDTHH:MM:SSZ"
+  ASSERT_EQ(s.imported_at.size(), 20u) << s.imported_at;
+  EXPECT_TRUE(Date::Parse(s.imported_at.substr(0, 10)).ok()) << s.imported_at;
+  EXPECT_EQ(s.imported_at[10], 'T');
+  EXPECT_EQ(s.imported_at.back(), 'Z');
+  const SourceInfo& rules = sources->front();
+  EXPECT_EQ(rules.kind, "rules");
+  EXPECT_FALSE(rules.as_of.has_value());
+  EXPECT_FALSE(rules.complete);
+}
+
+TEST_F(StoreTest, RegistryFiltersByTreatyAndGivesEverythingForAnEmptyRef) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  domain::TreatyBatch other;
+  other.evidence.push_back(
+      Ev("CETS 224", "RS", ActionKind::kRatification, D("2023-02-09"), D("2023-02-09"), 44));
+  other.stated_eif.push_back({"CETS 224", "RS", D("2023-06-01"), {"x.csv", 44, "Serbia"}});
+  ASSERT_TRUE(store->AddBatch(Source("sha-185"), FullBatch()).ok());
+  ASSERT_TRUE(store->AddBatch(Source("sha-224"), other).ok());
+
+  auto ets185 = store->Registry("ETS 185");
+  auto cets224 = store->Registry("CETS 224");
+  auto all = store->Registry("");
+  auto unknown = store->Registry("ETS 999");
+  ASSERT_TRUE(ets185.ok() && cets224.ok() && all.ok() && unknown.ok());
+  const domain::TreatyBatch full = FullBatch();
+  EXPECT_EQ(ets185->evidence.size(), full.evidence.size());
+  ASSERT_EQ(cets224->evidence.size(), 1u);
+  EXPECT_EQ(cets224->evidence[0].state, "RS");
+  EXPECT_EQ(cets224->stated_eif.size(), 1u);
+  EXPECT_TRUE(cets224->snapshots.empty());
+  EXPECT_TRUE(cets224->figures.empty());
+  EXPECT_EQ(CountAll(*all), CountAll(*ets185) + CountAll(*cets224));
+  EXPECT_EQ(CountAll(*unknown), 0u);
+}
+
+TEST_F(StoreTest, SameContentTwiceIsStoredOnce) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  const domain::TreatyBatch batch = FullBatch();
+  auto first = store->AddBatch(Source("sha-same", "first.csv"), batch);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_TRUE(*first);
+  auto sources_before = store->Sources();
+  auto data_before = store->Registry("");
+  ASSERT_TRUE(sources_before.ok() && data_before.ok());
+
+  // Same hash, another origin: still the same content.
+  auto second = store->AddBatch(Source("sha-same", "copy-of-first.csv"), batch);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_FALSE(*second);
+
+  auto sources_after = store->Sources();
+  auto data_after = store->Registry("");
+  ASSERT_TRUE(sources_after.ok() && data_after.ok());
+  EXPECT_EQ(sources_after->size(), sources_before->size());
+  EXPECT_EQ(sources_after->back().origin, "first.csv");
+  EXPECT_EQ(CountAll(*data_after), CountAll(*data_before));
+}
+
+// Which record of a batch names a treaty the store does not know.
+enum class Dangling { kEvidence, kSnapshot, kFigure, kStatedEif };
+
+class StoreAtomicityTest : public StoreTest, public ::testing::WithParamInterface<Dangling> {};
+
+TEST_P(StoreAtomicityTest, BatchNamingAnUnknownTreatyFailsAndLeavesNothing) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  ASSERT_TRUE(store->AddBatch(Source("sha-earlier"), FullBatch()).ok());
+  auto sources_before = store->Sources();
+  auto data_before = store->Registry("");
+  ASSERT_TRUE(sources_before.ok() && data_before.ok());
+
+  // Good records first, so that a non-atomic store would keep some of them.
+  domain::TreatyBatch bad = FullBatch();
+  switch (GetParam()) {
+    case Dangling::kEvidence:
+      bad.evidence.push_back(
+          Ev("ETS 999", "AT", ActionKind::kRatification, D("2012-06-13"), D("2012-06-13"), 99));
+      break;
+    case Dangling::kSnapshot:
+      bad.snapshots.push_back(bad.snapshots.front());
+      bad.snapshots.back().treaty = "ETS 999";
+      break;
+    case Dangling::kFigure:
+      bad.figures.push_back(bad.figures.front());
+      bad.figures.back().treaty = "ETS 999";
+      break;
+    case Dangling::kStatedEif:
+      bad.stated_eif.push_back({"ETS 999", "AT", D("2012-10-01"), {"x.csv", 1, ""}});
+      break;
+  }
+  auto added = store->AddBatch(Source("sha-bad"), bad);
+  EXPECT_FALSE(added.ok());
+  if (!added.ok()) {
+    EXPECT_NE(added.status().message().find("FOREIGN KEY"), std::string::npos)
+        << added.status().message();
+  }
+
+  auto has = store->HasSource("sha-bad");
+  ASSERT_TRUE(has.ok());
+  EXPECT_FALSE(*has) << "the failed batch's source row was kept";
+  auto sources_after = store->Sources();
+  auto data_after = store->Registry("");
+  ASSERT_TRUE(sources_after.ok() && data_after.ok());
+  EXPECT_EQ(sources_after->size(), sources_before->size());
+  EXPECT_EQ(data_after->evidence.size(), data_before->evidence.size());
+  EXPECT_EQ(data_after->snapshots.size(), data_before->snapshots.size());
+  EXPECT_EQ(data_after->figures.size(), data_before->figures.size());
+  EXPECT_EQ(data_after->stated_eif.size(), data_before->stated_eif.size());
+
+  // The store is usable afterwards: no transaction was left open.
+  auto good = store->AddBatch(Source("sha-good"), FullBatch());
+  ASSERT_TRUE(good.ok()) << good.status().message();
+  EXPECT_TRUE(*good);
+}
+
+INSTANTIATE_TEST_SUITE_P(EachRecordKind, StoreAtomicityTest,
+                         ::testing::Values(Dangling::kEvidence, Dangling::kSnapshot,
+                                           Dangling::kFigure, Dangling::kStatedEif),
+                         [](const ::testing::TestParamInfo<Dangling>& info) {
+                           switch (info.param) {
+                             case Dangling::kEvidence:
+                               return "Evidence";
+                             case Dangling::kSnapshot:
+                               return "Snapshot";
+                             case Dangling::kFigure:
+                               return "Figure";
+                             case Dangling::kStatedEif:
+                               return "StatedEif";
+                           }
+                           return "Unknown";
+                         });
+
+TEST_F(StoreTest, PutTreatiesStoresTheRulesAndReplacesThemByRef) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  domain::Treaty un = MakeTreaty("UNCC", 0);
+  un.entry_into_force.period = domain::Period{domain::Period::Kind::kNthDayAfter, 90};
+  domain::Treaty changed = MakeTreaty("ETS 185", 185);
+  changed.title = "Convention on Cybercrime";
+  changed.aliases = {"Budapest Convention"};
+  SourceInfo rules;
+  rules.kind = "rules";
+  rules.origin = "data/treaties.json";
+  rules.sha256 = "rules-sha-2";
+  ASSERT_TRUE(store->PutTreaties(rules, {un, changed}).ok());
+
+  auto treaties = store->Treaties();
+  ASSERT_TRUE(treaties.ok()) << treaties.status().message();
+  ASSERT_EQ(treaties->size(), 3u);
+  // Numbered treaties in number order, then the others.
+  EXPECT_EQ((*treaties)[0].ref, "ETS 185");
+  EXPECT_EQ((*treaties)[0].title, "Convention on Cybercrime");
+  EXPECT_EQ((*treaties)[0].aliases, std::vector<std::string>{"Budapest Convention"});
+  EXPECT_EQ((*treaties)[1].ref, "CETS 224");
+  EXPECT_EQ((*treaties)[2].ref, "UNCC");
+  ASSERT_TRUE((*treaties)[2].entry_into_force.period.has_value());
+  EXPECT_EQ((*treaties)[2].entry_into_force.period->kind, domain::Period::Kind::kNthDayAfter);
+  EXPECT_EQ((*treaties)[2].entry_into_force.period->count, 90);
+
+  // The same rules file again adds no source.
+  auto before = store->Sources();
+  ASSERT_TRUE(store->PutTreaties(rules, {un, changed}).ok());
+  auto after = store->Sources();
+  ASSERT_TRUE(before.ok() && after.ok());
+  EXPECT_EQ(after->size(), before->size());
+}
+
+DocumentRow Doc(const std::string& path) {
+  DocumentRow d;
+  d.path = path;
+  d.format = "html";
+  d.shape = "newsletter";
+  d.period_start = "2024-01";
+  d.truncated = true;
+  d.report_json = R"({"lines":120,"unused":[3,4]})";
+  return d;
+}
+
+TEST_F(StoreTest, AddDocumentStoresTheDocumentItsRecordsAndDerivedEvidence) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  const std::vector<RecordRow> records = {
+      {0, 0, "treaty_action", 12, R"({"state":"BJ","action":"accession"})"},
+      {0, 0, "news_item", 3, R"({"title":"Benin accedes"})"},
+      {0, 0, "news_item", 1, R"({"title":"T\u00fcrkiye"})"},
+  };
+  domain::TreatyBatch derived;
+  derived.kind = "document";
+  derived.evidence.push_back(
+      Ev("ETS 185", "BJ", ActionKind::kAccession, D("2024-06-20"), D("2024-06-20"), 12));
+  SourceInfo src = Source("sha-doc", "news/2024-06.html");
+  src.kind = "document";
+  auto added = store->AddDocument(src, Doc("news/2024-06.html"), records, derived);
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_TRUE(*added);
+
+  auto docs = store->Documents();
+  ASSERT_TRUE(docs.ok()) << docs.status().message();
+  ASSERT_EQ(docs->size(), 1u);
+  const DocumentRow& d = docs->front();
+  EXPECT_GT(d.id, 0);
+  EXPECT_EQ(d.path, "news/2024-06.html");
+  EXPECT_EQ(d.format, "html");
+  EXPECT_EQ(d.shape, "newsletter");
+  EXPECT_EQ(d.period_start, std::optional<std::string>("2024-01"));
+  EXPECT_FALSE(d.period_end.has_value());
+  EXPECT_TRUE(d.truncated);
+  EXPECT_EQ(d.report_json, R"({"lines":120,"unused":[3,4]})");
+
+  auto all = store->Records("");
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 3u);
+  // In line order within the document.
+  EXPECT_EQ((*all)[0].line, 1);
+  EXPECT_EQ((*all)[1].line, 3);
+  EXPECT_EQ((*all)[2].line, 12);
+  for (const RecordRow& r : *all) {
+    EXPECT_EQ(r.document_id, d.id);
+    EXPECT_GT(r.id, 0);
+  }
+  EXPECT_EQ((*all)[0].fields_json, R"({"title":"T\u00fcrkiye"})");
+  EXPECT_EQ((*all)[2].kind, "treaty_action");
+  EXPECT_EQ((*all)[2].fields_json, R"({"state":"BJ","action":"accession"})");
+
+  auto news = store->Records("news_item");
+  ASSERT_TRUE(news.ok());
+  EXPECT_EQ(news->size(), 2u);
+  auto none = store->Records("project");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  auto data = store->Registry("ETS 185");
+  ASSERT_TRUE(data.ok());
+  ASSERT_EQ(data->evidence.size(), 1u);
+  ExpectSameEvidence(data->evidence[0], derived.evidence[0]);
+
+  // The same bytes again: nothing new.
+  auto again = store->AddDocument(src, Doc("elsewhere.html"), records, derived);
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_FALSE(*again);
+  auto docs2 = store->Documents();
+  auto all2 = store->Records("");
+  auto data2 = store->Registry("");
+  ASSERT_TRUE(docs2.ok() && all2.ok() && data2.ok());
+  EXPECT_EQ(docs2->size(), 1u);
+  EXPECT_EQ(all2->size(), 3u);
+  EXPECT_EQ(data2->evidence.size(), 1u);
+}
+
+TEST_F(StoreTest, AddDocumentThatFailsHalfWayStoresNothing) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  auto sources_before = store->Sources();
+  ASSERT_TRUE(sources_before.ok());
+  // The second record's kind breaks the table's CHECK constraint.
+  const std::vector<RecordRow> records = {{0, 0, "news_item", 1, "{}"},
+                                          {0, 0, "no_such_kind", 2, "{}"}};
+  SourceInfo src = Source("sha-doc-bad", "bad.html");
+  src.kind = "document";
+  auto added = store->AddDocument(src, Doc("bad.html"), records, {});
+  EXPECT_FALSE(added.ok());
+
+  auto has = store->HasSource("sha-doc-bad");
+  auto docs = store->Documents();
+  auto recs = store->Records("");
+  auto sources_after = store->Sources();
+  ASSERT_TRUE(has.ok() && docs.ok() && recs.ok() && sources_after.ok());
+  EXPECT_FALSE(*has);
+  EXPECT_TRUE(docs->empty());
+  EXPECT_TRUE(recs->empty());
+  EXPECT_EQ(sources_after->size(), sources_before->size());
+
+  // Derived evidence naming an unknown treaty undoes the document too.
+  domain::TreatyBatch derived;
+  derived.evidence.push_back(
+      Ev("ETS 999", "BJ", ActionKind::kAccession, std::nullopt, std::nullopt, 1));
+  auto added2 = store->AddDocument(src, Doc("bad.html"), {{0, 0, "news_item", 1, "{}"}}, derived);
+  EXPECT_FALSE(added2.ok());
+  auto docs2 = store->Documents();
+  ASSERT_TRUE(docs2.ok());
+  EXPECT_TRUE(docs2->empty());
+}
+
+TEST_F(StoreTest, OpenStoreRejectsAnEmptyPathAndAnUnbuiltBackend) {
+  auto empty = OpenStore("");
+  ASSERT_FALSE(empty.ok());
+  EXPECT_EQ(empty.status().code(), StatusCode::kInvalidArgument);
+  auto pg = OpenStore("postgresql://localhost/octopus");
+  ASSERT_FALSE(pg.ok());
+  EXPECT_EQ(pg.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(pg.status().message().find("PostgreSQL"), std::string::npos);
+}
+
+TEST_F(StoreTest, OpenStoreInAMissingDirectoryIsAnIoErrorNamingThePath) {
+  const std::string path = (dir_.path() / "no" / "such" / "dir" / "x.db").string();
+  auto s = OpenStore(path);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), StatusCode::kIoError);
+  EXPECT_NE(s.status().message().find(path), std::string::npos) << s.status().message();
+}
+
+// --- Transaction --------------------------------------------------------
+
+class TransactionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto c = SqliteConnection::Open((dir_.path() / "tx.db").string());
+    ASSERT_TRUE(c.ok()) << c.status().message();
+    conn_ = std::move(*c);
+    ASSERT_TRUE(conn_
+                    ->ExecScript("CREATE TABLE parent (id INTEGER PRIMARY KEY);"
+                                 "CREATE TABLE t (x INTEGER);"
+                                 "CREATE TABLE child (p INTEGER REFERENCES parent(id) "
+                                 "DEFERRABLE INITIALLY DEFERRED);")
+                    .ok());
+  }
+
+  int64_t Count(const char* table) {
+    auto rows = conn_->Query(std::string("SELECT COUNT(*) FROM ") + table, {});
+    EXPECT_TRUE(rows.ok()) << rows.status().message();
+    return rows.ok() ? AsInt((*rows)[0][0]) : -1;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteConnection> conn_;
+};
+
+TEST_F(TransactionTest, RollsBackWhenNotCommitted) {
+  {
+    Transaction tx(*conn_);
+    ASSERT_TRUE(tx.status().ok()) << tx.status().message();
+    ASSERT_TRUE(conn_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{1}}).ok());
+    ASSERT_TRUE(conn_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{2}}).ok());
+    EXPECT_EQ(Count("t"), 2);
+  }
+  EXPECT_EQ(Count("t"), 0);
+  // No transaction is left open.
+  EXPECT_TRUE(conn_->Begin().ok());
+  EXPECT_TRUE(conn_->Rollback().ok());
+}
+
+TEST_F(TransactionTest, KeepsTheWritesWhenCommitted) {
+  {
+    Transaction tx(*conn_);
+    ASSERT_TRUE(tx.status().ok());
+    ASSERT_TRUE(conn_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{1}}).ok());
+    ASSERT_TRUE(tx.Commit().ok());
+  }
+  EXPECT_EQ(Count("t"), 1);
+}
+
+TEST_F(TransactionTest, RollsBackWhenCommitFails) {
+  // driver.h: "Rolls back unless Commit() succeeded." A deferred foreign key
+  // makes COMMIT itself fail; SQLite then leaves the transaction open.
+  {
+    Transaction tx(*conn_);
+    ASSERT_TRUE(tx.status().ok());
+    ASSERT_TRUE(conn_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{1}}).ok());
+    ASSERT_TRUE(conn_->Insert("INSERT INTO child (p) VALUES (?)", {int64_t{7}}).ok());
+    EXPECT_FALSE(tx.Commit().ok());
+  }
+  EXPECT_EQ(Count("t"), 0) << "the failed transaction's writes are still visible";
+  const Status begin = conn_->Begin();
+  EXPECT_TRUE(begin.ok()) << "a transaction was left open: " << begin.message();
+  if (begin.ok()) (void)conn_->Rollback();
+}
+
+}  // namespace
+}  // namespace octopus::store

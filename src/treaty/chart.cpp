@@ -179,6 +179,7 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     std::optional<Interval> signature, consent;
     std::optional<Date> eif;
     ActionKind kind;
+    bool kind_known;
     bool truncated, contracting, signatory;
     std::string quote;
   };
@@ -215,13 +216,13 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     OCTOPUS_RETURN_IF_ERROR(date_field(3, p.consent));
     std::optional<Interval> eif;
     OCTOPUS_RETURN_IF_ERROR(date_field(4, eif));
-    if (eif) {
-      if (!eif->exact()) return err("entry_into_force", "must be a single day");
-      p.eif = eif->lo;
-    }
+    // A range printed in the entry-into-force column (a chart this program
+    // wrote) says nothing to compare with; a single day is compared.
+    if (eif && eif->exact()) p.eif = eif->lo;
     const auto kind = ConsentKind(row.fields[6]);
     if (!kind) return err("kind", "unknown kind '" + row.fields[6] + "'");
     p.kind = *kind;
+    p.kind_known = !text::Trim(row.fields[6]).empty();
     const std::string flags = text::ToLowerAscii(row.fields[5]);
     p.truncated = flags.find("truncated") != std::string::npos;
     p.contracting = text::StartsWith(flags, "contracting");
@@ -280,7 +281,10 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
       batch.evidence.push_back(e);
     };
     if (p.signature) add(ActionKind::kSignature, *p.signature, PrecisionOf(*p.signature));
-    if (p.consent) add(p.kind, *p.consent, PrecisionOf(*p.consent));
+    if (p.consent) {
+      add(p.kind, *p.consent, PrecisionOf(*p.consent));
+      batch.evidence.back().kind_known = p.kind_known;
+    }
     if (p.eif) {
       batch.stated_eif.push_back({treaty->ref, p.state, *p.eif, base.source});
     }
@@ -413,8 +417,8 @@ std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazettee
     if (!shown.exact() && shown.hi && *shown.hi > on) shown.hi = on;
     return shown.ToString();
   };
-  out << "# chart computed by octopus as of " << on.ToIso() << " for " << analysis.treaty().ref
-      << "\n";
+  out << "# chart computed by octopus for " << analysis.treaty().ref << "\n";
+  out << "# status as of: " << on.ToIso() << "\n";
   out << "state,coe_member,signature,ratification_or_accession,entry_into_force,notes_flags,kind\n";
   std::vector<std::pair<std::string, const StateRecord*>> rows;
   for (const auto& [iso, rec] : analysis.states()) {

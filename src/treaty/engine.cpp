@@ -80,8 +80,20 @@ std::string Interval::ToString() const {
   return (lo ? lo->ToIso() : std::string("..")) + "/" + (hi ? hi->ToIso() : std::string(".."));
 }
 
+namespace {
+Result<Interval> ParseIntervalText(std::string_view t);
+}  // namespace
+
 Result<Interval> ParseInterval(std::string_view raw) {
   const std::string_view t = text::Trim(raw);
+  auto r = ParseIntervalText(t);
+  if (r.ok() || r.status().message().find("ends before") != std::string::npos) return r;
+  return InvalidArgument("malformed date '" + std::string(t) +
+                         "' (expected YYYY-MM-DD, YYYY-MM, YYYY or FROM/TO)");
+}
+
+namespace {
+Result<Interval> ParseIntervalText(std::string_view t) {
   if (t.empty()) return Interval{};
   const size_t slash = t.find('/');
   if (slash != std::string_view::npos) {
@@ -118,6 +130,7 @@ Result<Interval> ParseInterval(std::string_view raw) {
   if (!d) return d.status();
   return Interval::Exact(*d);
 }
+}  // namespace
 
 std::string Range::ToString() const {
   return exact() ? std::to_string(min) : std::to_string(min) + "-" + std::to_string(max);

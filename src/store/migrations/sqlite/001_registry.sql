@@ -27,6 +27,7 @@ CREATE TABLE treaty_evidence (
   date_hi     TEXT,
   negative    INTEGER NOT NULL DEFAULT 0,
   precision   TEXT NOT NULL DEFAULT 'day',
+  kind_known  INTEGER NOT NULL DEFAULT 1,
   source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
   origin      TEXT NOT NULL DEFAULT '',
   line        INTEGER NOT NULL DEFAULT 0,
@@ -39,7 +40,9 @@ CREATE TABLE treaty_snapshots (
   treaty_ref  TEXT NOT NULL REFERENCES treaties(ref),
   as_of       TEXT NOT NULL,
   source_id   INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
-  origin      TEXT NOT NULL DEFAULT ''
+  origin      TEXT NOT NULL DEFAULT '',
+  line        INTEGER NOT NULL DEFAULT 0,
+  quote       TEXT NOT NULL DEFAULT ''
 );
 
 CREATE TABLE treaty_snapshot_states (

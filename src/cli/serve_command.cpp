@@ -1,0 +1,32 @@
+#include <memory>
+#include <ostream>
+
+#include "cli/commands.h"
+#include "service/registry.h"
+#include "store/store.h"
+#include "web/serve.h"
+
+namespace octopus::cli {
+
+void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& out) {
+  CLI::App* sub = app.add_subcommand(
+      "serve", "serve the site and the JSON API over HTTP until SIGINT or SIGTERM");
+  auto serve = std::make_shared<web::ServeOptions>();
+  sub->add_option("--listen", serve->listen, "HOST:PORT to listen on")
+      ->envname("OCTOPUS_LISTEN")
+      ->capture_default_str();
+  sub->add_option("--threads", serve->threads, "I/O threads")->capture_default_str();
+  sub->add_option("--templates", serve->template_dir,
+                  "page templates directory (default: $OCTOPUS_TEMPLATE_DIR or templates/)");
+  sub->add_option("--static", serve->static_dir,
+                  "static files directory (default: $OCTOPUS_STATIC_DIR or static/)");
+  out.push_back({sub, [&opts, serve](std::ostream&) -> Status {
+    auto store = store::OpenStore(opts.db);
+    if (!store) return store.status();
+    auto registry = service::Registry::Open(**store, service::FindDataDir());
+    if (!registry) return registry.status();
+    return web::Serve(*serve, **registry);
+  }});
+}
+
+}  // namespace octopus::cli

@@ -1,0 +1,74 @@
+#pragma once
+/// The shapes shared by the ingest readers and extractors.
+///
+/// Flow: bytes ──reader──► TextDocument (lines) ──extractor──► Extraction
+/// (records + lines not understood). The app layer adds disagreements with
+/// the treaty registry and stores the result in one transaction.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace octopus::ingest {
+
+enum class Format { kText, kHtml, kPdf };
+const char* FormatName(Format f);  ///< "text", "html", "pdf"
+
+/// A document as lines of UTF-8 text, whatever format it came in.
+/// Line numbers in reports are 1-based indexes into `lines`; for plain text
+/// they are the file's own lines.
+struct TextDocument {
+  Format format = Format::kText;
+  std::vector<std::string> lines;
+  bool truncated = false;  ///< the reader saw the input end mid-structure (cut-off PDF/HTML)
+  std::vector<std::string> warnings;  ///< reader-level notes (repaired encoding, …)
+};
+
+/// One extracted record. `kind` is one of news_item, activity, project,
+/// treaty_action, treaty_figure, link; `fields` holds the kind's fields with
+/// the names documented in docs/ingest-report.md (ISO dates, null when the
+/// source does not say).
+struct Record {
+  std::string kind;
+  int line = 0;  ///< first source line
+  nlohmann::json fields = nlohmann::json::object();
+};
+
+struct NotUnderstood {
+  int line = 0;
+  std::string text;
+};
+
+struct Disagreement {
+  std::string what;
+  nlohmann::json document_value;
+  nlohmann::json registry_value;
+  int line = 0;
+};
+
+struct DocumentInfo {
+  std::string path;
+  std::string sha256;
+  std::string format;  ///< text | html | pdf
+  std::string shape;   ///< news_page | quarterly_update | unknown
+  std::optional<std::string> period_start;  ///< ISO date; quarterly update's period
+  std::optional<std::string> period_end;
+  bool truncated = false;
+};
+
+struct Extraction {
+  DocumentInfo document;
+  std::vector<Record> records;
+  std::vector<NotUnderstood> not_understood;
+  std::vector<Disagreement> disagreements;
+};
+
+/// The stable report shape: {"document": {...}, "records": [...],
+/// "not_understood": [...], "disagreements": [...]}.
+nlohmann::json ToJson(const Extraction& e);
+/// A human summary: counts per kind, then every line not understood and every disagreement.
+std::string ToText(const Extraction& e);
+
+}  // namespace octopus::ingest

@@ -1,0 +1,168 @@
+#include "web/http.h"
+
+#include <charconv>
+
+#include "core/text.h"
+
+namespace octopus::web {
+
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// Percent-decoding; '+' is a space only in the query (form encoding).
+Result<std::string> Decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '%') {
+      const bool complete = i + 2 < s.size();
+      const int hi = complete ? HexValue(s[i + 1]) : -1;
+      const int lo = complete ? HexValue(s[i + 2]) : -1;
+      if (hi < 0 || lo < 0) {
+        return InvalidArgument("malformed percent escape in '" + std::string(s) + "'");
+      }
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else if (c == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  if (!text::IsValidUtf8(out) || out.find('\0') != std::string::npos) {
+    return InvalidArgument("request target does not decode to UTF-8 text");
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Response::Header(std::string_view name) const {
+  const std::string key = text::ToLowerAscii(name);
+  for (const auto& [k, v] : headers) {
+    if (text::ToLowerAscii(k) == key) return v;
+  }
+  return "";
+}
+
+std::optional<std::string> Target::Param(std::string_view name) const {
+  for (const auto& [k, v] : query) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+Result<Target> ParseTarget(std::string_view target) {
+  if (target.empty() || target.front() != '/') {
+    return InvalidArgument("request target must start with '/'");
+  }
+  const size_t q = target.find('?');
+  Target out;
+  auto path = Decode(target.substr(0, q), false);
+  if (!path) return path.status();
+  out.path = std::move(*path);
+  if (q == std::string_view::npos) return out;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    auto key = Decode(pair.substr(0, eq), true);
+    if (!key) return key.status();
+    auto value = Decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
+    if (!value) return value.status();
+    out.query.emplace_back(std::move(*key), std::move(*value));
+  }
+  return out;
+}
+
+int HttpStatusFor(StatusCode code) {
+  switch (code) {
+    case StatusCode::kOk:
+      return 200;
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kParseError:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kIoError:
+      return 503;
+    case StatusCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+std::string_view ReasonPhrase(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 431: return "Request Header Fields Too Large";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+  }
+}
+
+std::string SafeJsonText(std::string json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  for (char c : json_text) {
+    // Outside strings JSON never holds these characters, so replacing them
+    // everywhere only touches string contents.
+    switch (c) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+Result<std::pair<std::string, uint16_t>> ParseListen(std::string_view listen) {
+  auto bad = [&](std::string_view why) {
+    return InvalidArgument("--listen '" + std::string(listen) + "': " + std::string(why) +
+                           " (expected HOST:PORT, e.g. 127.0.0.1:8080)");
+  };
+  std::string host;
+  std::string_view port;
+  if (!listen.empty() && listen.front() == '[') {
+    const size_t close = listen.find(']');
+    if (close == std::string_view::npos || close + 1 >= listen.size() || listen[close + 1] != ':') {
+      return bad("malformed IPv6 address");
+    }
+    host = std::string(listen.substr(1, close - 1));
+    port = listen.substr(close + 2);
+  } else {
+    const size_t colon = listen.rfind(':');
+    if (colon == std::string_view::npos) return bad("no port");
+    host = std::string(listen.substr(0, colon));
+    port = listen.substr(colon + 1);
+  }
+  if (host.empty()) return bad("no host");
+  unsigned value = 0;
+  const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (ec != std::errc() || ptr != port.data() + port.size() || value == 0 || value > 65535) {
+    return bad("port must be 1..65535");
+  }
+  return std::pair<std::string, uint16_t>(std::move(host), static_cast<uint16_t>(value));
+}
+
+}  // namespace octopus::web

@@ -1,0 +1,74 @@
+#include "web/http.h"
+
+#include <gtest/gtest.h>
+
+namespace octopus::web {
+namespace {
+
+TEST(ParseTargetTest, DecodesPathAndQuery) {
+  auto t = ParseTarget("/treaties/ETS%20185?as_of=2011-06-01&q=a+b%26c&flag");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->path, "/treaties/ETS 185");
+  ASSERT_EQ(t->query.size(), 3u);
+  EXPECT_EQ(t->Param("as_of"), "2011-06-01");
+  EXPECT_EQ(t->Param("q"), "a b&c");
+  EXPECT_EQ(t->Param("flag"), "");
+  EXPECT_EQ(t->Param("missing"), std::nullopt);
+}
+
+TEST(ParseTargetTest, PlusIsASpaceOnlyInTheQuery) {
+  auto t = ParseTarget("/a+b?x=a+b");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->path, "/a+b");
+  EXPECT_EQ(t->Param("x"), "a b");
+}
+
+TEST(ParseTargetTest, RefusesWhatIsNotText) {
+  EXPECT_FALSE(ParseTarget("").ok());
+  EXPECT_FALSE(ParseTarget("http://x/").ok());
+  EXPECT_FALSE(ParseTarget("/%").ok());
+  EXPECT_FALSE(ParseTarget("/%4").ok());
+  EXPECT_FALSE(ParseTarget("/%G0").ok());
+  EXPECT_FALSE(ParseTarget("/%FF").ok());
+  EXPECT_FALSE(ParseTarget("/?a=%00").ok());
+  EXPECT_TRUE(ParseTarget("/%C3%BC").ok());
+  EXPECT_EQ(ParseTarget("/?a=1").value().path, "/");
+}
+
+TEST(HttpStatusTest, OneTableForEveryCode) {
+  const std::pair<StatusCode, int> table[] = {
+      {StatusCode::kOk, 200},        {StatusCode::kInvalidArgument, 400},
+      {StatusCode::kParseError, 400}, {StatusCode::kNotFound, 404},
+      {StatusCode::kConflict, 409},  {StatusCode::kIoError, 503},
+      {StatusCode::kInternal, 500},
+  };
+  for (const auto& [code, http] : table) EXPECT_EQ(HttpStatusFor(code), http) << StatusCodeName(code);
+  EXPECT_EQ(ReasonPhrase(404), "Not Found");
+  EXPECT_EQ(ReasonPhrase(599), "Unknown");
+}
+
+TEST(SafeJsonTextTest, NoMarkupCharactersSurvive) {
+  EXPECT_EQ(SafeJsonText(R"({"a":"<script>&</script>"})"),
+            R"({"a":"\u003cscript\u003e\u0026\u003c/script\u003e"})");
+}
+
+TEST(ParseListenTest, HostAndPort) {
+  auto l = ParseListen("127.0.0.1:8080");
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->first, "127.0.0.1");
+  EXPECT_EQ(l->second, 8080);
+  l = ParseListen("[::1]:9000");
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->first, "::1");
+  EXPECT_EQ(l->second, 9000);
+  for (const char* bad : {"", "8080", ":8080", "host:", "host:0", "host:65536", "host:80x", "[::1]8080"}) {
+    auto r = ParseListen(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace octopus::web

@@ -1,0 +1,71 @@
+#pragma once
+/// The route table and what a handler sees. Internal to the web module.
+
+#include <map>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "core/result.h"
+#include "domain/date.h"
+#include "service/registry.h"
+#include "web/http.h"
+#include "web/site.h"
+#include "web/templates.h"
+
+namespace octopus::web::internal {
+
+/// Everything a handler may use for one request.
+struct Context {
+  service::Registry& registry;
+  const Templates& templates;
+  const Asset& stylesheet;
+  domain::Date today;
+  const Target& target;
+  std::map<std::string, std::string> path;  ///< path parameters ({ref})
+
+  /// ?as_of= as a date; today when absent or empty. InvalidArgument naming it.
+  Result<domain::Date> AsOf() const;
+  /// Renders template `name` inside the layout; `model` must hold "title".
+  Result<Response> Page(std::string_view name, nlohmann::json model) const;
+};
+
+using Handler = Result<Response> (*)(Context&);
+
+enum class RouteKind {
+  kPage,    ///< HTML
+  kApi,     ///< JSON under /api/v1
+  kExport,  ///< CSV or JSON download
+  kHealth,
+  kAsset,   ///< static file from memory
+};
+
+struct Route {
+  std::string_view pattern;  ///< "/treaties/{ref}.csv": {name} matches one segment
+  std::string_view params;   ///< query parameters allowed, space-separated
+  RouteKind kind;
+  bool cache;                ///< render once per URL and generation
+  Handler handler;
+  std::string_view summary;  ///< one line, for the OpenAPI document
+};
+
+/// The table, in match order.
+std::span<const Route> Routes();
+
+/// The first route whose pattern matches `path`, filling `params`; nullptr if none.
+const Route* Match(std::string_view path, std::map<std::string, std::string>& params);
+
+/// The error page (HTML) or body (JSON) for a failed request.
+Response ErrorResponse(const Status& status, bool api, const Templates& templates,
+                       const Asset& stylesheet);
+
+/// The OpenAPI 3.0 document for the routes that are not HTML pages.
+nlohmann::json OpenApiDocument();
+
+/// JSON as a response body (escaped with SafeJsonText): compact for the API,
+/// indented for downloads people read.
+Response JsonResponse(const nlohmann::json& j, int status = 200, bool indent = false);
+
+}  // namespace octopus::web::internal

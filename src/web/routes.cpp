@@ -1,0 +1,315 @@
+// The route table, then the handlers in the table's order. Each handler
+// parses what the request says, asks a service, and renders.
+#include "web/internal/routes.h"
+
+#include <array>
+
+#include <fmt/format.h>
+
+#include "service/treaty_views.h"
+#include "treaty/chart.h"
+#include "web/internal/views.h"
+#include "web/svg_plot.h"
+
+namespace octopus::web::internal {
+
+namespace {
+
+using nlohmann::json;
+
+Result<Response> Home(Context& c);
+Result<Response> Health(Context& c);
+Result<Response> Stylesheet(Context& c);
+Result<Response> TreatyList(Context& c);
+Result<Response> TreatyCsv(Context& c);
+Result<Response> TreatyJsonExport(Context& c);
+Result<Response> TreatyPage(Context& c);
+Result<Response> ApiOpenApi(Context& c);
+Result<Response> ApiTreaties(Context& c);
+Result<Response> ApiTreaty(Context& c);
+Result<Response> ApiTreatyStatus(Context& c);
+Result<Response> ApiTreatyTimeline(Context& c);
+
+using K = RouteKind;
+
+// clang-format off
+constexpr Route kRoutes[] = {
+  // pattern                           query    kind        cache  handler
+  {"/",                                "",      K::kPage,   true,  Home,
+   "Home page: treaty figures today"},
+  {"/healthz",                         "",      K::kHealth, false, Health,
+   "Liveness and database check: 200 \"ok\" or 503 with the reason"},
+  {"/static/style.css",                "v",     K::kAsset,  true,  Stylesheet,
+   "The stylesheet"},
+  {"/treaties",                        "as_of", K::kPage,   true,  TreatyList,
+   "The treaties known, with their counts"},
+  {"/treaties/{ref}.csv",              "as_of", K::kExport, true,  TreatyCsv,
+   "A treaty's chart as of a date, as CSV in the import shape"},
+  {"/treaties/{ref}.json",             "as_of", K::kExport, true,  TreatyJsonExport,
+   "A treaty's chart as of a date, as JSON (same as the status endpoint)"},
+  {"/treaties/{ref}",                  "as_of", K::kPage,   true,  TreatyPage,
+   "A treaty's chart as of a date, with the parties-over-time plot"},
+  {"/api/v1/openapi.json",             "",      K::kApi,    true,  ApiOpenApi,
+   "This document"},
+  {"/api/v1/treaties",                 "as_of", K::kApi,    true,  ApiTreaties,
+   "Every treaty's summary, with counts as of a date"},
+  {"/api/v1/treaties/{ref}",           "as_of", K::kApi,    true,  ApiTreaty,
+   "One treaty's summary: titles, rules, entry into force, counts as of a date"},
+  {"/api/v1/treaties/{ref}/status",    "as_of", K::kApi,    true,  ApiTreatyStatus,
+   "A treaty's chart as of a date: every State on record, conflicts, stated figures"},
+  {"/api/v1/treaties/{ref}/timeline",  "",      K::kApi,    true,  ApiTreatyTimeline,
+   "The counts of consents and of States bound, at every date either may change"},
+};
+// clang-format on
+
+/// A path split at '/', without allocating: "/a/b" → {"a", "b"}; "/" → {""}.
+struct Segments {
+  static constexpr size_t kMax = 8;
+  std::array<std::string_view, kMax> part;
+  size_t size = 0;  // kMax + 1: too many to match any route
+
+  explicit Segments(std::string_view path) {
+    path.remove_prefix(1);
+    for (;;) {
+      const size_t slash = path.find('/');
+      if (size == kMax) {
+        size = kMax + 1;
+        return;
+      }
+      part[size++] = path.substr(0, slash);
+      if (slash == std::string_view::npos) return;
+      path.remove_prefix(slash + 1);
+    }
+  }
+};
+
+Response Text(int status, std::string content_type, std::string body) {
+  Response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  return r;
+}
+
+Result<std::string> RenderPage(const Templates& templates, const Asset& stylesheet,
+                               std::string_view name, const json& model) {
+  auto body = templates.Render(name, model);
+  if (!body) return body.status();
+  return templates.Render("layout", {{"title", model.value("title", "Octopus")},
+                                     {"css_href", "/static/style.css?v=" + stylesheet.version},
+                                     {"body", std::move(*body)}});
+}
+
+/// The analysis of the treaty named by {ref}, with the date asked for.
+struct TreatyRequest {
+  treaty::Analysis analysis;
+  store::RegistryData data;
+  domain::Date on;
+};
+
+Result<TreatyRequest> LoadTreaty(Context& c) {
+  auto on = c.AsOf();
+  if (!on) return on.status();
+  const std::string& ref = c.path.at("ref");
+  auto a = c.registry.Analyse(ref);
+  if (!a) return a.status();
+  auto data = c.registry.Data(ref);
+  if (!data) return data.status();
+  return TreatyRequest{std::move(*a), std::move(*data), *on};
+}
+
+/// Every treaty in the catalogue as a list row, counted on `on`.
+Result<std::vector<json>> TreatyRows(Context& c, domain::Date on) {
+  std::vector<json> rows;
+  for (const auto& t : c.registry.catalog().all()) {
+    auto a = c.registry.Analyse(t.ref);
+    if (!a) return a.status();
+    rows.push_back(TreatyRowModel(*a, on));
+  }
+  return rows;
+}
+
+// Handlers, in the table's order.
+
+Result<Response> Home(Context& c) {
+  auto rows = TreatyRows(c, c.today);
+  if (!rows) return rows.status();
+  auto sources = c.registry.store().Sources();
+  if (!sources) return sources.status();
+  return c.Page("home", HomeModel(*rows, *sources, c.today));
+}
+
+Result<Response> Health(Context& c) {
+  auto sources = c.registry.store().Sources();
+  if (!sources) return Text(503, "text/plain; charset=utf-8", "db: " + sources.status().message() + "\n");
+  return Text(200, "text/plain; charset=utf-8", "ok\n");
+}
+
+Result<Response> Stylesheet(Context& c) {
+  Response r = Text(200, c.stylesheet.content_type, c.stylesheet.body);
+  r.headers.emplace_back("Cache-Control", "public, max-age=31536000, immutable");
+  return r;
+}
+
+Result<Response> TreatyList(Context& c) {
+  auto on = c.AsOf();
+  if (!on) return on.status();
+  auto rows = TreatyRows(c, *on);
+  if (!rows) return rows.status();
+  return c.Page("treaties", TreatyListModel(*rows, *on, c.today));
+}
+
+Result<Response> TreatyCsv(Context& c) {
+  auto t = LoadTreaty(c);
+  if (!t) return t.status();
+  Response r = Text(200, "text/csv; charset=utf-8",
+                    treaty::ChartCsv(t->analysis, c.registry.gazetteer(), t->on));
+  r.headers.emplace_back("Content-Disposition",
+                         fmt::format("inline; filename=\"{}_{}.csv\"",
+                                     TreatySlug(t->analysis.treaty()), t->on.ToIso()));
+  return r;
+}
+
+Result<Response> TreatyJsonExport(Context& c) {
+  auto t = LoadTreaty(c);
+  if (!t) return t.status();
+  Response r = JsonResponse(
+      service::StatusJson(t->analysis, c.registry.gazetteer(), t->data, t->on), 200, true);
+  r.headers.emplace_back("Content-Disposition",
+                         fmt::format("inline; filename=\"{}_{}.json\"",
+                                     TreatySlug(t->analysis.treaty()), t->on.ToIso()));
+  return r;
+}
+
+Result<Response> TreatyPage(Context& c) {
+  auto t = LoadTreaty(c);
+  if (!t) return t.status();
+  const treaty::Analysis& a = t->analysis;
+  const json status = service::StatusJson(a, c.registry.gazetteer(), t->data, t->on);
+  const auto timeline = a.Timeline();
+  PlotOptions plot;
+  plot.start = a.treaty().opened;
+  plot.end = std::max(t->on, c.today);
+  if (!timeline.empty()) plot.end = std::max(plot.end, timeline.back().date);
+  plot.marker = t->on;
+  plot.title = "Parties to the " + a.treaty().ref + " over time";
+  return c.Page("treaty",
+                TreatyPageModel(a, status, t->on, c.today, PartiesPlot(timeline, plot)));
+}
+
+Result<Response> ApiOpenApi(Context&) { return JsonResponse(OpenApiDocument()); }
+
+Result<Response> ApiTreaties(Context& c) {
+  auto on = c.AsOf();
+  if (!on) return on.status();
+  json items = json::array();
+  for (const auto& t : c.registry.catalog().all()) {
+    auto a = c.registry.Analyse(t.ref);
+    if (!a) return a.status();
+    items.push_back(service::TreatySummaryJson(*a, *on));
+  }
+  const int count = static_cast<int>(items.size());
+  return JsonResponse({{"as_of", on->ToIso()}, {"count", count}, {"treaties", std::move(items)}});
+}
+
+Result<Response> ApiTreaty(Context& c) {
+  auto t = LoadTreaty(c);
+  if (!t) return t.status();
+  json j = service::TreatySummaryJson(t->analysis, t->on);
+  const std::string slug = TreatySlug(t->analysis.treaty());
+  j["links"] = {{"page", "/treaties/" + slug},
+                {"status", "/api/v1/treaties/" + slug + "/status"},
+                {"timeline", "/api/v1/treaties/" + slug + "/timeline"},
+                {"csv", "/treaties/" + slug + ".csv"}};
+  return JsonResponse(j);
+}
+
+Result<Response> ApiTreatyStatus(Context& c) {
+  auto t = LoadTreaty(c);
+  if (!t) return t.status();
+  return JsonResponse(service::StatusJson(t->analysis, c.registry.gazetteer(), t->data, t->on));
+}
+
+Result<Response> ApiTreatyTimeline(Context& c) {
+  auto a = c.registry.Analyse(c.path.at("ref"));
+  if (!a) return a.status();
+  return JsonResponse({{"ref", a->treaty().ref}, {"timeline", service::TimelineJson(*a)}});
+}
+
+}  // namespace
+
+std::span<const Route> Routes() { return kRoutes; }
+
+const Route* Match(std::string_view path, std::map<std::string, std::string>& params) {
+  if (path.empty() || path.front() != '/') return nullptr;
+  const Segments segments(path);
+  for (const Route& route : kRoutes) {
+    const Segments pattern(route.pattern);
+    if (pattern.size != segments.size) continue;
+    std::map<std::string, std::string> found;
+    bool ok = true;
+    for (size_t i = 0; ok && i < pattern.size; ++i) {
+      const std::string_view p = pattern.part[i], s = segments.part[i];
+      if (p.empty() || p.front() != '{') {
+        ok = p == s;
+        continue;
+      }
+      // "{name}" or "{name}.suffix": a non-empty value, then the literal suffix.
+      const size_t close = p.find('}');
+      const std::string_view suffix = p.substr(close + 1);
+      ok = s.size() > suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+      if (ok) {
+        found.emplace(std::string(p.substr(1, close - 1)),
+                      std::string(s.substr(0, s.size() - suffix.size())));
+      }
+    }
+    if (ok) {
+      params = std::move(found);
+      return &route;
+    }
+  }
+  return nullptr;
+}
+
+Result<domain::Date> Context::AsOf() const {
+  const auto text = target.Param("as_of");
+  if (!text || text->empty()) return today;
+  auto d = domain::Date::Parse(*text);
+  if (!d) return InvalidArgument("as_of: " + d.status().message());
+  return *d;
+}
+
+Result<Response> Context::Page(std::string_view name, json model) const {
+  auto html = RenderPage(templates, stylesheet, name, model);
+  if (!html) return html.status();
+  return Text(200, "text/html; charset=utf-8", std::move(*html));
+}
+
+Response JsonResponse(const json& j, int status, bool indent) {
+  return Text(status, "application/json",
+              SafeJsonText(j.dump(indent ? 2 : -1, ' ', false, json::error_handler_t::replace)) +
+                  "\n");
+}
+
+Response ErrorResponse(const Status& status, bool api, const Templates& templates,
+                       const Asset& stylesheet) {
+  const int code = HttpStatusFor(status.code());
+  if (api) {
+    return JsonResponse({{"error", status.message()},
+                         {"code", StatusCodeName(status.code())},
+                         {"status", code}},
+                        code);
+  }
+  const json model = {{"title", std::string(ReasonPhrase(code))},
+                      {"status", code},
+                      {"reason", std::string(ReasonPhrase(code))},
+                      {"message", status.message()}};
+  auto html = RenderPage(templates, stylesheet, "error", model);
+  if (!html) {
+    return Text(code, "text/plain; charset=utf-8",
+                std::to_string(code) + " " + std::string(ReasonPhrase(code)) + "\n");
+  }
+  return Text(code, "text/html; charset=utf-8", std::move(*html));
+}
+
+}  // namespace octopus::web::internal

@@ -1,0 +1,28 @@
+#pragma once
+/// `octopus serve`: the HTTP server over the Site.
+
+#include <string>
+
+#include "core/result.h"
+#include "service/registry.h"
+
+namespace octopus::web {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:8080";  ///< HOST:PORT or [V6]:PORT
+  std::string template_dir;  ///< "" → FindTemplateDir()
+  std::string static_dir;    ///< "" → FindStaticDir()
+  int threads = 1;           ///< I/O threads; handlers share the registry under a mutex
+  int read_timeout_seconds = 30;  ///< a request must arrive within this (keep-alive idle too)
+};
+
+/// Serves the site until SIGINT or SIGTERM, then stops accepting, lets the
+/// requests in progress finish, closes idle connections and returns Ok.
+/// A second signal during the shutdown ends the process at once.
+/// Errors: InvalidArgument for a bad `listen`, IoError when the address
+/// cannot be bound or the templates or stylesheet cannot be read.
+/// Logs one line per request to stderr: time, method, target, status, bytes
+/// of body, microseconds.
+Status Serve(const ServeOptions& opts, service::Registry& registry);
+
+}  // namespace octopus::web

@@ -1,0 +1,194 @@
+#include "web/site.h"
+
+#include "ingest/sha256.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+
+#include <fmt/format.h>
+
+#include "service/treaty_views.h"
+#include "web/internal/routes.h"
+
+namespace octopus::web {
+
+namespace {
+
+using internal::ErrorResponse;
+using internal::Route;
+using internal::RouteKind;
+
+/// Query parameters not in the route's list, or given twice, are refused so
+/// that a typo never silently shows today's status.
+Status CheckQuery(const Target& target, const Route& route) {
+  std::vector<std::string_view> seen;
+  for (const auto& [name, value] : target.query) {
+    bool allowed = false;
+    std::string_view list = route.params;
+    while (!list.empty()) {
+      const size_t space = list.find(' ');
+      if (list.substr(0, space) == name) allowed = true;
+      list = space == std::string_view::npos ? std::string_view() : list.substr(space + 1);
+    }
+    if (!allowed) {
+      return InvalidArgument("unknown query parameter '" + name + "'" +
+                             (route.params.empty() ? std::string(" (this page takes none)")
+                                                   : " (allowed: " + std::string(route.params) +
+                                                         ")"));
+    }
+    for (std::string_view s : seen) {
+      if (s == name) return InvalidArgument("query parameter '" + name + "' given twice");
+    }
+    seen.push_back(name);
+  }
+  return Status::Ok();
+}
+
+/// Headers every response carries.
+void AddCommonHeaders(Response& r) {
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
+  if (r.content_type.starts_with("text/html")) {
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'none'; style-src 'self'; img-src 'self'; "
+                           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  }
+  if (r.Header("Cache-Control").empty()) r.headers.emplace_back("Cache-Control", "no-cache");
+}
+
+/// A finished answer: common headers added, shared from now on.
+std::shared_ptr<const Response> Finish(Response r) {
+  AddCommonHeaders(r);
+  return std::make_shared<const Response>(std::move(r));
+}
+
+std::string ETagOf(const std::string& body) {
+  return fmt::format("\"{:016x}\"", std::hash<std::string>{}(body));
+}
+
+/// The store's generation: changes whenever anything is written (every write
+/// adds a source).
+Result<std::string> StoreGeneration(store::Store& store) {
+  auto sources = store.Sources();
+  if (!sources) return sources.status();
+  return fmt::format("{}:{}", sources->size(), sources->empty() ? 0 : sources->back().id);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Site>> Site::Open(service::Registry& registry,
+                                         const std::string& template_dir,
+                                         const std::string& static_dir, SiteOptions options) {
+  auto templates = Templates::Load(template_dir);
+  if (!templates) return templates.status();
+  const std::string css_path = (std::filesystem::path(static_dir) / "style.css").string();
+  auto css = service::ReadFile(css_path);
+  if (!css) return IoError("stylesheet " + css_path + " not found (set OCTOPUS_STATIC_DIR)");
+  Asset stylesheet{*css, "text/css; charset=utf-8", ingest::Sha256Hex(*css).substr(0, 12)};
+  if (!options.today) options.today = service::Today;
+  if (!options.log) {
+    options.log = [](std::string_view line) {
+      std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+    };
+  }
+  return std::make_unique<Site>(Key{}, registry, std::move(*templates), std::move(stylesheet),
+                                std::move(options));
+}
+
+Site::Site(Key, service::Registry& registry, Templates templates, Asset stylesheet,
+           SiteOptions options)
+    : templates_(std::move(templates)),
+      stylesheet_(std::move(stylesheet)),
+      options_(std::move(options)),
+      registry_(registry) {}
+
+Site::~Site() = default;
+
+void Site::Invalidate() {
+  std::lock_guard lock(mu_);
+  cache_.clear();
+  generation_known_ = false;
+}
+
+void Site::RefreshGeneration() {
+  const auto now = std::chrono::steady_clock::now();
+  if (generation_known_ && now - generation_checked_ < options_.generation_check_interval) return;
+  auto generation = StoreGeneration(registry_.store());
+  generation_checked_ = now;
+  if (!generation) {
+    // Serve nothing stale from a store that cannot be read.
+    cache_.clear();
+    generation_known_ = false;
+    return;
+  }
+  if (!generation_known_ || *generation != generation_) cache_.clear();
+  generation_ = std::move(*generation);
+  generation_known_ = true;
+}
+
+Response Site::Handle(const Request& request) { return *HandleShared(request); }
+
+std::shared_ptr<const Response> Site::HandleShared(const Request& request) {
+  try {
+    return HandleOrThrow(request);
+  } catch (const std::exception& e) {
+    options_.log(fmt::format("error: {} {}: {}", request.method, request.target, e.what()));
+    return Finish(ErrorResponse(Status(StatusCode::kInternal, "internal error"),
+                                request.target.starts_with("/api/"), templates_, stylesheet_));
+  }
+}
+
+std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request) {
+  const bool api = request.target.starts_with("/api/");
+  auto fail = [&](const Status& st) {
+    return Finish(ErrorResponse(st, api, templates_, stylesheet_));
+  };
+
+  auto target = ParseTarget(request.target);
+  if (!target) return fail(target.status());
+  std::map<std::string, std::string> path_params;
+  const Route* route = internal::Match(target->path, path_params);
+  if (!route) return fail(NotFound("no page at " + target->path));
+  if (request.method != "GET" && request.method != "HEAD") {
+    Response r = ErrorResponse(
+        InvalidArgument("method " + request.method + " not allowed; use GET or HEAD"), api,
+        templates_, stylesheet_);
+    r.status = 405;
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return Finish(std::move(r));
+  }
+  if (Status st = CheckQuery(*target, *route); !st.ok()) return fail(st);
+
+  const domain::Date today = options_.today();
+  internal::Context ctx{registry_, templates_, stylesheet_, today, *target, std::move(path_params)};
+  std::shared_ptr<const Response> shared;
+  {
+    std::lock_guard lock(mu_);
+    const std::string key = route->cache ? request.target + '\n' + today.ToIso() : std::string();
+    if (route->cache) {
+      RefreshGeneration();
+      if (auto it = cache_.find(key); it != cache_.end()) shared = it->second;
+    }
+    if (!shared) {
+      auto r = route->handler(ctx);
+      if (!r) return fail(r.status());
+      if (!route->cache || r->status != 200) return Finish(std::move(*r));
+      r->headers.emplace_back("ETag", ETagOf(r->body));
+      shared = Finish(std::move(*r));
+      if (cache_.size() >= options_.cache_entries) cache_.clear();
+      cache_.emplace(key, shared);
+    }
+  }
+  const auto inm = request.headers.find("if-none-match");
+  if (inm != request.headers.end() && inm->second == shared->Header("ETag")) {
+    Response r;
+    r.status = 304;
+    r.content_type.clear();
+    r.headers = shared->headers;
+    return std::make_shared<const Response>(std::move(r));
+  }
+  return shared;
+}
+
+}  // namespace octopus::web

@@ -1,0 +1,91 @@
+#pragma once
+/// The site: every page and API endpoint as one function from a Request to a
+/// Response, with no sockets involved (src/web/server.cpp is the only code
+/// that speaks HTTP on the wire). Pages and JSON are rendered once per URL and
+/// database generation and served from memory after that.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "domain/date.h"
+#include "service/registry.h"
+#include "web/http.h"
+#include "web/templates.h"
+
+namespace octopus::web {
+
+struct SiteOptions {
+  /// How often the store is asked whether another process wrote to it. Writes
+  /// made through this process are seen at once after Invalidate().
+  std::chrono::milliseconds generation_check_interval{1000};
+  /// Today's date, for pages without ?as_of= (a clock of your own in tests).
+  std::function<domain::Date()> today;
+  /// Where unexpected errors are reported (one line each); stderr when empty.
+  std::function<void(std::string_view)> log;
+  /// Cached responses kept at most; the cache is emptied when full.
+  size_t cache_entries = 4096;
+};
+
+/// A static file held in memory.
+struct Asset {
+  std::string body;
+  std::string content_type;
+  std::string version;  ///< a content hash, appended to links as ?v= for long caching
+};
+
+class Site {
+ public:
+  /// Loads the templates from `template_dir` and the stylesheet from
+  /// `static_dir`. IoError naming what is missing. `registry` must outlive the
+  /// site; the site is then its only user (see Handle).
+  static Result<std::unique_ptr<Site>> Open(service::Registry& registry,
+                                            const std::string& template_dir,
+                                            const std::string& static_dir,
+                                            SiteOptions options = {});
+
+  /// Answers one request. Never throws: expected failures become 4xx pages
+  /// (JSON under /api/), anything unexpected a logged 500. Thread-safe: the
+  /// registry and the cache are used under one mutex.
+  Response Handle(const Request& request);
+  /// The same answer, shared: a cached answer is handed out without copying
+  /// its body. The server's entry point; the Response is immutable.
+  std::shared_ptr<const Response> HandleShared(const Request& request);
+
+  /// Drops every cached response; call after writing through the registry.
+  void Invalidate();
+
+  Site(const Site&) = delete;
+  Site& operator=(const Site&) = delete;
+  ~Site();
+
+ private:
+  struct Key {};  // only Open constructs a Site
+
+ public:
+  Site(Key, service::Registry& registry, Templates templates, Asset stylesheet,
+       SiteOptions options);
+
+ private:
+  std::shared_ptr<const Response> HandleOrThrow(const Request& request);
+  /// Empties the cache when the store's generation changed (mu_ held).
+  void RefreshGeneration();
+
+  const Templates templates_;
+  const Asset stylesheet_;
+  const SiteOptions options_;
+
+  std::mutex mu_;  // guards everything below
+  service::Registry& registry_;
+  std::map<std::string, std::shared_ptr<const Response>, std::less<>> cache_;
+  std::string generation_;
+  std::chrono::steady_clock::time_point generation_checked_;
+  bool generation_known_ = false;
+};
+
+}  // namespace octopus::web

@@ -1,0 +1,398 @@
+// The `octopus` binary as users and scripts call it: each test runs it in a
+// temporary directory of its own on a fresh `--db new.db`, and checks stdout,
+// stderr and the exit status.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace octopus {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr const char* kHeader =
+    "state,coe_member,signature,ratification_or_accession,entry_into_force,notes_flags,kind\n";
+
+struct Outcome {
+  int exit = -1;  ///< exit status, or 128 + signal
+  std::string out;
+  std::string err;
+};
+
+void PrintTo(const Outcome& o, std::ostream* os) {
+  *os << "exit " << o.exit << "\n--- stdout\n" << o.out << "--- stderr\n" << o.err;
+}
+
+std::string Slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+size_t CountLines(const std::string& s) {
+  size_t n = 0;
+  for (char c : s) n += c == '\n' ? 1 : 0;
+  return n;
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl = (fs::temp_directory_path() / "octopus-cli-test-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr) << std::strerror(errno);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  // Runs `octopus --db DB ARGS...` in the test's directory, with the shipped data.
+  Outcome Octopus(const std::vector<std::string>& args, const std::string& db = "new.db") {
+    std::vector<std::string> argv = {OCTOPUS_BIN, "--db", db};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return Run(argv, /*with_data_dir=*/true);
+  }
+
+  Outcome Run(const std::vector<std::string>& args, bool with_data_dir) {
+    std::vector<std::string> env;
+    for (char** e = environ; *e != nullptr; ++e) {
+      const std::string_view v = *e;
+      if (v.starts_with("OCTOPUS_DB=") || v.starts_with("OCTOPUS_DATA_DIR=")) continue;
+      env.emplace_back(v);
+    }
+    if (with_data_dir) env.push_back(std::string("OCTOPUS_DATA_DIR=") + OCTOPUS_TEST_DATA_DIR);
+
+    const fs::path out_path = dir_ / ".stdout", err_path = dir_ / ".stderr";
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addchdir_np(&fa, dir_.c_str());
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, out_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, err_path.c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    std::vector<char*> cargv, cenv;
+    for (const auto& a : args) cargv.push_back(const_cast<char*>(a.c_str()));
+    cargv.push_back(nullptr);
+    for (const auto& e : env) cenv.push_back(const_cast<char*>(e.c_str()));
+    cenv.push_back(nullptr);
+
+    Outcome o;
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, args[0].c_str(), &fa, nullptr, cargv.data(), cenv.data());
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+      ADD_FAILURE() << "cannot start " << args[0] << ": " << std::strerror(rc);
+      return o;
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    o.exit = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    o.out = Slurp(out_path);
+    o.err = Slurp(err_path);
+    fs::remove(out_path);
+    fs::remove(err_path);
+    return o;
+  }
+
+  // Runs and expects success with nothing on stderr.
+  std::string Ok(const std::vector<std::string>& args, const std::string& db = "new.db") {
+    const Outcome o = Octopus(args, db);
+    EXPECT_EQ(o.exit, 0) << ::testing::PrintToString(o);
+    EXPECT_EQ(o.err, "") << ::testing::PrintToString(o);
+    return o.out;
+  }
+
+  json OkJson(const std::vector<std::string>& args, const std::string& db = "new.db") {
+    const std::string out = Ok(args, db);
+    json j = json::parse(out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << "not JSON:\n" << out;
+    return j;
+  }
+
+  void Write(const std::string& name, const std::string& content) {
+    std::ofstream(dir_ / name, std::ios::binary) << content;
+  }
+
+  std::vector<std::string> TreatyRefs() {
+    std::vector<std::string> refs;
+    const json list = OkJson({"treaty", "list", "--format", "json"});
+    if (!list.is_array()) return refs;
+    for (const auto& t : list) refs.push_back(t.at("ref").get<std::string>());
+    return refs;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CliTest, ListCreatesTheDatabaseFileAndShowsEveryShippedTreaty) {
+  ASSERT_FALSE(fs::exists(dir_ / "new.db"));
+  const std::string out = Ok({"treaty", "list"});
+  EXPECT_TRUE(fs::exists(dir_ / "new.db"));
+  for (const char* ref :
+       {"ETS 108", "ETS 185", "ETS 189", "CETS 201", "CETS 223", "CETS 224", "UNCC"}) {
+    EXPECT_NE(out.find(ref), std::string::npos) << ref << " missing from:\n" << out;
+  }
+  // A second run on the now existing file gives the same answer.
+  EXPECT_EQ(Ok({"treaty", "list"}), out);
+}
+
+TEST_F(CliTest, ListJsonHasOneSummaryPerTreaty) {
+  const json list = OkJson({"treaty", "list", "--format", "json"});
+  ASSERT_TRUE(list.is_array());
+  EXPECT_EQ(list.size(), 7u);
+  for (const auto& t : list) {
+    EXPECT_TRUE(t.contains("ref"));
+    EXPECT_TRUE(t.contains("consents"));
+    EXPECT_TRUE(t.contains("in_force"));
+  }
+}
+
+TEST_F(CliTest, FindsTheShippedDataWithoutOctopusDataDir) {
+  const Outcome o =
+      Run({OCTOPUS_BIN, "--db", "new.db", "treaty", "parties", "185", "--as-of", "2011-06-01"},
+          /*with_data_dir=*/false);
+  EXPECT_EQ(o.exit, 0) << ::testing::PrintToString(o);
+  EXPECT_EQ(o.out, "31\n");
+}
+
+TEST_F(CliTest, StatusJsonOnTheNotificationDateHas31ConsentsAndTheUkEntryIntoForce) {
+  const json j = OkJson({"treaty", "status", "185", "--as-of", "2011-06-01", "--format", "json"});
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j.value("ref", ""), "ETS 185");
+  EXPECT_EQ(j.value("as_of", ""), "2011-06-01");
+  EXPECT_EQ(j["consents"], (json{{"min", 31}, {"max", 31}}));
+  const json* uk = nullptr;
+  for (const auto& s : j["states"]) {
+    if (s.value("iso2", "") == "GB") uk = &s;
+  }
+  ASSERT_NE(uk, nullptr) << "no United Kingdom entry";
+  EXPECT_EQ((*uk)["entry_into_force"], "2011-09-01");
+  EXPECT_EQ((*uk)["consent"], "2011-05-25");
+}
+
+TEST_F(CliTest, PartiesOnTheNotificationDatePrintsExactly31) {
+  EXPECT_EQ(Ok({"treaty", "parties", "185", "--as-of", "2011-06-01"}), "31\n");
+}
+
+TEST_F(CliTest, PartiesOnADateTheDataCannotDecidePrintsAnHonestRange) {
+  // The seeds' "28 States" on 2010-03-16: the shipped data cannot decide it.
+  const std::string text = Ok({"treaty", "parties", "ETS-185", "--as-of", "2010-03-16"});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_match(text, m, std::regex(R"((\d+)-(\d+)\n)"))) << text;
+  const int lo = std::stoi(m[1]), hi = std::stoi(m[2]);
+  EXPECT_LT(lo, hi);
+  EXPECT_LE(lo, 28);
+  EXPECT_GE(hi, 28);
+
+  const json j =
+      OkJson({"treaty", "parties", "ETS-185", "--as-of", "2010-03-16", "--format", "json"});
+  EXPECT_EQ(j, (json{{"min", lo}, {"max", hi}}));
+}
+
+TEST_F(CliTest, SecondProtocolHasTwoConsentsAndIsNotInForceOnJapansRatification) {
+  EXPECT_EQ(Ok({"treaty", "parties", "224", "--as-of", "2023-08-10"}), "2\n");
+  EXPECT_EQ(Ok({"treaty", "parties", "224", "--as-of", "2023-08-10", "--in-force"}), "0\n");
+  EXPECT_EQ(Ok({"treaty", "parties", "224", "--as-of", "2023-08-09"}), "1\n");
+}
+
+TEST_F(CliTest, EveryWayOfWritingTheReferenceIsAccepted) {
+  for (const char* ref : {"185", "ETS 185", "CETS 185", "ETS-185", "ets185"}) {
+    EXPECT_EQ(Ok({"treaty", "parties", ref, "--as-of", "2011-06-01"}), "31\n") << ref;
+  }
+}
+
+TEST_F(CliTest, TimelineCsvOfTheSecondProtocolHasOneRowPerRatification) {
+  EXPECT_EQ(Ok({"treaty", "timeline", "224", "--format", "csv"}),
+            "date,consents_min,consents_max,in_force_min,in_force_max\n"
+            "2023-02-09,1,1,0,0\n"
+            "2023-08-10,2,2,0,0\n"
+            "2026-02-05,3,3,0,0\n");
+}
+
+class CliRoundTripTest : public CliTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(CliRoundTripTest, StatusCsvReimportsIntoAFreshDatabaseAndGivesTheSameChart) {
+  std::vector<std::string> status = {"treaty", "status", "185", "--format", "csv"};
+  if (*GetParam() != '\0') {
+    status.push_back("--as-of");
+    status.push_back(GetParam());
+  }
+  const std::string chart = Ok(status, "first.db");
+  ASSERT_NE(chart.find(kHeader), std::string::npos) << chart;
+  Write("chart.csv", chart);
+
+  const Outcome imported =
+      Octopus({"treaty", "import", "chart.csv", "--treaty", "185"}, "second.db");
+  ASSERT_EQ(imported.exit, 0) << "the status CSV does not re-import: "
+                              << ::testing::PrintToString(imported);
+  EXPECT_EQ(Ok(status, "second.db"), chart);
+}
+
+INSTANTIATE_TEST_SUITE_P(AsOf, CliRoundTripTest, ::testing::Values("", "2011-06-01"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           std::string n = *info.param ? info.param : "Today";
+                           for (char& c : n)
+                             c = std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           return n;
+                         });
+
+struct CliError {
+  const char* name;
+  std::vector<std::string> args;
+  const char* says;  ///< the one stderr line must hold this
+};
+
+TEST_F(CliTest, ErrorsExitNonZeroWithOneClearLineOnStderr) {
+  const CliError cases[] = {
+      {"UnknownTreatyStatus", {"treaty", "status", "999"}, "999"},
+      {"UnknownTreatyParties", {"treaty", "parties", "ETS 999"}, "ETS 999"},
+      {"UnknownTreatyTimeline",
+       {"treaty", "timeline", "Atlantis Convention"},
+       "Atlantis Convention"},
+      {"NoSuchDate", {"treaty", "parties", "185", "--as-of", "2011-02-30"}, "no such date"},
+      {"NoSuchDateInStatus", {"treaty", "status", "185", "--as-of", "2011-13-01"}, "no such date"},
+      {"MalformedDate", {"treaty", "parties", "185", "--as-of", "1/6/2011"}, "1/6/2011"},
+      {"UnknownFormat", {"treaty", "status", "185", "--format", "xml"}, "xml"},
+      {"MissingChartFile", {"treaty", "import", "missing.csv"}, "missing.csv"},
+      {"NoSubcommand", {"treaty"}, "octopus"}};
+  for (const CliError& c : cases) {
+    SCOPED_TRACE(c.name);
+    const Outcome o = Octopus(c.args);
+    EXPECT_NE(o.exit, 0) << ::testing::PrintToString(o);
+    EXPECT_LT(o.exit, 128) << "crashed: " << ::testing::PrintToString(o);
+    EXPECT_EQ(o.out, "");
+    EXPECT_EQ(CountLines(o.err), 1u) << o.err;
+    EXPECT_FALSE(o.err.empty() || o.err.back() != '\n') << o.err;
+    EXPECT_NE(o.err.find(c.says), std::string::npos) << o.err;
+  }
+}
+
+TEST_F(CliTest, BadChartIsRefusedWithFileLineAndFieldAndChangesNothing) {
+  const std::vector<std::string> status = {"treaty", "status",  "185",       "--format",
+                                           "csv",    "--as-of", "2013-01-01"};
+  const std::string before = Ok(status);
+  Write("bad.csv", std::string("# status as of: 2012-01-01\n") + kHeader +
+                       "Albania,yes,2001-11-23,2002-06-20,2004-07-01,,ratification\n"
+                       "Austria,yes,2011-13-01,,,,\n");
+  const Outcome o = Octopus({"treaty", "import", "bad.csv", "--treaty", "185"});
+  EXPECT_NE(o.exit, 0) << ::testing::PrintToString(o);
+  EXPECT_EQ(CountLines(o.err), 1u) << o.err;
+  EXPECT_NE(o.err.find("bad.csv:4"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("signature"), std::string::npos) << o.err;
+  EXPECT_EQ(Ok(status), before);
+}
+
+TEST_F(CliTest, ImportReportsEveryPrintedEntryIntoForceThatDiffersFromTheRule) {
+  Write("wrong.csv",
+        std::string(kHeader) + "Austria,yes,2001-11-23,2012-06-13,2012-09-01,,ratification\n");
+  const std::string out = Ok({"treaty", "import", "wrong.csv", "--treaty", "185"});
+  EXPECT_NE(out.find("wrong.csv:2: AT entry_into_force: chart 2012-09-01, computed 2012-10-01"),
+            std::string::npos)
+      << out;
+  const std::string again = Ok({"treaty", "import", "wrong.csv", "--treaty", "185"});
+  EXPECT_NE(again.find("already imported"), std::string::npos) << again;
+}
+
+// --- Properties of the shipped data, through the timeline -------------------
+
+TEST_F(CliTest, CountsNeverDecreaseWithoutADenunciation) {
+  const std::vector<std::string> refs = TreatyRefs();
+  ASSERT_EQ(refs.size(), 7u);
+  for (const std::string& ref : refs) {
+    SCOPED_TRACE(ref);
+    const json tl = OkJson({"treaty", "timeline", ref, "--format", "json"});
+    ASSERT_TRUE(tl.is_array());
+    json prev;
+    for (const auto& p : tl) {
+      const std::string date = p.at("date").get<std::string>();
+      for (const char* what : {"consents", "in_force"}) {
+        const int lo = p.at(what).at("min").get<int>(), hi = p.at(what).at("max").get<int>();
+        EXPECT_LE(lo, hi) << date << " " << what;
+        if (!prev.is_null()) {
+          EXPECT_LE(prev.at(what).at("min").get<int>(), lo) << date << " " << what << " min";
+          EXPECT_LE(prev.at(what).at("max").get<int>(), hi) << date << " " << what << " max";
+        }
+      }
+      // A State is in force only after consenting.
+      EXPECT_LE(p["in_force"]["min"].get<int>(), p["consents"]["min"].get<int>()) << date;
+      EXPECT_LE(p["in_force"]["max"].get<int>(), p["consents"]["max"].get<int>()) << date;
+      if (!prev.is_null()) {
+        EXPECT_LT(prev["date"].get<std::string>(), date);
+      }
+      prev = p;
+    }
+  }
+}
+
+TEST_F(CliTest, Ets185InForceCountChangesOnlyOnTheFirstDayOfAMonth) {
+  const json tl = OkJson({"treaty", "timeline", "185", "--format", "json"});
+  ASSERT_TRUE(tl.is_array());
+  ASSERT_FALSE(tl.empty());
+  json prev_in_force = {{"min", 0}, {"max", 0}};
+  int changes = 0;
+  for (const auto& p : tl) {
+    if (p.at("in_force") != prev_in_force) {
+      ++changes;
+      const std::string date = p.at("date").get<std::string>();
+      EXPECT_EQ(date.substr(8), "01") << date << " in force " << p["in_force"].dump();
+    }
+    prev_in_force = p.at("in_force");
+  }
+  EXPECT_GT(changes, 10);
+}
+
+TEST_F(CliTest, NoStateEntersIntoForceBeforeTheTreaty) {
+  for (const std::string& ref : TreatyRefs()) {
+    SCOPED_TRACE(ref);
+    const json j = OkJson({"treaty", "status", ref, "--as-of", "2030-01-01", "--format", "json"});
+    const json& treaty_eif = j["entry_into_force"]["date"];
+    if (!treaty_eif.is_string()) continue;
+    // The earliest the treaty can have entered into force.
+    const std::string t = treaty_eif.get<std::string>();
+    const std::string treaty_lo = t.starts_with("..") ? "" : t.substr(0, 10);
+    for (const auto& s : j["states"]) {
+      if (!s["entry_into_force"].is_string()) continue;
+      const std::string e = s["entry_into_force"].get<std::string>();
+      if (e.starts_with("..")) continue;
+      EXPECT_GE(e.substr(0, 10), treaty_lo) << s["iso2"] << " " << e << " vs treaty " << t;
+    }
+  }
+}
+
+TEST_F(CliTest, TimelineAgreesWithPartiesOnEveryDateItLists) {
+  const json tl = OkJson({"treaty", "timeline", "224", "--format", "json"});
+  ASSERT_TRUE(tl.is_array());
+  for (const auto& p : tl) {
+    const std::string date = p.at("date").get<std::string>();
+    EXPECT_EQ(OkJson({"treaty", "parties", "224", "--as-of", date, "--format", "json"}),
+              p.at("consents"))
+        << date;
+    EXPECT_EQ(
+        OkJson({"treaty", "parties", "224", "--as-of", date, "--in-force", "--format", "json"}),
+        p.at("in_force"))
+        << date;
+  }
+}
+
+}  // namespace
+}  // namespace octopus

@@ -1,0 +1,291 @@
+// Starts the real `octopus serve` on 127.0.0.1 over a temp database, talks
+// HTTP to it over plain sockets, and stops it with SIGTERM.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+/// A descriptor closed on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+int FreePort() {
+  Fd s(::socket(AF_INET, SOCK_STREAM, 0));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (::bind(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return 0;
+  socklen_t len = sizeof addr;
+  ::getsockname(s.get(), reinterpret_cast<sockaddr*>(&addr), &len);
+  return ntohs(addr.sin_port);
+}
+
+/// A connected socket to 127.0.0.1:port, or -1.
+int Connect(int port) {
+  const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(s, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(s);
+    return -1;
+  }
+  timeval tv{10, 0};
+  ::setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return s;
+}
+
+/// Sends raw bytes and reads until the server closes the connection.
+std::string Exchange(int port, const std::string& raw) {
+  Fd s(Connect(port));
+  if (s.get() < 0) return "";
+  if (::send(s.get(), raw.data(), raw.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(raw.size())) {
+    return "";
+  }
+  std::string out;
+  char buf[16384];
+  for (ssize_t n; (n = ::recv(s.get(), buf, sizeof buf, 0)) > 0;) out.append(buf, n);
+  return out;
+}
+
+struct HttpResponse {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+
+  std::string Header(const std::string& name) const {
+    const auto it = headers.find(name);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+HttpResponse Parse(const std::string& raw) {
+  HttpResponse r;
+  const size_t end = raw.find("\r\n\r\n");
+  if (raw.rfind("HTTP/1.1 ", 0) != 0 || end == std::string::npos) return r;
+  r.status = std::stoi(raw.substr(9, 3));
+  std::istringstream head(raw.substr(0, end));
+  std::string line;
+  std::getline(head, line);
+  while (std::getline(head, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    std::string name = line.substr(0, colon);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[name] = line.substr(line.find_first_not_of(' ', colon + 1));
+  }
+  r.body = raw.substr(end + 4);
+  return r;
+}
+
+HttpResponse Get(int port, const std::string& target, const std::string& method = "GET") {
+  return Parse(Exchange(port, method + " " + target +
+                                  " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
+}
+
+/// `octopus serve` on a free port over a fresh database in a temp directory.
+class ServeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("octopus_serve_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    port_ = FreePort();
+    ASSERT_NE(port_, 0);
+    log_ = (dir_ / "stderr.log").string();
+
+    const std::string db = (dir_ / "octopus.db").string();
+    const std::string listen = "127.0.0.1:" + std::to_string(port_);
+    std::vector<std::string> args = {OCTOPUS_BIN, "--db", db, "serve", "--listen", listen};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    const int rc = posix_spawn(&pid_, OCTOPUS_BIN, &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ASSERT_EQ(rc, 0) << "cannot start " << OCTOPUS_BIN;
+
+    // The first start loads the reference data into the new database.
+    const auto deadline = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Get(port_, "/healthz").status == 200) return;
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        FAIL() << "octopus serve exited early:\n" << Log();
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    FAIL() << "no answer on /healthz within 60 s:\n" << Log();
+  }
+
+  void TearDown() override {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+    fs::remove_all(dir_);
+  }
+
+  /// Sends SIGTERM and waits up to `limit`; the exit status, or -1 on timeout.
+  int Stop(std::chrono::seconds limit = 10s) {
+    ::kill(pid_, SIGTERM);
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return -1;
+  }
+
+  std::string Log() const {
+    std::ifstream in(log_);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  fs::path dir_;
+  std::string log_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+TEST_F(ServeTest, EveryPageAndEndpointAnswers) {
+  const std::vector<std::string> pages = {
+      "/", "/treaties", "/treaties/185", "/treaties/185?as_of=2011-06-01", "/treaties/CETS-224",
+      "/treaties/UNCC",
+  };
+  for (const auto& target : pages) {
+    const HttpResponse r = Get(port_, target);
+    EXPECT_EQ(r.status, 200) << target;
+    EXPECT_EQ(r.Header("content-type"), "text/html; charset=utf-8") << target;
+    EXPECT_NE(r.body.find("</html>"), std::string::npos) << target;
+    EXPECT_EQ(r.Header("content-length"), std::to_string(r.body.size())) << target;
+  }
+  EXPECT_NE(Get(port_, "/treaties/185?as_of=2011-06-01").body.find("<dd class=\"count\">31</dd>"),
+            std::string::npos);
+
+  const std::vector<std::string> json_endpoints = {
+      "/api/v1/treaties", "/api/v1/treaties/185", "/api/v1/treaties/185/status?as_of=2011-06-01",
+      "/api/v1/treaties/ETS-185/timeline", "/api/v1/openapi.json", "/treaties/185.json",
+  };
+  for (const auto& target : json_endpoints) {
+    const HttpResponse r = Get(port_, target);
+    EXPECT_EQ(r.status, 200) << target;
+    EXPECT_EQ(r.Header("content-type"), "application/json") << target;
+    EXPECT_FALSE(nlohmann::json::parse(r.body, nullptr, false).is_discarded()) << target;
+  }
+  const auto status = nlohmann::json::parse(
+      Get(port_, "/api/v1/treaties/185/status?as_of=2011-06-01").body, nullptr, false);
+  EXPECT_EQ(status["consents"]["min"], 31);
+
+  const HttpResponse csv = Get(port_, "/treaties/185.csv?as_of=2011-06-01");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.Header("content-type"), "text/csv; charset=utf-8");
+  EXPECT_NE(csv.body.find("United Kingdom"), std::string::npos);
+
+  const HttpResponse css = Get(port_, "/static/style.css");
+  EXPECT_EQ(css.status, 200);
+  EXPECT_EQ(css.Header("cache-control"), "public, max-age=31536000, immutable");
+
+  EXPECT_EQ(Get(port_, "/healthz").body, "ok\n");
+  EXPECT_EQ(Get(port_, "/nowhere").status, 404);
+  EXPECT_EQ(Get(port_, "/api/v1/nowhere").status, 404);
+  EXPECT_EQ(Get(port_, "/treaties/185?as_of=2011-02-30").status, 400);
+
+  EXPECT_EQ(Stop(), 0) << Log();
+  const std::string log = Log();
+  EXPECT_NE(log.find(" GET /treaties/185?as_of=2011-06-01 200 "), std::string::npos) << log;
+  EXPECT_NE(log.find(" GET /nowhere 404 "), std::string::npos);
+  EXPECT_NE(log.find("octopus: stopped"), std::string::npos);
+}
+
+TEST_F(ServeTest, KeepAliveHeadAndLimits) {
+  // Two requests on one connection: the first kept alive, the second closes.
+  const std::string two = Exchange(
+      port_,
+      "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /treaties HTTP/1.1\r\nHost: x\r\n"
+      "Connection: close\r\n\r\n");
+  EXPECT_EQ(two.rfind("HTTP/1.1 200 OK", 0), 0u);
+  EXPECT_NE(two.find("HTTP/1.1 200 OK", 10), std::string::npos) << two.substr(0, 300);
+
+  const HttpResponse get = Get(port_, "/treaties/185");
+  const HttpResponse head = Get(port_, "/treaties/185", "HEAD");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_TRUE(head.body.empty());
+  EXPECT_EQ(head.Header("content-length"), std::to_string(get.body.size()));
+
+  const HttpResponse not_modified = Parse(Exchange(
+      port_, "GET /treaties/185 HTTP/1.1\r\nHost: x\r\nIf-None-Match: " + get.Header("etag") +
+                 "\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(not_modified.status, 304);
+
+  EXPECT_EQ(Get(port_, "/treaties", "POST").status, 405);
+  const HttpResponse huge = Parse(Exchange(
+      port_, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"));
+  EXPECT_EQ(huge.status, 431);
+  // Refused from the header alone, before any of the body is read.
+  const HttpResponse body =
+      Parse(Exchange(port_, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"));
+  EXPECT_EQ(body.status, 413);
+  EXPECT_EQ(Parse(Exchange(port_, "NOT HTTP AT ALL\r\n\r\n")).status, 400);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+TEST_F(ServeTest, SigtermClosesIdleConnectionsAndExitsZero) {
+  Fd idle(Connect(port_));  // a keep-alive client that never sends
+  ASSERT_GE(idle.get(), 0);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(Stop(), 0) << Log();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_NE(Log().find("SIGTERM received"), std::string::npos);
+}
+
+}  // namespace
