@@ -1,4 +1,5 @@
 #include <memory>
+#include <optional>
 #include <ostream>
 
 #include <fmt/format.h>
@@ -23,6 +24,23 @@ Result<Session> OpenSession(const Options& opts) {
   auto registry = service::Registry::Open(**store, service::FindDataDir());
   if (!registry) return registry.status();
   return Session{std::move(*store), std::move(*registry)};
+}
+
+// A session with one treaty analysed; the analysis refers to the session's gazetteer.
+struct TreatyView {
+  Session session;
+  std::optional<treaty::Analysis> analysis;
+};
+
+Result<std::unique_ptr<TreatyView>> OpenTreaty(const Options& opts, const std::string& ref) {
+  auto s = OpenSession(opts);
+  if (!s) return s.status();
+  auto view = std::make_unique<TreatyView>();
+  view->session = std::move(*s);
+  auto a = view->session.registry->Analyse(ref);
+  if (!a) return a.status();
+  view->analysis.emplace(std::move(*a));
+  return view;
 }
 
 Result<domain::Date> AsOf(const std::string& text) {
@@ -124,16 +142,15 @@ void RegisterTreatyCommands(CLI::App& app, Options& opts, std::vector<Command>& 
       OCTOPUS_RETURN_IF_ERROR(CheckFormat(*format, {"text", "csv", "json"}));
       auto on = AsOf(*as_of);
       if (!on) return on.status();
-      auto s = OpenSession(opts);
-      if (!s) return s.status();
-      auto a = s->registry->Analyse(*ref);
-      if (!a) return a.status();
-      auto data = s->registry->Data(*ref);
+      auto v = OpenTreaty(opts, *ref);
+      if (!v) return v.status();
+      const treaty::Analysis& a = *(*v)->analysis;
+      auto data = (*v)->session.registry->Data(*ref);
       if (!data) return data.status();
-      const auto& g = s->registry->gazetteer();
-      if (*format == "csv") o << treaty::ChartCsv(*a, g, *on);
-      else if (*format == "json") o << service::StatusJson(*a, g, *data, *on).dump(2) << "\n";
-      else o << service::StatusText(*a, g, *data, *on);
+      const auto& g = (*v)->session.registry->gazetteer();
+      if (*format == "csv") o << treaty::ChartCsv(a, g, *on);
+      else if (*format == "json") o << service::StatusJson(a, g, *data, *on).dump(2) << "\n";
+      else o << service::StatusText(a, g, *data, *on);
       return Status::Ok();
     }});
   }
@@ -154,11 +171,10 @@ void RegisterTreatyCommands(CLI::App& app, Options& opts, std::vector<Command>& 
       OCTOPUS_RETURN_IF_ERROR(CheckFormat(*format, {"text", "json"}));
       auto on = AsOf(*as_of);
       if (!on) return on.status();
-      auto s = OpenSession(opts);
-      if (!s) return s.status();
-      auto a = s->registry->Analyse(*ref);
-      if (!a) return a.status();
-      const treaty::Range r = *in_force ? a->InForce(*on) : a->Consents(*on);
+      auto v = OpenTreaty(opts, *ref);
+      if (!v) return v.status();
+      const treaty::Analysis& a = *(*v)->analysis;
+      const treaty::Range r = *in_force ? a.InForce(*on) : a.Consents(*on);
       if (*format == "json") o << service::RangeJson(r).dump() << "\n";
       else o << r.ToString() << "\n";
       return Status::Ok();
@@ -174,12 +190,11 @@ void RegisterTreatyCommands(CLI::App& app, Options& opts, std::vector<Command>& 
     sub->add_option("--format", *format, "csv|json")->capture_default_str();
     out.push_back({sub, [&opts, ref, format](std::ostream& o) -> Status {
       OCTOPUS_RETURN_IF_ERROR(CheckFormat(*format, {"csv", "json"}));
-      auto s = OpenSession(opts);
-      if (!s) return s.status();
-      auto a = s->registry->Analyse(*ref);
-      if (!a) return a.status();
-      if (*format == "json") o << service::TimelineJson(*a).dump(2) << "\n";
-      else o << service::TimelineCsv(*a);
+      auto v = OpenTreaty(opts, *ref);
+      if (!v) return v.status();
+      const treaty::Analysis& a = *(*v)->analysis;
+      if (*format == "json") o << service::TimelineJson(a).dump(2) << "\n";
+      else o << service::TimelineCsv(a);
       return Status::Ok();
     }});
   }

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/temp_dir.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -24,24 +26,7 @@ namespace fs = std::filesystem;
 
 const fs::path kDataDir = OCTOPUS_TEST_DATA_DIR;
 
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "octopus-registry-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using octopus::test_support::TempDir;
 
 constexpr const char* kHeader =
     "state,coe_member,signature,ratification_or_accession,entry_into_force,notes_flags,kind\n";

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/temp_dir.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -23,25 +25,7 @@ using domain::Precision;
 
 Date D(const char* iso) { return *Date::Parse(iso); }
 
-// A directory of its own for each test, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "octopus-store-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using octopus::test_support::TempDir;
 
 domain::Treaty MakeTreaty(const std::string& ref, int number) {
   domain::Treaty t;
