@@ -1,5 +1,7 @@
 #include "web/svg_plot.h"
 
+#include "web/templates.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -20,20 +22,6 @@ struct Series {
   std::function<treaty::Range(const TimelinePoint&)> get;
 };
 
-std::string EscapeXml(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 /// The smallest of 1, 2, 5, 10, 20, 50, … with at most `max_ticks` steps in `span`.
 int NiceStep(int span, int max_ticks) {
@@ -120,7 +108,7 @@ std::string PartiesPlot(const std::vector<TimelinePoint>& points, const PlotOpti
       "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"plot\" viewBox=\"0 0 {0} {1}\" "
       "width=\"{0}\" height=\"{1}\" role=\"img\" aria-labelledby=\"plot-title plot-desc\">\n",
       o.width, o.height);
-  svg += "<title id=\"plot-title\">" + EscapeXml(o.title) + "</title>\n";
+  svg += "<title id=\"plot-title\">" + EscapeHtml(o.title) + "</title>\n";
 
   // The text alternative: where each count stands at the right edge.
   std::string desc = fmt::format("From {} to {}", o.start.ToIso(), o.end.ToIso());
@@ -134,7 +122,7 @@ std::string PartiesPlot(const std::vector<TimelinePoint>& points, const PlotOpti
   desc += points.empty() ? ": no consent on record."
                          : fmt::format(": consents deposited {}, in force for {} at the end.",
                                        last_consents.ToString(), last_in_force.ToString());
-  svg += "<desc id=\"plot-desc\">" + EscapeXml(desc) + "</desc>\n";
+  svg += "<desc id=\"plot-desc\">" + EscapeHtml(desc) + "</desc>\n";
 
   // Grid and axes.
   const double x0 = kLeft, x1 = o.width - kRight, y_bottom = o.height - kBottom;
@@ -200,7 +188,7 @@ std::string PartiesPlot(const std::vector<TimelinePoint>& points, const PlotOpti
         "text-anchor=\"{5}\" font-family=\"sans-serif\" font-size=\"11\" fill=\"#222\">{6}</text>"
         "</g>\n",
         x, kTop - 4, y_bottom, right_half ? x - 4 : x + 4, kTop + 8, right_half ? "end" : "start",
-        EscapeXml(o.marker->ToIso()));
+        EscapeHtml(o.marker->ToIso()));
   }
 
   // Legend, above the plot area.
@@ -210,7 +198,7 @@ std::string PartiesPlot(const std::vector<TimelinePoint>& points, const PlotOpti
         "<g class=\"plot-legend\"><rect x=\"{:.1f}\" y=\"8\" width=\"14\" height=\"10\" "
         "fill=\"{}\"/><text x=\"{:.1f}\" y=\"17\" font-family=\"sans-serif\" font-size=\"12\" "
         "fill=\"#222\">{}</text></g>\n",
-        lx, s.color, lx + 18, EscapeXml(s.name));
+        lx, s.color, lx + 18, EscapeHtml(s.name));
     lx += 170;
   }
   if (any_band) {
