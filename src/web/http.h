@@ -50,6 +50,10 @@ struct Target {
 /// are not UTF-8 or hold a NUL.
 Result<Target> ParseTarget(std::string_view target);
 
+/// Percent-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~),
+/// for a path segment or a query value: "GLACY+" → "GLACY%2B".
+std::string PercentEncode(std::string_view s);
+
 /// The one mapping from a Status code to an HTTP status: kInvalidArgument and
 /// kParseError → 400, kNotFound → 404, kConflict → 409, kIoError → 503,
 /// kInternal → 500 (and kOk → 200).
