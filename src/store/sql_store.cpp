@@ -520,10 +520,11 @@ Result<RecordPage> SqlStore::FindRecords(const RecordQuery& q) {
                               ? " ORDER BY e.sort_date = '', e.sort_date, r.id"
                               : " ORDER BY e.sort_date DESC, r.id DESC";
     if (!match.empty()) {
-      // Ranked: the title weighs five times the body.
+      // Ranked: the title weighs five times the body. The snippet is the body's
+      // best passage (its start when only the title matches).
       sql =
           "SELECT r.id, r.document_id, r.kind, r.line, r.fields_json, "
-          "snippet(search_text, -1, char(2), char(3), '\u2026', 24), "
+          "snippet(search_text, 1, char(2), char(3), '\u2026', 24), "
           "highlight(search_text, 0, char(2), char(3)) "
           "FROM search_text JOIN search_entries e ON e.record_id = search_text.rowid "
           "JOIN records r ON r.id = e.record_id";

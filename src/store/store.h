@@ -82,7 +82,7 @@ struct RecordQuery {
 
 struct RecordHit {
   RecordRow record;
-  /// With terms: the best passage and the title, matched words between
+  /// With terms: the body's best passage and the title, matched words between
   /// kMarkOpen and kMarkClose. Without terms: empty.
   std::string snippet, title_marked;
 };

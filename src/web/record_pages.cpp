@@ -270,9 +270,13 @@ json FacetsModel(const Context& c, const Results& r, std::initializer_list<std::
 }
 
 json FiltersModel(const search::Request& r) {
+  json modes = json::array();
+  for (const char* mode : {"in person", "online", "hybrid"}) {
+    modes.push_back({{"value", mode}, {"selected", r.mode == mode}});
+  }
   return {{"q", r.q},       {"country", r.country}, {"project", r.project},
-          {"year", r.year}, {"mode", r.mode},       {"from", r.from.substr(0, 7)},
-          {"to", r.to.substr(0, 7)}};
+          {"year", r.year}, {"mode", r.mode},       {"modes", modes},
+          {"from", r.from.substr(0, 7)}, {"to", r.to.substr(0, 7)}};
 }
 
 json ApiList(const Results& r, const char* key) {
@@ -429,6 +433,9 @@ Result<CountryView> LoadCountry(Context& c) {
       for (const char* key : {"status", "status_text", "signature", "consent", "kind",
                               "entry_into_force"}) {
         row[key] = s[key];
+      }
+      for (const char* key : {"signature", "consent", "entry_into_force"}) {
+        row[std::string(key) + "_shown"] = ShowInterval(s[key]);
       }
       row["on_record"] = true;
     }
@@ -777,7 +784,11 @@ Result<Response> ApiCountry(Context& c) {
   if (!v) return v.status();
   const domain::Country& country = *v->country;
   json treaties = v->treaties;
-  for (json& t : treaties) t.erase("on_record");
+  for (json& t : treaties) {
+    for (const char* key : {"on_record", "signature_shown", "consent_shown", "entry_into_force_shown"}) {
+      t.erase(key);
+    }
+  }
   return JsonResponse({{"iso2", country.iso2},
                        {"iso3", country.iso3},
                        {"name", country.name_en},
