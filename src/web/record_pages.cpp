@@ -587,7 +587,8 @@ Status AddRecordsToHome(Context& c, json& model) {
 Result<Response> NewsPage(Context& c) {
   auto r = RequestOf(c);
   if (!r) return r.status();
-  auto results = Run(c, Kind(*r, "news_item", Order::kRank));
+  // By year, newest first, even with words to look for (the API ranks them).
+  auto results = Run(c, Kind(*r, "news_item", Order::kNewest));
   if (!results) return results.status();
   return c.Page("news", {{"title", "News"},
                          {"filters", FiltersModel(results->request)},
