@@ -755,7 +755,7 @@ TEST(Sha256Test, MatchesTheStandardTestVectors) {
 Extraction SampleExtraction() {
   Extraction e;
   e.document = {"seeds/003.txt", "abc",        "text", "quarterly_update",
-                "2023-07-01",    "2023-09-30", false};
+                "2023-07-01",    "2023-09-30", false, ""};
   Record r;
   r.kind = "activity";
   r.line = 424;
