@@ -95,8 +95,8 @@ std::string StripEmphasis(std::string_view s) {
     const bool after_word = j < s.size() && IsWordByte(s[j]);
     if (run == 1 && before_word && !after_word && !open) {
       out.push_back('*');  // footnote marker
-    } else if (run == 1) {
-      open = !open;
+    } else if (run % 2 == 1) {
+      open = !open;  // *italic* and ***bold italic*** open and close the same way
     }
     i = j;
   }

@@ -241,7 +241,8 @@ Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder)
     std::vector<std::pair<int, std::string>> paragraphs;  // line, text
     std::vector<std::pair<int, std::string>> links;
     bool list_open = false;  // after a line ending in ':' short lines are list items
-    auto add_paragraph = [&](size_t i, const std::string& text, bool joined) {
+    auto add_paragraph = [&](size_t i, std::string text, bool joined) {
+      std::replace(text.begin(), text.end(), '\t', ' ');  // a column gap inside prose
       if (joined && !paragraphs.empty()) {
         paragraphs.back().second += " " + text;
       } else {

@@ -6,6 +6,7 @@
 ///   the inventory of activities by month and "Coming next" (a project column, a TAB, then
 ///   "Title, places, <i>mode</i>, dates"), the inventory of projects and the totals table.
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -759,6 +760,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
             item->links.push_back({i, "READ MORE"});
             t = std::string(text::Trim(std::string_view(t).substr(0, m)));
           }
+          std::replace(t.begin(), t.end(), '\t', ' ');  // a column gap inside prose
           if (!t.empty()) {
             item->body.push_back({i, t});
             prose.Paragraph(t, line_no(i));
