@@ -199,6 +199,16 @@ json RecordModel(const Context& c, const store::RecordRow& r, const domain::Reco
       {"treaties", TreatyLinks(c, f.treaties)},
       {"anchor", "activity-" + std::to_string(r.id)},
   };
+  // The line under a title: places, mode, countries, projects, each once.
+  json meta = json::array();
+  auto part = [&](const std::string& text, const json& href) {
+    if (!text.empty()) meta.push_back({{"text", text}, {"href", href}, {"first", meta.empty()}});
+  };
+  part(Join(f.places, ", "), nullptr);
+  part(f.mode, nullptr);
+  for (const json& l : m["countries"]) part(l["name"].get<std::string>(), l["href"]);
+  for (const json& l : m["projects"]) part(l["name"].get<std::string>(), l["href"]);
+  m["meta"] = std::move(meta);
   if (f.kind == "project") {
     const json fields = Fields(r);
     m["scope"] = fields.value("scope", json(nullptr)).is_string() ? fields["scope"] : json("");
@@ -213,6 +223,94 @@ json RecordModel(const Context& c, const store::RecordRow& r, const domain::Reco
     m["project_countries"] = CountryLinks(c, f.countries);
   }
   return m;
+}
+
+/// One project as the documents describe it. The same project is often
+/// described more than once (in the inventory and in its own update): its
+/// records are merged, the first value given for each field kept and lists
+/// united.
+struct Project {
+  std::string name;
+  json fields = json::object();
+  std::vector<int64_t> records;
+  domain::RecordFacts facts;
+};
+
+std::vector<Project> MergeProjects(const std::vector<Hit>& hits) {
+  // Projects in the order the hits give them; each one's records in the
+  // order they were stored.
+  std::vector<Project> out;
+  std::vector<std::vector<const Hit*>> members;
+  for (const Hit& h : hits) {
+    const std::string key = text::ToLowerAscii(h.facts.title);
+    size_t i = 0;
+    while (i < out.size() && text::ToLowerAscii(out[i].name) != key) ++i;
+    if (i == out.size()) {
+      Project p;
+      p.name = h.facts.title;
+      out.push_back(std::move(p));
+      members.emplace_back();
+    }
+    members[i].push_back(&h);
+  }
+  for (size_t i = 0; i < out.size(); ++i) {
+    Project& p = out[i];
+    std::sort(members[i].begin(), members[i].end(),
+              [](const Hit* a, const Hit* b) { return a->record.id < b->record.id; });
+    for (const Hit* h : members[i]) {
+      p.records.push_back(h->record.id);
+      const json fields = Fields(h->record);
+      for (const auto& [k, v] : fields.items()) {
+        json& have = p.fields[k];
+        if (have.is_null() || (have.is_string() && have.get<std::string>().empty())) {
+          have = v;
+        } else if (have.is_array() && v.is_array()) {
+          for (const json& x : v) {
+            if (std::find(have.begin(), have.end(), x) == have.end()) have.push_back(x);
+          }
+        }
+      }
+    }
+    auto facts = domain::ReadRecord("project", p.fields.dump());
+    if (facts) p.facts = std::move(*facts);
+  }
+  return out;
+}
+
+std::vector<std::string> Strings(const json& fields, const char* key) {
+  std::vector<std::string> out;
+  const auto it = fields.find(key);
+  if (it == fields.end() || !it->is_array()) return out;
+  for (const json& x : *it) {
+    if (x.is_string()) out.push_back(x.get<std::string>());
+  }
+  return out;
+}
+
+std::string ProjectUrl(const std::string& name) { return "/projects/" + PercentEncode(name); }
+
+json ProjectModel(const Context& c, const Project& p) {
+  const domain::RecordFacts& f = p.facts;
+  std::string when = ShowDay(f.start);
+  if (f.end) when += " \u2013 " + ShowDay(f.end);
+  const auto scope = p.fields.find("scope");
+  return {{"title", p.name},
+          {"href", ProjectUrl(p.name)},
+          {"when", when},
+          {"scope", scope != p.fields.end() && scope->is_string() ? scope->get<std::string>() : ""},
+          {"budget", Budget(p.fields)},
+          {"funders", Join(Strings(p.fields, "funders"), ", ")},
+          {"project_countries", CountryLinks(c, f.countries)},
+          {"described", static_cast<int>(p.records.size())},
+          {"several_records", p.records.size() > 1}};
+}
+
+json ProjectJson(const Project& p) {
+  json j = p.fields;
+  j["name"] = p.name;
+  j["url"] = ProjectUrl(p.name);
+  j["records"] = p.records;
+  return j;
 }
 
 json HitModel(const Context& c, const Hit& h) {
@@ -371,7 +469,7 @@ json NewsItemJson(const NewsItem& n) {
 
 /// Everything known about a project named {name}.
 struct ProjectView {
-  std::optional<Hit> project;
+  std::optional<Project> project;
   std::vector<Hit> activities, news;
 };
 
@@ -381,9 +479,10 @@ Result<ProjectView> LoadProject(Context& c) {
   r.project = name;
   r.facets = false;
   ProjectView v;
-  auto project = Run(c, Kind(r, "project", Order::kNewest));
+  auto project = RunAll(c, Kind(r, "project", Order::kNewest));
   if (!project) return project.status();
-  if (!project->hits.empty()) v.project = std::move(project->hits.front());
+  std::vector<Project> merged = MergeProjects(*project);
+  if (!merged.empty()) v.project = std::move(merged.front());
   auto activities = RunAll(c, Kind(r, "activity", Order::kOldest));
   if (!activities) return activities.status();
   v.activities = std::move(*activities);
@@ -526,6 +625,28 @@ std::string CsvRow(const std::vector<std::string>& cells) {
 
 std::string Opt(const std::optional<domain::ReducedDate>& d) { return d ? d->text : ""; }
 
+/// One page of the merged projects, with the request's page and per_page.
+struct ProjectsPageData {
+  Results results;  ///< total and request for the pagination; no hits
+  std::vector<Project> projects;
+};
+
+Result<ProjectsPageData> ProjectsPageOf(Context& c) {
+  auto r = RequestOf(c);
+  if (!r) return r.status();
+  auto hits = RunAll(c, Kind(*r, "project", Order::kNewest));
+  if (!hits) return hits.status();
+  std::vector<Project> all = MergeProjects(*hits);
+  ProjectsPageData out;
+  out.results.request = *r;
+  out.results.total = static_cast<int>(all.size());
+  const size_t from = static_cast<size_t>(r->page - 1) * static_cast<size_t>(r->per_page);
+  for (size_t i = from; i < all.size() && i < from + static_cast<size_t>(r->per_page); ++i) {
+    out.projects.push_back(std::move(all[i]));
+  }
+  return out;
+}
+
 }  // namespace
 
 // ------------------------------------------------------------- public bits
@@ -661,16 +782,14 @@ Result<Response> ActivitiesPage(Context& c) {
 }
 
 Result<Response> ProjectsPage(Context& c) {
-  auto r = RequestOf(c);
-  if (!r) return r.status();
-  auto results = Run(c, Kind(*r, "project", Order::kNewest));
-  if (!results) return results.status();
+  auto page = ProjectsPageOf(c);
+  if (!page) return page.status();
   json projects = json::array();
-  for (const Hit& h : results->hits) projects.push_back(RecordModel(c, h.record, h.facts));
+  for (const Project& p : page->projects) projects.push_back(ProjectModel(c, p));
   return c.Page("projects", {{"title", "Projects"},
                              {"projects", projects},
                              {"empty", projects.empty()},
-                             {"pagination", Pagination(c, *results)}});
+                             {"pagination", Pagination(c, page->results)}});
 }
 
 Result<Response> ProjectPage(Context& c) {
@@ -680,7 +799,7 @@ Result<Response> ProjectPage(Context& c) {
   return c.Page("project",
                 {{"title", name},
                  {"name", name},
-                 {"project", v->project ? RecordModel(c, v->project->record, v->project->facts) : json(nullptr)},
+                 {"project", v->project ? ProjectModel(c, *v->project) : json(nullptr)},
                  {"activities", ByMonth(c, v->activities)},
                  {"has_activities", !v->activities.empty()},
                  {"news", Models(c, v->news)},
@@ -703,7 +822,11 @@ Result<Response> CountryPage(Context& c) {
                  {"coe_member", country.IsCoeMember(c.today)},
                  {"today", c.today.ToLongEnglish()},
                  {"treaties", v->treaties},
-                 {"projects", Models(c, v->projects)},
+                 {"projects", [&] {
+                    json out = json::array();
+                    for (const Project& p : MergeProjects(v->projects)) out.push_back(ProjectModel(c, p));
+                    return out;
+                  }()},
                  {"has_projects", !v->projects.empty()},
                  {"activities", ByMonth(c, v->activities)},
                  {"has_activities", !v->activities.empty()},
@@ -763,19 +886,22 @@ Result<Response> ApiActivities(Context& c) {
 }
 
 Result<Response> ApiProjects(Context& c) {
-  auto r = RequestOf(c);
-  if (!r) return r.status();
-  r->facets = false;
-  auto results = Run(c, Kind(*r, "project", Order::kNewest));
-  if (!results) return results.status();
-  return JsonResponse(ApiList(*results, "items"));
+  auto page = ProjectsPageOf(c);
+  if (!page) return page.status();
+  json items = json::array();
+  for (const Project& p : page->projects) items.push_back(ProjectJson(p));
+  return JsonResponse({{"total", page->results.total},
+                       {"page", page->results.request.page},
+                       {"per_page", page->results.request.per_page},
+                       {"pages", page->results.pages()},
+                       {"items", std::move(items)}});
 }
 
 Result<Response> ApiProject(Context& c) {
   auto v = LoadProject(c);
   if (!v) return v.status();
   return JsonResponse({{"name", c.path.at("name")},
-                       {"project", v->project ? RecordJson(v->project->record, v->project->facts) : json(nullptr)},
+                       {"project", v->project ? ProjectJson(*v->project) : json(nullptr)},
                        {"activities", Jsons(v->activities)},
                        {"news", Jsons(v->news)}});
 }
@@ -798,7 +924,11 @@ Result<Response> ApiCountry(Context& c) {
                        {"footnote", country.footnote.empty() ? json(nullptr) : json(country.footnote)},
                        {"as_of", c.today.ToIso()},
                        {"treaties", treaties},
-                       {"projects", Jsons(v->projects)},
+                       {"projects", [&] {
+                          json out = json::array();
+                          for (const Project& p : MergeProjects(v->projects)) out.push_back(ProjectJson(p));
+                          return out;
+                        }()},
                        {"activities", Jsons(v->activities)},
                        {"news", Jsons(v->news)},
                        {"news_total", v->news_total}});
@@ -915,21 +1045,16 @@ Result<Response> ProjectsCsv(Context& c) {
   if (!hits) return hits.status();
   std::string csv = CsvRow({"name", "start", "end", "scope", "budget_amount", "budget_currency",
                             "funders", "countries"});
-  for (const Hit& h : *hits) {
-    const json f = Fields(h.record);
+  for (const Project& p : MergeProjects(*hits)) {
+    const json& f = p.fields;
     auto text = [&](const char* key) {
       return f.contains(key) && f[key].is_string() ? f[key].get<std::string>() : std::string();
     };
-    std::vector<std::string> funders;
-    if (f.contains("funders") && f["funders"].is_array()) {
-      for (const auto& x : f["funders"]) {
-        if (x.is_string()) funders.push_back(x.get<std::string>());
-      }
-    }
     const std::string amount =
         f.contains("budget_amount") && f["budget_amount"].is_number() ? f["budget_amount"].dump() : "";
-    csv += CsvRow({h.facts.title, Opt(h.facts.start), Opt(h.facts.end), text("scope"), amount,
-                   text("budget_currency"), Join(funders, "; "), Join(h.facts.countries, "; ")});
+    csv += CsvRow({p.name, Opt(p.facts.start), Opt(p.facts.end), text("scope"), amount,
+                   text("budget_currency"), Join(Strings(f, "funders"), "; "),
+                   Join(p.facts.countries, "; ")});
   }
   return Download(TextBody("text/csv; charset=utf-8", std::move(csv)), "projects.csv");
 }
@@ -937,7 +1062,10 @@ Result<Response> ProjectsCsv(Context& c) {
 Result<Response> ProjectsJson(Context& c) {
   auto hits = RunAll(c, Kind({}, "project", Order::kNewest));
   if (!hits) return hits.status();
-  return Download(JsonResponse({{"count", hits->size()}, {"projects", Jsons(*hits)}}, 200, true),
+  json projects = json::array();
+  for (const Project& p : MergeProjects(*hits)) projects.push_back(ProjectJson(p));
+  const int count = static_cast<int>(projects.size());
+  return Download(JsonResponse({{"count", count}, {"projects", std::move(projects)}}, 200, true),
                   "projects.json");
 }
 

@@ -240,6 +240,44 @@ TEST_F(RecordPagesTest, ProjectsAndAProjectWithItsActivities) {
   EXPECT_EQ(Api("/api/v1/projects?per_page=2&page=2")["items"].size(), 1u);
 }
 
+TEST_F(RecordPagesTest, AProjectDescribedTwiceIsShownOnceWithWhatEachRecordSays) {
+  store::SourceInfo source;
+  source.kind = "document";
+  source.origin = "update-2.txt";
+  source.sha256 = "second-description";
+  store::DocumentRow doc;
+  doc.path = "update-2.txt";
+  doc.format = "text";
+  doc.shape = "update";
+  doc.report_json = "{}";
+  auto added = store_->AddDocument(
+      source, doc,
+      {{0, 0, "project", 7,
+        R"j({"name":"GLACY+","start":"2016-03","end":"2024-02","scope":null,"budget_amount":null,
+            "budget_currency":null,"funders":["European Union"],"countries":["TO","FJ"]})j"}},
+      {});
+  ASSERT_TRUE(added.ok()) << added.status().message();
+
+  const std::string list = Page("/projects");
+  EXPECT_EQ(Count(list, "class=\"record project\""), 3u);
+  EXPECT_NE(list.find("described in 2 records"), std::string::npos);
+  const json api = Api("/api/v1/projects");
+  EXPECT_EQ(api["total"], 3);
+  for (const json& p : api["items"]) {
+    if (p["name"] != "GLACY+") continue;
+    EXPECT_EQ(p["records"].size(), 2u);
+    // The first record's values stand; lists are united.
+    EXPECT_EQ(p["budget_amount"], 18890000);
+    EXPECT_EQ(p["countries"], json::array({"GH", "SN", "PH", "TO", "FJ"}));
+    EXPECT_EQ(p["funders"], json::array({"European Union", "Council of Europe"}));
+  }
+  const json one = Api("/api/v1/projects/glacy%2B");
+  EXPECT_EQ(one["project"]["records"].size(), 2u);
+  const Response csv = Get("/projects.csv");
+  EXPECT_EQ(Count(csv.body, "\r\nGLACY+,"), 1u);
+  EXPECT_NE(Page("/countries/FJ").find("GLACY+"), std::string::npos);
+}
+
 TEST_F(RecordPagesTest, CountryBringsTreatiesProjectsActivitiesAndNewsTogether) {
   const std::string tr = Page("/countries/TR");
   EXPECT_NE(tr.find("<h1>T\u00fcrkiye"), std::string::npos);
