@@ -1,5 +1,6 @@
 #include "domain/record.h"
 
+#include <algorithm>
 #include <cctype>
 
 #include <fmt/format.h>
@@ -188,11 +189,16 @@ Result<RecordFacts> ReadRecord(std::string_view kind, std::string_view fields_js
     r.title = Text(j, "title");
     r.start = DateField(j, "date");
     for (const char* key : {"place", "event_place"}) {
-      if (std::string p = Text(j, key); !p.empty()) r.places.push_back(std::move(p));
+      std::string p = Text(j, key);
+      const bool seen = std::any_of(r.places.begin(), r.places.end(), [&](const std::string& q) {
+        return text::FoldKey(q) == text::FoldKey(p);
+      });
+      if (!p.empty() && !seen) r.places.push_back(std::move(p));
     }
     r.treaties = List(j, "treaties");
+    r.summary = Text(j, "body");
     Append(r.body, Join(r.places, ", "));
-    Append(r.body, Text(j, "body"));
+    Append(r.body, r.summary);
   } else if (kind == "activity") {
     r.title = Text(j, "title");
     r.start = DateField(j, "start");
@@ -209,7 +215,8 @@ Result<RecordFacts> ReadRecord(std::string_view kind, std::string_view fields_js
     if (!r.title.empty()) r.projects = {r.title};
     r.start = DateField(j, "start");
     r.end = DateField(j, "end");
-    Append(r.body, Text(j, "scope"));
+    r.summary = Text(j, "scope");
+    Append(r.body, r.summary);
     Append(r.body, Join(List(j, "funders"), ", "));
   } else if (kind == "treaty_action") {
     r.title = fmt::format("{} {} {}", Text(j, "state"), Text(j, "action"), Text(j, "treaty"));

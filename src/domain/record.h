@@ -48,6 +48,7 @@ struct RecordFacts {
   std::string kind;
   std::string title;  ///< never empty: a placeholder names the kind when the record has none
   std::string body;   ///< the other text worth searching (place, scope, body, funders…)
+  std::string summary;  ///< the record's own prose: a news item's body, a project's scope
   std::optional<ReducedDate> start;  ///< news: date; activity and project: start
   std::optional<ReducedDate> end;    ///< activity and project: end
   Precision precision = Precision::kDay;  ///< activity: as stored; others: kDay
@@ -57,7 +58,7 @@ struct RecordFacts {
   std::optional<Date> lo, hi;
   std::vector<std::string> countries;  ///< ISO2 codes as stored
   std::vector<std::string> projects;  ///< a project's own name for a project
-  std::vector<std::string> places;  ///< activity places, news place and event place
+  std::vector<std::string> places;  ///< activity places, news place and event place (each once)
   std::string mode;                 ///< activity: "in person", "online", "hybrid" or ""
   std::vector<std::string> treaties;  ///< news: "ETS 185"
 

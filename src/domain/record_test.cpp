@@ -78,9 +78,16 @@ TEST(ReadRecordTest, NewsItemGivesItsTextPlacesAndTags) {
   EXPECT_EQ(r.countries, std::vector<std::string>{"TO"});
   EXPECT_EQ(r.treaties, std::vector<std::string>{"ETS 185"});
   EXPECT_EQ(r.places, (std::vector<std::string>{"Nuku'alofa", "Tonga"}));
+  EXPECT_EQ(r.summary, "Line one line two");
   // Newlines become spaces; control characters are dropped.
   EXPECT_NE(r.body.find("Line one line two"), std::string::npos);
   EXPECT_EQ(r.body.find('\x02'), std::string::npos);
+}
+
+TEST(ReadRecordTest, APlaceGivenTwiceIsKeptOnce) {
+  const RecordFacts r = Read(
+      "news_item", R"({"title":"t","place":"EBENE, MAURITIUS","event_place":"Ebene, Mauritius"})");
+  EXPECT_EQ(r.places, std::vector<std::string>{"EBENE, MAURITIUS"});
 }
 
 TEST(ReadRecordTest, WrongShapesAreIgnoredAndANameIsAlwaysGiven) {

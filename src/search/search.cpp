@@ -184,7 +184,9 @@ Result<Results> Searcher::Run(const Request& request) {
     Hit hit{std::move(h.record), std::move(*facts), std::move(h.title_marked),
             std::move(h.snippet)};
     if (hit.title_marked.empty()) hit.title_marked = hit.facts.title;
-    if (hit.snippet.empty()) hit.snippet = Excerpt(hit.facts.body, 240);
+    if (hit.snippet.empty()) {
+      hit.snippet = Excerpt(hit.facts.summary.empty() ? hit.facts.body : hit.facts.summary, 240);
+    }
     out.hits.push_back(std::move(hit));
   }
   for (auto& [name, counts] : page->facets) {

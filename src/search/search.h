@@ -50,7 +50,8 @@ struct Hit {
   store::RecordRow record;
   domain::RecordFacts facts;
   /// Matched words between store::kMarkOpen and store::kMarkClose; without a
-  /// query, the snippet is the start of the body and the title is plain.
+  /// query, the snippet is the start of the summary (else the body) and the
+  /// title is plain.
   std::string title_marked, snippet;
 };
 

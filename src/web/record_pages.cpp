@@ -355,14 +355,23 @@ json FacetsModel(const Context& c, const Results& r, std::initializer_list<std::
   json out = json::array();
   for (const search::Facet& f : r.facets) {
     if (std::find(shown.begin(), shown.end(), f.name) == shown.end() || f.values.empty()) continue;
-    json values = json::array();
+    // The most frequent values first; the rest folded away (and any chosen
+    // value always in sight).
+    constexpr size_t kShown = 10;
+    json values = json::array(), more = json::array();
     for (const search::FacetValue& v : f.values) {
-      values.push_back({{"label", v.label},
-                        {"count", v.count},
-                        {"selected", v.selected},
-                        {"href", WithParam(c, f.name, v.selected ? "" : v.value)}});
+      json value = {{"label", v.label},
+                    {"count", v.count},
+                    {"selected", v.selected},
+                    {"href", WithParam(c, f.name, v.selected ? "" : v.value)}};
+      (values.size() < kShown || v.selected ? values : more).push_back(std::move(value));
     }
-    out.push_back({{"name", f.name}, {"label", kLabels.at(f.name)}, {"values", values}});
+    out.push_back({{"name", f.name},
+                   {"label", kLabels.at(f.name)},
+                   {"values", values},
+                   {"more", more},
+                   {"has_more", !more.empty()},
+                   {"more_count", static_cast<int>(more.size())}});
   }
   return out;
 }
