@@ -64,6 +64,8 @@ Result<Target> ParseTarget(std::string_view target) {
   if (target.empty() || target.front() != '/') {
     return InvalidArgument("request target must start with '/'");
   }
+  // A fragment is not part of a request-target; some clients send it anyway.
+  target = target.substr(0, target.find('#'));
   const size_t q = target.find('?');
   Target out;
   auto path = Decode(target.substr(0, q), false);

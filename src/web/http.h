@@ -45,7 +45,8 @@ struct Target {
   std::optional<std::string> Param(std::string_view name) const;
 };
 
-/// Parses a request-target in origin form. InvalidArgument when it does not
+/// Parses a request-target in origin form; a "#fragment" sent along is
+/// ignored. InvalidArgument when it does not
 /// start with '/', holds a malformed percent escape, or decodes to bytes that
 /// are not UTF-8 or hold a NUL.
 Result<Target> ParseTarget(std::string_view target);

@@ -35,6 +35,14 @@ TEST(ParseTargetTest, RefusesWhatIsNotText) {
   EXPECT_EQ(ParseTarget("/?a=1").value().path, "/");
 }
 
+TEST(ParseTargetTest, AFragmentSentAlongIsIgnored) {
+  auto t = ParseTarget("/activities?from=2023-09&to=2023-09#activity-375");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->path, "/activities");
+  EXPECT_EQ(t->Param("to"), "2023-09");
+  EXPECT_EQ(ParseTarget("/news#top")->path, "/news");
+}
+
 TEST(PercentEncodeTest, RoundTripsThroughParseTarget) {
   EXPECT_EQ(PercentEncode("GLACY+"), "GLACY%2B");
   EXPECT_EQ(PercentEncode("in person"), "in%20person");
