@@ -171,6 +171,7 @@ Result<Results> Searcher::Run(const Request& request) {
   q.offset = (request.page - 1) * request.per_page;
   if (request.facets) {
     for (const auto& [facet, value] : filters) q.facets.emplace_back(facet);
+    q.facet_limit = request.facet_limit;
   }
   auto page = store_.FindRecords(q);
   if (!page) return page.status();

@@ -37,6 +37,7 @@ struct Request {
   int per_page = 20;     ///< 1..kMaxPerPage
   store::RecordQuery::Order order = store::RecordQuery::Order::kRank;
   bool facets = true;  ///< count kind, country, project, year and mode
+  int facet_limit = 100;  ///< values per facet at most
 };
 inline constexpr int kMaxPerPage = 100;
 

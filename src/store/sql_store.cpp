@@ -555,10 +555,11 @@ Result<RecordPage> SqlStore::FindRecords(const RecordQuery& q) {
     std::vector<Value> params;
     const std::string where = Conditions(q, match, facet, params);
     params.push_back(facet);
+    params.push_back(int64_t{q.facet_limit});
     auto rows = conn_->Query(
         "SELECT min(f.value), count(*) FROM search_facets f "
         "JOIN search_entries e ON e.record_id = f.record_id" +
-            where + " AND f.facet = ? GROUP BY f.key ORDER BY count(*) DESC, f.key LIMIT 100",
+            where + " AND f.facet = ? GROUP BY f.key ORDER BY count(*) DESC, f.key LIMIT ?",
         params);
     if (!rows) return rows.status();
     std::vector<FacetCount> counts;

@@ -78,6 +78,7 @@ struct RecordQuery {
   /// condition except that facet's own filter, so that a count is the number
   /// of records the query gives with that value as the facet's filter.
   std::vector<std::string> facets;
+  int facet_limit = 100;  ///< values per facet at most, the most frequent first
 };
 
 struct RecordHit {

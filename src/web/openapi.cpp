@@ -90,6 +90,20 @@ json Success(const Route& r) {
     schema = Ref("NewsItem");
   } else if (p == "/api/v1/projects/{name}") {
     schema = Ref("Project");
+  } else if (p == "/api/v1/countries") {
+    schema = {{"type", "object"},
+              {"properties",
+               {{"count", {{"type", "integer"}}},
+                {"countries",
+                 {{"type", "array"},
+                  {"items",
+                   {{"type", "object"},
+                    {"properties",
+                     {{"iso2", {{"type", "string"}}},
+                      {"name", {{"type", "string"}}},
+                      {"href", {{"type", "string"}}},
+                      {"records", {{"type", "integer"}}},
+                      {"coe_member", {{"type", "boolean"}}}}}}}}}}}};
   } else if (p == "/api/v1/countries/{iso2}") {
     schema = Ref("Country");
   } else if (p == "/api/v1/search") {

@@ -817,6 +817,46 @@ Result<Response> ProjectPage(Context& c) {
                  {"api_href", "/api/v1/projects/" + PercentEncode(name)}});
 }
 
+/// Every country of the gazetteer with the number of indexed records naming it.
+Result<json> CountryList(Context& c) {
+  search::Request r;
+  r.per_page = 1;
+  r.facet_limit = static_cast<int>(c.registry.gazetteer().all().size());
+  auto results = Run(c, r);
+  if (!results) return results.status();
+  std::map<std::string, int> mentions;
+  for (const search::Facet& f : results->facets) {
+    if (f.name != "country") continue;
+    for (const search::FacetValue& v : f.values) mentions[v.value] = v.count;
+  }
+  json out = json::array();
+  for (const domain::Country& country : c.registry.gazetteer().all()) {
+    const auto it = mentions.find(country.iso2);
+    out.push_back({{"iso2", country.iso2},
+                   {"name", country.name_en},
+                   {"href", "/countries/" + country.iso2},
+                   {"records", it == mentions.end() ? 0 : it->second},
+                   {"coe_member", country.IsCoeMember(c.today)}});
+  }
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return text::FoldKey(a["name"].get<std::string>()) < text::FoldKey(b["name"].get<std::string>());
+  });
+  return out;
+}
+
+Result<Response> CountriesPage(Context& c) {
+  auto list = CountryList(c);
+  if (!list) return list.status();
+  return c.Page("countries", {{"title", "Countries"}, {"countries", *list}});
+}
+
+Result<Response> ApiCountries(Context& c) {
+  auto list = CountryList(c);
+  if (!list) return list.status();
+  const int count = static_cast<int>(list->size());
+  return JsonResponse({{"count", count}, {"countries", std::move(*list)}});
+}
+
 Result<Response> CountryPage(Context& c) {
   auto v = LoadCountry(c);
   if (!v) return v.status();

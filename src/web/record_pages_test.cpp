@@ -303,6 +303,21 @@ TEST_F(RecordPagesTest, CountryBringsTreatiesProjectsActivitiesAndNewsTogether) 
   EXPECT_EQ(Api("/api/v1/countries/Narnia", 404)["status"], 404);
 }
 
+TEST_F(RecordPagesTest, CountryListCountsTheRecordsNamingEachCountry) {
+  const std::string page = Page("/countries");
+  EXPECT_NE(page.find(">Tonga</a> <span class=\"count\">2</span>"), std::string::npos);
+  EXPECT_NE(page.find(">Albania</a> <span class=\"count\">1</span>"), std::string::npos);
+  EXPECT_NE(page.find(">New Zealand</a></li>"), std::string::npos);  // named by no record
+  const json j = Api("/api/v1/countries");
+  EXPECT_EQ(j["count"].get<size_t>(), registry_->gazetteer().all().size());
+  for (const json& c : j["countries"]) {
+    const std::string code = c["iso2"];
+    if (code == "TR" || code == "NZ") {
+      EXPECT_EQ(c["records"], code == "TR" ? 4 : 0) << code;
+    }
+  }
+}
+
 TEST_F(RecordPagesTest, SearchRanksHighlightsAndCountsFacets) {
   const std::string page = Page("/search?q=Turkiye");
   EXPECT_NE(page.find("4 results"), std::string::npos);

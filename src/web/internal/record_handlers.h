@@ -15,6 +15,7 @@ Result<Response> NewsItemPage(Context& c);
 Result<Response> ActivitiesPage(Context& c);
 Result<Response> ProjectsPage(Context& c);
 Result<Response> ProjectPage(Context& c);
+Result<Response> CountriesPage(Context& c);
 Result<Response> CountryPage(Context& c);
 Result<Response> SearchPage(Context& c);
 
@@ -23,6 +24,7 @@ Result<Response> ApiNewsItem(Context& c);
 Result<Response> ApiActivities(Context& c);
 Result<Response> ApiProjects(Context& c);
 Result<Response> ApiProject(Context& c);
+Result<Response> ApiCountries(Context& c);
 Result<Response> ApiCountry(Context& c);
 Result<Response> ApiSearch(Context& c);
 
