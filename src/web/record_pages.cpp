@@ -737,7 +737,21 @@ Result<Response> NewsItemPage(Context& c) {
   if (!n) return n.status();
   json item = RecordModel(c, n->record, n->facts);
   const json fields = Fields(n->record);
-  item["body"] = fields.value("body", json("")).is_string() ? fields["body"] : json("");
+  // The body as the source wrote it, one paragraph per blank-line-separated block.
+  json paragraphs = json::array();
+  if (fields.contains("body") && fields["body"].is_string()) {
+    std::string block;
+    for (const std::string& line : text::Split(fields["body"].get<std::string>(), '\n')) {
+      if (text::Trim(line).empty()) {
+        if (!block.empty()) paragraphs.push_back(std::move(block));
+        block.clear();
+      } else {
+        block += (block.empty() ? "" : " ") + std::string(text::Trim(line));
+      }
+    }
+    if (!block.empty()) paragraphs.push_back(std::move(block));
+  }
+  item["paragraphs"] = std::move(paragraphs);
   domain::RecordFacts event;
   event.kind = "activity";
   for (const auto& [key, out] : {std::pair{"event_start", &event.start}, std::pair{"event_end", &event.end}}) {

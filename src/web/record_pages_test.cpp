@@ -155,6 +155,7 @@ TEST_F(RecordPagesTest, NewsItemShowsItsDocumentAndTheRecordsUnderIt) {
   EXPECT_NE(page.find("link: List of participants"), std::string::npos);
   EXPECT_EQ(page.find("ratification"), std::string::npos);  // under the next item
   EXPECT_NE(page.find("27\u201329 April 2011"), std::string::npos);  // the event
+  EXPECT_NE(page.find("<p>The Government of Tonga hosted a regional workshop"), std::string::npos);
   EXPECT_NE(page.find("href=\"&#x2F;countries&#x2F;TO\""), std::string::npos);
   EXPECT_NE(page.find("href=\"&#x2F;treaties&#x2F;ETS-185\""), std::string::npos);
 
@@ -165,6 +166,10 @@ TEST_F(RecordPagesTest, NewsItemShowsItsDocumentAndTheRecordsUnderIt) {
   EXPECT_EQ(item["countries"], json::array({"TO"}));
 
   const int64_t uk = NewsId("GB");
+  // Paragraphs as the source separates them.
+  EXPECT_NE(Page("/news/" + std::to_string(NewsId("TR"))).find(
+                "<p>Judges and prosecutors discussed electronic evidence.</p>"),
+            std::string::npos);
   const json uk_item = Api("/api/v1/news/" + std::to_string(uk));
   ASSERT_EQ(uk_item["records"].size(), 1u);
   EXPECT_EQ(uk_item["records"][0]["kind"], "treaty_action");
