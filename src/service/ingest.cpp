@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/text.h"
 #include "ingest/extract.h"
 #include "ingest/reader.h"
 #include "ingest/sha256.h"
@@ -40,9 +41,9 @@ std::optional<domain::ActionKind> ActionOf(const std::string& a) {
   return std::nullopt;
 }
 
-std::string Shorten(std::string s) {
-  if (s.size() > 160) s = s.substr(0, 160) + "…";
-  return s;
+std::string Shorten(const std::string& s) {
+  if (s.size() <= 160) return s;
+  return std::string(text::TruncateUtf8(s, 160)) + "…";
 }
 
 }  // namespace

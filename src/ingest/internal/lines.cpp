@@ -164,6 +164,17 @@ bool IsProse(std::string_view s) {
          text::StartsWith(s.substr(s.size() - 3), "\u2026");
 }
 
+std::optional<int> LeadingCount(std::string_view s) {
+  size_t n = 0;
+  int value = 0;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9') {
+    if (++n > 9) return std::nullopt;
+    value = value * 10 + (s[n - 1] - '0');
+  }
+  if (n == 0) return std::nullopt;
+  return value;
+}
+
 std::vector<std::string> SplitOutsideParens(std::string_view s, char sep) {
   std::vector<std::string> out;
   int depth = 0;

@@ -557,8 +557,10 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
       } else {
         measure = Slug(label);
       }
-      figure(i, main_treaty, measure, std::atoi(value.c_str()), value.find('+') != std::string::npos,
-             e.document.period_end, label + " " + value);
+      const auto count = LeadingCount(value);
+      if (!count) return any;
+      figure(i, main_treaty, measure, *count, value.find('+') != std::string::npos, e.document.period_end,
+             label + " " + value);
       any = true;
     }
     return any;
@@ -692,7 +694,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
                                 ? ParseExactDay(s.substr(as_raw + 7, colon - as_raw - 7))
                                 : std::nullopt;
           const std::string value(text::Trim(std::string_view(s).substr(colon + 1)));
-          if (when && !value.empty() && value[0] >= '0' && value[0] <= '9') {
+          if (const auto count = LeadingCount(value); when && count) {
             const std::string lf = text::FoldKey(label);
             std::string measure = Slug(label);
             if (lf == "parties") measure = "parties";
@@ -700,7 +702,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
             if (lf == "members") measure = committee ? "tcy_members" : "members";
             if (lf == "observer states") measure = "observers";
             if (lf == "observer organisations" || lf == "observer organizations") measure = "observer_organisations";
-            figure(i, treaty_block.empty() ? main_treaty : treaty_block, measure, std::atoi(value.c_str()),
+            figure(i, treaty_block.empty() ? main_treaty : treaty_block, measure, *count,
                    value.find('+') != std::string::npos, when->Iso(), s);
             continue;
           }
