@@ -17,8 +17,11 @@ std::string StripMarkdownLinks(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   size_t i = 0;
+  size_t next_close = s.find(']');  // the next ']' at or after i (amortised: a line of '[' stays linear)
   while (i < s.size()) {
-    if (s[i] == '[' && (i == 0 || s[i - 1] != '\\')) {
+    if (s[i] == '[' && next_close != std::string_view::npos && next_close < i) next_close = s.find(']', i);
+    if (s[i] == '[' && (i == 0 || s[i - 1] != '\\') && next_close != std::string_view::npos &&
+        next_close - i < 2000) {
       // Find the closing ']' (skipping escaped ones) then "(…)".
       size_t j = i + 1;
       int depth = 1;
