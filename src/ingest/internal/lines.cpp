@@ -152,6 +152,13 @@ std::string CleanLine(std::string_view line) {
   return std::string(text::Trim(out));
 }
 
+CleanLines::CleanLines(const TextDocument& doc) : clean(doc.lines.size()), blank(doc.lines.size()) {
+  for (size_t i = 0; i < doc.lines.size(); ++i) {
+    blank[i] = IsBlank(doc.lines[i]);
+    if (!blank[i]) clean[i] = CleanLine(doc.lines[i]);
+  }
+}
+
 bool IsProse(std::string_view s) {
   size_t words = 0;
   bool in_word = false;

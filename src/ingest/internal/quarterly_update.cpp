@@ -34,8 +34,6 @@ enum class Section {
   kProjectInventory,
 };
 
-json IsoOrNull(const std::optional<PartialDate>& d) { return d ? json(d->Iso()) : json(nullptr); }
-
 std::string Slug(std::string_view label) {
   std::string s = text::FoldKey(label);
   for (char& c : s) {
@@ -315,12 +313,9 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
   Extraction e;
   e.document.shape = "quarterly_update";
   const auto& lines = doc.lines;
-  std::vector<std::string> clean(lines.size());
-  std::vector<bool> blank(lines.size());
-  for (size_t i = 0; i < lines.size(); ++i) {
-    blank[i] = IsBlank(lines[i]);
-    if (!blank[i]) clean[i] = CleanLine(lines[i]);
-  }
+  const CleanLines cl(doc);
+  const std::vector<std::string>& clean = cl.clean;
+  const std::vector<bool>& blank = cl.blank;
   auto line_no = [](size_t i) { return static_cast<int>(i + 1); };
   auto not_understood = [&](size_t i) { e.not_understood.push_back({line_no(i), clean[i]}); };
 

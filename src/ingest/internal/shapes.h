@@ -20,6 +20,13 @@ bool IsBlank(std::string_view line);
 /// removed, runs of spaces collapsed (TABs kept: they separate columns).
 std::string CleanLine(std::string_view line);
 
+/// A document's lines, each cleaned once, and which of them are blank.
+struct CleanLines {
+  explicit CleanLines(const TextDocument& doc);
+  std::vector<std::string> clean;  ///< CleanLine of each line ("" for blank ones)
+  std::vector<bool> blank;
+};
+
 /// True when `line` reads as prose (a sentence), not a caption or heading.
 bool IsProse(std::string_view cleaned);
 

@@ -30,8 +30,6 @@ int OrdinalValue(std::string_view w) {
   return i > 0 ? n : 0;
 }
 
-json IsoOrNull(const std::optional<PartialDate>& d) { return d ? json(d->Iso()) : json(nullptr); }
-
 // How precise a stated date is: an exact day beats a month beats nothing.
 int Rank(const std::optional<PartialDate>& d) {
   if (!d) return 0;
