@@ -2,6 +2,8 @@
 #include <chrono>
 #include <ctime>
 
+#include "core/text.h"
+#include "domain/record.h"
 #include "domain/treaty_json.h"
 #include "store/migrations.h"
 #include "store/store.h"
@@ -70,6 +72,7 @@ class SqlStore : public Store {
       auto ins = conn_->Insert("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                                {int64_t{m.version}, std::string(m.name), NowUtc()});
       if (!ins) return ins.status();
+      if (m.version == 3) OCTOPUS_RETURN_IF_ERROR(RebuildSearchIndex());
       OCTOPUS_RETURN_IF_ERROR(tx.Commit());
       current = m.version;
     }
@@ -111,8 +114,19 @@ class SqlStore : public Store {
                            const domain::TreatyBatch& derived) override;
   Result<std::vector<DocumentRow>> Documents() override;
   Result<std::vector<RecordRow>> Records(const std::string& kind) override;
+  Result<std::vector<RecordRow>> DocumentRecords(int64_t document_id) override;
+  Result<RecordRow> Record(int64_t id) override;
+  Result<DocumentRow> Document(int64_t id) override;
+  Result<RecordPage> FindRecords(const RecordQuery& query) override;
 
  private:
+  /// Adds a record to the search index (kinds outside kSearchableKinds and
+  /// records whose fields cannot be read are not indexed).
+  Status IndexRecord(int64_t id, const std::string& kind, const std::string& fields_json);
+  /// Indexes every record: after the migration that creates the index.
+  Status RebuildSearchIndex();
+  bool HasFullText() const { return conn_->backend() == "sqlite"; }
+
   Result<int64_t> InsertSource(const SourceInfo& s) {
     return conn_->Insert(
         "INSERT INTO sources (kind, origin, sha256, title, as_of, complete, imported_at) "
@@ -314,6 +328,7 @@ Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& 
         "INSERT INTO records (document_id, kind, line, fields_json) VALUES (?, ?, ?, ?)",
         {*did, r.kind, int64_t{r.line}, r.fields_json});
     if (!ins) return ins.status();
+    OCTOPUS_RETURN_IF_ERROR(IndexRecord(*ins, r.kind, r.fields_json));
   }
   OCTOPUS_RETURN_IF_ERROR(InsertBatch(*sid, derived));
   OCTOPUS_RETURN_IF_ERROR(tx.Commit());
@@ -357,6 +372,201 @@ Result<std::vector<RecordRow>> SqlStore::Records(const std::string& kind) {
                    AsText(r[4])});
   }
   return out;
+}
+
+
+RecordRow ToRecord(const Row& r) {
+  return {AsInt(r[0]), AsInt(r[1]), AsText(r[2]), static_cast<int>(AsInt(r[3])), AsText(r[4])};
+}
+
+Result<std::vector<RecordRow>> SqlStore::DocumentRecords(int64_t document_id) {
+  auto rows = conn_->Query(
+      "SELECT id, document_id, kind, line, fields_json FROM records WHERE document_id = ? "
+      "ORDER BY line, id",
+      {document_id});
+  if (!rows) return rows.status();
+  std::vector<RecordRow> out;
+  for (const Row& r : *rows) out.push_back(ToRecord(r));
+  return out;
+}
+
+Result<RecordRow> SqlStore::Record(int64_t id) {
+  auto rows = conn_->Query(
+      "SELECT id, document_id, kind, line, fields_json FROM records WHERE id = ?", {id});
+  if (!rows) return rows.status();
+  if (rows->empty()) return NotFound("no record " + std::to_string(id));
+  return ToRecord(rows->front());
+}
+
+Result<DocumentRow> SqlStore::Document(int64_t id) {
+  auto rows = conn_->Query(
+      "SELECT id, path, format, shape, period_start, period_end, truncated, report_json "
+      "FROM documents WHERE id = ?",
+      {id});
+  if (!rows) return rows.status();
+  if (rows->empty()) return NotFound("no document " + std::to_string(id));
+  const Row& r = rows->front();
+  DocumentRow d;
+  d.id = AsInt(r[0]);
+  d.path = AsText(r[1]);
+  d.format = AsText(r[2]);
+  d.shape = AsText(r[3]);
+  if (!IsNull(r[4])) d.period_start = AsText(r[4]);
+  if (!IsNull(r[5])) d.period_end = AsText(r[5]);
+  d.truncated = AsInt(r[6]) != 0;
+  d.report_json = AsText(r[7]);
+  return d;
+}
+
+Status SqlStore::IndexRecord(int64_t id, const std::string& kind, const std::string& fields_json) {
+  if (!HasFullText() || !domain::IsSearchableKind(kind)) return Status::Ok();
+  auto facts = domain::ReadRecord(kind, fields_json);
+  if (!facts) return Status::Ok();  // kept as a record; nothing readable to index
+  auto text = conn_->Insert("INSERT INTO search_text (rowid, title, body) VALUES (?, ?, ?)",
+                            {id, facts->title, facts->body});
+  if (!text) return text.status();
+  auto entry = conn_->Insert(
+      "INSERT INTO search_entries (record_id, kind, sort_date, date_lo, date_hi) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {id, kind, facts->sort_date(), facts->lo ? Value(facts->lo->ToIso()) : Value(nullptr),
+       facts->hi ? Value(facts->hi->ToIso()) : Value(nullptr)});
+  if (!entry) return entry.status();
+  std::vector<std::pair<std::string, std::string>> facets = {{"kind", kind}};
+  for (const auto& c : facts->countries) facets.emplace_back("country", c);
+  for (const auto& p : facts->projects) facets.emplace_back("project", p);
+  if (facts->year() > 0) facets.emplace_back("year", std::to_string(facts->year()));
+  if (!facts->mode.empty()) facets.emplace_back("mode", facts->mode);
+  for (const auto& [facet, value] : facets) {
+    auto r = conn_->Insert(
+        "INSERT INTO search_facets (record_id, facet, value, key) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING",
+        {id, facet, value, text::ToLowerAscii(text::Trim(value))});
+    if (!r) return r.status();
+  }
+  return Status::Ok();
+}
+
+Status SqlStore::RebuildSearchIndex() {
+  if (!HasFullText()) return Status::Ok();
+  auto rows = conn_->Query("SELECT id, kind, fields_json FROM records ORDER BY id");
+  if (!rows) return rows.status();
+  for (const Row& r : *rows) {
+    OCTOPUS_RETURN_IF_ERROR(IndexRecord(AsInt(r[0]), AsText(r[1]), AsText(r[2])));
+  }
+  return Status::Ok();
+}
+
+/// The FTS5 query for the terms: each one quoted (so that nothing a person
+/// types is read as query syntax), all required.
+std::string Fts5Match(const std::vector<SearchTerm>& terms) {
+  std::string out;
+  for (const SearchTerm& t : terms) {
+    if (!out.empty()) out.push_back(' ');
+    out.push_back('"');
+    for (char c : t.text) {
+      if (c == '"') out.push_back('"');
+      out.push_back(c);
+    }
+    out.push_back('"');
+    if (t.prefix) out.push_back('*');
+  }
+  return out;
+}
+
+/// The conditions on `e` (search_entries) every query applies; `skip_facet`
+/// leaves out that facet's filter (for its counts).
+std::string Conditions(const RecordQuery& q, const std::string& match,
+                       const std::string& skip_facet, std::vector<Value>& params) {
+  std::string where = " WHERE 1 = 1";
+  if (!match.empty()) {
+    where += " AND e.record_id IN (SELECT rowid FROM search_text WHERE search_text MATCH ?)";
+    params.push_back(match);
+  }
+  for (const auto& [facet, value] : q.filters) {
+    if (facet == skip_facet) continue;
+    where += " AND e.record_id IN (SELECT record_id FROM search_facets WHERE facet = ? AND key = ?)";
+    params.push_back(facet);
+    params.push_back(text::ToLowerAscii(text::Trim(value)));
+  }
+  if (!q.from.empty()) {
+    where += " AND e.date_hi >= ?";
+    params.push_back(q.from);
+  }
+  if (!q.to.empty()) {
+    where += " AND e.date_lo <= ?";
+    params.push_back(q.to);
+  }
+  return where;
+}
+
+Result<RecordPage> SqlStore::FindRecords(const RecordQuery& q) {
+  if (!HasFullText()) {
+    return InvalidArgument("full-text search is not supported on the " +
+                           std::string(conn_->backend()) + " backend");
+  }
+  RecordPage page;
+  const std::string match = Fts5Match(q.terms);
+  {
+    std::vector<Value> params;
+    const std::string where = Conditions(q, match, "", params);
+    auto n = conn_->Query("SELECT count(*) FROM search_entries e" + where, params);
+    if (!n) return n.status();
+    page.total = static_cast<int>(AsInt((*n)[0][0]));
+  }
+  if (q.limit > 0 && page.total > q.offset) {
+    std::vector<Value> params;
+    std::string sql;
+    const char* by_date = q.order == RecordQuery::Order::kOldest
+                              ? " ORDER BY e.sort_date = '', e.sort_date, r.id"
+                              : " ORDER BY e.sort_date DESC, r.id DESC";
+    if (!match.empty()) {
+      // Ranked: the title weighs five times the body. The snippet is the body's
+      // best passage (its start when only the title matches).
+      sql =
+          "SELECT r.id, r.document_id, r.kind, r.line, r.fields_json, "
+          "snippet(search_text, 1, char(2), char(3), '\u2026', 24), "
+          "highlight(search_text, 0, char(2), char(3)) "
+          "FROM search_text JOIN search_entries e ON e.record_id = search_text.rowid "
+          "JOIN records r ON r.id = e.record_id";
+      std::vector<Value> rest;
+      std::string where = Conditions(q, "", "", rest);
+      where += " AND search_text MATCH ?";
+      rest.push_back(match);
+      params = std::move(rest);
+      sql += where;
+      sql += q.order == RecordQuery::Order::kRank ? " ORDER BY bm25(search_text, 5.0, 1.0), r.id"
+                                                  : by_date;
+    } else {
+      sql =
+          "SELECT r.id, r.document_id, r.kind, r.line, r.fields_json, '', '' "
+          "FROM search_entries e JOIN records r ON r.id = e.record_id" +
+          Conditions(q, "", "", params) + by_date;
+    }
+    sql += " LIMIT ? OFFSET ?";
+    params.push_back(int64_t{q.limit});
+    params.push_back(int64_t{q.offset});
+    auto rows = conn_->Query(sql, params);
+    if (!rows) return rows.status();
+    for (const Row& r : *rows) {
+      page.hits.push_back({ToRecord(r), AsText(r[5]), AsText(r[6])});
+    }
+  }
+  for (const std::string& facet : q.facets) {
+    std::vector<Value> params;
+    const std::string where = Conditions(q, match, facet, params);
+    params.push_back(facet);
+    params.push_back(int64_t{q.facet_limit});
+    auto rows = conn_->Query(
+        "SELECT min(f.value), count(*) FROM search_facets f "
+        "JOIN search_entries e ON e.record_id = f.record_id" +
+            where + " AND f.facet = ? GROUP BY f.key ORDER BY count(*) DESC, f.key LIMIT ?",
+        params);
+    if (!rows) return rows.status();
+    std::vector<FacetCount> counts;
+    for (const Row& r : *rows) counts.push_back({AsText(r[0]), static_cast<int>(AsInt(r[1]))});
+    page.facets.emplace_back(facet, std::move(counts));
+  }
+  return page;
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/result.h"
@@ -52,6 +53,57 @@ struct RecordRow {
   std::string fields_json;
 };
 
+/// One term of a full-text query: a word or a phrase (several words that
+/// must follow each other), optionally a prefix ("cyber*").
+struct SearchTerm {
+  std::string text;
+  bool prefix = false;
+};
+
+/// A query over the indexed records (news items, activities, projects).
+/// Every condition must hold.
+struct RecordQuery {
+  std::vector<SearchTerm> terms;  ///< empty: every indexed record
+  /// Facet filters: facet ("kind", "country", "project", "year", "mode") and
+  /// value, compared case-insensitively. A record matches a filter when any
+  /// of its values for that facet equals it.
+  std::vector<std::pair<std::string, std::string>> filters;
+  /// The record may fall on a day within [from, to] (ISO dates; "" for open).
+  /// Undated records match only when both are empty.
+  std::string from, to;
+  enum class Order { kRank, kNewest, kOldest } order = Order::kRank;
+  int limit = 20;
+  int offset = 0;
+  /// Facets to count: for each, the values among the records matching every
+  /// condition except that facet's own filter, so that a count is the number
+  /// of records the query gives with that value as the facet's filter.
+  std::vector<std::string> facets;
+  int facet_limit = 100;  ///< values per facet at most, the most frequent first
+};
+
+struct RecordHit {
+  RecordRow record;
+  /// With terms: the body's best passage and the title, matched words between
+  /// kMarkOpen and kMarkClose. Without terms: empty.
+  std::string snippet, title_marked;
+};
+
+struct FacetCount {
+  std::string value;  ///< as stored
+  int count = 0;
+};
+
+struct RecordPage {
+  int total = 0;  ///< records matching, before limit and offset
+  std::vector<RecordHit> hits;
+  std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;  ///< in the order asked
+};
+
+/// Markers around matched words in snippets (control characters: the indexed
+/// text never holds them).
+inline constexpr char kMarkOpen = '\x02';
+inline constexpr char kMarkClose = '\x03';
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -80,6 +132,17 @@ class Store {
   virtual Result<std::vector<DocumentRow>> Documents() = 0;
   /// Records of one kind ("" for all), in document and line order.
   virtual Result<std::vector<RecordRow>> Records(const std::string& kind) = 0;
+  /// Records of one document, in line order.
+  virtual Result<std::vector<RecordRow>> DocumentRecords(int64_t document_id) = 0;
+  /// One record; NotFound when there is none with this id.
+  virtual Result<RecordRow> Record(int64_t id) = 0;
+  /// One document; NotFound when there is none with this id.
+  virtual Result<DocumentRow> Document(int64_t id) = 0;
+
+  /// The indexed records matching `query`, ranked (bm25, title first) or by
+  /// date, with facet counts. AddDocument keeps the index in step in its own
+  /// transaction. InvalidArgument for a backend without full-text search.
+  virtual Result<RecordPage> FindRecords(const RecordQuery& query) = 0;
 
   virtual std::string_view backend() const = 0;
 };

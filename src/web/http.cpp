@@ -1,5 +1,6 @@
 #include "web/http.h"
 
+#include <cctype>
 #include <charconv>
 
 #include "core/text.h"
@@ -63,6 +64,8 @@ Result<Target> ParseTarget(std::string_view target) {
   if (target.empty() || target.front() != '/') {
     return InvalidArgument("request target must start with '/'");
   }
+  // A fragment is not part of a request-target; some clients send it anyway.
+  target = target.substr(0, target.find('#'));
   const size_t q = target.find('?');
   Target out;
   auto path = Decode(target.substr(0, q), false);
@@ -81,6 +84,25 @@ Result<Target> ParseTarget(std::string_view target) {
     auto value = Decode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), true);
     if (!value) return value.status();
     out.query.emplace_back(std::move(*key), std::move(*value));
+  }
+  return out;
+}
+
+std::string PercentEncode(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) && u < 0x80) {
+      out.push_back(c);
+    } else if (c == '-' || c == '.' || c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[u >> 4]);
+      out.push_back(kHex[u & 15]);
+    }
   }
   return out;
 }

@@ -45,10 +45,15 @@ struct Target {
   std::optional<std::string> Param(std::string_view name) const;
 };
 
-/// Parses a request-target in origin form. InvalidArgument when it does not
+/// Parses a request-target in origin form; a "#fragment" sent along is
+/// ignored. InvalidArgument when it does not
 /// start with '/', holds a malformed percent escape, or decodes to bytes that
 /// are not UTF-8 or hold a NUL.
 Result<Target> ParseTarget(std::string_view target);
+
+/// Percent-encodes every byte but the unreserved ones (A-Z a-z 0-9 - . _ ~),
+/// for a path segment or a query value: "GLACY+" → "GLACY%2B".
+std::string PercentEncode(std::string_view s);
 
 /// The one mapping from a Status code to an HTTP status: kInvalidArgument and
 /// kParseError → 400, kNotFound → 404, kConflict → 409, kIoError → 503,

@@ -35,6 +35,26 @@ TEST(ParseTargetTest, RefusesWhatIsNotText) {
   EXPECT_EQ(ParseTarget("/?a=1").value().path, "/");
 }
 
+TEST(ParseTargetTest, AFragmentSentAlongIsIgnored) {
+  auto t = ParseTarget("/activities?from=2023-09&to=2023-09#activity-375");
+  ASSERT_TRUE(t.ok());
+  EXPECT_EQ(t->path, "/activities");
+  EXPECT_EQ(t->Param("to"), "2023-09");
+  EXPECT_EQ(ParseTarget("/news#top")->path, "/news");
+}
+
+TEST(PercentEncodeTest, RoundTripsThroughParseTarget) {
+  EXPECT_EQ(PercentEncode("GLACY+"), "GLACY%2B");
+  EXPECT_EQ(PercentEncode("in person"), "in%20person");
+  EXPECT_EQ(PercentEncode("a-b.c_d~"), "a-b.c_d~");
+  for (const char* s : {"GLACY+", "CyberCrime@IPA", "T\u00fcrkiye & <b>", "x=1&y=2#z"}) {
+    auto t = ParseTarget("/projects/" + PercentEncode(s) + "?q=" + PercentEncode(s));
+    ASSERT_TRUE(t.ok()) << s;
+    EXPECT_EQ(t->path, std::string("/projects/") + s);
+    EXPECT_EQ(t->Param("q"), s);
+  }
+}
+
 TEST(HttpStatusTest, OneTableForEveryCode) {
   const std::pair<StatusCode, int> table[] = {
       {StatusCode::kOk, 200},        {StatusCode::kInvalidArgument, 400},

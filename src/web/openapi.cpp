@@ -23,6 +23,43 @@ json Parameter(std::string_view name, std::string_view in) {
         {"schema", {{"type", "string"}, {"format", "date"}}},
         {"example", "2011-06-01"}}},
       {"v", {{"description", "Version tag for caching; ignored"}, {"schema", {{"type", "string"}}}}},
+      {"q",
+       {{"description",
+         "Words, all required; \"quoted words\" as a phrase; cyber* as a prefix; accents ignored"},
+        {"schema", {{"type", "string"}, {"maxLength", 500}}},
+        {"example", "Turkiye"}}},
+      {"kind",
+       {{"description", "Record kind"},
+        {"schema", {{"type", "string"}, {"enum", {"news", "activity", "project"}}}}}},
+      {"country",
+       {{"description", "Country: ISO 3166-1 alpha-2 code or any name the gazetteer knows"},
+        {"schema", {{"type", "string"}}},
+        {"example", "TR"}}},
+      {"project",
+       {{"description", "Project name, case-insensitive"},
+        {"schema", {{"type", "string"}}},
+        {"example", "GLACY+"}}},
+      {"year", {{"description", "Year (YYYY)"}, {"schema", {{"type", "string"}, {"pattern", "^[0-9]{4}$"}}}}},
+      {"mode",
+       {{"description", "How an activity is held"},
+        {"schema", {{"type", "string"}, {"enum", {"in person", "online", "hybrid"}}}}}},
+      {"from",
+       {{"description", "Activities that may fall on or after this day (YYYY-MM-DD) or month (YYYY-MM)"},
+        {"schema", {{"type", "string"}}},
+        {"example", "2023-10"}}},
+      {"to",
+       {{"description", "Activities that may fall on or before this day, or the end of this month"},
+        {"schema", {{"type", "string"}}},
+        {"example", "2023-12"}}},
+      {"page",
+       {{"description", "Page number, from 1"},
+        {"schema", {{"type", "integer"}, {"minimum", 1}, {"default", 1}}}}},
+      {"per_page",
+       {{"description", "Results per page"},
+        {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}, {"default", 20}}}}},
+      {"id", {{"description", "Record number"}, {"schema", {{"type", "integer"}, {"minimum", 1}}}}},
+      {"name", {{"description", "Project name (percent-encoded)"}, {"schema", {{"type", "string"}}}, {"example", "GLACY%2B"}}},
+      {"iso2", {{"description", "ISO 3166-1 alpha-2 code"}, {"schema", {{"type", "string"}}}, {"example", "TR"}}},
   };
   json p = kKnown.count(name) ? kKnown.at(name) : json{{"schema", {{"type", "string"}}}};
   p["name"] = name;
@@ -40,8 +77,44 @@ json Success(const Route& r) {
   if (p.ends_with(".csv")) {
     return {{"text/csv", {{"schema", {{"type", "string"}}}}}};
   }
+  if (p.ends_with(".ics")) {
+    return {{"text/calendar", {{"schema", {{"type", "string"}}}}}};
+  }
+  if (p.ends_with(".atom")) {
+    return {{"application/atom+xml", {{"schema", {{"type", "string"}}}}}};
+  }
   json schema;
-  if (p == "/api/v1/openapi.json") {
+  if (p == "/api/v1/news" || p == "/api/v1/activities" || p == "/api/v1/projects") {
+    schema = Ref("RecordList");
+  } else if (p == "/api/v1/news/{id}") {
+    schema = Ref("NewsItem");
+  } else if (p == "/api/v1/projects/{name}") {
+    schema = Ref("Project");
+  } else if (p == "/api/v1/countries") {
+    schema = {{"type", "object"},
+              {"properties",
+               {{"count", {{"type", "integer"}}},
+                {"countries",
+                 {{"type", "array"},
+                  {"items",
+                   {{"type", "object"},
+                    {"properties",
+                     {{"iso2", {{"type", "string"}}},
+                      {"name", {{"type", "string"}}},
+                      {"href", {{"type", "string"}}},
+                      {"records", {{"type", "integer"}}},
+                      {"coe_member", {{"type", "boolean"}}}}}}}}}}}};
+  } else if (p == "/api/v1/countries/{iso2}") {
+    schema = Ref("Country");
+  } else if (p == "/api/v1/search") {
+    schema = Ref("SearchResults");
+  } else if (p == "/activities.json" || p == "/projects.json") {
+    schema = {{"type", "object"},
+              {"properties",
+               {{"count", {{"type", "integer"}}},
+                {p == "/projects.json" ? "projects" : "activities",
+                 {{"type", "array"}, {"items", Ref("Record")}}}}}};
+  } else if (p == "/api/v1/openapi.json") {
     schema = {{"type", "object"}, {"description", "OpenAPI 3.0 document"}};
   } else if (p == "/api/v1/treaties") {
     schema = {{"type", "object"},
@@ -126,8 +199,95 @@ json Components() {
                        {{"error", {{"type", "string"}}},
                         {"code", {{"type", "string"}}},
                         {"status", {{"type", "integer"}}}}}};
+  const json record = {
+      {"type", "object"},
+      {"description",
+       "An extracted record: its stored fields (news_item: title, date, place, event_start, "
+       "event_end, event_place, countries, projects, treaties, body; activity: projects, title, "
+       "places, countries, mode, start, end, precision; project: name, start, end, scope, "
+       "budget_amount, budget_currency, funders, countries), with where it comes from. Dates "
+       "may be reduced (2023-10) and are null when unknown."},
+      {"required", {"id", "kind", "url", "document_id", "line"}},
+      {"properties",
+       {{"id", {{"type", "integer"}}},
+        {"kind", {{"type", "string"}, {"enum", {"news_item", "activity", "project"}}}},
+        {"url", {{"type", "string"}}},
+        {"document_id", {{"type", "integer"}}},
+        {"line", {{"type", "integer"}}},
+        {"when", {{"type", "string"}, {"description", "activity: the date as the source gives it"}}},
+        {"date_lo", {{"type", "string"}, {"nullable", true}}},
+        {"date_hi", {{"type", "string"}, {"nullable", true}}}}},
+      {"additionalProperties", true}};
+  const json facet_value = {{"type", "object"},
+                            {"properties",
+                             {{"value", {{"type", "string"}}},
+                              {"label", {{"type", "string"}}},
+                              {"count", {{"type", "integer"}}},
+                              {"selected", {{"type", "boolean"}}}}}};
+  const json facets = {{"type", "object"},
+                       {"description", "Per facet (kind, country, project, year, mode): the values "
+                                       "and how many results each gives as a filter"},
+                       {"additionalProperties", {{"type", "array"}, {"items", Ref("FacetValue")}}}};
+  const json paging = {{"total", {{"type", "integer"}}},
+                       {"page", {{"type", "integer"}}},
+                       {"per_page", {{"type", "integer"}}},
+                       {"pages", {{"type", "integer"}}}};
+  json list_props = paging;
+  list_props["items"] = {{"type", "array"}, {"items", Ref("Record")}};
+  list_props["facets"] = Ref("Facets");
+  json search_props = paging;
+  search_props["q"] = {{"type", "string"}};
+  search_props["facets"] = Ref("Facets");
+  search_props["results"] = {
+      {"type", "array"},
+      {"items",
+       {{"type", "object"},
+        {"properties",
+         {{"kind", {{"type", "string"}}},
+          {"id", {{"type", "integer"}}},
+          {"title", {{"type", "string"}}},
+          {"url", {{"type", "string"}}},
+          {"snippet", {{"type", "string"}}},
+          {"snippet_html", {{"type", "string"}, {"description", "escaped, matches in <mark>"}}},
+          {"date", {{"type", "string"}, {"nullable", true}}}}}}}};
+  const json news_item = {
+      {"allOf",
+       {Ref("Record"),
+        {{"type", "object"},
+         {"properties",
+          {{"document", {{"type", "object"}}},
+           {"records", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}}}};
+  const json project = {{"type", "object"},
+                        {"properties",
+                         {{"name", {{"type", "string"}}},
+                          {"project", {{"allOf", {Ref("Record")}}, {"nullable", true}}},
+                          {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
+                          {"news", {{"type", "array"}, {"items", Ref("Record")}}}}}};
+  const json country = {
+      {"type", "object"},
+      {"properties",
+       {{"iso2", {{"type", "string"}}},
+        {"iso3", {{"type", "string"}}},
+        {"name", {{"type", "string"}}},
+        {"name_fr", {{"type", "string"}}},
+        {"coe_member", {{"type", "boolean"}}},
+        {"footnote", {{"type", "string"}, {"nullable", true}}},
+        {"as_of", {{"type", "string"}, {"format", "date"}}},
+        {"treaties", {{"type", "array"}, {"items", {{"type", "object"}}}}},
+        {"projects", {{"type", "array"}, {"items", Ref("Record")}}},
+        {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
+        {"news", {{"type", "array"}, {"items", Ref("Record")}}},
+        {"news_total", {{"type", "integer"}}}}}};
   return {{"schemas",
-           {{"Interval", interval},
+           {{"Record", record},
+            {"FacetValue", facet_value},
+            {"Facets", facets},
+            {"RecordList", {{"type", "object"}, {"properties", list_props}}},
+            {"SearchResults", {{"type", "object"}, {"properties", search_props}}},
+            {"NewsItem", news_item},
+            {"Project", project},
+            {"Country", country},
+            {"Interval", interval},
             {"Range", range},
             {"TreatySummary", summary},
             {"StateStatus", state},
@@ -162,6 +322,8 @@ json OpenApiDocument() {
     }
     if (r.pattern.find("{ref}") != std::string_view::npos) {
       responses["404"] = {{"description", "Unknown treaty"}, {"content", error}};
+    } else if (r.pattern.find('{') != std::string_view::npos) {
+      responses["404"] = {{"description", "No such record, project or country"}, {"content", error}};
     }
     if (r.kind == RouteKind::kHealth) {
       responses["503"] = {{"description", "The database cannot be read"},
@@ -178,7 +340,9 @@ json OpenApiDocument() {
         {"version", "1"},
         {"description",
          "Treaty registry of Octopus: the computed status of every State under each treaty, on "
-         "any date. Counts and dates the sources leave open are ranges."}}},
+         "any date. Counts and dates the sources leave open are ranges. News, activities and "
+         "projects read from the programme's documents, with full-text search and facets. "
+         "Collections are paginated (page, per_page)."}}},
       {"servers", {{{"url", "/"}}}},
       {"paths", paths},
       {"components", Components()},

@@ -8,6 +8,7 @@
 
 #include "service/treaty_views.h"
 #include "treaty/chart.h"
+#include "web/internal/record_handlers.h"
 #include "web/internal/views.h"
 #include "web/svg_plot.h"
 
@@ -59,6 +60,52 @@ constexpr Route kRoutes[] = {
    "A treaty's chart as of a date: every State on record, conflicts, stated figures"},
   {"/api/v1/treaties/{ref}/timeline",  "",      K::kApi,    true,  ApiTreatyTimeline,
    "The counts of consents and of States bound, at every date either may change"},
+
+  // Ingested records: news, activities, projects, countries, search.
+  {"/news",                 "q country project year page per_page", K::kPage, true, NewsPage,
+   "News by year, newest first, with filters"},
+  {"/news.atom",            "",      K::kExport, true,  NewsAtom,
+   "The latest news as an Atom feed"},
+  {"/news/{id}",            "",      K::kPage,   true,  NewsItemPage,
+   "A news item with its source document and the records extracted under it"},
+  {"/activities",           "project country mode from to page per_page", K::kPage, true,
+   ActivitiesPage, "The activity calendar by month, with filters"},
+  {"/activities.ics",       "project country mode from to", K::kExport, true, ActivitiesIcs,
+   "Activities as iCalendar all-day events; fuzzy dates span every day they may cover and say so"},
+  {"/activities.csv",       "project country mode from to", K::kExport, true, ActivitiesCsv,
+   "Activities as CSV"},
+  {"/activities.json",      "project country mode from to", K::kExport, true, ActivitiesJson,
+   "Activities as JSON"},
+  {"/projects",             "page per_page", K::kPage, true, ProjectsPage,
+   "The capacity-building projects"},
+  {"/projects.csv",         "",      K::kExport, true,  ProjectsCsv,
+   "Projects as CSV"},
+  {"/projects.json",        "",      K::kExport, true,  ProjectsJson,
+   "Projects as JSON"},
+  {"/projects/{name}",      "",      K::kPage,   true,  ProjectPage,
+   "A project with its activities and news"},
+  {"/countries",            "",      K::kPage,   true,  CountriesPage,
+   "Every country, with how many news items, activities and projects name it"},
+  {"/countries/{iso2}",     "",      K::kPage,   true,  CountryPage,
+   "A country: its status under each treaty, projects, activities and news"},
+  {"/search",               "q kind country project year mode page per_page", K::kPage, true,
+   SearchPage, "Full-text search over news, activities and projects, with facets"},
+  {"/api/v1/news",          "q country project year page per_page", K::kApi, true, ApiNews,
+   "News items, newest first (ranked when q is given), with facet counts"},
+  {"/api/v1/news/{id}",     "",      K::kApi,    true,  ApiNewsItem,
+   "One news item with its source document and the records extracted under it"},
+  {"/api/v1/activities",    "project country mode from to page per_page", K::kApi, true,
+   ApiActivities, "Activities in date order (undated last), with facet counts"},
+  {"/api/v1/projects",      "page per_page", K::kApi, true, ApiProjects,
+   "Projects, the most recent first"},
+  {"/api/v1/projects/{name}", "",    K::kApi,    true,  ApiProject,
+   "One project with its activities and news"},
+  {"/api/v1/countries",     "",      K::kApi,    true,  ApiCountries,
+   "Every country: codes, name, membership, and how many records name it"},
+  {"/api/v1/countries/{iso2}", "",   K::kApi,    true,  ApiCountry,
+   "One country: status under each treaty today, projects, activities and news"},
+  {"/api/v1/search",        "q kind country project year mode page per_page", K::kApi, true,
+   ApiSearch, "Ranked full-text search with snippets and facet counts"},
 };
 // clang-format on
 
@@ -136,7 +183,9 @@ Result<Response> Home(Context& c) {
   if (!rows) return rows.status();
   auto sources = c.registry.store().Sources();
   if (!sources) return sources.status();
-  return c.Page("home", HomeModel(*rows, *sources, c.today));
+  json model = HomeModel(*rows, *sources, c.today);
+  OCTOPUS_RETURN_IF_ERROR(AddRecordsToHome(c, model));
+  return c.Page("home", model);
 }
 
 Result<Response> Health(Context& c) {

@@ -97,8 +97,9 @@ TEST_F(SiteTest, HomeShowsTodaysTreatyFiguresAndOnlySectionsWithData) {
   EXPECT_NE(r.body.find("href=\"&#x2F;treaties&#x2F;ETS-185\""), std::string::npos);
   EXPECT_NE(r.body.find("Sources on record"), std::string::npos);
   // Nothing else is in the store: no empty news or activity sections.
-  EXPECT_EQ(r.body.find("news"), std::string::npos);
-  EXPECT_EQ(r.body.find("activit"), std::string::npos);
+  EXPECT_EQ(r.body.find("<section class=\"news\""), std::string::npos);
+  EXPECT_EQ(r.body.find("<section class=\"activities\""), std::string::npos);
+  EXPECT_EQ(r.body.find("Latest news"), std::string::npos);
   EXPECT_EQ(r.Header("Cache-Control"), "no-cache");
   EXPECT_NE(r.Header("Content-Security-Policy").find("default-src 'none'"), std::string::npos);
   EXPECT_EQ(r.Header("X-Content-Type-Options"), "nosniff");

@@ -133,7 +133,8 @@ class ServeTest : public ::testing::Test {
     ASSERT_NE(port_, 0);
     log_ = (dir_ / "stderr.log").string();
 
-    const std::string db = (dir_ / "octopus.db").string();
+    db_ = (dir_ / "octopus.db").string();
+    const std::string& db = db_;
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
     std::vector<std::string> args = {OCTOPUS_BIN, "--db", db, "serve", "--listen", listen};
     std::vector<char*> argv;
@@ -192,6 +193,7 @@ class ServeTest : public ::testing::Test {
   }
 
   fs::path dir_;
+  std::string db_;
   std::string log_;
   int port_ = 0;
   pid_t pid_ = -1;
@@ -245,6 +247,64 @@ TEST_F(ServeTest, EveryPageAndEndpointAnswers) {
   EXPECT_NE(log.find(" GET /treaties/185?as_of=2011-06-01 200 "), std::string::npos) << log;
   EXPECT_NE(log.find(" GET /nowhere 404 "), std::string::npos);
   EXPECT_NE(log.find("octopus: stopped"), std::string::npos);
+}
+
+/// Runs the binary with `args` to completion; its exit status (-1 if it could not start).
+int RunOctopus(std::vector<std::string> args, const std::string& log) {
+  args.insert(args.begin(), OCTOPUS_BIN);
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, OCTOPUS_BIN, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+TEST_F(ServeTest, SeedsIngestedByAnotherProcessAppearInPagesSearchAndFeeds) {
+  // Before: the record pages answer, empty.
+  EXPECT_EQ(nlohmann::json::parse(Get(port_, "/api/v1/search?q=Turkiye").body)["total"], 0);
+  const std::string seeds = std::string(OCTOPUS_TEST_SOURCE_DIR) + "/data/seeds/";
+  const std::string ingest_log = (dir_ / "ingest.log").string();
+  ASSERT_EQ(RunOctopus({"--db", db_, "ingest", seeds + "000_d03e5a92182abe11.txt",
+                        seeds + "003_4b1784b32edbbd16.txt"},
+                       ingest_log),
+            0);
+  // The server notices the other writer within its generation check.
+  nlohmann::json found;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    found = nlohmann::json::parse(Get(port_, "/api/v1/search?q=Turkiye").body, nullptr, false);
+    if (found.is_object() && found["total"].get<int>() > 0) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(found.is_object());
+  EXPECT_GE(found["total"].get<int>(), 3);
+  for (const auto& r : found["results"]) {
+    EXPECT_EQ(Get(port_, r["url"].get<std::string>()).status, 200) << r["url"];
+  }
+  for (const char* page : {"/news", "/activities", "/projects", "/search?q=Tonga",
+                           "/countries/TR", "/projects/GLACY%2B", "/"}) {
+    const HttpResponse r = Get(port_, page);
+    EXPECT_EQ(r.status, 200) << page;
+    EXPECT_NE(r.body.find("</html>"), std::string::npos) << page;
+  }
+  const HttpResponse ics = Get(port_, "/activities.ics");
+  EXPECT_EQ(ics.status, 200);
+  EXPECT_NE(ics.body.find("BEGIN:VEVENT"), std::string::npos);
+  const HttpResponse atom = Get(port_, "/news.atom");
+  EXPECT_EQ(atom.status, 200);
+  EXPECT_NE(atom.body.find("<entry>"), std::string::npos);
+  const auto news = nlohmann::json::parse(Get(port_, "/api/v1/news?per_page=100").body);
+  EXPECT_GT(news["total"].get<int>(), 50);
+  EXPECT_EQ(Stop(), 0) << Log();
 }
 
 TEST_F(ServeTest, KeepAliveHeadAndLimits) {

@@ -1,0 +1,214 @@
+#include "search/search.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <tuple>
+#include <utility>
+
+#include "core/text.h"
+
+namespace octopus::search {
+
+namespace {
+
+bool HasWordCharacter(std::string_view s) {
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 || std::isalnum(u)) return true;
+  }
+  return false;
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+/// At most `max` bytes of `s`, cut at a space when there is one, never inside
+/// a UTF-8 sequence.
+std::string Excerpt(std::string_view s, size_t max) {
+  if (s.size() <= max) return std::string(s);
+  size_t cut = max;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  const size_t space = s.rfind(' ', cut);
+  if (space != std::string_view::npos && space > max / 2) cut = space;
+  return std::string(s.substr(0, cut)) + "\u2026";
+}
+
+Status Invalid(std::string_view name, const std::string& what) {
+  return InvalidArgument(std::string(name) + ": " + what);
+}
+
+}  // namespace
+
+std::vector<store::SearchTerm> ParseQuery(std::string_view q) {
+  std::vector<store::SearchTerm> terms;
+  size_t i = 0;
+  while (i < q.size() && terms.size() < kMaxTerms) {
+    if (IsSpace(q[i])) {
+      ++i;
+      continue;
+    }
+    store::SearchTerm t;
+    if (q[i] == '"') {
+      const size_t close = q.find('"', i + 1);
+      const size_t end = close == std::string_view::npos ? q.size() : close;
+      t.text = std::string(text::Trim(q.substr(i + 1, end - i - 1)));
+      i = end + 1;
+    } else {
+      size_t end = i;
+      while (end < q.size() && !IsSpace(q[end]) && q[end] != '"') ++end;
+      std::string_view word = q.substr(i, end - i);
+      i = end;
+      if (word.ends_with('*')) {
+        while (word.ends_with('*')) word.remove_suffix(1);
+        t.prefix = true;
+      }
+      t.text = std::string(word);
+    }
+    if (HasWordCharacter(t.text)) terms.push_back(std::move(t));
+  }
+  return terms;
+}
+
+Result<Request> RequestFrom(const ParamLookup& param, const domain::Gazetteer& gazetteer) {
+  Request r;
+  for (auto [name, out] : {std::pair{"q", &r.q}, std::pair{"kind", &r.kind},
+                           std::pair{"country", &r.country}, std::pair{"project", &r.project},
+                           std::pair{"year", &r.year}, std::pair{"mode", &r.mode},
+                           std::pair{"from", &r.from}, std::pair{"to", &r.to}}) {
+    if (std::optional<std::string> v = param(name)) *out = std::string(text::Trim(*v));
+  }
+  for (auto [name, out, max] :
+       {std::tuple{"page", &r.page, 100000}, std::tuple{"per_page", &r.per_page, kMaxPerPage}}) {
+    const std::optional<std::string> v = param(name);
+    if (!v || v->empty()) continue;
+    int n = 0;
+    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+    if (ec != std::errc() || end != v->data() + v->size() || n < 1 || n > max) {
+      return Invalid(name, "'" + *v + "' is not a whole number from 1 to " + std::to_string(max));
+    }
+    *out = n;
+  }
+  if (r.q.size() > 500) return Invalid("q", "longer than 500 bytes");
+  if (!r.kind.empty()) {
+    const std::string k = text::ToLowerAscii(r.kind);
+    if (k == "news" || k == "news_item") {
+      r.kind = "news_item";
+    } else if (k == "activity" || k == "activities") {
+      r.kind = "activity";
+    } else if (k == "project" || k == "projects") {
+      r.kind = "project";
+    } else {
+      return Invalid("kind", "unknown kind '" + r.kind + "' (news, activity or project)");
+    }
+  }
+  if (!r.country.empty()) {
+    const domain::Country* c = gazetteer.Find(r.country);
+    if (!c) return Invalid("country", "unknown country '" + r.country + "'");
+    r.country = c->iso2;
+  }
+  if (!r.year.empty()) {
+    if (r.year.size() != 4 || !std::isdigit(static_cast<unsigned char>(r.year[0])) ||
+        !std::all_of(r.year.begin(), r.year.end(),
+                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
+      return Invalid("year", "'" + r.year + "' is not a year (YYYY)");
+    }
+  }
+  if (!r.mode.empty()) {
+    const std::string m = text::ToLowerAscii(r.mode);
+    if (m == "in person" || m == "in-person" || m == "in_person") {
+      r.mode = "in person";
+    } else if (m == "online" || m == "hybrid") {
+      r.mode = m;
+    } else {
+      return Invalid("mode", "unknown mode '" + r.mode + "' (in person, online or hybrid)");
+    }
+  }
+  for (auto [name, out, upper] : {std::tuple{"from", &r.from, false}, std::tuple{"to", &r.to, true}}) {
+    if (out->empty()) continue;
+    auto d = domain::ReducedDate::Parse(*out);
+    if (!d) return Invalid(name, d.status().message());
+    *out = (upper ? d->last : d->first).ToIso();
+  }
+  if (!r.from.empty() && !r.to.empty() && r.to < r.from) {
+    return Invalid("to", "ends before from (" + r.from + ")");
+  }
+  return r;
+}
+
+int Results::pages() const {
+  return total == 0 ? 1 : (total + request.per_page - 1) / request.per_page;
+}
+
+std::string Unmarked(std::string_view marked) {
+  std::string out;
+  out.reserve(marked.size());
+  for (char c : marked) {
+    if (c != store::kMarkOpen && c != store::kMarkClose) out.push_back(c);
+  }
+  return out;
+}
+
+Result<Results> Searcher::Run(const Request& request) {
+  if (request.page < 1 || request.per_page < 1 || request.per_page > kMaxPerPage) {
+    return InvalidArgument("page and per_page must be positive; per_page at most " +
+                           std::to_string(kMaxPerPage));
+  }
+  store::RecordQuery q;
+  q.terms = ParseQuery(request.q);
+  const std::pair<const char*, const std::string*> filters[] = {
+      {"kind", &request.kind},       {"country", &request.country}, {"project", &request.project},
+      {"year", &request.year},       {"mode", &request.mode}};
+  for (const auto& [facet, value] : filters) {
+    if (!value->empty()) q.filters.emplace_back(facet, *value);
+  }
+  q.from = request.from;
+  q.to = request.to;
+  q.order = request.order;
+  if (q.terms.empty() && q.order == store::RecordQuery::Order::kRank) {
+    q.order = store::RecordQuery::Order::kNewest;
+  }
+  q.limit = request.per_page;
+  q.offset = (request.page - 1) * request.per_page;
+  if (request.facets) {
+    for (const auto& [facet, value] : filters) q.facets.emplace_back(facet);
+    q.facet_limit = request.facet_limit;
+  }
+  auto page = store_.FindRecords(q);
+  if (!page) return page.status();
+
+  Results out;
+  out.request = request;
+  out.total = page->total;
+  for (store::RecordHit& h : page->hits) {
+    auto facts = domain::ReadRecord(h.record.kind, h.record.fields_json);
+    if (!facts) return facts.status();
+    Hit hit{std::move(h.record), std::move(*facts), std::move(h.title_marked),
+            std::move(h.snippet)};
+    if (hit.title_marked.empty()) hit.title_marked = hit.facts.title;
+    if (hit.snippet.empty()) {
+      hit.snippet = Excerpt(hit.facts.summary.empty() ? hit.facts.body : hit.facts.summary, 240);
+    }
+    out.hits.push_back(std::move(hit));
+  }
+  for (auto& [name, counts] : page->facets) {
+    Facet facet{name, {}};
+    const std::string* chosen = nullptr;
+    for (const auto& [f, value] : filters) {
+      if (name == f) chosen = value;
+    }
+    for (const store::FacetCount& c : counts) {
+      FacetValue v{c.value, c.value, c.count, false};
+      if (name == "kind") {
+        v.label = domain::KindLabel(c.value);
+      } else if (name == "country") {
+        if (const domain::Country* country = gazetteer_.ByIso2(c.value)) v.label = country->name_en;
+      }
+      v.selected = chosen && text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value);
+      facet.values.push_back(std::move(v));
+    }
+    out.facets.push_back(std::move(facet));
+  }
+  return out;
+}
+
+}  // namespace octopus::search

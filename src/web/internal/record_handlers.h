@@ -1,0 +1,49 @@
+#pragma once
+/// Handlers over the ingested records (news, activities, projects, countries,
+/// search) and their feeds and exports. Internal to the web module; the route
+/// table in routes.cpp lists them.
+
+#include <nlohmann/json.hpp>
+
+#include "search/search.h"
+#include "web/internal/routes.h"
+
+namespace octopus::web::internal {
+
+Result<Response> NewsPage(Context& c);
+Result<Response> NewsItemPage(Context& c);
+Result<Response> ActivitiesPage(Context& c);
+Result<Response> ProjectsPage(Context& c);
+Result<Response> ProjectPage(Context& c);
+Result<Response> CountriesPage(Context& c);
+Result<Response> CountryPage(Context& c);
+Result<Response> SearchPage(Context& c);
+
+Result<Response> ApiNews(Context& c);
+Result<Response> ApiNewsItem(Context& c);
+Result<Response> ApiActivities(Context& c);
+Result<Response> ApiProjects(Context& c);
+Result<Response> ApiProject(Context& c);
+Result<Response> ApiCountries(Context& c);
+Result<Response> ApiCountry(Context& c);
+Result<Response> ApiSearch(Context& c);
+
+Result<Response> NewsAtom(Context& c);
+Result<Response> ActivitiesIcs(Context& c);
+Result<Response> ActivitiesCsv(Context& c);
+Result<Response> ActivitiesJson(Context& c);
+Result<Response> ProjectsCsv(Context& c);
+Result<Response> ProjectsJson(Context& c);
+
+/// The home page's latest news and upcoming activities (from today), added
+/// to its model as "news"/"has_news" and "activities"/"has_activities".
+Status AddRecordsToHome(Context& c, nlohmann::json& model);
+
+/// Where a record is shown: /news/{id}, /activities?… #activity-{id},
+/// /projects/{name}.
+std::string RecordUrl(const store::RecordRow& record, const domain::RecordFacts& facts);
+
+/// Text with search markers as HTML: every part escaped, matches in <mark>.
+std::string MarkedHtml(std::string_view marked);
+
+}  // namespace octopus::web::internal

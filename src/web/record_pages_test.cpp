@@ -1,0 +1,529 @@
+// The pages, API, feeds and exports over ingested records, on the fixture
+// documents (the 2009–2011 news page and the July–September 2023 update),
+// with today fixed at 15 August 2023.
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "service/registry.h"
+#include "store/store.h"
+#include "store/testing/record_fixtures.h"
+#include "web/internal/routes.h"
+#include "web/site.h"
+
+namespace octopus::web {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const domain::Date kToday = *domain::Date::Make(2023, 8, 15);
+
+class RecordPagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("octopus_records_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = store::OpenStore((dir_ / "test.db").string());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    auto registry = service::Registry::Open(*store_, OCTOPUS_TEST_DATA_DIR);
+    ASSERT_TRUE(registry.ok()) << registry.status().message();
+    registry_ = std::move(*registry);
+    ASSERT_TRUE(test_support::AddRecordFixtures(*store_).ok());
+    SiteOptions options;
+    options.generation_check_interval = std::chrono::milliseconds(0);
+    options.today = [] { return kToday; };
+    options.log = [this](std::string_view line) { log_.emplace_back(line); };
+    auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
+                           std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
+    ASSERT_TRUE(site.ok()) << site.status().message();
+    site_ = std::move(*site);
+  }
+  void TearDown() override {
+    site_.reset();
+    registry_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  Response Get(const std::string& target) {
+    Request r;
+    r.target = target;
+    return site_->Handle(r);
+  }
+
+  /// A 200 page, checked for leftover template syntax.
+  std::string Page(const std::string& target) {
+    const Response r = Get(target);
+    EXPECT_EQ(r.status, 200) << target << "\n" << r.body.substr(0, 500);
+    EXPECT_EQ(r.content_type, "text/html; charset=utf-8") << target;
+    EXPECT_EQ(r.body.find("{{"), std::string::npos) << target;
+    return r.body;
+  }
+
+  json Api(const std::string& target, int status = 200) {
+    const Response r = Get(target);
+    EXPECT_EQ(r.status, status) << target << "\n" << r.body.substr(0, 500);
+    EXPECT_EQ(r.content_type, "application/json") << target;
+    json j = json::parse(r.body, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << target;
+    return j;
+  }
+
+  int64_t NewsId(const std::string& country) {
+    const json j = Api("/api/v1/news?country=" + country);
+    EXPECT_EQ(j["items"].size(), 1u);
+    return j["items"].empty() ? 0 : j["items"][0]["id"].get<int64_t>();
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<service::Registry> registry_;
+  std::unique_ptr<Site> site_;
+  std::vector<std::string> log_;
+};
+
+size_t Count(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+TEST_F(RecordPagesTest, HomeShowsLatestNewsAndWhatComesNext) {
+  const std::string home = Page("/");
+  EXPECT_NE(home.find("Latest news"), std::string::npos);
+  EXPECT_NE(home.find("Workshop on cybercrime legislation in T\u00fcrkiye"), std::string::npos);
+  EXPECT_NE(home.find("Coming next"), std::string::npos);
+  const size_t next = home.find("Coming next");
+  // From today on, soonest first; July's training is past.
+  const size_t sept = home.find("12\u201314 September 2023", next);
+  const size_t by_oct = home.find("by October 2023", next);
+  const size_t mid_nov = home.find("mid-November 2023", next);
+  EXPECT_NE(sept, std::string::npos);
+  EXPECT_LT(sept, by_oct);
+  EXPECT_LT(by_oct, mid_nov);
+  EXPECT_EQ(home.find("Online training for judges"), std::string::npos);
+  EXPECT_NE(home.find("Treaty figures today"), std::string::npos);
+}
+
+TEST_F(RecordPagesTest, NewsListsByYearNewestFirstWithFilters) {
+  const std::string all = Page("/news");
+  const size_t y2011 = all.find("<h2>2011</h2>"), y2010 = all.find("<h2>2010</h2>");
+  ASSERT_NE(y2011, std::string::npos);
+  EXPECT_LT(y2011, y2010);
+  EXPECT_LT(all.find("United Kingdom ratifies"), all.find("Pacific regional workshop"));
+  EXPECT_EQ(Count(all, "class=\"record news-item\""), 4u);
+
+  const std::string tonga = Page("/news?country=TO");
+  EXPECT_EQ(Count(tonga, "class=\"record news-item\""), 1u);
+  EXPECT_NE(tonga.find("Pacific regional workshop on cybercrime (Tonga, 27-29 April 2011)"),
+            std::string::npos);
+  EXPECT_EQ(Count(Page("/news?year=2010"), "class=\"record news-item\""), 2u);
+  EXPECT_EQ(Count(Page("/news?project=Global%20Project%20on%20Cybercrime"),
+                  "class=\"record news-item\""), 2u);
+
+  const std::string found = Page("/news?q=turkiye");
+  EXPECT_EQ(Count(found, "class=\"record news-item\""), 1u);
+  EXPECT_NE(found.find("<mark>T\u00fcrkiye</mark>"), std::string::npos);
+
+  const std::string paged = Page("/news?per_page=1&page=2");
+  EXPECT_NE(paged.find("Page 2 of 4"), std::string::npos);
+  EXPECT_NE(paged.find("rel=\"prev\""), std::string::npos);
+  EXPECT_NE(paged.find("page&#x3D;3"), std::string::npos);
+
+  EXPECT_EQ(Get("/news?year=11").status, 400);
+  EXPECT_EQ(Get("/news?country=Atlantis").status, 400);
+  EXPECT_EQ(Get("/news?mode=online").status, 400);  // not a news filter
+}
+
+TEST_F(RecordPagesTest, NewsItemShowsItsDocumentAndTheRecordsUnderIt) {
+  const int64_t tonga = NewsId("TO");
+  const std::string page = Page("/news/" + std::to_string(tonga));
+  EXPECT_NE(page.find("seeds&#x2F;000_news.txt"), std::string::npos);
+  EXPECT_NE(page.find("link: Agenda"), std::string::npos);
+  EXPECT_NE(page.find("link: List of participants"), std::string::npos);
+  EXPECT_EQ(page.find("ratification"), std::string::npos);  // under the next item
+  EXPECT_NE(page.find("27\u201329 April 2011"), std::string::npos);  // the event
+  EXPECT_NE(page.find("<p>The Government of Tonga hosted a regional workshop"), std::string::npos);
+  EXPECT_NE(page.find("href=\"&#x2F;countries&#x2F;TO\""), std::string::npos);
+  EXPECT_NE(page.find("href=\"&#x2F;treaties&#x2F;ETS-185\""), std::string::npos);
+
+  const json item = Api("/api/v1/news/" + std::to_string(tonga));
+  EXPECT_EQ(item["document"]["path"], "seeds/000_news.txt");
+  ASSERT_EQ(item["records"].size(), 2u);
+  EXPECT_EQ(item["records"][0]["fields"]["caption"], "Agenda");
+  EXPECT_EQ(item["countries"], json::array({"TO"}));
+
+  const int64_t uk = NewsId("GB");
+  // Paragraphs as the source separates them.
+  EXPECT_NE(Page("/news/" + std::to_string(NewsId("TR"))).find(
+                "<p>Judges and prosecutors discussed electronic evidence.</p>"),
+            std::string::npos);
+  const json uk_item = Api("/api/v1/news/" + std::to_string(uk));
+  ASSERT_EQ(uk_item["records"].size(), 1u);
+  EXPECT_EQ(uk_item["records"][0]["kind"], "treaty_action");
+
+  EXPECT_EQ(Get("/news/999999").status, 404);
+  EXPECT_EQ(Get("/news/" + std::to_string(tonga + 2)).status, 404);  // a link, not a news item
+  EXPECT_EQ(Get("/news/abc").status, 400);
+  EXPECT_EQ(Get("/news/-1").status, 400);
+  EXPECT_EQ(Api("/api/v1/news/999999", 404)["status"], 404);
+}
+
+TEST_F(RecordPagesTest, CalendarGroupsByMonthAndShowsFuzzyDatesHonestly) {
+  const std::string cal = Page("/activities");
+  const size_t july = cal.find("<h2>July 2023</h2>"), sept = cal.find("<h2>September 2023</h2>"),
+               oct = cal.find("<h2>October 2023</h2>"), nov = cal.find("<h2>November 2023</h2>"),
+               tbc = cal.find("<h2>Date to be confirmed</h2>");
+  ASSERT_NE(july, std::string::npos);
+  EXPECT_LT(july, sept);
+  EXPECT_LT(sept, oct);
+  EXPECT_LT(oct, nov);
+  EXPECT_LT(nov, tbc);
+  EXPECT_NE(cal.find("by October 2023"), std::string::npos);
+  EXPECT_NE(cal.find("mid-November 2023"), std::string::npos);
+  EXPECT_NE(cal.find(">TBC<"), std::string::npos);
+  EXPECT_NE(cal.find("29 November \u2013 1 December 2023"), std::string::npos);
+  EXPECT_NE(cal.find("class=\"when fuzzy\""), std::string::npos);
+  EXPECT_EQ(Count(cal, "class=\"record activity\""), 6u);
+
+  EXPECT_EQ(Count(Page("/activities?mode=online"), "class=\"record activity\""), 1u);
+  EXPECT_EQ(Count(Page("/activities?mode=in+person"), "class=\"record activity\""), 3u);
+  EXPECT_EQ(Count(Page("/activities?project=GLACY%2B"), "class=\"record activity\""), 3u);
+  EXPECT_EQ(Count(Page("/activities?country=Turkey"), "class=\"record activity\""), 2u);
+  const std::string window = Page("/activities?from=2023-10&to=2023-11");
+  EXPECT_EQ(Count(window, "class=\"record activity\""), 3u);
+  EXPECT_EQ(window.find("Date to be confirmed"), std::string::npos);
+
+  EXPECT_EQ(Get("/activities?mode=carrier-pigeon").status, 400);
+  EXPECT_EQ(Get("/activities?from=2023-13").status, 400);
+  EXPECT_EQ(Get("/activities?from=2023-12&to=2023-01").status, 400);
+
+  const json api = Api("/api/v1/activities?country=GH");
+  ASSERT_EQ(api["items"].size(), 1u);
+  EXPECT_EQ(api["items"][0]["when"], "by October 2023");
+  EXPECT_EQ(api["items"][0]["precision"], "by");
+  EXPECT_TRUE(api["items"][0]["start"].is_null());
+  EXPECT_EQ(api["items"][0]["date_hi"], "2023-10-31");
+  EXPECT_EQ(Api("/api/v1/activities?mode=hybrid")["total"], 1);
+}
+
+TEST_F(RecordPagesTest, ProjectsAndAProjectWithItsActivities) {
+  const std::string list = Page("/projects");
+  EXPECT_NE(list.find("GLACY+"), std::string::npos);
+  EXPECT_NE(list.find("EUR 18,890,000"), std::string::npos);
+  EXPECT_NE(list.find("href=\"&#x2F;projects&#x2F;GLACY%2B\""), std::string::npos);
+  EXPECT_EQ(Count(list, "class=\"record project\""), 3u);
+
+  const std::string glacy = Page("/projects/GLACY%2B");
+  EXPECT_NE(glacy.find("Global Action on Cybercrime Extended"), std::string::npos);
+  EXPECT_EQ(Count(glacy, "class=\"record activity\""), 3u);
+  EXPECT_NE(glacy.find("March 2016 \u2013 February 2024"), std::string::npos);
+  // Named only by an activity: a page of what names it.
+  const std::string octopus = Page("/projects/Octopus");
+  EXPECT_EQ(Count(octopus, "class=\"record activity\""), 1u);
+  EXPECT_EQ(Get("/projects/Nothing%20Such").status, 404);
+
+  const json api = Api("/api/v1/projects");
+  EXPECT_EQ(api["total"], 3);
+  EXPECT_EQ(api["items"].size(), 3u);
+  const json one = Api("/api/v1/projects/GLACY%2B");
+  EXPECT_EQ(one["project"]["budget_amount"], 18890000);
+  EXPECT_EQ(one["activities"].size(), 3u);
+  EXPECT_EQ(Api("/api/v1/projects/none", 404)["status"], 404);
+  EXPECT_EQ(Api("/api/v1/projects?per_page=2&page=2")["items"].size(), 1u);
+}
+
+TEST_F(RecordPagesTest, AProjectDescribedTwiceIsShownOnceWithWhatEachRecordSays) {
+  store::SourceInfo source;
+  source.kind = "document";
+  source.origin = "update-2.txt";
+  source.sha256 = "second-description";
+  store::DocumentRow doc;
+  doc.path = "update-2.txt";
+  doc.format = "text";
+  doc.shape = "update";
+  doc.report_json = "{}";
+  auto added = store_->AddDocument(
+      source, doc,
+      {{0, 0, "project", 7,
+        R"j({"name":"GLACY+","start":"2016-03","end":"2024-02","scope":null,"budget_amount":null,
+            "budget_currency":null,"funders":["European Union"],"countries":["TO","FJ"]})j"}},
+      {});
+  ASSERT_TRUE(added.ok()) << added.status().message();
+
+  const std::string list = Page("/projects");
+  EXPECT_EQ(Count(list, "class=\"record project\""), 3u);
+  EXPECT_NE(list.find("described in 2 records"), std::string::npos);
+  const json api = Api("/api/v1/projects");
+  EXPECT_EQ(api["total"], 3);
+  for (const json& p : api["items"]) {
+    if (p["name"] != "GLACY+") continue;
+    EXPECT_EQ(p["records"].size(), 2u);
+    // The first record's values stand; lists are united.
+    EXPECT_EQ(p["budget_amount"], 18890000);
+    EXPECT_EQ(p["countries"], json::array({"GH", "SN", "PH", "TO", "FJ"}));
+    EXPECT_EQ(p["funders"], json::array({"European Union", "Council of Europe"}));
+  }
+  const json one = Api("/api/v1/projects/glacy%2B");
+  EXPECT_EQ(one["project"]["records"].size(), 2u);
+  const Response csv = Get("/projects.csv");
+  EXPECT_EQ(Count(csv.body, "\r\nGLACY+,"), 1u);
+  EXPECT_NE(Page("/countries/FJ").find("GLACY+"), std::string::npos);
+}
+
+TEST_F(RecordPagesTest, CountryBringsTreatiesProjectsActivitiesAndNewsTogether) {
+  const std::string tr = Page("/countries/TR");
+  EXPECT_NE(tr.find("<h1>T\u00fcrkiye"), std::string::npos);
+  EXPECT_NE(tr.find("ETS 185"), std::string::npos);
+  EXPECT_NE(tr.find("iPROCEEDS-2"), std::string::npos);
+  EXPECT_EQ(Count(tr, "class=\"record activity\""), 2u);
+  EXPECT_NE(tr.find("Workshop on cybercrime legislation in T\u00fcrkiye"), std::string::npos);
+  EXPECT_EQ(Page("/countries/tr"), tr);
+
+  const json gb = Api("/api/v1/countries/GB");
+  EXPECT_EQ(gb["name"], "United Kingdom");
+  EXPECT_EQ(gb["as_of"], "2023-08-15");
+  bool found = false;
+  for (const json& t : gb["treaties"]) {
+    if (t["ref"] != "ETS 185") continue;
+    found = true;
+    EXPECT_EQ(t["consent"], "2011-05-25");
+    EXPECT_EQ(t["entry_into_force"], "2011-09-01");
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(gb["news"].size(), 1u);
+  EXPECT_EQ(Get("/countries/ZZ").status, 404);
+  EXPECT_EQ(Api("/api/v1/countries/Narnia", 404)["status"], 404);
+}
+
+TEST_F(RecordPagesTest, CountryListCountsTheRecordsNamingEachCountry) {
+  const std::string page = Page("/countries");
+  EXPECT_NE(page.find(">Tonga</a> <span class=\"count\">2</span>"), std::string::npos);
+  EXPECT_NE(page.find(">Albania</a> <span class=\"count\">1</span>"), std::string::npos);
+  EXPECT_NE(page.find(">New Zealand</a></li>"), std::string::npos);  // named by no record
+  const json j = Api("/api/v1/countries");
+  EXPECT_EQ(j["count"].get<size_t>(), registry_->gazetteer().all().size());
+  for (const json& c : j["countries"]) {
+    const std::string code = c["iso2"];
+    if (code == "TR" || code == "NZ") {
+      EXPECT_EQ(c["records"], code == "TR" ? 4 : 0) << code;
+    }
+  }
+}
+
+TEST_F(RecordPagesTest, SearchRanksHighlightsAndCountsFacets) {
+  const std::string page = Page("/search?q=Turkiye");
+  EXPECT_NE(page.find("4 results"), std::string::npos);
+  EXPECT_NE(page.find("<mark>T\u00fcrkiye</mark>"), std::string::npos);
+  EXPECT_NE(page.find("<mark>Turkiye</mark>"), std::string::npos);
+  EXPECT_NE(page.find("class=\"facet facet-kind\""), std::string::npos);
+
+  const json j = Api("/api/v1/search?q=Turkiye");
+  EXPECT_EQ(j["total"], 4);
+  ASSERT_EQ(j["results"].size(), 4u);
+  for (const json& r : j["results"]) {
+    for (const char* key : {"kind", "title", "url", "snippet"}) {
+      EXPECT_TRUE(r[key].is_string()) << key;
+    }
+    EXPECT_EQ(r["snippet"].get<std::string>().find('\x02'), std::string::npos);
+  }
+  int kinds = 0;
+  for (const json& v : j["facets"]["kind"]) {
+    kinds += v["count"].get<int>();
+    EXPECT_EQ(Api("/api/v1/search?q=Turkiye&kind=" + v["value"].get<std::string>())["total"],
+              v["count"]);
+  }
+  EXPECT_EQ(kinds, 4);
+  EXPECT_EQ(Api("/api/v1/search?q=%22electronic%20evidence%22")["total"], 3);
+  EXPECT_EQ(Api("/api/v1/search?q=legisl*")["total"], 3);
+  EXPECT_EQ(Api("/api/v1/search?q=Turkiye&per_page=1000", 400)["status"], 400);
+  EXPECT_EQ(Api("/api/v1/search?kind=treaty", 400)["status"], 400);
+  EXPECT_EQ(Page("/search").find("<mark>"), std::string::npos);
+}
+
+TEST_F(RecordPagesTest, TreatyStatusAsOfAndTimelineApis) {
+  const json status = Api("/api/v1/treaties/ETS-185/status?as_of=2011-06-01");
+  EXPECT_EQ(status["consents"]["min"], 31);
+  EXPECT_FALSE(Api("/api/v1/treaties/ETS-185/timeline")["timeline"].empty());
+  EXPECT_EQ(Api("/api/v1/treaties/ETS-185/status?as_of=2011-13-01", 400)["status"], 400);
+  EXPECT_EQ(Api("/api/v1/treaties/ETS-999/timeline", 404)["status"], 404);
+}
+
+struct XmlDocFree {
+  void operator()(xmlDoc* d) const { xmlFreeDoc(d); }
+};
+
+TEST_F(RecordPagesTest, FeedsAndExports) {
+  const Response atom = Get("/news.atom");
+  ASSERT_EQ(atom.status, 200);
+  EXPECT_EQ(atom.content_type, "application/atom+xml; charset=utf-8");
+  std::unique_ptr<xmlDoc, XmlDocFree> doc(
+      xmlReadMemory(atom.body.data(), static_cast<int>(atom.body.size()), "news.atom", "utf-8",
+                    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
+  ASSERT_NE(doc, nullptr) << atom.body;
+  EXPECT_STREQ(reinterpret_cast<const char*>(xmlDocGetRootElement(doc.get())->name), "feed");
+  EXPECT_EQ(Count(atom.body, "<entry>"), 4u);
+  EXPECT_NE(atom.body.find("<updated>2011-05-25T00:00:00Z</updated>"), std::string::npos);
+
+  const Response ics = Get("/activities.ics");
+  ASSERT_EQ(ics.status, 200);
+  EXPECT_EQ(ics.content_type, "text/calendar; charset=utf-8");
+  EXPECT_EQ(Count(ics.body, "BEGIN:VEVENT"), 5u);  // the undated TBC one is left out…
+  std::string unfolded = ics.body;
+  for (size_t at = unfolded.find("\r\n "); at != std::string::npos; at = unfolded.find("\r\n ", at)) {
+    unfolded.erase(at, 3);
+  }
+  EXPECT_NE(unfolded.find("1 activity without any date (TBC) is left out"), std::string::npos);
+  EXPECT_EQ(Count(ics.body, "\n"), Count(ics.body, "\r\n"));
+  EXPECT_NE(ics.body.find("DTSTART;VALUE=DATE:20231001"), std::string::npos);
+  EXPECT_NE(ics.body.find("[by October 2023]"), std::string::npos);
+  EXPECT_EQ(Count(Get("/activities.ics?project=CyberEast").body, "BEGIN:VEVENT"), 1u);
+  EXPECT_EQ(Get("/activities.ics?mode=x").status, 400);
+
+  const Response csv = Get("/activities.csv");
+  ASSERT_EQ(csv.status, 200);
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(Count(csv.body, "\r\n"), 7u);
+  EXPECT_TRUE(csv.body.starts_with("id,title,projects,places,countries,mode,start,end,precision"));
+  EXPECT_NE(csv.body.find(",,2023-10,by,by October 2023,2023-10-01,2023-10-31"), std::string::npos);
+  EXPECT_NE(csv.body.find(",29 November \u2013 1 December 2023,"), std::string::npos);
+
+  const json activities = json::parse(Get("/activities.json?country=TR").body);
+  EXPECT_EQ(activities["count"], 2);
+  const Response projects = Get("/projects.csv");
+  EXPECT_EQ(Count(projects.body, "\r\n"), 4u);
+  EXPECT_NE(projects.body.find("GLACY+,2016-03,2024-02,"), std::string::npos);
+  EXPECT_NE(projects.body.find(",18890000,EUR,European Union; Council of Europe,GH; SN; PH; TO"),
+            std::string::npos);
+  EXPECT_EQ(json::parse(Get("/projects.json").body)["count"], 3);
+  EXPECT_NE(projects.Header("Content-Disposition").find("projects.csv"), std::string::npos);
+}
+
+TEST_F(RecordPagesTest, OpenApiDocumentsEveryRecordEndpoint) {
+  const json doc = Api("/api/v1/openapi.json");
+  for (const char* p :
+       {"/api/v1/news", "/api/v1/news/{id}", "/api/v1/activities", "/api/v1/projects",
+        "/api/v1/projects/{name}", "/api/v1/countries/{iso2}", "/api/v1/search",
+        "/api/v1/treaties/{ref}/status", "/api/v1/treaties/{ref}/timeline", "/news.atom",
+        "/activities.ics", "/activities.csv", "/activities.json", "/projects.csv",
+        "/projects.json"}) {
+    ASSERT_TRUE(doc["paths"].contains(p)) << p;
+    EXPECT_TRUE(doc["paths"][p]["get"]["responses"].contains("200")) << p;
+  }
+  bool per_page = false;
+  for (const json& param : doc["paths"]["/api/v1/news"]["get"]["parameters"]) {
+    if (param["name"] == "per_page") {
+      per_page = true;
+      EXPECT_EQ(param["schema"]["type"], "integer");
+    }
+  }
+  EXPECT_TRUE(per_page);
+  EXPECT_TRUE(doc["paths"]["/api/v1/countries/{iso2}"]["get"]["responses"].contains("404"));
+  EXPECT_TRUE(doc["paths"]["/api/v1/search"]["get"]["responses"].contains("400"));
+}
+
+/// A document whose every text field is markup, to go through every page.
+std::vector<store::RecordRow> HostileRecords(const std::string& p) {
+  const std::string s = "\"" + p + "\"";
+  return {
+      {0, 0, "news_item", 1,
+       "{\"title\":" + s + ",\"date\":\"2023-08-20\",\"place\":" + s + ",\"event_start\":\"2023-08-20\","
+       "\"event_end\":null,\"event_place\":" + s + ",\"countries\":[" + s + ",\"TR\"],"
+       "\"projects\":[" + s + "],\"treaties\":[" + s + "],\"body\":" + s + "}"},
+      {0, 0, "link", 2, "{\"caption\":" + s + "}"},
+      {0, 0, "activity", 3,
+       "{\"projects\":[" + s + "],\"title\":" + s + ",\"places\":[" + s + "],\"countries\":[" + s +
+       ",\"TR\"],\"mode\":" + s + ",\"start\":\"2023-09\",\"end\":null,\"precision\":\"month\"}"},
+      {0, 0, "project", 4,
+       "{\"name\":" + s + ",\"start\":\"2023-01\",\"end\":null,\"scope\":" + s +
+       ",\"budget_amount\":5,\"budget_currency\":" + s + ",\"funders\":[" + s + "],\"countries\":[" +
+       s + ",\"TR\"]}"},
+  };
+}
+
+TEST_F(RecordPagesTest, MarkupInEveryFieldAndParameterNeverComesBackUnescaped) {
+  const std::string payload = "<script>alert(1)</script>{{x}}\\\"'&";
+  store::SourceInfo source;
+  source.kind = "document";
+  source.origin = "hostile.html";
+  source.sha256 = "hostile";
+  store::DocumentRow doc;
+  doc.path = payload;
+  doc.format = payload;
+  doc.shape = payload;
+  doc.period_start = payload;
+  doc.report_json = "{}";
+  auto added = store_->AddDocument(source, doc, HostileRecords(payload), {});
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  const json news = Api("/api/v1/news?q=script");
+  ASSERT_EQ(news["items"].size(), 1u);
+  const std::string news_id = std::to_string(news["items"][0]["id"].get<int64_t>());
+  const std::string encoded =
+      "%3Cscript%3Ealert(1)%3C%2Fscript%3E%7B%7Bx%7D%7D%5C%22%27%26";
+
+  std::vector<std::string> targets;
+  for (const auto& route : internal::Routes()) {
+    std::string path(route.pattern);
+    for (const auto& [param, value] : {std::pair{"{ref}", std::string("185")},
+                                       std::pair{"{id}", news_id},
+                                       std::pair{"{name}", encoded},
+                                       std::pair{"{iso2}", std::string("TR")}}) {
+      if (const size_t at = path.find(param); at != std::string::npos) {
+        path.replace(at, std::string(param).size(), value);
+      }
+    }
+    targets.push_back(path);
+    std::string_view params = route.params;
+    while (!params.empty()) {
+      const size_t space = params.find(' ');
+      targets.push_back(path + "?" + std::string(params.substr(0, space)) + "=" + encoded);
+      params = space == std::string_view::npos ? std::string_view() : params.substr(space + 1);
+    }
+  }
+  for (const std::string& extra : std::vector<std::string>{"/search?q=script", "/search?q=alert", "/news?q=script", "/activities?country=TR",
+        "/countries/TR", "/projects/" + encoded, "/api/v1/search?q=script"}) {
+    targets.push_back(extra);
+  }
+  int pages_with_payload = 0;
+  for (const std::string& target : targets) {
+    const Response r = Get(target);
+    EXPECT_LT(r.status, 500) << target;
+    if (r.content_type.starts_with("text/html") || r.content_type == "application/json" ||
+        r.content_type.starts_with("application/atom+xml")) {
+      EXPECT_EQ(r.body.find("<script"), std::string::npos) << target;
+      if (r.content_type.starts_with("text/html")) {
+        EXPECT_EQ(r.body.find("{{x}}"), std::string::npos) << target;
+      }
+      if (r.status == 200 && (r.body.find("&lt;script&gt;") != std::string::npos ||
+                              r.body.find("\\u003cscript") != std::string::npos)) {
+        ++pages_with_payload;
+      }
+    } else {
+      // CSV and iCalendar carry the text as data; never as a page a browser renders.
+      EXPECT_TRUE(r.content_type.starts_with("text/csv") ||
+                  r.content_type.starts_with("text/calendar") ||
+                  r.content_type.starts_with("text/css") ||
+                  r.content_type.starts_with("text/plain"))
+          << target << " " << r.content_type;
+      EXPECT_EQ(r.Header("X-Content-Type-Options"), "nosniff");
+    }
+  }
+  // The payload did reach the pages (escaped): the test is not vacuous.
+  EXPECT_GT(pages_with_payload, 10);
+  EXPECT_TRUE(log_.empty());
+}
+
+}  // namespace
+}  // namespace octopus::web

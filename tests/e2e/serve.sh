@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Starts the real server for the browser tests over a fresh fixture database.
+# Usage: serve.sh PORT (OCTOPUS_BUILD_DIR: the release build, default build/).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+build="${OCTOPUS_BUILD_DIR:-build}"
+dir="$(mktemp -d)"
+trap 'rm -rf "$dir"' EXIT
+"$build/tests/octopus_fixture_db" "$dir/e2e.db"
+"$build/src/octopus" --db "$dir/e2e.db" serve --listen "127.0.0.1:$1"
