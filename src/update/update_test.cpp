@@ -2,10 +2,22 @@
 // July–September 2023 issue (seed 003): every activity, every project's basics
 // and the engine's treaty figures must come out, in every format; an empty
 // quarter gives a short valid issue; the HTML parses cleanly; the PDF reads back.
+// Subscribers confirm by link and leave by one click; issues reach exactly the
+// confirmed ones through a real SMTP listener on the loopback.
 #include "update/update.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <gumbo.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
 
 #include <cstdio>
 #include <cstdlib>
@@ -21,10 +33,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/testing/temp_dir.h"
+#include "core/html_escape.h"
 #include "core/text.h"
 #include "service/registry.h"
 #include "store/store.h"
 #include "update/internal/records.h"
+#include "update/mailing.h"
 
 namespace octopus::update {
 namespace {
@@ -741,6 +755,290 @@ TEST_F(UpdateTest, PdfOpensWithPdftotextAndHasTheSectionTitles) {
         std::string("Kiribati invited to accede")}) {
     EXPECT_NE(flat.find(title), std::string::npos) << title;
   }
+}
+
+// ---------------------------------------------------------------- mailing
+
+/// A minimal SMTP server on 127.0.0.1 (a free port), accepting every message
+/// and keeping it with its envelope. Enough of RFC 5321 for libcurl.
+class SmtpSink {
+ public:
+  struct Message {
+    std::string from;
+    std::vector<std::string> to;
+    std::string data;
+  };
+
+  SmtpSink() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd_ < 0) throw std::runtime_error("socket");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 8) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      close(fd_);
+      throw std::runtime_error("bind/listen");
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~SmtpSink() {
+    stop_ = true;
+    thread_.join();
+    close(fd_);
+  }
+  SmtpSink(const SmtpSink&) = delete;
+  SmtpSink& operator=(const SmtpSink&) = delete;
+
+  int port() const { return port_; }
+  std::vector<Message> messages() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return messages_;
+  }
+
+ private:
+  void Run() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      const int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      timeval tv{5, 0};
+      setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      Serve(c);
+      close(c);
+    }
+  }
+
+  static void Say(int c, const std::string& line) {
+    const std::string out = line + "\r\n";
+    (void)!send(c, out.data(), out.size(), MSG_NOSIGNAL);
+  }
+
+  void Serve(int c) {
+    Say(c, "220 sink ESMTP");
+    std::string buffer;
+    auto next_line = [&](std::string& line) {
+      for (;;) {
+        const size_t eol = buffer.find("\r\n");
+        if (eol != std::string::npos) {
+          line = buffer.substr(0, eol);
+          buffer.erase(0, eol + 2);
+          return true;
+        }
+        char chunk[4096];
+        const ssize_t n = recv(c, chunk, sizeof chunk, 0);
+        if (n <= 0) return false;
+        buffer.append(chunk, static_cast<size_t>(n));
+      }
+    };
+    Message current;
+    for (std::string line; next_line(line);) {
+      const std::string verb = text::ToLowerAscii(line.substr(0, 4));
+      if (verb == "ehlo" || verb == "helo") {
+        Say(c, "250 sink");
+      } else if (verb == "mail") {
+        current = Message{};
+        current.from = line.substr(line.find(':') + 1);
+        Say(c, "250 OK");
+      } else if (verb == "rcpt") {
+        current.to.push_back(line.substr(line.find(':') + 1));
+        Say(c, "250 OK");
+      } else if (verb == "data") {
+        Say(c, "354 end with .");
+        for (std::string d; next_line(d);) {
+          if (d == ".") break;
+          current.data += (d.rfind("..", 0) == 0 ? d.substr(1) : d) + "\r\n";
+        }
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          messages_.push_back(current);
+        }
+        Say(c, "250 queued");
+      } else if (verb == "quit") {
+        Say(c, "221 bye");
+        return;
+      } else if (verb == "rset" || verb == "noop") {
+        Say(c, "250 OK");
+      } else {
+        Say(c, "502 not implemented");
+      }
+    }
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::vector<Message> messages_;
+};
+
+/// A header's value in a message ("" when absent).
+std::string Header(const std::string& message, const std::string& name) {
+  std::istringstream in(message);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) break;
+    if (text::ToLowerAscii(line.substr(0, name.size() + 1)) == text::ToLowerAscii(name) + ":") {
+      return std::string(text::Trim(line.substr(name.size() + 1)));
+    }
+  }
+  return "";
+}
+
+/// The decoded body of the MIME part of this content type.
+std::string Part(const std::string& message, const std::string& content_type) {
+  const size_t at = message.find("Content-Type: " + content_type);
+  if (at == std::string::npos) return "";
+  const size_t start = message.find("\r\n\r\n", at) + 4;
+  const size_t end = message.find("\r\n--", start);
+  std::string b64;
+  for (char ch : message.substr(start, end == std::string::npos ? std::string::npos : end - start)) {
+    if (ch != '\r' && ch != '\n') b64.push_back(ch);
+  }
+  std::string out(b64.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), b64.data(),
+                        b64.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return "";
+  }
+  out.resize(len);
+  return out;
+}
+
+std::string TokenOf(const std::string& url) {
+  const size_t at = url.find("token=");
+  if (at == std::string::npos) return "";
+  std::string token = url.substr(at + 6);
+  if (const size_t end = token.find_first_of(">&\" \r\n"); end != std::string::npos) {
+    token.resize(end);
+  }
+  return token;
+}
+
+TEST(MailingTest, AddressesWithHeaderInjectionOrNoDomainAreRefused) {
+  for (const char* good : {"a@example.org", "first.last+tag@sub.example.co.uk", "root@localhost"}) {
+    EXPECT_TRUE(IsValidEmail(good)) << good;
+  }
+  for (const char* bad : {"", "a", "@example.org", "a@", "a@b", "a b@example.org",
+                          "a@example.org\r\nBcc: x@example.org", "<a@example.org>",
+                          "a@@example.org", "a@example..org", "a@.example.org"}) {
+    EXPECT_FALSE(IsValidEmail(bad)) << bad;
+  }
+  MailSettings s{"127.0.0.1:25", "update@example.org", "https://octopus.example.org/"};
+  EXPECT_TRUE(CheckMailSettings(s).ok());
+  EXPECT_EQ(UnsubscribeUrl(s, "ab"), "https://octopus.example.org/unsubscribe?token=ab");
+  s.base_url = "javascript:alert(1)";
+  EXPECT_FALSE(CheckMailSettings(s).ok());
+}
+
+TEST_F(UpdateTest, ConfirmationLinkMailedToTheAddressConfirmsTheSubscription) {
+  SmtpSink sink;
+  const MailSettings settings{"127.0.0.1:" + std::to_string(sink.port()), "update@example.org",
+                              "http://127.0.0.1:8080"};
+  EXPECT_EQ(RequestSubscription(*store_, "not an address").status().code(),
+            StatusCode::kInvalidArgument);
+  auto s = RequestSubscription(*store_, "  Reader@Example.org ");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->email, "reader@example.org");
+  EXPECT_EQ(s->status, "pending");
+  ASSERT_TRUE(SendConfirmation(*s, settings).ok());
+  const auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].to, (std::vector<std::string>{"<reader@example.org>"}));
+  const std::string body = Part(messages[0].data, "text/plain");
+  const size_t at = body.find("http://127.0.0.1:8080/subscribe/confirm?token=");
+  ASSERT_NE(at, std::string::npos) << body;
+  const std::string token = TokenOf(body.substr(at, body.find('\n', at) - at));
+  EXPECT_EQ(token, s->token);
+  // Not confirmed yet: an issue goes to no one.
+  EXPECT_TRUE(store_->Subscribers("confirmed")->empty());
+  auto confirmed = ConfirmSubscription(*store_, token);
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status().message();
+  EXPECT_EQ(confirmed->status, "confirmed");
+  EXPECT_EQ(ConfirmSubscription(*store_, std::string(64, 'f')).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(Unsubscribe(*store_, "' OR 1=1 --").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscribeLink) {
+  Load(Seed003());
+  SmtpSink sink;
+  const MailSettings settings{"127.0.0.1:" + std::to_string(sink.port()), "update@example.org",
+                              "http://127.0.0.1:8080"};
+  std::map<std::string, std::string> token_of;
+  for (const char* email : {"a@example.org", "b@example.org", "c@example.org"}) {
+    auto s = RequestSubscription(*store_, email);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    ASSERT_TRUE(ConfirmSubscription(*store_, s->token).ok());
+    token_of["<" + std::string(email) + ">"] = s->token;
+  }
+  ASSERT_TRUE(Unsubscribe(*store_, token_of["<b@example.org>"]).ok());
+  ASSERT_TRUE(RequestSubscription(*store_, "pending@example.org").ok());  // never confirmed
+
+  auto report = SendIssue(*registry_, *Quarter::Parse("2023Q3"), settings);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->sent, 2);
+  EXPECT_TRUE(report->failed.empty());
+  auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 2u);
+  std::set<std::string> recipients;
+  for (const auto& m : messages) {
+    ASSERT_EQ(m.to.size(), 1u);
+    const std::string& to = m.to[0];
+    recipients.insert(to);
+    EXPECT_EQ(m.from, "<update@example.org>");
+    EXPECT_EQ(Header(m.data, "To"), to);
+    const std::string url = "http://127.0.0.1:8080/unsubscribe?token=" + token_of[to];
+    EXPECT_EQ(Header(m.data, "List-Unsubscribe"), "<" + url + ">");
+    EXPECT_EQ(Header(m.data, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+    EXPECT_EQ(Header(m.data, "Subject").rfind("=?UTF-8?B?", 0), 0u);
+    // Both parts carry the issue and the subscriber's own link.
+    const std::string html = Part(m.data, "text/html");
+    const std::string plain = Part(m.data, "text/plain");
+    EXPECT_EQ(ParseHtml(html).errors, 0u);
+    EXPECT_NE(html.find("Inventory of activities"), std::string::npos);
+    EXPECT_NE(html.find(text::EscapeHtml(url)), std::string::npos);
+    EXPECT_NE(plain.find("Unsubscribe: " + url), std::string::npos);
+  }
+  EXPECT_EQ(recipients, (std::set<std::string>{"<a@example.org>", "<c@example.org>"}));
+
+  // The link works: following a's, the next issue reaches c alone.
+  const std::string a_token = TokenOf(Header(messages[0].to[0] == "<a@example.org>"
+                                                 ? messages[0].data
+                                                 : messages[1].data,
+                                             "List-Unsubscribe"));
+  auto gone = Unsubscribe(*store_, a_token);
+  ASSERT_TRUE(gone.ok()) << gone.status().message();
+  EXPECT_EQ(gone->email, "a@example.org");
+  auto again = SendIssue(*registry_, *Quarter::Parse("2023Q3"), settings);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->sent, 1);
+  messages = sink.messages();
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[2].to, (std::vector<std::string>{"<c@example.org>"}));
+}
+
+TEST_F(UpdateTest, SendingToAnUnreachableRelayReportsEveryRecipient) {
+  int port = 0;
+  {
+    SmtpSink closed;  // a port that was free a moment ago, now closed again
+    port = closed.port();
+  }
+  auto s = RequestSubscription(*store_, "a@example.org");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(ConfirmSubscription(*store_, s->token).ok());
+  const MailSettings settings{"127.0.0.1:" + std::to_string(port), "update@example.org",
+                              "http://127.0.0.1:8080"};
+  auto report = SendIssue(*registry_, *Quarter::Parse("2023Q3"), settings);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->sent, 0);
+  ASSERT_EQ(report->failed.size(), 1u);
+  EXPECT_EQ(report->failed[0].rfind("a@example.org: SMTP", 0), 0u) << report->failed[0];
 }
 
 }  // namespace
