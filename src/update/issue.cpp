@@ -181,8 +181,10 @@ class Composer {
 
  private:
   std::string CountryName(const std::string& code) const {
-    if (const domain::Country* c = registry_.gazetteer().ByIso2(code)) return c->name_en;
-    return code;
+    const auto& g = registry_.gazetteer();
+    const domain::Country* c = code.size() == 2 ? g.ByIso2(code) : nullptr;
+    if (!c) c = g.Find(code);  // a name or alias where a code was expected
+    return c ? c->name_en : code;
   }
 
   std::vector<std::string> CountryNames(const std::vector<std::string>& codes) const {
@@ -550,7 +552,9 @@ class Composer {
     else if (a.action == "denunciation") text = state + " denounces " + treaty;
     else text = state + ": " + a.action + " of " + treaty;
     if (t) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-    return text + " (" + a.date->lo.ToLongEnglish() + ")";
+    return text + " (" + (a.date->grain == IsoDate::Grain::kDay ? a.date->lo.ToLongEnglish()
+                                                                 : Point(*a.date, 0)) +
+           ")";
   }
 
   void Highlights() {
@@ -562,8 +566,8 @@ class Composer {
     }
     std::vector<const internal::TreatyActionRecord*> actions;
     for (const auto& a : records_.actions) {
-      if (a.date && a.date->grain == IsoDate::Grain::kDay && a.date->lo >= q_.first() &&
-          a.date->lo <= q_.last()) {
+      if (a.date && a.date->grain != IsoDate::Grain::kYear && a.date->lo >= q_.first() &&
+          a.date->hi <= q_.last()) {
         actions.push_back(&a);
       }
     }

@@ -107,16 +107,26 @@ std::optional<double> Number(const json& j, const char* key) {
   if (it == j.end()) return std::nullopt;
   if (it->is_number()) return it->get<double>();
   if (it->is_string()) {
-    // "4.945" or "10,000,000": digits, one decimal point, thousands commas.
+    // "4.945", "10,000,000" or "4.945 million": digits, one decimal point,
+    // thousands commas, and an optional "million".
+    std::string text = text::ToLowerAscii(text::Trim(it->get<std::string>()));
+    double scale = 1;
+    for (const std::string_view suffix : {"million", "m"}) {
+      if (text.size() > suffix.size() && text.ends_with(suffix)) {
+        text.resize(text.size() - suffix.size());
+        scale = 1e6;
+        break;
+      }
+    }
     std::string digits;
-    for (char c : it->get<std::string>()) {
+    for (char c : text) {
       if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') digits.push_back(c);
       else if (c != ',' && c != ' ') return std::nullopt;
     }
     double v = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
     if (ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
-    return v;
+    return v * scale;
   }
   return std::nullopt;
 }

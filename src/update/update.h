@@ -204,8 +204,10 @@ bool PdfRendererAvailable();
 /// missing or fails (its message is included).
 Result<std::string> HtmlToPdf(std::string_view html);
 
-/// BuildIssue then the renderer of `format`: the bytes of the issue.
-/// For the web layer (/updates/2023Q3) and the CLI alike.
+/// BuildIssue then the renderer of `format`: the bytes of the issue (serve
+/// them with ContentType(format)). For the web layer (/updates/2023Q3) and the
+/// CLI alike. Uses the registry and its store like any of their callers: not
+/// thread-safe, call it under the lock that guards the registry.
 Result<std::string> ComposeUpdate(service::Registry& registry, const Quarter& q, Format format,
                                   const ComposeOptions& options = {});
 

@@ -277,6 +277,37 @@ TEST(RecordsTest, ProjectKeysMatchTheNamesSourcesUse) {
   EXPECT_NE(ProjectKey("GLACY+"), ProjectKey("GLACY-e"));
 }
 
+TEST(RecordsTest, ReadsWhatTheIngestStoresAndSkipsWhatItCannotRead) {
+  const std::vector<store::RecordRow> rows = {
+      {1, 1, "project", 1, R"({"name":"A","budget_amount":"4.945 million","start":"2020-01"})"},
+      {2, 1, "project", 2, R"({"name":"B","budget_amount":"10,000,000","end":null})"},
+      {3, 1, "project", 3, R"({"name":"C","budget_amount":"about ten"})"},
+      {4, 1, "activity", 4, R"({"title":"T","start":"2023-10","precision":"TBC","mode":"In-Person"})"},
+      {5, 1, "activity", 5, R"({"title":"","start":"2023-10-01"})"},
+      {6, 1, "activity", 6, "not json"},
+      {7, 1, "activity", 7, R"({"title":"U","start":"2023-13-01","countries":"FR"})"},
+      {8, 1, "treaty_figure", 8, R"({"treaty":"ETS 185","measure":"Parties","count":"68","as_of":"2023-09-30"})"},
+      {9, 1, "link", 9, R"({"url":"#"})"},
+  };
+  const internal::RecordSet set = internal::ReadRecords(rows, {});
+  ASSERT_EQ(set.projects.size(), 3u);
+  EXPECT_EQ(set.projects[0].budget_amount, 4945000.0);
+  EXPECT_EQ(set.projects[1].budget_amount, 10000000.0);
+  EXPECT_FALSE(set.projects[2].budget_amount.has_value());
+  ASSERT_EQ(set.activities.size(), 2u);
+  EXPECT_EQ(set.activities[0].precision, domain::Precision::kTbc);
+  EXPECT_EQ(set.activities[0].mode, "in person");
+  EXPECT_EQ(set.activities[0].Anchor(), D("2023-10-01"));
+  EXPECT_EQ(set.activities[0].Hi(), D("2023-10-31"));
+  // An impossible date is no date; a single code where a list was expected is a list.
+  EXPECT_FALSE(set.activities[1].start.has_value());
+  EXPECT_EQ(set.activities[1].countries, (std::vector<std::string>{"FR"}));
+  ASSERT_EQ(set.figures.size(), 1u);
+  EXPECT_EQ(set.figures[0].measure, "parties");
+  EXPECT_EQ(set.figures[0].count, 68);
+  EXPECT_EQ(set.skipped, 2);  // the untitled activity and the unreadable one
+}
+
 TEST_F(UpdateTest, EveryActivityOfTheQuarterIsInItsMonthOfTheInventory) {
   const Fixture f = Seed003();
   Load(f);
