@@ -487,10 +487,10 @@ class Composer {
       f.opened = t->opened;
       f.as_of = on;
       f.parties = analysis->Consents(on);
-      auto count = [&](treaty::StatusKind kind) {
+      auto count = [&](treaty::StatusKind kind, Date when) {
         treaty::Range r;
         for (const auto& [iso, rec] : analysis->states()) {
-          const treaty::StateStatus st = analysis->StatusOf(iso, on);
+          const treaty::StateStatus st = analysis->StatusOf(iso, when);
           const bool surely = st.kind == kind && (!st.or_kind || *st.or_kind == kind);
           const bool maybe = st.kind == kind || (st.or_kind && *st.or_kind == kind);
           r.min += surely ? 1 : 0;
@@ -498,8 +498,8 @@ class Composer {
         }
         return r;
       };
-      f.signatories = count(treaty::StatusKind::kSigned);
-      f.invited = count(treaty::StatusKind::kInvited);
+      f.signatories = count(treaty::StatusKind::kSigned, on);
+      f.invited = count(treaty::StatusKind::kInvited, on);
       // Observers are not actions the engine counts: the latest stated figure.
       auto stated = [&](std::initializer_list<std::string_view> measures, std::string* as_of_text) {
         std::optional<int> value;
@@ -529,8 +529,8 @@ class Composer {
         StatedFigureNote note{r.measure, r.count, r.as_of_text, ""};
         const Date at = std::min(r.as_of->hi, on);
         if (r.measure == "parties") note.engine_value = analysis->Consents(at).ToString();
-        else if (r.measure == "signatories") note.engine_value = f.signatories.ToString();
-        else if (r.measure == "invited") note.engine_value = f.invited.ToString();
+        else if (r.measure == "signatories") note.engine_value = count(treaty::StatusKind::kSigned, at).ToString();
+        else if (r.measure == "invited") note.engine_value = count(treaty::StatusKind::kInvited, at).ToString();
         f.stated.push_back(std::move(note));
       }
       issue_.treaties.push_back(std::move(f));
@@ -616,6 +616,14 @@ class Composer {
                               {"Invited to accede", f.invited.ToString()},
                               {"Total", total.ToString()}};
       if (f.observers) issue_.treaty_totals.push_back({"Observer States", std::to_string(*f.observers)});
+      // Figures only sources give ("other States with laws broadly in line"), as stated.
+      for (const auto& note : f.stated) {
+        if (!note.engine_value.empty() || note.measure.starts_with("observer")) continue;
+        std::string label = note.measure;
+        std::replace(label.begin(), label.end(), '_', ' ');
+        label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+        issue_.treaty_totals.push_back({label + " (as stated)", std::to_string(note.count)});
+      }
     }
     if (in_quarter_.empty()) return;
     auto& rows = issue_.activity_totals;

@@ -162,6 +162,7 @@ Fixture Seed003() {
       {{"treaty", "ETS 185"}, {"measure", "parties"}, {"count", 68}, {"as_of", "2023-09-30"}},
       {{"treaty", "ETS 185"}, {"measure", "observers"}, {"count", 21}, {"as_of", "2023-09-30"}},
       {{"treaty", "ETS 185"}, {"measure", "observer_organisations"}, {"count", 11}, {"as_of", "2023-09-30"}},
+      {{"treaty", "ETS 185"}, {"measure", "laws_broadly_in_line"}, {"count", 45}, {"as_of", "2023-09-30"}},
   };
   return f;
 }
@@ -407,7 +408,10 @@ TEST_F(UpdateTest, TreatyFiguresAreTheEnginesOnTheQuartersLastDay) {
   EXPECT_EQ(issue.treaties[1].ref, "CETS 224");
   EXPECT_EQ(issue.treaties[1].parties, registry_->Analyse("CETS 224")->Consents(D("2023-09-30")));
   // Totals add up what the engine counted.
-  ASSERT_EQ(issue.treaty_totals.size(), 5u);
+  ASSERT_EQ(issue.treaty_totals.size(), 6u);
+  EXPECT_EQ(issue.treaty_totals[4].label, "Observer States");
+  EXPECT_EQ(issue.treaty_totals[5].label, "Laws broadly in line (as stated)");
+  EXPECT_EQ(issue.treaty_totals[5].value, "45");
   EXPECT_EQ(issue.treaty_totals[0].value, bc.parties.ToString());
   EXPECT_EQ(issue.treaty_totals[3].value,
             (treaty::Range{bc.parties.min + bc.signatories.min + bc.invited.min,
