@@ -27,7 +27,8 @@ Result<Session> Open(const Options& opts) {
 
 // --smtp, --from and --base-url (default $OCTOPUS_BASE_URL, else the local site).
 void AddMailOptions(CLI::App* sub, update::MailSettings& mail, bool required) {
-  auto* smtp = sub->add_option("--smtp", mail.smtp, "SMTP relay, HOST:PORT")->envname("OCTOPUS_SMTP");
+  auto* smtp =
+      sub->add_option("--smtp", mail.smtp, "SMTP relay, HOST:PORT")->envname("OCTOPUS_SMTP");
   auto* from = sub->add_option("--from", mail.from, "sender address")->envname("OCTOPUS_MAIL_FROM");
   if (required) {
     smtp->required();
@@ -46,7 +47,8 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
 
   // update compose
   CLI::App* sub = update->add_subcommand(
-      "compose", "compose the issue of a quarter from the database (treaty figures as of its last day)");
+      "compose",
+      "compose the issue of a quarter from the database (treaty figures as of its last day)");
   auto quarter = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("html");
   auto output = std::make_shared<std::string>();
@@ -112,7 +114,8 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
   // update subscribe
   {
     CLI::App* sub = update->add_subcommand(
-        "subscribe", "add a pending subscriber; mails the confirmation link with --smtp, else prints it");
+        "subscribe",
+        "add a pending subscriber; mails the confirmation link with --smtp, else prints it");
     auto email = std::make_shared<std::string>();
     auto mail = std::make_shared<update::MailSettings>();
     mail->base_url = kLocalSite;

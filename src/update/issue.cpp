@@ -1,16 +1,15 @@
-#include "update/update.h"
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <map>
-#include <set>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/text.h"
 #include "update/internal/records.h"
+#include "update/update.h"
 
 namespace octopus::update {
 
@@ -44,7 +43,9 @@ Result<Quarter> Quarter::Parse(std::string_view text) {
 Quarter Quarter::Of(Date d) { return {d.year(), (d.month() - 1) / 3 + 1}; }
 Date Quarter::first() const { return *Date::Make(year, number * 3 - 2, 1); }
 Date Quarter::last() const { return Date::Make(year, number * 3, 1)->LastOfMonth(); }
-Quarter Quarter::Next() const { return number == 4 ? Quarter{year + 1, 1} : Quarter{year, number + 1}; }
+Quarter Quarter::Next() const {
+  return number == 4 ? Quarter{year + 1, 1} : Quarter{year, number + 1};
+}
 std::string Quarter::ToString() const { return fmt::format("{}Q{}", year, number); }
 std::string Quarter::Label() const {
   return fmt::format("{} – {} {}", domain::MonthName(number * 3 - 2), domain::MonthName(number * 3),
@@ -63,11 +64,16 @@ Result<Format> ParseFormat(std::string_view name) {
 
 std::string_view ContentType(Format f) {
   switch (f) {
-    case Format::kHtml: return "text/html; charset=utf-8";
-    case Format::kMarkdown: return "text/markdown; charset=utf-8";
-    case Format::kText: return "text/plain; charset=utf-8";
-    case Format::kPdf: return "application/pdf";
-    case Format::kJson: return "application/json";
+    case Format::kHtml:
+      return "text/html; charset=utf-8";
+    case Format::kMarkdown:
+      return "text/markdown; charset=utf-8";
+    case Format::kText:
+      return "text/plain; charset=utf-8";
+    case Format::kPdf:
+      return "application/pdf";
+    case Format::kJson:
+      return "application/json";
   }
   return "application/octet-stream";
 }
@@ -108,9 +114,12 @@ std::string MonthText(Date d, int context_year) {
 
 std::string Point(const IsoDate& d, int context_year) {
   switch (d.grain) {
-    case IsoDate::Grain::kDay: return DayMonth(d.lo, context_year);
-    case IsoDate::Grain::kMonth: return MonthText(d.lo, context_year);
-    case IsoDate::Grain::kYear: return std::to_string(d.lo.year());
+    case IsoDate::Grain::kDay:
+      return DayMonth(d.lo, context_year);
+    case IsoDate::Grain::kMonth:
+      return MonthText(d.lo, context_year);
+    case IsoDate::Grain::kYear:
+      return std::to_string(d.lo.year());
   }
   return {};
 }
@@ -139,12 +148,18 @@ std::string When(const ActivityRecord& a, int context_year) {
   if (!a.as_written.empty()) return a.as_written;
   if (!a.start && !a.end) return a.precision == Precision::kTbd ? "TBD" : "date to be confirmed";
   switch (a.precision) {
-    case Precision::kBy: return "by " + Point(a.end ? *a.end : *a.start, context_year);
-    case Precision::kMid: return "mid-" + MonthText(*a.Anchor(), context_year);
-    case Precision::kTbc: return Span(a.start, a.end, context_year) + " TBC";
-    case Precision::kTbd: return "TBD";
-    case Precision::kYear: return std::to_string(a.Anchor()->year());
-    default: return Span(a.start, a.end, context_year);
+    case Precision::kBy:
+      return "by " + Point(a.end ? *a.end : *a.start, context_year);
+    case Precision::kMid:
+      return "mid-" + MonthText(*a.Anchor(), context_year);
+    case Precision::kTbc:
+      return Span(a.start, a.end, context_year) + " TBC";
+    case Precision::kTbd:
+      return "TBD";
+    case Precision::kYear:
+      return std::to_string(a.Anchor()->year());
+    default:
+      return Span(a.start, a.end, context_year);
   }
 }
 
@@ -252,9 +267,9 @@ class Composer {
         MonthGroup g;
         g.year = it.year;
         g.month = it.month;
-        g.label = it.year == 0 ? std::string("Date to be confirmed")
-                               : std::string(domain::MonthName(it.month)) + " " +
-                                     std::to_string(it.year);
+        g.label = it.year == 0
+                      ? std::string("Date to be confirmed")
+                      : std::string(domain::MonthName(it.month)) + " " + std::to_string(it.year);
         groups.push_back(std::move(g));
       }
       groups.back().activities.push_back(std::move(it.entry));
@@ -286,8 +301,8 @@ class Composer {
     for (const auto& a : records_.activities) {
       const auto anchor = a.Anchor();
       // Undated plans belong to the coming quarter of the issue that announced them.
-      const bool planned = anchor ? (*anchor >= n.first() && *anchor <= n.last())
-                                  : ReportsOnQuarter(a.document_id);
+      const bool planned =
+          anchor ? (*anchor >= n.first() && *anchor <= n.last()) : ReportsOnQuarter(a.document_id);
       if (planned) {
         next_quarter_.push_back(&a);
         items.emplace_back(&a, Entry(a, n.year));
@@ -445,8 +460,8 @@ class Composer {
                             folded.find(text::FoldKey(s.title)) != std::string::npos);
       }
       if (listed) continue;
-      out.push_back({Span(n->event_start, n->event_end, 0), n->event_place, n->title,
-                     n->event_start->lo});
+      out.push_back(
+          {Span(n->event_start, n->event_end, 0), n->event_place, n->title, n->event_start->lo});
     }
     std::stable_sort(out.begin(), out.end(),
                      [](const SaveTheDate& x, const SaveTheDate& y) { return x.start < y.start; });
@@ -522,15 +537,19 @@ class Composer {
         return value;
       };
       f.observers = stated({"observers", "observer_states"}, &f.observers_as_of);
-      f.observer_organisations = stated({"observer_organisations", "observer_organizations"}, nullptr);
+      f.observer_organisations =
+          stated({"observer_organisations", "observer_organizations"}, nullptr);
       for (const auto& r : records_.figures) {
         if (!r.as_of || r.as_of->lo > on || r.as_of->hi < q_.first()) continue;
         if (catalog.Resolve(r.treaty) != t) continue;
         StatedFigureNote note{r.measure, r.count, r.as_of_text, ""};
         const Date at = std::min(r.as_of->hi, on);
-        if (r.measure == "parties") note.engine_value = analysis->Consents(at).ToString();
-        else if (r.measure == "signatories") note.engine_value = count(treaty::StatusKind::kSigned, at).ToString();
-        else if (r.measure == "invited") note.engine_value = count(treaty::StatusKind::kInvited, at).ToString();
+        if (r.measure == "parties")
+          note.engine_value = analysis->Consents(at).ToString();
+        else if (r.measure == "signatories")
+          note.engine_value = count(treaty::StatusKind::kSigned, at).ToString();
+        else if (r.measure == "invited")
+          note.engine_value = count(treaty::StatusKind::kInvited, at).ToString();
         f.stated.push_back(std::move(note));
       }
       issue_.treaties.push_back(std::move(f));
@@ -543,24 +562,34 @@ class Composer {
     const std::string treaty = t ? "the " + TreatyName(*t) : a.treaty;
     const std::string state = CountryName(a.state);
     std::string text;
-    if (a.action == "signature") text = state + " signs " + treaty;
-    else if (a.action == "ratification") text = state + " ratifies " + treaty;
-    else if (a.action == "acceptance" || a.action == "approval") text = state + " approves " + treaty;
-    else if (a.action == "accession") text = state + " accedes to " + treaty;
-    else if (a.action == "invitation") text = state + " invited to accede to " + treaty;
-    else if (a.action == "entry_into_force") text = (t ? TreatyName(*t) : a.treaty) + " enters into force for " + state;
-    else if (a.action == "denunciation") text = state + " denounces " + treaty;
-    else text = state + ": " + a.action + " of " + treaty;
+    if (a.action == "signature")
+      text = state + " signs " + treaty;
+    else if (a.action == "ratification")
+      text = state + " ratifies " + treaty;
+    else if (a.action == "acceptance" || a.action == "approval")
+      text = state + " approves " + treaty;
+    else if (a.action == "accession")
+      text = state + " accedes to " + treaty;
+    else if (a.action == "invitation")
+      text = state + " invited to accede to " + treaty;
+    else if (a.action == "entry_into_force")
+      text = (t ? TreatyName(*t) : a.treaty) + " enters into force for " + state;
+    else if (a.action == "denunciation")
+      text = state + " denounces " + treaty;
+    else
+      text = state + ": " + a.action + " of " + treaty;
     if (t) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-    return text + " (" + (a.date->grain == IsoDate::Grain::kDay ? a.date->lo.ToLongEnglish()
-                                                                 : Point(*a.date, 0)) +
+    return text + " (" +
+           (a.date->grain == IsoDate::Grain::kDay ? a.date->lo.ToLongEnglish()
+                                                  : Point(*a.date, 0)) +
            ")";
   }
 
   void Highlights() {
     if (!options_.highlights.empty()) {
       for (const auto& h : options_.highlights) {
-        if (!text::Trim(h).empty()) issue_.highlights.push_back({"editor", std::string(text::Trim(h))});
+        if (!text::Trim(h).empty())
+          issue_.highlights.push_back({"editor", std::string(text::Trim(h))});
       }
       return;
     }
@@ -584,10 +613,10 @@ class Composer {
     std::vector<Candidate> events;
     for (const NewsRecord* n : news_in_quarter_) {
       if (n->projects.empty() && !n->treaties.empty()) continue;  // told by the treaty actions
-      const int64_t days =
-          n->event_start ? (n->event_end ? n->event_end->hi : n->event_start->hi).days() -
-                               n->event_start->lo.days() + 1
-                         : 0;
+      const int64_t days = n->event_start
+                               ? (n->event_end ? n->event_end->hi : n->event_start->hi).days() -
+                                     n->event_start->lo.days() + 1
+                               : 0;
       events.push_back({n->title, n->countries.size(), days});
     }
     if (events.empty()) {
@@ -615,7 +644,8 @@ class Composer {
                               {"Signed", f.signatories.ToString()},
                               {"Invited to accede", f.invited.ToString()},
                               {"Total", total.ToString()}};
-      if (f.observers) issue_.treaty_totals.push_back({"Observer States", std::to_string(*f.observers)});
+      if (f.observers)
+        issue_.treaty_totals.push_back({"Observer States", std::to_string(*f.observers)});
       // Figures only sources give ("other States with laws broadly in line"), as stated.
       for (const auto& note : f.stated) {
         if (!note.engine_value.empty() || note.measure.starts_with("observer")) continue;
@@ -630,9 +660,9 @@ class Composer {
     rows.push_back({"Activities " + issue_.period, std::to_string(in_quarter_.size())});
     std::map<std::string, int> modes;
     for (const ActivityRecord* a : in_quarter_) ++modes[a->mode];
-    for (const auto& [label, mode] : {std::pair{"In person", "in person"},
-                                      std::pair{"Online", "online"}, std::pair{"Hybrid", "hybrid"},
-                                      std::pair{"Mode not stated", ""}}) {
+    for (const auto& [label, mode] :
+         {std::pair{"In person", "in person"}, std::pair{"Online", "online"},
+          std::pair{"Hybrid", "hybrid"}, std::pair{"Mode not stated", ""}}) {
       if (const int n = modes[mode]; n > 0) rows.push_back({label, std::to_string(n)});
     }
     // Per project, in order of first appearance, under its first-seen name.
@@ -684,11 +714,16 @@ Result<std::string> ComposeUpdate(service::Registry& registry, const Quarter& q,
   auto issue = BuildIssue(registry, q, options);
   if (!issue) return issue.status();
   switch (format) {
-    case Format::kHtml: return RenderHtml(*issue);
-    case Format::kMarkdown: return RenderMarkdown(*issue);
-    case Format::kText: return RenderText(*issue);
-    case Format::kJson: return ToJson(*issue).dump(2) + "\n";
-    case Format::kPdf: return HtmlToPdf(RenderHtml(*issue));
+    case Format::kHtml:
+      return RenderHtml(*issue);
+    case Format::kMarkdown:
+      return RenderMarkdown(*issue);
+    case Format::kText:
+      return RenderText(*issue);
+    case Format::kJson:
+      return ToJson(*issue).dump(2) + "\n";
+    case Format::kPdf:
+      return HtmlToPdf(RenderHtml(*issue));
   }
   return InvalidArgument("unknown format");
 }

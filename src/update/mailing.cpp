@@ -63,10 +63,10 @@ std::string DomainOf(std::string_view address) {
 
 std::string CommonHeaders(const MailSettings& settings, std::string_view to,
                           std::string_view subject) {
-  return "From: \"Cybercrime@CoE Update\" <" + settings.from + ">\r\n" + "To: <" +
-         std::string(to) + ">\r\n" + "Subject: " + EncodedWord(subject) + "\r\n" +
-         "Date: " + RfcDate() + "\r\n" + "Message-ID: <" + RandomHex(16) + "@" +
-         DomainOf(settings.from) + ">\r\n" + "MIME-Version: 1.0\r\n";
+  return "From: \"Cybercrime@CoE Update\" <" + settings.from + ">\r\n" + "To: <" + std::string(to) +
+         ">\r\n" + "Subject: " + EncodedWord(subject) + "\r\n" + "Date: " + RfcDate() + "\r\n" +
+         "Message-ID: <" + RandomHex(16) + "@" + DomainOf(settings.from) + ">\r\n" +
+         "MIME-Version: 1.0\r\n";
 }
 
 /// One SMTP session (libcurl easy handle; the connection is reused between
@@ -205,7 +205,8 @@ Result<store::Subscriber> Unsubscribe(store::Store& store, std::string_view toke
 
 Status SendConfirmation(const store::Subscriber& subscriber, const MailSettings& settings) {
   OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
-  if (!IsValidEmail(subscriber.email)) return InvalidArgument("not an address: " + subscriber.email);
+  if (!IsValidEmail(subscriber.email))
+    return InvalidArgument("not an address: " + subscriber.email);
   const std::string body =
       "Someone, probably you, asked to receive the Cybercrime@CoE Update at this address.\n\n"
       "To confirm, open this link:\n" +
@@ -251,8 +252,10 @@ Result<SendReport> SendIssue(service::Registry& registry, const Quarter& q,
       continue;
     }
     const Status st = session.Send(settings.from, s.email, IssueMessage(*issue, s, settings));
-    if (st.ok()) ++report.sent;
-    else report.failed.push_back(s.email + ": " + st.message());
+    if (st.ok())
+      ++report.sent;
+    else
+      report.failed.push_back(s.email + ": " + st.message());
   }
   return report;
 }

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <charconv>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "core/text.h"
@@ -120,8 +119,10 @@ std::optional<double> Number(const json& j, const char* key) {
     }
     std::string digits;
     for (char c : text) {
-      if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') digits.push_back(c);
-      else if (c != ',' && c != ' ') return std::nullopt;
+      if (std::isdigit(static_cast<unsigned char>(c)) || c == '.')
+        digits.push_back(c);
+      else if (c != ',' && c != ' ')
+        return std::nullopt;
     }
     double v = 0;
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
@@ -173,7 +174,8 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
   RecordSet set;
   for (const auto& d : documents) {
     if (!d.period_end) continue;
-    if (auto end = IsoDate::Parse(*d.period_end)) set.document_period_end.emplace_back(d.id, end->hi);
+    if (auto end = IsoDate::Parse(*d.period_end))
+      set.document_period_end.emplace_back(d.id, end->hi);
   }
   for (const auto& row : rows) {
     const json j = json::parse(row.fields_json, nullptr, false);
@@ -217,7 +219,7 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
         a.precision = *p;
       } else if (a.start && a.start->grain != IsoDate::Grain::kDay) {
         a.precision = a.start->grain == IsoDate::Grain::kYear ? domain::Precision::kYear
-                                                               : domain::Precision::kMonth;
+                                                              : domain::Precision::kMonth;
       }
       if (a.title.empty()) {
         ++set.skipped;

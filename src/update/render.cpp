@@ -1,12 +1,12 @@
 // The renderers: one walk over the issue's sections (Walk) drives a writer per
 // format, so that every format has the same sections in the same order.
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-#include <sstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "core/html_escape.h"
 #include "core/text.h"
@@ -82,8 +82,10 @@ Fields ProjectFields(const ProjectEntry& p, bool inventory) {
   if (!p.budget.empty()) f.emplace_back("Budget", p.budget);
   if (!p.funders.empty()) f.emplace_back("Funding", Join(p.funders, ", "));
   if (!inventory) {
-    if (!p.countries.empty()) f.emplace_back("Participating countries", Join(p.countries, ", "));
-    else if (!p.scope.empty()) f.emplace_back("Participating countries/regions", p.scope);
+    if (!p.countries.empty())
+      f.emplace_back("Participating countries", Join(p.countries, ", "));
+    else if (!p.scope.empty())
+      f.emplace_back("Participating countries/regions", p.scope);
   }
   return f;
 }
@@ -120,8 +122,8 @@ void Walk(const UpdateIssue& issue, Writer& w) {
       w.FieldLines(f);
       for (const auto& s : t.stated) {
         if (s.engine_value.empty()) continue;  // observers and the like are listed above
-        std::string note = "A source stated " + s.measure + ": " + std::to_string(s.count) +
-                           " as of " + s.as_of;
+        std::string note =
+            "A source stated " + s.measure + ": " + std::to_string(s.count) + " as of " + s.as_of;
         note += "; computed from the registry: " + s.engine_value;
         w.Paragraph(note + ".");
       }
@@ -201,7 +203,8 @@ constexpr std::string_view kFont = "font-family:Arial,Helvetica,sans-serif;";
 constexpr std::string_view kH2 =
     "margin:0 0 12px 0;font-size:20px;line-height:26px;color:#1d3f72;"
     "border-bottom:2px solid #1d3f72;padding-bottom:4px;";
-constexpr std::string_view kH3 = "margin:16px 0 6px 0;font-size:16px;line-height:22px;color:#333333;";
+constexpr std::string_view kH3 =
+    "margin:16px 0 6px 0;font-size:16px;line-height:22px;color:#333333;";
 constexpr std::string_view kP = "margin:0 0 10px 0;font-size:14px;line-height:20px;";
 
 class HtmlWriter : public Writer {
@@ -220,7 +223,7 @@ class HtmlWriter : public Writer {
          << "<tr><td style=\"padding:24px;background:#1d3f72;color:#ffffff;" << kFont << "\">"
          << "<h1 style=\"margin:0;font-size:26px;line-height:32px;letter-spacing:1px;\">"
          << Esc(text::ToLowerAscii(issue.title) == "cybercrime@coe update" ? "CYBERCRIME@COE UPDATE"
-                                                                             : issue.title)
+                                                                           : issue.title)
          << "</h1>\n<p style=\"margin:6px 0 0 0;font-size:16px;\">" << Esc(issue.period)
          << "</p></td></tr>\n";
   }
@@ -309,8 +312,16 @@ std::string EscapeMd(std::string_view s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '<': case '>':
-      case '#': case '|':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '<':
+      case '>':
+      case '#':
+      case '|':
         out.push_back('\\');
         [[fallthrough]];
       default:
@@ -358,7 +369,8 @@ class MarkdownWriter : public Writer {
   void Paragraph(std::string_view text) override { out_ << "\n" << EscapeMd(text) << "\n"; }
   void Table(const std::vector<TotalsRow>& rows) override {
     out_ << "\n| | |\n|---|---:|\n";
-    for (const auto& r : rows) out_ << "| " << EscapeMd(r.label) << " | " << EscapeMd(r.value) << " |\n";
+    for (const auto& r : rows)
+      out_ << "| " << EscapeMd(r.label) << " | " << EscapeMd(r.value) << " |\n";
   }
   void End(const UpdateIssue& issue) override {
     out_ << "\n---\n\n" << EscapeMd(kDisclaimer) << "\n";
@@ -381,7 +393,8 @@ size_t Utf8Length(std::string_view s) {
 }
 
 /// Greedy word wrap at `width` columns; continuation lines get `indent`.
-std::string Wrap(std::string_view s, size_t width, std::string_view first, std::string_view indent) {
+std::string Wrap(std::string_view s, size_t width, std::string_view first,
+                 std::string_view indent) {
   std::string out(first);
   size_t col = Utf8Length(first);
   bool line_empty = true;
@@ -463,10 +476,15 @@ nlohmann::json DateJson(const std::optional<domain::Date>& d) {
 }
 
 nlohmann::json ActivityJson(const ActivityEntry& a) {
-  return {{"record_id", a.record_id}, {"title", a.title},   {"projects", a.projects},
-          {"places", a.places},       {"countries", a.countries},
+  return {{"record_id", a.record_id},
+          {"title", a.title},
+          {"projects", a.projects},
+          {"places", a.places},
+          {"countries", a.countries},
           {"mode", a.mode.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.mode)},
-          {"when", a.when},           {"start", DateJson(a.start)}, {"end", DateJson(a.end)}};
+          {"when", a.when},
+          {"start", DateJson(a.start)},
+          {"end", DateJson(a.end)}};
 }
 
 nlohmann::json GroupsJson(const std::vector<MonthGroup>& groups) {
@@ -475,7 +493,8 @@ nlohmann::json GroupsJson(const std::vector<MonthGroup>& groups) {
     nlohmann::json acts = nlohmann::json::array();
     for (const auto& a : g.activities) acts.push_back(ActivityJson(a));
     out.push_back({{"label", g.label},
-                   {"month", g.year ? nlohmann::json(fmt::format("{:04}-{:02}", g.year, g.month)) : nlohmann::json(nullptr)},
+                   {"month", g.year ? nlohmann::json(fmt::format("{:04}-{:02}", g.year, g.month))
+                                    : nlohmann::json(nullptr)},
                    {"activities", acts}});
   }
   return out;
@@ -500,7 +519,8 @@ nlohmann::json ProjectJson(const ProjectEntry& p) {
           {"duration", p.duration},
           {"scope", p.scope},
           {"budget", p.budget},
-          {"budget_amount", p.budget_amount ? nlohmann::json(*p.budget_amount) : nlohmann::json(nullptr)},
+          {"budget_amount",
+           p.budget_amount ? nlohmann::json(*p.budget_amount) : nlohmann::json(nullptr)},
           {"budget_currency", p.budget_currency},
           {"funders", p.funders},
           {"countries", p.countries},
@@ -541,14 +561,16 @@ nlohmann::json ToJson(const UpdateIssue& issue) {
   for (const auto& h : issue.highlights) highlights.push_back({{"kind", h.kind}, {"text", h.text}});
   nlohmann::json save = nlohmann::json::array();
   for (const auto& s : issue.save_the_date) {
-    save.push_back({{"when", s.when}, {"place", s.place}, {"title", s.title},
-                    {"start", DateJson(s.start)}});
+    save.push_back(
+        {{"when", s.when}, {"place", s.place}, {"title", s.title}, {"start", DateJson(s.start)}});
   }
   nlohmann::json treaties = nlohmann::json::array();
   for (const auto& t : issue.treaties) {
     nlohmann::json stated = nlohmann::json::array();
     for (const auto& s : t.stated) {
-      stated.push_back({{"measure", s.measure}, {"count", s.count}, {"as_of", s.as_of},
+      stated.push_back({{"measure", s.measure},
+                        {"count", s.count},
+                        {"as_of", s.as_of},
                         {"engine_value", s.engine_value}});
     }
     treaties.push_back(

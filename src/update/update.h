@@ -11,12 +11,11 @@
 /// without activities is a short, valid issue, not an error.
 
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/result.h"
 #include "domain/date.h"
@@ -76,7 +75,7 @@ struct ActivityEntry {
 /// Activities of one month ("July 2023"), or of no known month ("Date to be confirmed").
 struct MonthGroup {
   std::string label;
-  int year = 0;   ///< 0 for the undated group
+  int year = 0;  ///< 0 for the undated group
   int month = 0;
   std::vector<ActivityEntry> activities;
 };
@@ -122,9 +121,9 @@ struct TreatyFigures {
   std::string title;
   domain::Date opened;
   domain::Date as_of;
-  treaty::Range parties;      ///< consents deposited
-  treaty::Range signatories;  ///< signed, not yet parties
-  treaty::Range invited;      ///< invited to accede, invitation valid
+  treaty::Range parties;         ///< consents deposited
+  treaty::Range signatories;     ///< signed, not yet parties
+  treaty::Range invited;         ///< invited to accede, invitation valid
   std::optional<int> observers;  ///< stated by a source, latest on or before as_of
   std::string observers_as_of;
   std::optional<int> observer_organisations;
@@ -159,12 +158,12 @@ struct UpdateIssue {
   std::vector<Highlight> highlights;
   std::vector<SaveTheDate> save_the_date;
   std::vector<TreatyFigures> treaties;
-  std::vector<Story> treaty_news;  ///< news about treaties, outside any project
-  std::vector<Story> joint_news;   ///< news of several projects together
+  std::vector<Story> treaty_news;      ///< news about treaties, outside any project
+  std::vector<Story> joint_news;       ///< news of several projects together
   std::vector<ProjectEntry> projects;  ///< one section per project active in the quarter
   std::vector<Story> other_news;
-  std::vector<MonthGroup> inventory;    ///< the quarter's activities by month
-  std::vector<MonthGroup> coming_next;  ///< the next quarter's, fuzzy dates as written
+  std::vector<MonthGroup> inventory;            ///< the quarter's activities by month
+  std::vector<MonthGroup> coming_next;          ///< the next quarter's, fuzzy dates as written
   std::vector<ProjectEntry> project_inventory;  ///< projects running in the quarter (basics only)
   std::vector<TotalsRow> treaty_totals;
   std::vector<TotalsRow> activity_totals;
@@ -183,7 +182,8 @@ std::string ProjectTitle(const ProjectEntry& p);
 inline constexpr std::string_view kOtherNewsTitle = "Other news";
 std::string InventoryTitle(const UpdateIssue& issue);
 std::string ComingNextTitle(const UpdateIssue& issue);
-inline constexpr std::string_view kProjectInventoryTitle = "Inventory of capacity building projects";
+inline constexpr std::string_view kProjectInventoryTitle =
+    "Inventory of capacity building projects";
 inline constexpr std::string_view kTotalsTitle = "Totals";
 
 /// Builds the issue of quarter `q` from the registry's store and engine.

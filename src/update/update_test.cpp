@@ -16,24 +16,22 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <mutex>
-#include <thread>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "core/testing/temp_dir.h"
 #include "core/html_escape.h"
+#include "core/testing/temp_dir.h"
 #include "core/text.h"
 #include "service/registry.h"
 #include "store/store.h"
@@ -55,12 +53,11 @@ struct Fixture {
   std::vector<json> activities, projects, news, actions, figures;
 };
 
-json Activity(std::vector<std::string> projects, std::string title,
-              std::vector<std::string> places, std::vector<std::string> countries, json mode,
-              json start, json end, std::string precision, json as_written = nullptr) {
-  json a = {{"projects", projects}, {"title", title},   {"places", places},
-            {"countries", countries}, {"mode", mode},   {"start", start},
-            {"end", end},           {"precision", precision}};
+json Activity(std::vector<std::string> projects, std::string title, std::vector<std::string> places,
+              std::vector<std::string> countries, json mode, json start, json end,
+              std::string precision, json as_written = nullptr) {
+  json a = {{"projects", projects}, {"title", title}, {"places", places}, {"countries", countries},
+            {"mode", mode},         {"start", start}, {"end", end},       {"precision", precision}};
   if (!as_written.is_null()) a["as_written"] = as_written;
   return a;
 }
@@ -69,25 +66,32 @@ Fixture Seed003() {
   Fixture f;
   // The quarter's activities (inventory of activities, July – September 2023).
   f.activities = {
-      Activity({"GLACY+"}, "Advisory Mission on Search, Seizure and Confiscation of Online Crime Proceeds",
-               {}, {"DO"}, "in person", "2023-07-03", "2023-07-05", "day"),
-      Activity({"Octopus"}, "Regional Caribbean Workshop in promoting the universality of the Budapest Convention",
-               {"Port of Spain"}, {"TT"}, "hybrid", "2023-07-05", "2023-07-06", "day"),
+      Activity({"GLACY+"},
+               "Advisory Mission on Search, Seizure and Confiscation of Online Crime Proceeds", {},
+               {"DO"}, "in person", "2023-07-03", "2023-07-05", "day"),
+      Activity(
+          {"Octopus"},
+          "Regional Caribbean Workshop in promoting the universality of the Budapest Convention",
+          {"Port of Spain"}, {"TT"}, "hybrid", "2023-07-05", "2023-07-06", "day"),
       Activity({"GLACY+"}, "FOSI Training course", {"LATAM"}, {}, "online", "2023-07-17",
                "2023-08-25", "day"),
-      Activity({"iPROCEEDS-2"}, "INTERPOL International Child Sexual Exploitation (ICSE) Database Training",
+      Activity({"iPROCEEDS-2"},
+               "INTERPOL International Child Sexual Exploitation (ICSE) Database Training",
                {"Lyon"}, {"FR"}, nullptr, "2023-07-26", "2023-07-27", "day"),
       Activity({"Octopus"}, "East Africa Legislative Summit on the Budapest Convention", {"Arusha"},
                {"TZ"}, "in person", "2023-07-26", "2023-07-28", "day"),
       Activity({"GLACY+"}, "Desk study on cybercrime and electronic evidence legislation", {},
                {"MZ"}, "online", nullptr, "2023-07-30", "by", "by 30 July"),
-      Activity({"CyberSouth"}, "Finalization of the basic judicial training course on cybercrime and electronic evidence",
+      Activity({"CyberSouth"},
+               "Finalization of the basic judicial training course on cybercrime and electronic "
+               "evidence",
                {}, {"LB"}, "online", "2023-07", "2023-09", "range", "July-September"),
       Activity({"Octopus"}, "Second Summit Conference on cybernetic issues", {"Buenos Aires"},
                {"AR"}, "in person", "2023-08-02", "2023-08-03", "day"),
       Activity({"C-PROC"}, "Underground Economy Conference with Team CYMRU", {"Prague"}, {"CZ"},
                "in-person", "2023-09-04", "2023-09-07", "day"),
-      Activity({"CyberEast"}, "Advanced training for investigators with the Academy of the Ministry of Finance",
+      Activity({"CyberEast"},
+               "Advanced training for investigators with the Academy of the Ministry of Finance",
                {}, {"GE"}, "in person", "2023-09-11", "2023-09-15", "day"),
       Activity({"Octopus", "T-CY"}, "International Symposium on Cybercrime Response", {"Seoul"},
                {"KR"}, "in person", "2023-09-13", "2023-09-15", "day"),
@@ -113,56 +117,112 @@ Fixture Seed003() {
                nullptr, nullptr, nullptr, "tbc", "TBC"),
   };
   f.projects = {
-      {{"name", "Octopus Project"}, {"start", "2021-01"}, {"end", "2027-12"}, {"scope", "Global"},
-       {"budget_amount", 10000000}, {"budget_currency", "EUR"},
-       {"funders", {"Canada", "Hungary", "Iceland", "Italy", "Japan", "Netherlands", "United Kingdom", "USA"}},
+      {{"name", "Octopus Project"},
+       {"start", "2021-01"},
+       {"end", "2027-12"},
+       {"scope", "Global"},
+       {"budget_amount", 10000000},
+       {"budget_currency", "EUR"},
+       {"funders",
+        {"Canada", "Hungary", "Iceland", "Italy", "Japan", "Netherlands", "United Kingdom", "USA"}},
        {"countries", json::array()}},
-      {{"name", "CyberEast"}, {"start", "2019-06"}, {"end", "2023-12"},
-       {"scope", "Eastern Partnership region"}, {"budget_amount", 5330000}, {"budget_currency", "EUR"},
+      {{"name", "CyberEast"},
+       {"start", "2019-06"},
+       {"end", "2023-12"},
+       {"scope", "Eastern Partnership region"},
+       {"budget_amount", 5330000},
+       {"budget_currency", "EUR"},
        {"funders", {"European Union", "Council of Europe"}},
        {"countries", {"AM", "AZ", "BY", "GE", "MD", "UA"}}},
-      {{"name", "iPROCEEDS-2"}, {"start", "2020-01"}, {"end", "2023-12"},
-       {"scope", "South-eastern Europe and Turkiye"}, {"budget_amount", 4945000},
-       {"budget_currency", "EUR"}, {"funders", {"European Union", "Council of Europe"}},
+      {{"name", "iPROCEEDS-2"},
+       {"start", "2020-01"},
+       {"end", "2023-12"},
+       {"scope", "South-eastern Europe and Turkiye"},
+       {"budget_amount", 4945000},
+       {"budget_currency", "EUR"},
+       {"funders", {"European Union", "Council of Europe"}},
        {"countries", {"AL", "BA", "ME", "MK", "RS", "TR", "XK"}}},
-      {{"name", "CyberSouth"}, {"start", "2017-07"}, {"end", "2023-12"},
-       {"scope", "Southern Neighbourhood region"}, {"budget_amount", 5005000},
-       {"budget_currency", "EUR"}, {"funders", {"European Union", "Council of Europe"}},
+      {{"name", "CyberSouth"},
+       {"start", "2017-07"},
+       {"end", "2023-12"},
+       {"scope", "Southern Neighbourhood region"},
+       {"budget_amount", 5005000},
+       {"budget_currency", "EUR"},
+       {"funders", {"European Union", "Council of Europe"}},
        {"countries", {"DZ", "JO", "LB", "MA", "TN"}}},
-      {{"name", "GLACY+"}, {"start", "2016-03"}, {"end", "2024-02"}, {"scope", "Global"},
-       {"budget_amount", 18890000}, {"budget_currency", "EUR"},
-       {"funders", {"European Union", "Council of Europe"}}, {"countries", {"BJ", "BF", "BR", "CV"}}},
+      {{"name", "GLACY+"},
+       {"start", "2016-03"},
+       {"end", "2024-02"},
+       {"scope", "Global"},
+       {"budget_amount", 18890000},
+       {"budget_currency", "EUR"},
+       {"funders", {"European Union", "Council of Europe"}},
+       {"countries", {"BJ", "BF", "BR", "CV"}}},
   };
   f.news = {
-      {{"title", "Japan becomes 2nd state to ratify the Second Additional Protocol to the Convention on Cybercrime"},
-       {"date", "2023-08-10"}, {"place", "Strasbourg, France"}, {"event_start", nullptr},
-       {"event_end", nullptr}, {"event_place", nullptr}, {"countries", {"JP"}},
-       {"projects", json::array()}, {"treaties", {"CETS 224"}},
+      {{"title",
+        "Japan becomes 2nd state to ratify the Second Additional Protocol to the Convention on "
+        "Cybercrime"},
+       {"date", "2023-08-10"},
+       {"place", "Strasbourg, France"},
+       {"event_start", nullptr},
+       {"event_end", nullptr},
+       {"event_place", nullptr},
+       {"countries", {"JP"}},
+       {"projects", json::array()},
+       {"treaties", {"CETS 224"}},
        {"body", "Japan became the second state to ratify the Second Additional Protocol."}},
-      {{"title", "Underground Economy Conference 2023"}, {"date", "2023-09-07"},
-       {"place", "Prague, Czech Republic"}, {"event_start", "2023-09-04"}, {"event_end", "2023-09-07"},
-       {"event_place", "Prague, Czech Republic"}, {"countries", {"CZ", "US", "FR", "DE", "JP"}},
-       {"projects", {"C-PROC"}}, {"treaties", json::array()},
+      {{"title", "Underground Economy Conference 2023"},
+       {"date", "2023-09-07"},
+       {"place", "Prague, Czech Republic"},
+       {"event_start", "2023-09-04"},
+       {"event_end", "2023-09-07"},
+       {"event_place", "Prague, Czech Republic"},
+       {"countries", {"CZ", "US", "FR", "DE", "JP"}},
+       {"projects", {"C-PROC"}},
+       {"treaties", json::array()},
        {"body", "Around 500 experts from over 80 countries.\n\nA second paragraph."}},
-      {{"title", "US makes two voluntary contributions to the Octopus Project"}, {"date", "2023-09-18"},
-       {"place", "Strasbourg, France"}, {"countries", {"US"}}, {"projects", {"Octopus"}},
-       {"treaties", json::array()}, {"body", "USD 508,371.23 and USD 799,110."}},
-      {{"title", "The Octopus Conference 2023: Registration is now Open!"}, {"date", "2023-09-20"},
-       {"place", "Strasbourg, France"}, {"event_start", "2023-12-13"}, {"event_end", "2023-12-15"},
-       {"event_place", "Bucharest, Romania"}, {"countries", {"RO"}}, {"projects", {"Octopus"}},
-       {"treaties", json::array()}, {"body", "Registration is open."}},
+      {{"title", "US makes two voluntary contributions to the Octopus Project"},
+       {"date", "2023-09-18"},
+       {"place", "Strasbourg, France"},
+       {"countries", {"US"}},
+       {"projects", {"Octopus"}},
+       {"treaties", json::array()},
+       {"body", "USD 508,371.23 and USD 799,110."}},
+      {{"title", "The Octopus Conference 2023: Registration is now Open!"},
+       {"date", "2023-09-20"},
+       {"place", "Strasbourg, France"},
+       {"event_start", "2023-12-13"},
+       {"event_end", "2023-12-15"},
+       {"event_place", "Bucharest, Romania"},
+       {"countries", {"RO"}},
+       {"projects", {"Octopus"}},
+       {"treaties", json::array()},
+       {"body", "Registration is open."}},
   };
   f.actions = {
-      {{"state", "KI"}, {"treaty", "ETS 185"}, {"action", "invitation"}, {"date", "2023-07-03"},
+      {{"state", "KI"},
+       {"treaty", "ETS 185"},
+       {"action", "invitation"},
+       {"date", "2023-07-03"},
        {"entry_into_force", nullptr}},
-      {{"state", "JP"}, {"treaty", "CETS 224"}, {"action", "ratification"}, {"date", "2023-08-10"},
+      {{"state", "JP"},
+       {"treaty", "CETS 224"},
+       {"action", "ratification"},
+       {"date", "2023-08-10"},
        {"entry_into_force", nullptr}},
   };
   f.figures = {
       {{"treaty", "ETS 185"}, {"measure", "parties"}, {"count", 68}, {"as_of", "2023-09-30"}},
       {{"treaty", "ETS 185"}, {"measure", "observers"}, {"count", 21}, {"as_of", "2023-09-30"}},
-      {{"treaty", "ETS 185"}, {"measure", "observer_organisations"}, {"count", 11}, {"as_of", "2023-09-30"}},
-      {{"treaty", "ETS 185"}, {"measure", "laws_broadly_in_line"}, {"count", 45}, {"as_of", "2023-09-30"}},
+      {{"treaty", "ETS 185"},
+       {"measure", "observer_organisations"},
+       {"count", 11},
+       {"as_of", "2023-09-30"}},
+      {{"treaty", "ETS 185"},
+       {"measure", "laws_broadly_in_line"},
+       {"count", 45},
+       {"as_of", "2023-09-30"}},
   };
   return f;
 }
@@ -283,11 +343,13 @@ TEST(RecordsTest, ReadsWhatTheIngestStoresAndSkipsWhatItCannotRead) {
       {1, 1, "project", 1, R"({"name":"A","budget_amount":"4.945 million","start":"2020-01"})"},
       {2, 1, "project", 2, R"({"name":"B","budget_amount":"10,000,000","end":null})"},
       {3, 1, "project", 3, R"({"name":"C","budget_amount":"about ten"})"},
-      {4, 1, "activity", 4, R"({"title":"T","start":"2023-10","precision":"TBC","mode":"In-Person"})"},
+      {4, 1, "activity", 4,
+       R"({"title":"T","start":"2023-10","precision":"TBC","mode":"In-Person"})"},
       {5, 1, "activity", 5, R"({"title":"","start":"2023-10-01"})"},
       {6, 1, "activity", 6, "not json"},
       {7, 1, "activity", 7, R"({"title":"U","start":"2023-13-01","countries":"FR"})"},
-      {8, 1, "treaty_figure", 8, R"({"treaty":"ETS 185","measure":"Parties","count":"68","as_of":"2023-09-30"})"},
+      {8, 1, "treaty_figure", 8,
+       R"({"treaty":"ETS 185","measure":"Parties","count":"68","as_of":"2023-09-30"})"},
       {9, 1, "link", 9, R"({"url":"#"})"},
   };
   const internal::RecordSet set = internal::ReadRecords(rows, {});
@@ -322,9 +384,9 @@ TEST_F(UpdateTest, EveryActivityOfTheQuarterIsInItsMonthOfTheInventory) {
   // A span starting in July is listed in July, day-precise dates before fuzzy ones.
   std::vector<std::string> july;
   for (const auto& a : issue.inventory[0].activities) july.push_back(a.when);
-  EXPECT_EQ(july, (std::vector<std::string>{"3–5 July", "5–6 July", "17 July – 25 August",
-                                            "26–27 July", "26–28 July", "July-September",
-                                            "by 30 July"}));
+  EXPECT_EQ(july,
+            (std::vector<std::string>{"3–5 July", "5–6 July", "17 July – 25 August", "26–27 July",
+                                      "26–28 July", "July-September", "by 30 July"}));
   const ActivityEntry& seoul = issue.inventory[2].activities[2];
   EXPECT_EQ(seoul.title, "International Symposium on Cybercrime Response");
   EXPECT_EQ(seoul.projects, (std::vector<std::string>{"Octopus", "T-CY"}));
@@ -357,19 +419,22 @@ TEST_F(UpdateTest, EachProjectSectionHasItsBasicsStoriesAndActivities) {
   EXPECT_EQ(octopus.duration, "January 2021 – December 2027");
   EXPECT_EQ(by_name["iPROCEEDS-2"]->budget, "EUR 4.945 million");
   EXPECT_EQ(by_name["CyberEast"]->countries,
-            (std::vector<std::string>{"Armenia", "Azerbaijan", "Belarus", "Georgia",
-                                      "Moldova", "Ukraine"}));
+            (std::vector<std::string>{"Armenia", "Azerbaijan", "Belarus", "Georgia", "Moldova",
+                                      "Ukraine"}));
   // Activities recorded under "Octopus" and "Octopus project" belong to "Octopus Project".
   std::multiset<std::string> octopus_titles;
   for (const auto& a : octopus.activities) octopus_titles.insert(a.title);
-  EXPECT_EQ(octopus_titles, (std::multiset<std::string>{
-                                "Regional Caribbean Workshop in promoting the universality of the Budapest Convention",
-                                "East Africa Legislative Summit on the Budapest Convention",
-                                "Second Summit Conference on cybernetic issues",
-                                "International Symposium on Cybercrime Response",
-                                "Publication of additional resources on the cyberviolence portal"}));
+  EXPECT_EQ(
+      octopus_titles,
+      (std::multiset<std::string>{
+          "Regional Caribbean Workshop in promoting the universality of the Budapest Convention",
+          "East Africa Legislative Summit on the Budapest Convention",
+          "Second Summit Conference on cybernetic issues",
+          "International Symposium on Cybercrime Response",
+          "Publication of additional resources on the cyberviolence portal"}));
   ASSERT_EQ(octopus.stories.size(), 2u);
-  EXPECT_EQ(octopus.stories[0].title, "US makes two voluntary contributions to the Octopus Project");
+  EXPECT_EQ(octopus.stories[0].title,
+            "US makes two voluntary contributions to the Octopus Project");
   EXPECT_EQ(by_name["GLACY+"]->activities.size(), 4u);
   EXPECT_EQ(by_name["iPROCEEDS-2"]->activities.size(), 2u);
   // The inventory of projects lists the same five with their basics.
@@ -518,7 +583,8 @@ std::multiset<std::string> MarkdownActivityTitles(const std::vector<std::string>
   for (const auto& line : lines) {
     if (line.rfind("- ", 0) != 0) continue;
     const size_t bar = line.find(" \\| ");
-    const std::string text = UnescapeMd(bar == std::string::npos ? line.substr(2) : line.substr(bar + 4));
+    const std::string text =
+        UnescapeMd(bar == std::string::npos ? line.substr(2) : line.substr(bar + 4));
     // The longest known title the line starts with.
     std::string best;
     for (const auto& t : known) {
@@ -644,22 +710,18 @@ TEST_F(UpdateTest, HtmlParsesWithoutErrorsAndListsEveryActivity) {
     titles.insert(best.empty() ? text : best);
   }
   EXPECT_EQ(titles, expected);
-  const std::vector<std::string> want = {HighlightsTitle(issue),
-                                         std::string(kSaveTheDateTitle),
-                                         TreatyFiguresTitle(issue),
-                                         "Update: Octopus Project",
-                                         "Update: CyberEast",
-                                         "Update: iPROCEEDS-2",
-                                         "Update: CyberSouth",
-                                         "Update: GLACY+",
-                                         std::string(kOtherNewsTitle),
-                                         InventoryTitle(issue),
-                                         ComingNextTitle(issue),
-                                         std::string(kProjectInventoryTitle),
-                                         std::string(kTotalsTitle)};
+  const std::vector<std::string> want = {
+      HighlightsTitle(issue),       std::string(kSaveTheDateTitle),
+      TreatyFiguresTitle(issue),    "Update: Octopus Project",
+      "Update: CyberEast",          "Update: iPROCEEDS-2",
+      "Update: CyberSouth",         "Update: GLACY+",
+      std::string(kOtherNewsTitle), InventoryTitle(issue),
+      ComingNextTitle(issue),       std::string(kProjectInventoryTitle),
+      std::string(kTotalsTitle)};
   EXPECT_EQ(p.headings, want);
-  EXPECT_NE(html.find("href=\"https:&#x2F;&#x2F;example.org&#x2F;unsubscribe?t&#x3D;abc&amp;x&#x3D;1\""),
-            std::string::npos);
+  EXPECT_NE(
+      html.find("href=\"https:&#x2F;&#x2F;example.org&#x2F;unsubscribe?t&#x3D;abc&amp;x&#x3D;1\""),
+      std::string::npos);
 }
 
 TEST_F(UpdateTest, HostileTextIsEscapedInEveryFormat) {
@@ -674,8 +736,9 @@ TEST_F(UpdateTest, HostileTextIsEscapedInEveryFormat) {
   EXPECT_FALSE(p.has_script);
   const auto& items = p.items.at(InventoryTitle(issue));
   ASSERT_EQ(items.size(), 1u);
-  EXPECT_EQ(items[0], "<b>X</b> | <script>alert(1)</script> *bold* [link](javascript:x), A & B, "
-                      "online, 1 August");
+  EXPECT_EQ(items[0],
+            "<b>X</b> | <script>alert(1)</script> *bold* [link](javascript:x), A & B, "
+            "online, 1 August");
   const std::string md = RenderMarkdown(issue);
   EXPECT_NE(md.find("\\<script\\>alert(1)\\</script\\> \\*bold\\* \\[link\\](javascript:x)"),
             std::string::npos)
@@ -712,8 +775,7 @@ TEST_F(UpdateTest, AQuarterWithoutActivitiesIsAValidIssueWithoutEmptyHeadings) {
     EXPECT_TRUE(issue.coming_next.empty());
     EXPECT_TRUE(issue.activity_totals.empty());
     ASSERT_EQ(issue.treaties.size(), 1u);  // the Budapest Convention, from the reference data
-    EXPECT_EQ(issue.treaties[0].parties,
-              registry_->Analyse("ETS 185")->Consents(D("2019-03-31")));
+    EXPECT_EQ(issue.treaties[0].parties, registry_->Analyse("ETS 185")->Consents(D("2019-03-31")));
     // Projects running then (CyberSouth, GLACY+) keep their sections.
     EXPECT_EQ(issue.projects.size(), loaded ? 2u : 0u);
     const std::string md = RenderMarkdown(issue);
@@ -932,7 +994,8 @@ std::string Part(const std::string& message, const std::string& content_type) {
   const size_t start = message.find("\r\n\r\n", at) + 4;
   const size_t end = message.find("\r\n--", start);
   std::string b64;
-  for (char ch : message.substr(start, end == std::string::npos ? std::string::npos : end - start)) {
+  for (char ch :
+       message.substr(start, end == std::string::npos ? std::string::npos : end - start)) {
     if (ch != '\r' && ch != '\n') b64.push_back(ch);
   }
   std::string out(b64.size(), '\0');
@@ -1043,10 +1106,9 @@ TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscrib
   EXPECT_EQ(recipients, (std::set<std::string>{"<a@example.org>", "<c@example.org>"}));
 
   // The link works: following a's, the next issue reaches c alone.
-  const std::string a_token = TokenOf(Header(messages[0].to[0] == "<a@example.org>"
-                                                 ? messages[0].data
-                                                 : messages[1].data,
-                                             "List-Unsubscribe"));
+  const std::string a_token =
+      TokenOf(Header(messages[0].to[0] == "<a@example.org>" ? messages[0].data : messages[1].data,
+                     "List-Unsubscribe"));
   auto gone = Unsubscribe(*store_, a_token);
   ASSERT_TRUE(gone.ok()) << gone.status().message();
   EXPECT_EQ(gone->email, "a@example.org");
