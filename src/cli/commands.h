@@ -25,6 +25,7 @@ struct Command {
 std::vector<Command> RegisterCommands(CLI::App& app, Options& opts);
 void RegisterTreatyCommands(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
+void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 
 }  // namespace octopus::cli

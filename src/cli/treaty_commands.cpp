@@ -204,6 +204,7 @@ std::vector<Command> RegisterCommands(CLI::App& app, Options& opts) {
   std::vector<Command> out;
   RegisterTreatyCommands(app, opts, out);
   RegisterServeCommand(app, opts, out);
+  RegisterIngestCommand(app, opts, out);
   RegisterUpdateCommand(app, opts, out);
   return out;
 }

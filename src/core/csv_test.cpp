@@ -141,7 +141,7 @@ TEST(CsvParseTest, ErrorLineCountsLinesInsideEarlierQuotedFields) {
 }
 
 TEST(CsvParseTest, EverySharedTreatyFileParses) {
-  const std::filesystem::path dir = OCTOPUS_TEST_SHARED_DIR "/data/treaties";
+  const std::filesystem::path dir = OCTOPUS_TEST_DATA_DIR "/treaties";
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() != ".csv") continue;

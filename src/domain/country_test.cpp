@@ -18,7 +18,7 @@ namespace octopus::domain {
 namespace {
 
 constexpr char kCountriesCsv[] = OCTOPUS_TEST_DATA_DIR "/countries.csv";
-constexpr char kTreatiesDir[] = OCTOPUS_TEST_SHARED_DIR "/data/treaties";
+constexpr char kTreatiesDir[] = OCTOPUS_TEST_DATA_DIR "/treaties";
 constexpr char kHeader[] =
     "iso2,iso3,name_en,name_fr,iso_state,coe_member_since,coe_member_until,aliases,footnote\n";
 

@@ -43,6 +43,7 @@ json ToJson(const Extraction& e) {
                                 {"sha256", d.sha256},
                                 {"format", d.format},
                                 {"shape", d.shape},
+                                {"title", d.title.empty() ? json(nullptr) : json(d.title)},
                                 {"period", std::move(period)},
                                 {"truncated", d.truncated}});
 

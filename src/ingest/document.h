@@ -56,6 +56,7 @@ struct DocumentInfo {
   std::optional<std::string> period_start;  ///< ISO date; quarterly update's period
   std::optional<std::string> period_end;
   bool truncated = false;
+  std::string title;  ///< the document's own heading, when it has one
 };
 
 struct Extraction {

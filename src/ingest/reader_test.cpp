@@ -30,8 +30,8 @@ using ::testing::HasSubstr;
 
 namespace fs = std::filesystem;
 
-const std::string kSeed000 = OCTOPUS_TEST_SHARED_DIR "/seeds/000_d03e5a92182abe11.txt";
-const std::string kSeed003 = OCTOPUS_TEST_SHARED_DIR "/seeds/003_4b1784b32edbbd16.txt";
+const std::string kSeed000 = OCTOPUS_TEST_DATA_DIR "/seeds/000_d03e5a92182abe11.txt";
+const std::string kSeed003 = OCTOPUS_TEST_DATA_DIR "/seeds/003_4b1784b32edbbd16.txt";
 
 std::string ReadBytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -755,7 +755,7 @@ TEST(Sha256Test, MatchesTheStandardTestVectors) {
 Extraction SampleExtraction() {
   Extraction e;
   e.document = {"seeds/003.txt", "abc",        "text", "quarterly_update",
-                "2023-07-01",    "2023-09-30", false};
+                "2023-07-01",    "2023-09-30", false, ""};
   Record r;
   r.kind = "activity";
   r.line = 424;
@@ -773,7 +773,8 @@ TEST(DocumentJsonTest, HasTheStableReportShape) {
   const nlohmann::json want = nlohmann::json::parse(R"({
     "document": {"path": "seeds/003.txt", "sha256": "abc", "format": "text",
                  "shape": "quarterly_update",
-                 "period": {"start": "2023-07-01", "end": "2023-09-30"}, "truncated": false},
+                 "period": {"start": "2023-07-01", "end": "2023-09-30"}, "truncated": false,
+                 "title": null},
     "records": [
       {"kind": "activity", "line": 424, "project": "GLACY+", "start": "2023-07-03", "end": null},
       {"kind": "activity", "line": 425},

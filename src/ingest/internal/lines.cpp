@@ -1,0 +1,204 @@
+#include <algorithm>
+
+#include "core/text.h"
+#include "ingest/internal/shapes.h"
+
+namespace octopus::ingest::internal {
+
+namespace {
+
+bool IsWordByte(char c) {
+  const unsigned char u = static_cast<unsigned char>(c);
+  return (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u >= 0x80;
+}
+
+// "[text](target)" → "text", scanning by hand (bounded, no backtracking).
+std::string StripMarkdownLinks(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    if (s[i] == '[' && (i == 0 || s[i - 1] != '\\')) {
+      // Find the closing ']' (skipping escaped ones) then "(…)".
+      size_t j = i + 1;
+      int depth = 1;
+      while (j < s.size() && j - i < 2000) {
+        if (s[j] == '\\' && j + 1 < s.size()) {
+          j += 2;
+          continue;
+        }
+        if (s[j] == '[') ++depth;
+        if (s[j] == ']' && --depth == 0) break;
+        ++j;
+      }
+      if (j < s.size() && s[j] == ']' && j + 1 < s.size() && s[j + 1] == '(') {
+        const size_t close = s.find(')', j + 2);
+        if (close != std::string_view::npos && close - j < 2000) {
+          out += StripMarkdownLinks(s.substr(i + 1, j - i - 1));
+          i = close + 1;
+          continue;
+        }
+      }
+    }
+    out.push_back(s[i]);
+    ++i;
+  }
+  return out;
+}
+
+std::string Unescape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size() && std::string_view("[]()*_#").find(s[i + 1]) != std::string_view::npos) {
+      continue;
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+std::string StripTags(std::string_view s) {
+  static constexpr std::string_view kTags[] = {"<i>", "</i>", "<b>", "</b>", "<em>", "</em>", "<strong>", "</strong>"};
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    bool tag = false;
+    if (s[i] == '<') {
+      for (std::string_view t : kTags) {
+        if (i + t.size() <= s.size() && text::ToLowerAscii(s.substr(i, t.size())) == t) {
+          i += t.size();
+          tag = true;
+          break;
+        }
+      }
+    }
+    if (!tag) out.push_back(s[i++]);
+  }
+  return out;
+}
+
+// Emphasis asterisks go; a footnote marker ("Kosovo*") stays.
+std::string StripEmphasis(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  bool open = false;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] != '*') {
+      out.push_back(s[i++]);
+      continue;
+    }
+    size_t j = i;
+    while (j < s.size() && s[j] == '*') ++j;
+    const size_t run = j - i;
+    const bool before_word = i > 0 && IsWordByte(s[i - 1]);
+    const bool after_word = j < s.size() && IsWordByte(s[j]);
+    if (run == 1 && before_word && !after_word && !open) {
+      out.push_back('*');  // footnote marker
+    } else if (run % 2 == 1) {
+      open = !open;  // *italic* and ***bold italic*** open and close the same way
+    }
+    i = j;
+  }
+  return out;
+}
+
+}  // namespace
+
+bool IsBlank(std::string_view line) {
+  for (size_t i = 0; i < line.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(line[i]);
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v') continue;
+    if (c == 0xC2 && i + 1 < line.size() && static_cast<unsigned char>(line[i + 1]) == 0xA0) {
+      ++i;
+      continue;
+    }
+    if (c == 0xE2 && i + 2 < line.size() && static_cast<unsigned char>(line[i + 1]) == 0x80 &&
+        (static_cast<unsigned char>(line[i + 2]) == 0x8B || static_cast<unsigned char>(line[i + 2]) == 0xAF)) {
+      i += 2;  // zero-width and narrow no-break spaces
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+std::string CleanLine(std::string_view line) {
+  std::string s;
+  s.reserve(line.size());
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (static_cast<unsigned char>(line[i]) == 0xC2 && i + 1 < line.size() &&
+        static_cast<unsigned char>(line[i + 1]) == 0xA0) {
+      s.push_back(' ');
+      ++i;
+    } else if (line[i] == '\r' || line[i] == '\f' || line[i] == '\v') {
+      s.push_back(' ');
+    } else {
+      s.push_back(line[i]);
+    }
+  }
+  s = StripEmphasis(Unescape(StripMarkdownLinks(StripTags(s))));
+  // Collapse runs of spaces, keep TABs (column separators); trim.
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == ' ' && !out.empty() && (out.back() == ' ' || out.back() == '\t')) continue;
+    if (c == '\t' && !out.empty() && out.back() == ' ') out.pop_back();
+    out.push_back(c);
+  }
+  return std::string(text::Trim(out));
+}
+
+bool IsProse(std::string_view s) {
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : s) {
+    const bool w = c != ' ' && c != '\t';
+    if (w && !in_word) ++words;
+    in_word = w;
+  }
+  if (words < 6) return false;
+  if (s.size() > 120) return true;
+  const std::string_view end = s.substr(s.size() - 1);
+  return end == "." || end == "!" || end == "?" || end == "\"" || text::StartsWith(s.substr(s.size() - 3), "\u201d") ||
+         text::StartsWith(s.substr(s.size() - 3), "\u2026");
+}
+
+std::vector<std::string> SplitOutsideParens(std::string_view s, char sep) {
+  std::vector<std::string> out;
+  int depth = 0;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i < s.size()) {
+      if (s[i] == '(') ++depth;
+      if (s[i] == ')' && depth > 0) --depth;
+      if (s[i] != sep || depth > 0) continue;
+    }
+    const std::string_view part = text::Trim(s.substr(start, i - start));
+    if (!part.empty()) out.emplace_back(part);
+    start = i + 1;
+  }
+  return out;
+}
+
+void CheckTruncation(const TextDocument& doc, Extraction& e) {
+  bool cut = doc.truncated;
+  if (!cut) {
+    for (size_t i = doc.lines.size(); i-- > 0;) {
+      if (IsBlank(doc.lines[i])) continue;
+      const std::string last = CleanLine(doc.lines[i]);
+      const char end = last.empty() ? '.' : last.back();
+      const bool open_sentence = std::string_view(".!?)\"]:;").find(end) == std::string_view::npos &&
+                                 !text::StartsWith(last.substr(last.size() >= 3 ? last.size() - 3 : 0), "\u201d") &&
+                                 !text::StartsWith(last.substr(last.size() >= 3 ? last.size() - 3 : 0), "\u2026");
+      // A long line of prose that stops mid-sentence: the document was cut.
+      cut = open_sentence && last.size() > 60 && std::count(last.begin(), last.end(), ' ') >= 8;
+      break;
+    }
+  }
+  if (!cut) return;
+  e.document.truncated = true;
+  if (!e.records.empty()) e.records.back().fields["truncated"] = true;
+}
+
+}  // namespace octopus::ingest::internal

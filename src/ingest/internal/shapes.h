@@ -1,0 +1,39 @@
+#pragma once
+/// The document shapes the extractors know, and the line helpers they share.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ingest/document.h"
+#include "ingest/internal/mentions.h"
+
+namespace octopus::ingest::internal {
+
+/// A line with only white space (no-break spaces included).
+bool IsBlank(std::string_view line);
+
+/// A line as a person reads it: trimmed (no-break spaces too), Markdown link
+/// syntax reduced to its text ("[Octopus Platform](#)" → "Octopus Platform",
+/// "[\[READ MORE\]](#)" → "[READ MORE]"), emphasis markers and <i>/<b> tags
+/// removed, runs of spaces collapsed (TABs kept: they separate columns).
+std::string CleanLine(std::string_view line);
+
+/// True when `line` reads as prose (a sentence), not a caption or heading.
+bool IsProse(std::string_view cleaned);
+
+/// Splits on `sep` outside parentheses, trimming each part and dropping empty ones.
+std::vector<std::string> SplitOutsideParens(std::string_view s, char sep);
+
+/// How well a document fits a shape: the number of shape markers found.
+int NewsPageScore(const TextDocument& doc);
+int QuarterlyUpdateScore(const TextDocument& doc);
+
+Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder);
+Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& finder);
+
+/// Marks the extraction truncated when the document ends mid-item: the
+/// reader saw the input end early, or the last line is cut mid-sentence.
+void CheckTruncation(const TextDocument& doc, Extraction& e);
+
+}  // namespace octopus::ingest::internal

@@ -1,0 +1,224 @@
+#include "service/ingest.h"
+
+#include <filesystem>
+#include <map>
+
+#include "ingest/extract.h"
+#include "ingest/reader.h"
+#include "ingest/sha256.h"
+#include "service/treaty_views.h"
+
+namespace octopus::service {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// "2011-05-25" → that day; "2010-03" → the month; "2018" → the year.
+std::optional<treaty::Interval> DateField(const json& j, const char* key) {
+  const std::string s = Str(j, key);
+  if (s.empty()) return std::nullopt;
+  auto iv = treaty::ParseInterval(s);
+  if (!iv || (!iv->lo && !iv->hi)) return std::nullopt;
+  return *iv;
+}
+
+std::optional<domain::ActionKind> ActionOf(const std::string& a) {
+  if (a == "signature") return domain::ActionKind::kSignature;
+  if (a == "ratification") return domain::ActionKind::kRatification;
+  if (a == "accession") return domain::ActionKind::kAccession;
+  if (a == "acceptance") return domain::ActionKind::kAcceptance;
+  if (a == "approval") return domain::ActionKind::kApproval;
+  if (a == "invitation") return domain::ActionKind::kInvitation;
+  if (a == "denunciation") return domain::ActionKind::kDenunciation;
+  if (a == "entry_into_force") return domain::ActionKind::kEntryIntoForce;
+  return std::nullopt;
+}
+
+std::string Shorten(std::string s) {
+  if (s.size() > 160) s = s.substr(0, 160) + "…";
+  return s;
+}
+
+}  // namespace
+
+domain::TreatyBatch TreatyBatchOf(const ingest::Extraction& e, const treaty::Catalog& catalog) {
+  domain::TreatyBatch batch;
+  batch.kind = "document";
+  for (const auto& r : e.records) {
+    const json& f = r.fields;
+    const domain::SourceRef src{e.document.path, r.line, Shorten(f.dump())};
+    const domain::Treaty* t = catalog.Resolve(Str(f, "treaty"));
+    if (!t) continue;
+    if (r.kind == "treaty_action") {
+      const std::string state = Str(f, "state");
+      const auto action = ActionOf(Str(f, "action"));
+      if (state.empty() || !action) continue;
+      auto add = [&](domain::ActionKind kind, const treaty::Interval& iv) {
+        domain::Evidence ev;
+        ev.treaty = t->ref;
+        ev.state = state;
+        ev.action = kind;
+        ev.lo = iv.lo;
+        ev.hi = iv.hi;
+        ev.precision = iv.exact() ? domain::Precision::kDay : domain::Precision::kMonth;
+        ev.source = src;
+        batch.evidence.push_back(std::move(ev));
+      };
+      if (auto when = DateField(f, "date")) {
+        add(*action, *when);
+      } else if (*action != domain::ActionKind::kEntryIntoForce) {
+        // An action stated without its date happened by the item's date, if it has one.
+        const auto reported = DateField(f, "reported");
+        add(*action, treaty::Interval{std::nullopt, reported ? reported->hi : std::nullopt});
+      }
+      if (auto eif = DateField(f, "entry_into_force"); eif && eif->exact()) {
+        add(domain::ActionKind::kEntryIntoForce, *eif);
+      }
+    } else if (r.kind == "treaty_figure") {
+      auto count = f.find("count");
+      if (count == f.end() || !count->is_number_integer()) continue;
+      domain::StatedFigure fig;
+      fig.treaty = t->ref;
+      fig.measure = Str(f, "measure");
+      fig.count = count->get<int>();
+      if (auto when = DateField(f, "as_of")) {
+        fig.as_of = when->hi;
+        if (!when->exact()) fig.precision = domain::Precision::kMonth;
+      }
+      fig.source = src;
+      batch.figures.push_back(std::move(fig));
+    }
+  }
+  return batch;
+}
+
+Result<IngestOutcome> Ingestor::IngestFile(const std::string& path, const IngestOptions& opts) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) return IoError("cannot read " + path + ": " + ec.message());
+  if (size > opts.max_bytes) {
+    return InvalidArgument(path + ": file too large (" + std::to_string(size) + " bytes, limit " +
+                           std::to_string(opts.max_bytes) + ")");
+  }
+  auto bytes = ReadFile(path);
+  if (!bytes) return bytes.status();
+  return IngestBytes(*bytes, path, opts);
+}
+
+Result<IngestOutcome> Ingestor::IngestBytes(std::string_view bytes, const std::string& path,
+                                            const IngestOptions& opts) {
+  ingest::ReadOptions ro;
+  ro.max_bytes = opts.max_bytes;
+  auto doc = ingest::ReadDocument(bytes, ro);
+  if (!doc) return Status(doc.status().code(), path + ": " + doc.status().message());
+  IngestOutcome out;
+  out.extraction = ingest::Extract(*doc, {registry_.gazetteer(), registry_.catalog()});
+  ingest::DocumentInfo& info = out.extraction.document;
+  info.path = path;
+  info.sha256 = ingest::Sha256Hex(bytes);
+  info.format = ingest::FormatName(doc->format);
+  info.truncated = info.truncated || doc->truncated;
+
+  // Check what the document states against the registry plus the document
+  // itself: a consistency check, never an overwrite.
+  const domain::TreatyBatch batch = TreatyBatchOf(out.extraction, registry_.catalog());
+  std::map<std::string, std::unique_ptr<treaty::Analysis>> analyses;
+  auto analysis_for = [&](const std::string& ref) -> Result<treaty::Analysis*> {
+    auto it = analyses.find(ref);
+    if (it != analyses.end()) return it->second.get();
+    auto data = registry_.store().Registry(ref);
+    if (!data) return data.status();
+    auto t = registry_.catalog().Require(ref);
+    if (!t) return t.status();
+    std::vector<domain::Evidence> ev = data->evidence;
+    for (const auto& e : batch.evidence) ev.push_back(e);
+    auto a = std::make_unique<treaty::Analysis>(**t, ev, data->snapshots, registry_.gazetteer());
+    treaty::Analysis* raw = a.get();
+    analyses.emplace(ref, std::move(a));
+    return raw;
+  };
+  for (const auto& e : batch.evidence) {
+    auto a = analysis_for(e.treaty);
+    if (!a) return a.status();
+    const auto& states = (*a)->states();
+    auto it = states.find(e.state);
+    if (it == states.end()) continue;
+    const std::string doc_value = treaty::Interval{e.lo, e.hi}.ToString();
+    if (e.action == domain::ActionKind::kEntryIntoForce) {
+      const auto& computed = it->second.entry_into_force;
+      const std::string reg = computed ? computed->ToString() : "unknown";
+      if (reg != doc_value) {
+        out.extraction.disagreements.push_back(
+            {e.state + " " + e.treaty + " entry into force", doc_value, reg, e.source.line});
+      }
+    }
+  }
+  for (const auto& c : [&] {
+         std::vector<treaty::Conflict> all;
+         for (auto& [ref, a] : analyses) {
+           for (const auto& c : a->conflicts()) {
+             for (const auto& s : c.sources) {
+               if (s.origin == path) {
+                 all.push_back(c);
+                 break;
+               }
+             }
+           }
+         }
+         return all;
+       }()) {
+    int line = 0;
+    for (const auto& s : c.sources) {
+      if (s.origin == path) line = s.line;
+    }
+    out.extraction.disagreements.push_back({c.state + " " + c.what, c.detail, "registry", line});
+  }
+  for (const auto& f : batch.figures) {
+    if (!f.as_of) continue;
+    auto a = analysis_for(f.treaty);
+    if (!a) return a.status();
+    for (const auto& check : CheckFigures(**a, {f})) {
+      if (check.verdict == "disagrees") {
+        out.extraction.disagreements.push_back({f.treaty + " " + f.measure + " on " + f.as_of->ToIso(),
+                                                f.count, check.engine_value, f.source.line});
+      }
+    }
+  }
+
+  auto seen = registry_.store().HasSource(info.sha256);
+  if (!seen) return seen.status();
+  out.duplicate = *seen;
+  if (opts.dry_run || out.duplicate) return out;
+
+  store::SourceInfo src;
+  src.kind = "document";
+  src.origin = path;
+  src.sha256 = info.sha256;
+  src.title = info.shape;
+  store::DocumentRow row;
+  row.path = path;
+  row.format = info.format;
+  row.shape = info.shape;
+  row.period_start = info.period_start;
+  row.period_end = info.period_end;
+  row.truncated = info.truncated;
+  row.report_json = ingest::ToJson(out.extraction).dump();
+  std::vector<store::RecordRow> records;
+  records.reserve(out.extraction.records.size());
+  for (const auto& r : out.extraction.records) {
+    records.push_back({0, 0, r.kind, r.line, r.fields.dump()});
+  }
+  auto stored = registry_.store().AddDocument(src, row, records, batch);
+  if (!stored) return stored.status();
+  out.stored = *stored;
+  out.duplicate = !*stored;
+  return out;
+}
+
+}  // namespace octopus::service

@@ -1,0 +1,44 @@
+#pragma once
+/// Ingesting documents: read (text, HTML, PDF) → extract records → check
+/// them against the treaty registry → store the document, its records and the
+/// treaty evidence they carry in one transaction (or nothing).
+
+#include <string>
+#include <string_view>
+
+#include "core/result.h"
+#include "ingest/document.h"
+#include "service/registry.h"
+
+namespace octopus::service {
+
+struct IngestOptions {
+  bool dry_run = false;       ///< extract and check, store nothing
+  size_t max_bytes = 64 << 20;  ///< larger files are refused
+};
+
+struct IngestOutcome {
+  ingest::Extraction extraction;
+  bool stored = false;   ///< false on a dry run or when the same content was stored before
+  bool duplicate = false;  ///< the same bytes were ingested before
+};
+
+class Ingestor {
+ public:
+  explicit Ingestor(Registry& registry) : registry_(registry) {}
+
+  /// Reads and ingests one file. Errors (unreadable, empty, binary, too large,
+  /// not a readable PDF) name the path; nothing is stored then.
+  Result<IngestOutcome> IngestFile(const std::string& path, const IngestOptions& opts = {});
+  Result<IngestOutcome> IngestBytes(std::string_view bytes, const std::string& path,
+                                    const IngestOptions& opts = {});
+
+ private:
+  Registry& registry_;
+};
+
+/// The treaty evidence and figures an extraction's treaty_action and
+/// treaty_figure records state, each with its source line.
+domain::TreatyBatch TreatyBatchOf(const ingest::Extraction& e, const treaty::Catalog& catalog);
+
+}  // namespace octopus::service
