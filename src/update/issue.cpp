@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "core/text.h"
 #include "update/internal/records.h"
@@ -163,9 +164,51 @@ std::string When(const ActivityRecord& a, int context_year) {
   }
 }
 
+/// The day a treaty action happened, else the day a source reported it.
+const std::optional<IsoDate>& ActionDate(const internal::TreatyActionRecord& a) {
+  return a.date ? a.date : a.reported;
+}
+
+/// What a measure of a treaty figure means, for readers.
+std::string MeasureLabel(std::string_view measure) {
+  static constexpr std::pair<std::string_view, std::string_view> kLabels[] = {
+      {"parties", "Parties"},
+      {"ratified", "Ratifications"},
+      {"tcy_members", "Members of the Cybercrime Convention Committee (T-CY)"},
+      {"signatories", "Signatories"},
+      {"invited", "Invited to accede"},
+      {"signatories_and_invited", "Signatories and States invited to accede"},
+      {"total", "Parties, signatories and States invited to accede"},
+      {"broadly_in_line", "Other States with substantive laws broadly in line"},
+      {"drawing_on", "Further States drawing on the treaty for legislation"},
+      {"total_other", "Other States, in all"},
+      {"observers", "Observer States"},
+      {"observer_organisations", "Observer Organisations"},
+  };
+  for (const auto& [key, label] : kLabels) {
+    if (key == measure) return std::string(label);
+  }
+  std::string label(measure);
+  std::replace(label.begin(), label.end(), '_', ' ');
+  if (!label.empty())
+    label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
+  return label;
+}
+
 bool DayPrecise(const ActivityRecord& a) {
-  return a.as_written.empty() && a.precision == Precision::kDay && a.start &&
-         a.start->grain == IsoDate::Grain::kDay;
+  return a.precision == Precision::kDay && a.start && a.start->grain == IsoDate::Grain::kDay;
+}
+
+/// A save-the-date entry repeats an activity the inventories list: it is
+/// announced, not listed twice.
+bool SaveTheDateOnly(const ActivityRecord& a) { return a.section == "save_the_date"; }
+
+/// True when one title contains the other ("Octopus Conference" and
+/// "Octopus Conference 2023"), compared as matching keys.
+bool SameEvent(std::string_view x, std::string_view y) {
+  const std::string a = text::FoldKey(x), b = text::FoldKey(y);
+  return !a.empty() && !b.empty() &&
+         (a.find(b) != std::string::npos || b.find(a) != std::string::npos);
 }
 
 // ---------------------------------------------------------------- composing
@@ -215,11 +258,36 @@ class Composer {
     e.projects = a.projects;
     e.places = a.places;
     e.countries = CountryNames(a.countries);
+    e.where = Where(a.places, a.countries);
     e.mode = a.mode;
     e.when = When(a, context_year);
     e.start = a.Lo();
     e.end = a.Hi();
     return e;
+  }
+
+  /// Places (each once), then the countries that no place names: a place may
+  /// be the country itself or an alias of it ("Korea" for KR).
+  std::string Where(const std::vector<std::string>& places,
+                    const std::vector<std::string>& countries) const {
+    std::vector<std::string> parts;
+    std::set<std::string> named_keys, named_codes;
+    for (const auto& p : places) {
+      if (!named_keys.insert(text::FoldKey(p)).second) continue;
+      parts.push_back(p);
+      if (const domain::Country* c = registry_.gazetteer().Find(p)) named_codes.insert(c->iso2);
+    }
+    for (const auto& code : countries) {
+      const std::string name = CountryName(code);
+      if (named_codes.count(code) || !named_keys.insert(text::FoldKey(name)).second) continue;
+      if (const domain::Country* c = registry_.gazetteer().Find(name)) {
+        if (named_codes.count(c->iso2)) continue;
+      }
+      parts.push_back(name);
+    }
+    std::string out;
+    for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+    return out;
   }
 
   static bool Overlaps(const ActivityRecord& a, Date from, Date to) {
@@ -230,10 +298,10 @@ class Composer {
     return lo <= to && hi >= from;
   }
 
-  // Groups activities by the month they fall in (the first month on or after
-  // `from`); undated ones last. Within a month, day-precise dates come first.
+  // Groups activities by the month they fall in (their first month within
+  // [from, to]); undated ones last. Within a month, day-precise dates come first.
   static std::vector<MonthGroup> ByMonth(
-      std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items, Date from) {
+      std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items, Date from, Date to) {
     struct Item {
       int year = 0, month = 0;  // 0: undated
       bool day_precise = false;
@@ -244,7 +312,7 @@ class Composer {
     for (auto& [record, entry] : items) {
       Item it;
       if (const auto anchor = record->Anchor()) {
-        const Date m = std::max(*anchor, from);
+        const Date m = std::clamp(*anchor, from, to);
         it.year = m.year();
         it.month = m.month();
         it.anchor = *anchor;
@@ -280,12 +348,15 @@ class Composer {
   void Inventory() {
     std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items;
     for (const auto& a : records_.activities) {
-      if (Overlaps(a, q_.first(), q_.last())) {
+      if (SaveTheDateOnly(a)) continue;
+      // The quarter's issue may list what is still under way ("by December").
+      if (Overlaps(a, q_.first(), q_.last()) ||
+          (a.section == "inventory" && ReportsOnQuarter(a.document_id))) {
         in_quarter_.push_back(&a);
         items.emplace_back(&a, Entry(a, q_.year));
       }
     }
-    issue_.inventory = ByMonth(std::move(items), q_.first());
+    issue_.inventory = ByMonth(std::move(items), q_.first(), q_.last());
   }
 
   bool ReportsOnQuarter(int64_t document_id) const {
@@ -299,6 +370,8 @@ class Composer {
     const Quarter n = q_.Next();
     std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items;
     for (const auto& a : records_.activities) {
+      if (SaveTheDateOnly(a)) continue;
+      if (std::find(in_quarter_.begin(), in_quarter_.end(), &a) != in_quarter_.end()) continue;
       const auto anchor = a.Anchor();
       // Undated plans belong to the coming quarter of the issue that announced them.
       const bool planned =
@@ -308,7 +381,7 @@ class Composer {
         items.emplace_back(&a, Entry(a, n.year));
       }
     }
-    issue_.coming_next = ByMonth(std::move(items), n.first());
+    issue_.coming_next = ByMonth(std::move(items), n.first(), n.last());
   }
 
   bool NewsInQuarter(const NewsRecord& n) const {
@@ -326,6 +399,8 @@ class Composer {
         return std::string(domain::MonthName(d->lo.month())) + " " + std::to_string(d->lo.year());
       };
       e.duration = text(p.start) + " – " + text(p.end);
+    } else {
+      e.duration = p.duration_text;
     }
     e.scope = p.scope;
     e.budget_amount = p.budget_amount;
@@ -345,8 +420,14 @@ class Composer {
         amount = digits;
       }
       e.budget = p.budget_currency.empty() ? amount : p.budget_currency + " " + amount;
+    } else {
+      e.budget = p.budget_text;
     }
     e.funders = p.funders;
+    e.funding = p.funding_text;
+    for (const auto& f : p.funders) {
+      if (p.funding_text.empty()) e.funding += (e.funding.empty() ? "" : ", ") + f;
+    }
     e.countries = c.CountryNames(p.countries);
     return e;
   }
@@ -358,6 +439,10 @@ class Composer {
 
   void Projects() {
     for (const auto& p : records_.projects) {
+      if (p.members.size() >= 2) {  // a joint initiative: its basics head the joint section
+        issue_.joint = Basics(p, *this);
+        continue;
+      }
       const std::string key = ProjectKey(p.name);
       ProjectEntry e = Basics(p, *this);
       std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items;
@@ -369,7 +454,7 @@ class Composer {
           }
         }
       }
-      for (auto& g : ByMonth(std::move(items), q_.first())) {
+      for (auto& g : ByMonth(std::move(items), q_.first(), q_.last())) {
         for (auto& a : g.activities) e.activities.push_back(std::move(a));
       }
       bool has_news = false;
@@ -400,6 +485,21 @@ class Composer {
     return s;
   }
 
+  /// The project section a source heading names ("Global Action on Cybercrime
+  /// Extended (GLACY+)" → GLACY+); the longest matching name wins.
+  std::optional<size_t> ProjectOfHeading(std::string_view heading) const {
+    const std::string key = ProjectKey(heading);
+    std::optional<size_t> best;
+    size_t best_len = 0;
+    for (const auto& [project, index] : project_index_) {
+      if (project.size() > best_len && key.find(project) != std::string::npos) {
+        best = index;
+        best_len = project.size();
+      }
+    }
+    return best;
+  }
+
   void News() {
     for (const auto& n : records_.news) {
       if (!NewsInQuarter(n)) continue;
@@ -411,10 +511,16 @@ class Composer {
           sections.insert(it->second);
         }
       }
-      if (n.projects.size() >= 2) {
-        issue_.joint_news.push_back(std::move(s));
+      // The project whose heading the source put it under takes the story;
+      // else one project with a section (its partners have none); several
+      // take it together.
+      const std::optional<size_t> heading = ProjectOfHeading(n.section);
+      if (heading) {
+        issue_.projects[*heading].stories.push_back(std::move(s));
       } else if (sections.size() == 1) {
         issue_.projects[*sections.begin()].stories.push_back(std::move(s));
+      } else if (sections.size() >= 2 || n.projects.size() >= 2) {
+        issue_.joint_news.push_back(std::move(s));
       } else if (!n.treaties.empty()) {
         issue_.treaty_news.push_back(std::move(s));
       } else {
@@ -423,43 +529,42 @@ class Composer {
     }
   }
 
+  // The source's own save-the-date list when it gives one; otherwise the
+  // conferences, openings, closings and plenaries of the next six months.
+  // Events the quarter's news announced are added unless already listed.
   void SaveTheDates() {
     static constexpr std::string_view kMarkers[] = {"conference", "closing", "opening", "plenary",
                                                     "summit"};
     const Date horizon = q_.last().AddDays(183);
-    std::set<std::string> seen;
     std::vector<SaveTheDate> out;
-    auto place_of = [](std::vector<std::string> parts) {
-      std::string s;
-      for (const auto& p : parts) {
-        if (p.empty() || text::FoldKey(s).find(text::FoldKey(p)) != std::string::npos) continue;
-        s += (s.empty() ? "" : ", ") + p;
+    auto listed = [&](std::string_view title, Date start) {
+      for (const auto& s : out) {
+        if (s.start == start && SameEvent(s.title, title)) return true;
       }
-      return s;
+      return false;
     };
-    // Conferences, openings and closings planned for the next six months.
+    auto upcoming = [&](const ActivityRecord& a) {
+      return DayPrecise(a) && a.start->lo > q_.last() && a.start->lo <= horizon;
+    };
+    auto add = [&](const ActivityRecord& a) {
+      if (listed(a.title, a.start->lo)) return;
+      out.push_back({Span(a.start, a.end, 0), Where(a.places, a.countries), a.title, a.start->lo});
+    };
     for (const auto& a : records_.activities) {
-      if (!DayPrecise(a) || a.start->lo <= q_.last() || a.start->lo > horizon) continue;
-      const std::string folded = text::FoldKey(a.title);
-      bool marked = false;
-      for (auto m : kMarkers) marked = marked || folded.find(m) != std::string::npos;
-      if (!marked || !seen.insert(folded).second) continue;
-      std::vector<std::string> parts = a.places;
-      for (const auto& c : CountryNames(a.countries)) parts.push_back(c);
-      out.push_back({Span(a.start, a.end, 0), place_of(parts), a.title, a.start->lo});
+      if (SaveTheDateOnly(a) && upcoming(a)) add(a);
     }
-    // Events the quarter's news announced, unless listed already as an
-    // activity starting the same day ("Octopus Conference" in "The Octopus
-    // Conference 2023: Registration is now Open!").
+    if (out.empty()) {
+      for (const auto& a : records_.activities) {
+        if (!upcoming(a)) continue;
+        const std::string folded = text::FoldKey(a.title);
+        bool marked = false;
+        for (auto m : kMarkers) marked = marked || folded.find(m) != std::string::npos;
+        if (marked) add(a);
+      }
+    }
     for (const NewsRecord* n : news_in_quarter_) {
       if (!n->event_start || n->event_start->lo <= q_.last()) continue;
-      const std::string folded = text::FoldKey(n->title);
-      bool listed = !seen.insert(folded).second;
-      for (const auto& s : out) {
-        listed = listed || (s.start == n->event_start->lo &&
-                            folded.find(text::FoldKey(s.title)) != std::string::npos);
-      }
-      if (listed) continue;
+      if (listed(n->title, n->event_start->lo)) continue;
       out.push_back(
           {Span(n->event_start, n->event_end, 0), n->event_place, n->title, n->event_start->lo});
     }
@@ -484,7 +589,8 @@ class Composer {
     };
     add("ETS 185");
     for (const auto& a : records_.actions) {
-      if (a.date && a.date->lo <= q_.last() && a.date->hi >= q_.first()) add(a.treaty);
+      const auto& d = ActionDate(a);
+      if (d && d->lo <= q_.last() && d->hi >= q_.first()) add(a.treaty);
     }
     for (const auto& f : records_.figures) {
       if (f.as_of && f.as_of->lo <= q_.last() && f.as_of->hi >= q_.first()) add(f.treaty);
@@ -539,17 +645,38 @@ class Composer {
       f.observers = stated({"observers", "observer_states"}, &f.observers_as_of);
       f.observer_organisations =
           stated({"observer_organisations", "observer_organizations"}, nullptr);
+      // The figures sources stated for the quarter, each once, beside the
+      // engine's count where it counts the same thing.
+      std::set<std::tuple<std::string, int, std::string>> seen;
       for (const auto& r : records_.figures) {
         if (!r.as_of || r.as_of->lo > on || r.as_of->hi < q_.first()) continue;
         if (catalog.Resolve(r.treaty) != t) continue;
-        StatedFigureNote note{r.measure, r.count, r.as_of_text, ""};
+        if (!seen.emplace(r.measure, r.count, r.as_of_text).second) continue;
+        StatedFigureNote note;
+        note.measure = r.measure;
+        note.label = MeasureLabel(r.measure);
+        note.count = r.count;
+        note.at_least = r.at_least;
+        note.as_of = r.as_of_text;
         const Date at = std::min(r.as_of->hi, on);
-        if (r.measure == "parties")
-          note.engine_value = analysis->Consents(at).ToString();
-        else if (r.measure == "signatories")
-          note.engine_value = count(treaty::StatusKind::kSigned, at).ToString();
-        else if (r.measure == "invited")
-          note.engine_value = count(treaty::StatusKind::kInvited, at).ToString();
+        auto sum = [](treaty::Range x, treaty::Range y) {
+          return treaty::Range{x.min + y.min, x.max + y.max};
+        };
+        const treaty::Range consents = analysis->Consents(at);
+        const treaty::Range signed_only = count(treaty::StatusKind::kSigned, at);
+        const treaty::Range invited = count(treaty::StatusKind::kInvited, at);
+        const std::string& m = r.measure;
+        if (m == "parties" || m == "ratified" || m == "contracting" || m == "tcy_members") {
+          note.engine_value = consents.ToString();
+        } else if (m == "signatories") {
+          note.engine_value = signed_only.ToString();
+        } else if (m == "invited") {
+          note.engine_value = invited.ToString();
+        } else if (m == "signatories_and_invited") {
+          note.engine_value = sum(signed_only, invited).ToString();
+        } else if (m == "total") {
+          note.engine_value = sum(consents, sum(signed_only, invited)).ToString();
+        }
         f.stated.push_back(std::move(note));
       }
       issue_.treaties.push_back(std::move(f));
@@ -579,9 +706,8 @@ class Composer {
     else
       text = state + ": " + a.action + " of " + treaty;
     if (t) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
-    return text + " (" +
-           (a.date->grain == IsoDate::Grain::kDay ? a.date->lo.ToLongEnglish()
-                                                  : Point(*a.date, 0)) +
+    const IsoDate& d = *ActionDate(a);
+    return text + " (" + (d.grain == IsoDate::Grain::kDay ? d.lo.ToLongEnglish() : Point(d, 0)) +
            ")";
   }
 
@@ -594,14 +720,16 @@ class Composer {
       return;
     }
     std::vector<const internal::TreatyActionRecord*> actions;
+    std::set<std::string> seen;
     for (const auto& a : records_.actions) {
-      if (a.date && a.date->grain != IsoDate::Grain::kYear && a.date->lo >= q_.first() &&
-          a.date->hi <= q_.last()) {
+      const auto& d = ActionDate(a);
+      if (d && d->grain != IsoDate::Grain::kYear && d->lo >= q_.first() && d->hi <= q_.last() &&
+          seen.insert(a.state + "|" + a.treaty + "|" + a.action + "|" + d->lo.ToIso()).second) {
         actions.push_back(&a);
       }
     }
     std::stable_sort(actions.begin(), actions.end(),
-                     [](auto* x, auto* y) { return x->date->lo < y->date->lo; });
+                     [](auto* x, auto* y) { return ActionDate(*x)->lo < ActionDate(*y)->lo; });
     for (const auto* a : actions) issue_.highlights.push_back({"treaty_action", ActionText(*a)});
 
     // The largest events: most countries, then longest.
@@ -649,10 +777,8 @@ class Composer {
       // Figures only sources give ("other States with laws broadly in line"), as stated.
       for (const auto& note : f.stated) {
         if (!note.engine_value.empty() || note.measure.starts_with("observer")) continue;
-        std::string label = note.measure;
-        std::replace(label.begin(), label.end(), '_', ' ');
-        label[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(label[0])));
-        issue_.treaty_totals.push_back({label + " (as stated)", std::to_string(note.count)});
+        issue_.treaty_totals.push_back(
+            {note.label + " (as stated)", std::to_string(note.count) + (note.at_least ? "+" : "")});
       }
     }
     if (in_quarter_.empty()) return;

@@ -139,8 +139,10 @@ std::string NormaliseMode(std::string mode) {
   return {};
 }
 
+// A save-the-date entry is kept beside the same activity in an inventory.
 std::string ActivityKey(const ActivityRecord& a) {
-  std::string key = text::FoldKey(a.title);
+  std::string key = a.section == "save_the_date" ? "save|" : "";
+  key += text::FoldKey(a.title);
   key += '|';
   if (a.start) key += a.start->lo.ToIso();
   key += '|';
@@ -163,6 +165,40 @@ std::vector<T> LatestOfEach(std::vector<T> items, KeyFn key) {
     } else {
       out[it->second] = std::move(item);
     }
+  }
+  return out;
+}
+
+// Later non-empty values win; lists keep the longest seen.
+void MergeInto(ProjectRecord& into, ProjectRecord&& from) {
+  auto text = [](std::string& a, std::string& b) {
+    if (!b.empty()) a = std::move(b);
+  };
+  auto list = [](std::vector<std::string>& a, std::vector<std::string>& b) {
+    if (b.size() > a.size()) a = std::move(b);
+  };
+  text(into.scope, from.scope);
+  text(into.budget_currency, from.budget_currency);
+  text(into.duration_text, from.duration_text);
+  text(into.budget_text, from.budget_text);
+  text(into.funding_text, from.funding_text);
+  if (from.start) into.start = from.start;
+  if (from.end) into.end = from.end;
+  if (from.budget_amount) into.budget_amount = from.budget_amount;
+  list(into.funders, from.funders);
+  list(into.countries, from.countries);
+  list(into.members, from.members);
+}
+
+std::vector<ProjectRecord> MergeProjects(std::vector<ProjectRecord> projects) {
+  std::map<std::string, size_t> position;
+  std::vector<ProjectRecord> out;
+  for (auto& p : projects) {
+    const auto [it, fresh] = position.emplace(ProjectKey(p.name), out.size());
+    if (fresh)
+      out.push_back(std::move(p));
+    else
+      MergeInto(out[it->second], std::move(p));
   }
   return out;
 }
@@ -197,6 +233,7 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
       n.countries = Strs(j, "countries");
       n.projects = Strs(j, "projects");
       n.treaties = Strs(j, "treaties");
+      n.section = Str(j, "section");
       if (n.title.empty()) {
         ++set.skipped;
         continue;
@@ -209,6 +246,7 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
       a.title = Str(j, "title");
       a.mode = NormaliseMode(Str(j, "mode"));
       a.as_written = Str(j, "as_written");
+      a.section = text::ToLowerAscii(Str(j, "section"));
       a.projects = Strs(j, "projects");
       a.places = Strs(j, "places");
       a.countries = Strs(j, "countries");
@@ -237,6 +275,10 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
       p.budget_currency = Str(j, "budget_currency");
       p.funders = Strs(j, "funders");
       p.countries = Strs(j, "countries");
+      p.members = Strs(j, "projects");
+      p.duration_text = Str(j, "duration");
+      p.budget_text = Str(j, "budget");
+      p.funding_text = Str(j, "funding");
       if (ProjectKey(p.name).empty()) {
         ++set.skipped;
         continue;
@@ -250,6 +292,7 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
       t.action = text::ToLowerAscii(Str(j, "action"));
       t.date = DateField(j, "date");
       t.entry_into_force = DateField(j, "entry_into_force");
+      t.reported = DateField(j, "reported");
       set.actions.push_back(std::move(t));
     } else if (row.kind == "treaty_figure") {
       TreatyFigureRecord f;
@@ -259,6 +302,8 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
       const auto count = Number(j, "count");
       f.as_of_text = Str(j, "as_of");
       f.as_of = IsoDate::Parse(f.as_of_text);
+      const auto at_least = j.find("at_least");
+      f.at_least = at_least != j.end() && at_least->is_boolean() && at_least->get<bool>();
       if (!count || f.measure.empty()) {
         ++set.skipped;
         continue;
@@ -268,8 +313,7 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
     }
   }
   set.activities = LatestOfEach(std::move(set.activities), ActivityKey);
-  set.projects = LatestOfEach(std::move(set.projects),
-                              [](const ProjectRecord& p) { return ProjectKey(p.name); });
+  set.projects = MergeProjects(std::move(set.projects));
   return set;
 }
 

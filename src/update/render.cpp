@@ -52,21 +52,9 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-/// "Title, Place, Country, mode, when": places first, then the countries not
-/// already named by a place.
+/// "Title, Place, Country, mode, when".
 std::string ActivityLine(const ActivityEntry& a) {
-  std::vector<std::string> parts{a.title};
-  std::string named;
-  for (const auto& p : a.places) {
-    parts.push_back(p);
-    named += " " + text::FoldKey(p) + " ";
-  }
-  for (const auto& c : a.countries) {
-    if (named.find(" " + text::FoldKey(c) + " ") == std::string::npos) parts.push_back(c);
-  }
-  parts.push_back(a.mode);
-  parts.push_back(a.when);
-  return Join(parts, ", ");
+  return Join({a.title, a.where, a.mode, a.when}, ", ");
 }
 
 std::vector<ListItem> ActivityItems(const std::vector<ActivityEntry>& activities) {
@@ -80,7 +68,7 @@ Fields ProjectFields(const ProjectEntry& p, bool inventory) {
   if (!p.duration.empty()) f.emplace_back("Duration", p.duration);
   if (inventory && !p.scope.empty()) f.emplace_back("Geographical scope", p.scope);
   if (!p.budget.empty()) f.emplace_back("Budget", p.budget);
-  if (!p.funders.empty()) f.emplace_back("Funding", Join(p.funders, ", "));
+  if (!p.funding.empty()) f.emplace_back("Funding", p.funding);
   if (!inventory) {
     if (!p.countries.empty())
       f.emplace_back("Participating countries", Join(p.countries, ", "));
@@ -122,8 +110,8 @@ void Walk(const UpdateIssue& issue, Writer& w) {
       w.FieldLines(f);
       for (const auto& s : t.stated) {
         if (s.engine_value.empty()) continue;  // observers and the like are listed above
-        std::string note =
-            "A source stated " + s.measure + ": " + std::to_string(s.count) + " as of " + s.as_of;
+        std::string note = "A source stated " + s.label + ": " + std::to_string(s.count) +
+                           (s.at_least ? "+" : "") + " as of " + s.as_of;
         note += "; computed from the registry: " + s.engine_value;
         w.Paragraph(note + ".");
       }
@@ -132,6 +120,7 @@ void Walk(const UpdateIssue& issue, Writer& w) {
   }
   if (!issue.joint_news.empty()) {
     w.Section(kJointTitle);
+    if (!issue.joint.name.empty()) w.FieldLines(ProjectFields(issue.joint, false));
     for (const auto& s : issue.joint_news) w.StoryBlock(s);
   }
   for (const auto& p : issue.projects) {
@@ -480,6 +469,7 @@ nlohmann::json ActivityJson(const ActivityEntry& a) {
           {"title", a.title},
           {"projects", a.projects},
           {"places", a.places},
+          {"where", a.where},
           {"countries", a.countries},
           {"mode", a.mode.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.mode)},
           {"when", a.when},
@@ -523,6 +513,7 @@ nlohmann::json ProjectJson(const ProjectEntry& p) {
            p.budget_amount ? nlohmann::json(*p.budget_amount) : nlohmann::json(nullptr)},
           {"budget_currency", p.budget_currency},
           {"funders", p.funders},
+          {"funding", p.funding},
           {"countries", p.countries},
           {"stories", StoriesJson(p.stories)},
           {"activities", acts}};
@@ -571,6 +562,7 @@ nlohmann::json ToJson(const UpdateIssue& issue) {
       stated.push_back({{"measure", s.measure},
                         {"count", s.count},
                         {"as_of", s.as_of},
+                        {"at_least", s.at_least},
                         {"engine_value", s.engine_value}});
     }
     treaties.push_back(
@@ -602,6 +594,7 @@ nlohmann::json ToJson(const UpdateIssue& issue) {
           {"treaties", treaties},
           {"treaty_news", StoriesJson(issue.treaty_news)},
           {"joint_news", StoriesJson(issue.joint_news)},
+          {"joint", issue.joint.name.empty() ? nlohmann::json(nullptr) : ProjectJson(issue.joint)},
           {"projects", projects},
           {"other_news", StoriesJson(issue.other_news)},
           {"inventory", GroupsJson(issue.inventory)},

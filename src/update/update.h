@@ -66,7 +66,9 @@ struct ActivityEntry {
   std::vector<std::string> projects;   ///< as recorded ("GLACY+", "Octopus", "C-PROC")
   std::vector<std::string> places;     ///< as recorded
   std::vector<std::string> countries;  ///< English names
-  std::string mode;                    ///< "in person", "online", "hybrid", or "" when unknown
+  /// The places, then the countries no place names already: "Bucharest, Romania".
+  std::string where;
+  std::string mode;  ///< "in person", "online", "hybrid", or "" when unknown
   std::string when;  ///< the date as the source wrote it, else formatted ("3-5 July", "by October")
   std::optional<domain::Date> start;  ///< earliest day it may start
   std::optional<domain::Date> end;    ///< latest day it may end
@@ -101,6 +103,7 @@ struct ProjectEntry {
   std::string budget_currency;
   std::string budget;  ///< "EUR 10 million", "" when unknown
   std::vector<std::string> funders;
+  std::string funding;  ///< how the source describes the funding, else the funders listed
   std::vector<std::string> countries;  ///< English names
   std::vector<Story> stories;
   std::vector<ActivityEntry> activities;
@@ -108,8 +111,10 @@ struct ProjectEntry {
 
 /// A figure a source stated, beside the engine's count for the same measure.
 struct StatedFigureNote {
-  std::string measure;
+  std::string measure;  ///< as recorded: "parties", "signatories_and_invited", "broadly_in_line"
+  std::string label;    ///< for readers: "Signatories and States invited to accede"
   int count = 0;
+  bool at_least = false;     ///< "45+"
   std::string as_of;         ///< ISO, possibly reduced ("2023-09")
   std::string engine_value;  ///< "68", "67-68", or "" when the engine does not count it
 };
@@ -158,8 +163,9 @@ struct UpdateIssue {
   std::vector<Highlight> highlights;
   std::vector<SaveTheDate> save_the_date;
   std::vector<TreatyFigures> treaties;
-  std::vector<Story> treaty_news;      ///< news about treaties, outside any project
-  std::vector<Story> joint_news;       ///< news of several projects together
+  std::vector<Story> treaty_news;  ///< news about treaties, outside any project
+  std::vector<Story> joint_news;   ///< news of several projects together
+  ProjectEntry joint;  ///< the joint initiative's basics (name "" when no source gives them)
   std::vector<ProjectEntry> projects;  ///< one section per project active in the quarter
   std::vector<Story> other_news;
   std::vector<MonthGroup> inventory;            ///< the quarter's activities by month

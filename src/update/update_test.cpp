@@ -33,6 +33,7 @@
 #include "core/html_escape.h"
 #include "core/testing/temp_dir.h"
 #include "core/text.h"
+#include "service/ingest.h"
 #include "service/registry.h"
 #include "store/store.h"
 #include "update/internal/records.h"
@@ -852,6 +853,74 @@ TEST_F(UpdateTest, PdfOpensWithPdftotextAndHasTheSectionTitles) {
         std::string("Kiribati invited to accede")}) {
     EXPECT_NE(flat.find(title), std::string::npos) << title;
   }
+}
+
+TEST_F(UpdateTest, TheSeedIssueIngestedFromItsTextComesBackWhole) {
+  service::Ingestor ingestor(*registry_);
+  auto ingested = ingestor.IngestFile(std::string(OCTOPUS_TEST_SOURCE_DIR) +
+                                      "/data/seeds/003_4b1784b32edbbd16.txt");
+  ASSERT_TRUE(ingested.ok()) << ingested.status().message();
+  ASSERT_TRUE(ingested->stored);
+  const UpdateIssue issue = Build("2023Q3");
+
+  // Every activity the source listed is in the section it listed it in.
+  auto rows = store_->Records("activity");
+  ASSERT_TRUE(rows.ok());
+  std::map<std::string, std::multiset<std::string>> by_section;
+  for (const auto& r : *rows) {
+    const json j = json::parse(r.fields_json);
+    by_section[j.value("section", "")].insert(j.at("title").get<std::string>());
+  }
+  ASSERT_GT(by_section["inventory"].size(), 40u);
+  EXPECT_EQ(Titles(issue.inventory), by_section["inventory"]);
+  EXPECT_EQ(Titles(issue.coming_next), by_section["coming_next"]);
+  std::multiset<std::string> save;
+  for (const auto& s : issue.save_the_date) save.insert(s.title);
+  EXPECT_EQ(save, by_section["save_the_date"]);
+
+  // Every project, with its budget and funders; the joint initiative heads its section.
+  auto projects = store_->Records("project");
+  ASSERT_TRUE(projects.ok());
+  std::map<std::string, const ProjectEntry*> inventory;
+  for (const auto& p : issue.project_inventory) inventory[p.name] = &p;
+  size_t named = 0;
+  for (const auto& r : *projects) {
+    const json j = json::parse(r.fields_json);
+    const std::string name = j.at("name");
+    if (j.contains("projects") && j["projects"].size() >= 2) {
+      EXPECT_EQ(issue.joint.name, name);
+      continue;
+    }
+    ++named;
+    ASSERT_TRUE(inventory.count(name)) << name;
+    EXPECT_EQ(inventory[name]->budget_amount, j.at("budget_amount").get<double>()) << name;
+    EXPECT_EQ(inventory[name]->funders, j.at("funders").get<std::vector<std::string>>()) << name;
+  }
+  EXPECT_EQ(inventory.size(), 5u);
+  EXPECT_GE(named, 5u);
+  EXPECT_EQ(issue.projects.size(), 5u);
+
+  // Every news item of the quarter is told once, in one section.
+  auto news = store_->Records("news_item");
+  ASSERT_TRUE(news.ok());
+  std::multiset<int64_t> told;
+  auto tell = [&](const std::vector<Story>& stories) {
+    for (const auto& s : stories) told.insert(s.record_id);
+  };
+  tell(issue.treaty_news);
+  tell(issue.joint_news);
+  tell(issue.other_news);
+  for (const auto& p : issue.projects) tell(p.stories);
+  std::multiset<int64_t> expected;
+  for (const auto& r : *news) expected.insert(r.id);
+  EXPECT_EQ(told, expected);
+
+  // The figures are the engine's; the source's are kept beside them.
+  EXPECT_EQ(issue.treaties[0].parties, registry_->Analyse("ETS 185")->Consents(D("2023-09-30")));
+  EXPECT_EQ(issue.treaties[0].observers, 21);
+  EXPECT_EQ(issue.highlights[0].text,
+            "Kiribati invited to accede to the Budapest Convention (3 July 2023)");
+  EXPECT_EQ(ParseHtml(RenderHtml(issue)).errors, 0u);
 }
 
 // ---------------------------------------------------------------- mailing

@@ -30,12 +30,15 @@ struct NewsRecord {
   std::string title, place, event_place, body;
   std::optional<IsoDate> date, event_start, event_end;
   std::vector<std::string> countries, projects, treaties;
+  std::string section;  ///< the heading the source put it under ("Octopus Project"), if any
 };
 
 struct ActivityRecord {
   int64_t id = 0;
   int64_t document_id = 0;
   std::string title, mode, as_written;
+  std::string
+      section;  ///< where the source listed it: "inventory", "coming_next", "save_the_date", …
   std::vector<std::string> projects, places, countries;
   std::optional<IsoDate> start, end;
   domain::Precision precision = domain::Precision::kDay;
@@ -50,21 +53,26 @@ struct ActivityRecord {
 struct ProjectRecord {
   int64_t id = 0;
   std::string name, scope, budget_currency;
+  std::string duration_text, budget_text, funding_text;  ///< as the source wrote them
   std::optional<IsoDate> start, end;
   std::optional<double> budget_amount;
   std::vector<std::string> funders, countries;
+  /// The projects a joint initiative groups ("Joint Project Initiatives"); empty for a project.
+  std::vector<std::string> members;
 };
 
 struct TreatyActionRecord {
   int64_t id = 0;
   std::string state, treaty, action;
   std::optional<IsoDate> date, entry_into_force;
+  std::optional<IsoDate> reported;  ///< when the source reported it, if it gives no date
 };
 
 struct TreatyFigureRecord {
   int64_t id = 0;
   std::string treaty, measure;
   int count = 0;
+  bool at_least = false;  ///< "45+"
   std::optional<IsoDate> as_of;
   std::string as_of_text;
 };
@@ -80,9 +88,10 @@ struct RecordSet {
   int skipped = 0;  ///< records whose JSON could not be read
 };
 
-/// Reads every record row. Activities and projects that several documents
-/// repeat (an issue's "coming next" and the next issue's inventory) are kept
-/// once, the latest document's version winning.
+/// Reads every record row. Activities that several documents repeat (an
+/// issue's "coming next" and the next issue's inventory) are kept once, the
+/// latest version winning; a project described several times (its section and
+/// the inventory of projects) is one record with every field any of them gives.
 RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
                       const std::vector<store::DocumentRow>& documents);
 
