@@ -849,7 +849,7 @@ Result<std::string> ComposeUpdate(service::Registry& registry, const Quarter& q,
     case Format::kJson:
       return ToJson(*issue).dump(2) + "\n";
     case Format::kPdf:
-      return HtmlToPdf(RenderHtml(*issue));
+      return HtmlToPdf(RenderHtml(*issue, HtmlLayout::kPage));
   }
   return InvalidArgument("unknown format");
 }

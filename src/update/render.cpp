@@ -196,30 +196,40 @@ constexpr std::string_view kH3 =
     "margin:16px 0 6px 0;font-size:16px;line-height:22px;color:#333333;";
 constexpr std::string_view kP = "margin:0 0 10px 0;font-size:14px;line-height:20px;";
 
+// Mail clients lay out tables reliably; a printed page (PDF) needs blocks that
+// may break across pages, so the same content comes in two layouts.
 class HtmlWriter : public Writer {
  public:
+  explicit HtmlWriter(HtmlLayout layout) : mail_(layout == HtmlLayout::kMail) {}
+
   void Begin(const UpdateIssue& issue) override {
     const std::string title = Esc(issue.title + " — " + issue.period);
     out_ << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
          << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-         << "<title>" << title << "</title>\n</head>\n"
-         << "<body style=\"margin:0;padding:0;background:#eef1f5;" << kFont << "color:#222222;\">\n"
-         << "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
-            "border=\"0\" style=\"background:#eef1f5;\">\n<tr><td align=\"center\" "
-            "style=\"padding:16px 8px;\">\n"
-         << "<table role=\"presentation\" width=\"640\" cellpadding=\"0\" cellspacing=\"0\" "
-            "border=\"0\" style=\"width:100%;max-width:640px;background:#ffffff;\">\n"
-         << "<tr><td style=\"padding:24px;background:#1d3f72;color:#ffffff;" << kFont << "\">"
-         << "<h1 style=\"margin:0;font-size:26px;line-height:32px;letter-spacing:1px;\">"
+         << "<title>" << title << "</title>\n</head>\n";
+    if (mail_) {
+      out_ << "<body style=\"margin:0;padding:0;background:#eef1f5;" << kFont
+           << "color:#222222;\">\n"
+           << "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" "
+              "border=\"0\" style=\"background:#eef1f5;\">\n<tr><td align=\"center\" "
+              "style=\"padding:16px 8px;\">\n"
+           << "<table role=\"presentation\" width=\"640\" cellpadding=\"0\" cellspacing=\"0\" "
+              "border=\"0\" style=\"width:100%;max-width:640px;background:#ffffff;\">\n";
+    } else {
+      out_ << "<body style=\"margin:0;padding:0;background:#ffffff;" << kFont
+           << "color:#222222;\">\n<div style=\"max-width:720px;margin:0 auto;\">\n";
+    }
+    Open("padding:24px;background:#1d3f72;color:#ffffff;");
+    out_ << "<h1 style=\"margin:0;font-size:26px;line-height:32px;letter-spacing:1px;\">"
          << Esc(text::ToLowerAscii(issue.title) == "cybercrime@coe update" ? "CYBERCRIME@COE UPDATE"
                                                                            : issue.title)
-         << "</h1>\n<p style=\"margin:6px 0 0 0;font-size:16px;\">" << Esc(issue.period)
-         << "</p></td></tr>\n";
+         << "</h1>\n<p style=\"margin:6px 0 0 0;font-size:16px;\">" << Esc(issue.period) << "</p>";
+    Close();
   }
   void Section(std::string_view title) override {
     CloseSection();
-    out_ << "<tr><td style=\"padding:20px 24px 8px 24px;" << kFont << "\">\n<h2 style=\"" << kH2
-         << "\">" << Esc(title) << "</h2>\n";
+    Open("padding:20px 24px 8px 24px;");
+    out_ << "<h2 style=\"" << kH2 << "\">" << Esc(title) << "</h2>\n";
     open_ = true;
   }
   void Subheading(std::string_view text) override {
@@ -273,23 +283,29 @@ class HtmlWriter : public Writer {
   }
   void End(const UpdateIssue& issue) override {
     CloseSection();
-    out_ << "<tr><td style=\"padding:16px 24px;background:#f4f4f4;font-size:12px;line-height:"
-            "18px;color:#555555;"
-         << kFont << "\">" << Esc(kDisclaimer);
+    Open("padding:16px 24px;background:#f4f4f4;font-size:12px;line-height:18px;color:#555555;");
+    out_ << Esc(kDisclaimer);
     if (!issue.unsubscribe_url.empty()) {
       out_ << "<br><a href=\"" << Esc(issue.unsubscribe_url)
            << "\" style=\"color:#1d3f72;\">Unsubscribe</a> from this list.";
     }
-    out_ << "</td></tr>\n</table>\n</td></tr>\n</table>\n</body>\n</html>\n";
+    Close();
+    out_ << (mail_ ? "</table>\n</td></tr>\n</table>\n" : "</div>\n") << "</body>\n</html>\n";
   }
   std::string Take() override { return out_.str(); }
 
  private:
   static std::string Esc(std::string_view s) { return text::EscapeHtml(s); }
+  /// A block of the page: a table row and cell for mail, a div for print.
+  void Open(std::string_view style) {
+    out_ << (mail_ ? "<tr><td style=\"" : "<div style=\"") << style << kFont << "\">\n";
+  }
+  void Close() { out_ << (mail_ ? "</td></tr>\n" : "</div>\n"); }
   void CloseSection() {
-    if (open_) out_ << "</td></tr>\n";
+    if (open_) Close();
     open_ = false;
   }
+  const bool mail_;
   std::ostringstream out_;
   bool open_ = false;
 };
@@ -529,8 +545,8 @@ nlohmann::json RowsJson(const std::vector<TotalsRow>& rows) {
 
 }  // namespace
 
-std::string RenderHtml(const UpdateIssue& issue) {
-  HtmlWriter w;
+std::string RenderHtml(const UpdateIssue& issue, HtmlLayout layout) {
+  HtmlWriter w(layout);
   Walk(issue, w);
   return w.Take();
 }

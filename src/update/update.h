@@ -198,7 +198,10 @@ inline constexpr std::string_view kTotalsTitle = "Totals";
 Result<UpdateIssue> BuildIssue(service::Registry& registry, const Quarter& q,
                                const ComposeOptions& options = {});
 
-std::string RenderHtml(const UpdateIssue& issue);
+/// kMail: tables and inline styles, for mail clients (the default). kPage:
+/// the same content in blocks that may break across pages, for print and PDF.
+enum class HtmlLayout { kMail, kPage };
+std::string RenderHtml(const UpdateIssue& issue, HtmlLayout layout = HtmlLayout::kMail);
 std::string RenderMarkdown(const UpdateIssue& issue);
 std::string RenderText(const UpdateIssue& issue);
 nlohmann::json ToJson(const UpdateIssue& issue);

@@ -720,6 +720,25 @@ TEST_F(UpdateTest, HtmlParsesWithoutErrorsAndListsEveryActivity) {
       ComingNextTitle(issue),       std::string(kProjectInventoryTitle),
       std::string(kTotalsTitle)};
   EXPECT_EQ(p.headings, want);
+  // The print layout: the same sections, in blocks rather than table cells.
+  const std::string page = RenderHtml(issue, HtmlLayout::kPage);
+  EXPECT_EQ(ParseHtml(page).errors, 0u);
+  EXPECT_EQ(page.find("role=\"presentation\" width=\"640\""), std::string::npos);
+  std::vector<std::string> page_headings;
+  {
+    GumboOptions options = kGumboDefaultOptions;
+    std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
+        gumbo_parse_with_options(&options, page.data(), page.size()),
+        [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+    std::vector<const GumboNode*> h2;
+    Collect(out->root, GUMBO_TAG_H2, h2);
+    for (const GumboNode* n : h2) {
+      std::string t;
+      AppendText(n, t);
+      page_headings.push_back(t);
+    }
+  }
+  EXPECT_EQ(page_headings, want);
   EXPECT_NE(
       html.find("href=\"https:&#x2F;&#x2F;example.org&#x2F;unsubscribe?t&#x3D;abc&amp;x&#x3D;1\""),
       std::string::npos);
