@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <ostream>
@@ -34,6 +35,10 @@ void AddMailOptions(CLI::App* sub, update::MailSettings& mail, bool required) {
     smtp->required();
     from->required();
   }
+  // The relay's login comes from the environment only, never from a flag
+  // that `ps` would show.
+  if (const char* user = std::getenv("OCTOPUS_SMTP_USER")) mail.username = user;
+  if (const char* password = std::getenv("OCTOPUS_SMTP_PASSWORD")) mail.password = password;
   sub->add_option("--base-url", mail.base_url, "the site's public address, for links")
       ->envname("OCTOPUS_BASE_URL")
       ->capture_default_str();

@@ -73,10 +73,19 @@ std::string CommonHeaders(const MailSettings& settings, std::string_view to,
 /// messages). Not thread-safe.
 class SmtpSession {
  public:
-  explicit SmtpSession(const std::string& smtp) : curl_(curl_easy_init(), &curl_easy_cleanup) {
-    std::string host_port = smtp;
-    if (host_port.find(':') == std::string::npos) host_port += ":25";
-    url_ = "smtp://" + host_port;
+  explicit SmtpSession(const MailSettings& s)
+      : curl_(curl_easy_init(), &curl_easy_cleanup), username_(s.username), password_(s.password) {
+    std::string host_port = s.smtp;
+    std::string scheme = "smtp://";
+    for (const char* known : {"smtp://", "smtps://"}) {
+      if (text::StartsWith(host_port, known)) {
+        scheme = known;
+        host_port.erase(0, scheme.size());
+      }
+    }
+    if (host_port.find(':') == std::string::npos)
+      host_port += scheme == "smtps://" ? ":465" : ":25";
+    url_ = scheme + host_port;
   }
 
   Status Send(const std::string& from, const std::string& to, const std::string& message) {
@@ -99,6 +108,12 @@ class SmtpSession {
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    // STARTTLS when the relay offers it; smtps:// is TLS from the start.
+    curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    if (!username_.empty()) {
+      curl_easy_setopt(c, CURLOPT_USERNAME, username_.c_str());
+      curl_easy_setopt(c, CURLOPT_PASSWORD, password_.c_str());
+    }
     const CURLcode rc = curl_easy_perform(c);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
@@ -123,6 +138,7 @@ class SmtpSession {
 
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl_;
   std::string url_;
+  std::string username_, password_;
 };
 
 }  // namespace
@@ -147,8 +163,12 @@ bool IsValidEmail(std::string_view a) {
 
 Status CheckMailSettings(const MailSettings& s) {
   if (!IsValidEmail(s.from)) return InvalidArgument("--from: '" + s.from + "' is not an address");
-  if (s.smtp.empty() || s.smtp.find_first_of(" /\r\n") != std::string::npos) {
-    return InvalidArgument("--smtp: expected HOST:PORT, not '" + s.smtp + "'");
+  std::string_view host = s.smtp;
+  for (std::string_view scheme : {"smtp://", "smtps://"}) {
+    if (host.starts_with(scheme)) host.remove_prefix(scheme.size());
+  }
+  if (host.empty() || host.find_first_of(" /@\r\n") != std::string_view::npos) {
+    return InvalidArgument("--smtp: expected [smtp://|smtps://]HOST:PORT, not '" + s.smtp + "'");
   }
   if (!text::StartsWith(s.base_url, "http://") && !text::StartsWith(s.base_url, "https://")) {
     return InvalidArgument("--base-url: expected http(s)://…, not '" + s.base_url + "'");
@@ -217,7 +237,7 @@ Status SendConfirmation(const store::Subscriber& subscriber, const MailSettings&
                         "Content-Type: text/plain; charset=utf-8\r\n"
                         "Content-Transfer-Encoding: base64\r\n\r\n" +
                         Base64Lines(body);
-  SmtpSession session(settings.smtp);
+  SmtpSession session(settings);
   return session.Send(settings.from, subscriber.email, message);
 }
 
@@ -245,7 +265,7 @@ Result<SendReport> SendIssue(service::Registry& registry, const Quarter& q,
   auto subscribers = registry.store().Subscribers("confirmed");
   if (!subscribers) return subscribers.status();
   SendReport report;
-  SmtpSession session(settings.smtp);
+  SmtpSession session(settings);
   for (const auto& s : *subscribers) {
     if (!IsValidEmail(s.email)) {
       report.failed.push_back(s.email + ": not an address");

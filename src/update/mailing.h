@@ -18,9 +18,12 @@
 namespace octopus::update {
 
 struct MailSettings {
-  std::string smtp;      ///< "HOST:PORT" (port 25 when absent) of the SMTP relay
+  /// The SMTP relay: "HOST:PORT" (port 25 when absent; STARTTLS when offered),
+  /// or "smtps://HOST:PORT" for TLS from the start (port 465 when absent).
+  std::string smtp;
   std::string from;      ///< sender address
   std::string base_url;  ///< the site's public address, for links ("https://octopus.example.org")
+  std::string username, password;  ///< relay login, when it wants one
 };
 
 /// A practical check of an address: local@domain, at most 254 bytes, no white

@@ -1106,6 +1106,15 @@ std::string TokenOf(const std::string& url) {
   return token;
 }
 
+/// Settings for a relay on the loopback, links to a local site.
+MailSettings LocalRelay(int port) {
+  MailSettings s;
+  s.smtp = "127.0.0.1:" + std::to_string(port);
+  s.from = "update@example.org";
+  s.base_url = "http://127.0.0.1:8080";
+  return s;
+}
+
 TEST(MailingTest, AddressesWithHeaderInjectionOrNoDomainAreRefused) {
   for (const char* good : {"a@example.org", "first.last+tag@sub.example.co.uk", "root@localhost"}) {
     EXPECT_TRUE(IsValidEmail(good)) << good;
@@ -1115,8 +1124,14 @@ TEST(MailingTest, AddressesWithHeaderInjectionOrNoDomainAreRefused) {
                           "a@@example.org", "a@example..org", "a@.example.org"}) {
     EXPECT_FALSE(IsValidEmail(bad)) << bad;
   }
-  MailSettings s{"127.0.0.1:25", "update@example.org", "https://octopus.example.org/"};
+  MailSettings s = LocalRelay(25);
+  s.base_url = "https://octopus.example.org/";
   EXPECT_TRUE(CheckMailSettings(s).ok());
+  s.smtp = "smtps://mail.example.org:465";
+  EXPECT_TRUE(CheckMailSettings(s).ok());
+  s.smtp = "user@mail.example.org";
+  EXPECT_FALSE(CheckMailSettings(s).ok());
+  s.smtp = "127.0.0.1:25";
   EXPECT_EQ(UnsubscribeUrl(s, "ab"), "https://octopus.example.org/unsubscribe?token=ab");
   s.base_url = "javascript:alert(1)";
   EXPECT_FALSE(CheckMailSettings(s).ok());
@@ -1124,8 +1139,7 @@ TEST(MailingTest, AddressesWithHeaderInjectionOrNoDomainAreRefused) {
 
 TEST_F(UpdateTest, ConfirmationLinkMailedToTheAddressConfirmsTheSubscription) {
   SmtpSink sink;
-  const MailSettings settings{"127.0.0.1:" + std::to_string(sink.port()), "update@example.org",
-                              "http://127.0.0.1:8080"};
+  const MailSettings settings = LocalRelay(sink.port());
   EXPECT_EQ(RequestSubscription(*store_, "not an address").status().code(),
             StatusCode::kInvalidArgument);
   auto s = RequestSubscription(*store_, "  Reader@Example.org ");
@@ -1154,8 +1168,7 @@ TEST_F(UpdateTest, ConfirmationLinkMailedToTheAddressConfirmsTheSubscription) {
 TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscribeLink) {
   Load(Seed003());
   SmtpSink sink;
-  const MailSettings settings{"127.0.0.1:" + std::to_string(sink.port()), "update@example.org",
-                              "http://127.0.0.1:8080"};
+  const MailSettings settings = LocalRelay(sink.port());
   std::map<std::string, std::string> token_of;
   for (const char* email : {"a@example.org", "b@example.org", "c@example.org"}) {
     auto s = RequestSubscription(*store_, email);
@@ -1217,8 +1230,7 @@ TEST_F(UpdateTest, SendingToAnUnreachableRelayReportsEveryRecipient) {
   auto s = RequestSubscription(*store_, "a@example.org");
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE(ConfirmSubscription(*store_, s->token).ok());
-  const MailSettings settings{"127.0.0.1:" + std::to_string(port), "update@example.org",
-                              "http://127.0.0.1:8080"};
+  const MailSettings settings = LocalRelay(port);
   auto report = SendIssue(*registry_, *Quarter::Parse("2023Q3"), settings);
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_EQ(report->sent, 0);
