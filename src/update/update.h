@@ -7,7 +7,8 @@
 /// plain structure with one member per section of the issue. The renderers
 /// turn it into HTML (for mail clients: inline styles, no scripts, all text
 /// escaped), Markdown, plain text, JSON or PDF (HTML rendered by weasyprint).
-/// Sections with nothing to show are left out, headings and all: a quarter
+/// Sections with nothing to show are left out, headings and all; only the
+/// inventory of activities stays, to say that none is recorded: a quarter
 /// without activities is a short, valid issue, not an error.
 
 #include <cstdint>
