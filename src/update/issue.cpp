@@ -714,8 +714,9 @@ class Composer {
   void Highlights() {
     if (!options_.highlights.empty()) {
       for (const auto& h : options_.highlights) {
-        if (!text::Trim(h).empty())
-          issue_.highlights.push_back({"editor", std::string(text::Trim(h))});
+        if (std::string line = internal::OneLine(h); !line.empty()) {
+          issue_.highlights.push_back({"editor", std::move(line)});
+        }
       }
       return;
     }

@@ -70,9 +70,31 @@ std::string ProjectKey(std::string_view name) {
   return out;
 }
 
+std::string OneLine(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char c : text::Trim(s)) {
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) {
+      space = true;
+      continue;
+    }
+    if (space && !out.empty()) out.push_back(' ');
+    space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
 namespace {
 
 std::string Str(const json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_string()) return {};
+  return OneLine(it->get<std::string>());
+}
+
+// A field of several paragraphs (a news body): line breaks kept.
+std::string Paragraphs(const json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end() || !it->is_string()) return {};
   return std::string(text::Trim(it->get<std::string>()));
@@ -83,13 +105,13 @@ std::vector<std::string> Strs(const json& j, const char* key) {
   const auto it = j.find(key);
   if (it == j.end()) return out;
   if (it->is_string()) {
-    if (!it->get<std::string>().empty()) out.push_back(it->get<std::string>());
+    if (std::string one = OneLine(it->get<std::string>()); !one.empty()) out.push_back(one);
     return out;
   }
   if (!it->is_array()) return out;
   for (const auto& v : *it) {
     if (v.is_string() && !text::Trim(v.get<std::string>()).empty()) {
-      out.emplace_back(text::Trim(v.get<std::string>()));
+      out.push_back(OneLine(v.get<std::string>()));
     }
   }
   return out;
@@ -226,7 +248,7 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
       n.title = Str(j, "title");
       n.place = Str(j, "place");
       n.event_place = Str(j, "event_place");
-      n.body = Str(j, "body");
+      n.body = Paragraphs(j, "body");
       n.date = DateField(j, "date");
       n.event_start = DateField(j, "event_start");
       n.event_end = DateField(j, "event_end");

@@ -747,7 +747,9 @@ TEST_F(UpdateTest, HtmlParsesWithoutErrorsAndListsEveryActivity) {
 TEST_F(UpdateTest, HostileTextIsEscapedInEveryFormat) {
   Fixture f;
   f.activities = {Activity({"<b>X</b>"}, "<script>alert(1)</script> *bold* [link](javascript:x)",
-                           {"A & B"}, {}, "online", "2023-08-01", "2023-08-01", "day")};
+                           {"A & B"}, {}, "online", "2023-08-01", "2023-08-01", "day"),
+                  Activity({"P"}, "Line\n## Injected heading\r\n- injected item", {}, {}, nullptr,
+                           "2023-08-02", "2023-08-02", "day")};
   Load(f);
   const UpdateIssue issue = Build("2023Q3");
   const std::string html = RenderHtml(issue);
@@ -755,7 +757,7 @@ TEST_F(UpdateTest, HostileTextIsEscapedInEveryFormat) {
   EXPECT_EQ(p.errors, 0u);
   EXPECT_FALSE(p.has_script);
   const auto& items = p.items.at(InventoryTitle(issue));
-  ASSERT_EQ(items.size(), 1u);
+  ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0],
             "<b>X</b> | <script>alert(1)</script> *bold* [link](javascript:x), A & B, "
             "online, 1 August");
@@ -763,6 +765,14 @@ TEST_F(UpdateTest, HostileTextIsEscapedInEveryFormat) {
   EXPECT_NE(md.find("\\<script\\>alert(1)\\</script\\> \\*bold\\* \\[link\\](javascript:x)"),
             std::string::npos)
       << md;
+  // A line break in a field cannot start a heading or an item of its own.
+  EXPECT_NE(md.find("- **P** \\| Line \\#\\# Injected heading - injected item, 2 August\n"),
+            std::string::npos)
+      << md;
+  const std::string text = RenderText(issue);
+  EXPECT_NE(text.find("- P | Line ## Injected heading - injected item, 2 August\n"),
+            std::string::npos)
+      << text;
 }
 
 /// Every heading has content before the next heading of the same or a higher level.

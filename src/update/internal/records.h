@@ -95,6 +95,11 @@ struct RecordSet {
 RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
                       const std::vector<store::DocumentRow>& documents);
 
+/// Text for one line (a title, a place, a date): control characters and runs
+/// of white space become one space, so that no field can start a new line,
+/// heading or list item in the text and Markdown renderings.
+std::string OneLine(std::string_view s);
+
 /// A key that matches a project's names across sources: "Octopus Project",
 /// "Octopus project" and "octopus" → "octopus"; "iPROCEEDS-2" and
 /// "i-PROCEEDS-2" → "iproceeds2"; "GLACY+" stays distinct from "GLACY".
