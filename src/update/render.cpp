@@ -108,12 +108,18 @@ void Walk(const UpdateIssue& issue, Writer& w) {
         f.emplace_back("Observer Organisations" + as_of, std::to_string(*t.observer_organisations));
       }
       w.FieldLines(f);
+      // Observers and the like are listed above; these the engine also counts.
+      std::vector<TotalsRow> compared;
       for (const auto& s : t.stated) {
-        if (s.engine_value.empty()) continue;  // observers and the like are listed above
-        std::string note = "A source stated " + s.label + ": " + std::to_string(s.count) +
-                           (s.at_least ? "+" : "") + " as of " + s.as_of;
-        note += "; computed from the registry: " + s.engine_value;
-        w.Paragraph(note + ".");
+        if (s.engine_value.empty()) continue;
+        const bool same_day = s.as_of == issue.as_of.ToIso();
+        compared.push_back({same_day ? s.label : s.label + " (" + s.as_of + ")",
+                            std::to_string(s.count) + (s.at_least ? "+" : "") + " stated, " +
+                                s.engine_value + " on record"});
+      }
+      if (!compared.empty()) {
+        w.Paragraph("As the sources state them, beside the count from the treaty records:");
+        w.Table(compared);
       }
     }
     for (const auto& s : issue.treaty_news) w.StoryBlock(s);
@@ -460,7 +466,11 @@ class TextWriter : public Writer {
     for (const auto& r : rows) width = std::max(width, Utf8Length(r.label));
     out_ << "\n";
     for (const auto& r : rows) {
-      out_ << r.label << std::string(width - Utf8Length(r.label) + 2, ' ') << r.value << "\n";
+      if (width + 2 + Utf8Length(r.value) <= kWidth) {
+        out_ << r.label << std::string(width - Utf8Length(r.label) + 2, ' ') << r.value << "\n";
+      } else {  // too wide for one line: the value under its label
+        out_ << Wrap(r.label, kWidth, "", "") << Wrap(r.value, kWidth, "    ", "    ");
+      }
     }
   }
   void End(const UpdateIssue& issue) override {
@@ -577,6 +587,7 @@ nlohmann::json ToJson(const UpdateIssue& issue) {
     for (const auto& s : t.stated) {
       stated.push_back({{"measure", s.measure},
                         {"count", s.count},
+                        {"label", s.label},
                         {"as_of", s.as_of},
                         {"at_least", s.at_least},
                         {"engine_value", s.engine_value}});
