@@ -733,11 +733,22 @@ class Composer {
                      [](auto* x, auto* y) { return ActionDate(*x)->lo < ActionDate(*y)->lo; });
     for (const auto* a : actions) issue_.highlights.push_back({"treaty_action", ActionText(*a)});
 
-    // The largest events: most countries, then longest.
+    // The largest events: gatherings (conferences, summits, symposia, forums)
+    // first, then those with most countries, then the longest.
     struct Candidate {
       std::string text;
       size_t countries;
       int64_t days;
+      bool gathering = false;
+    };
+    auto gathering = [](std::string_view title) {
+      static constexpr std::string_view kWords[] = {"conference", "summit",   "symposium",
+                                                    "forum",      "congress", "plenary"};
+      const std::string folded = text::FoldKey(title);
+      for (auto w : kWords) {
+        if (folded.find(w) != std::string::npos) return true;
+      }
+      return false;
     };
     std::vector<Candidate> events;
     for (const NewsRecord* n : news_in_quarter_) {
@@ -746,18 +757,19 @@ class Composer {
                                ? (n->event_end ? n->event_end->hi : n->event_start->hi).days() -
                                      n->event_start->lo.days() + 1
                                : 0;
-      events.push_back({n->title, n->countries.size(), days});
+      events.push_back({n->title, n->countries.size(), days, gathering(n->title)});
     }
     if (events.empty()) {
       for (const ActivityRecord* a : in_quarter_) {
         const int64_t days = DayPrecise(*a) ? a->Hi()->days() - a->Lo()->days() + 1 : 0;
         std::string text = a->title;
         for (const auto& p : a->places) text += ", " + p;
-        events.push_back({text, a->countries.size(), days});
+        events.push_back({text, a->countries.size(), days, gathering(a->title)});
       }
     }
     std::stable_sort(events.begin(), events.end(), [](const Candidate& x, const Candidate& y) {
-      return std::pair(x.countries, x.days) > std::pair(y.countries, y.days);
+      return std::tuple(x.gathering, x.countries, x.days) >
+             std::tuple(y.gathering, y.countries, y.days);
     });
     for (size_t i = 0; i < events.size() && i < 5; ++i) {
       issue_.highlights.push_back({"event", events[i].text});
