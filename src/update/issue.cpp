@@ -840,11 +840,17 @@ class Composer {
 
 Result<UpdateIssue> BuildIssue(service::Registry& registry, const Quarter& q,
                                const ComposeOptions& options) {
-  auto rows = registry.store().Records("");
-  if (!rows) return rows.status();
+  // The kinds an issue uses (links, the most numerous, are not among them);
+  // each kind keeps the store's document and line order.
+  std::vector<store::RecordRow> rows;
+  for (const char* kind : {"project", "news_item", "activity", "treaty_action", "treaty_figure"}) {
+    auto some = registry.store().Records(kind);
+    if (!some) return some.status();
+    for (auto& r : *some) rows.push_back(std::move(r));
+  }
   auto documents = registry.store().Documents();
   if (!documents) return documents.status();
-  Composer composer(registry, q, options, internal::ReadRecords(*rows, *documents));
+  Composer composer(registry, q, options, internal::ReadRecords(rows, *documents));
   return composer.Build();
 }
 
