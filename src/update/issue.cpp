@@ -478,8 +478,11 @@ class Composer {
     s.treaties = n.treaties;
     if (n.date) s.date = n.date->lo;
     std::string place = n.event_place.empty() ? n.place : n.event_place;
-    std::string when = n.event_start ? Span(n.event_start, n.event_end, q_.year)
-                                     : (n.date ? Point(*n.date, q_.year) : "");
+    // The date as written keeps what a span cannot say ("18 and 28 September").
+    std::string when = !n.as_written.empty() ? n.as_written
+                       : n.event_start       ? Span(n.event_start, n.event_end, q_.year)
+                       : n.date              ? Point(*n.date, q_.year)
+                                             : "";
     s.dateline = place;
     if (!when.empty()) s.dateline += (place.empty() ? "" : ", ") + when;
     return s;

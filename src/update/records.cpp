@@ -256,6 +256,7 @@ RecordSet ReadRecords(const std::vector<store::RecordRow>& rows,
       n.projects = Strs(j, "projects");
       n.treaties = Strs(j, "treaties");
       n.section = Str(j, "section");
+      n.as_written = Str(j, "as_written");
       if (n.title.empty()) {
         ++set.skipped;
         continue;

@@ -185,6 +185,9 @@ Fixture Seed003() {
        {"body", "Around 500 experts from over 80 countries.\n\nA second paragraph."}},
       {{"title", "US makes two voluntary contributions to the Octopus Project"},
        {"date", "2023-09-18"},
+       {"event_start", "2023-09-18"},
+       {"event_end", "2023-09-28"},
+       {"as_written", "18 and 28 September"},
        {"place", "Strasbourg, France"},
        {"countries", {"US"}},
        {"projects", {"Octopus"}},
@@ -548,6 +551,8 @@ TEST_F(UpdateTest, NewsGoesToTheTreatyProjectOrGeneralSection) {
   EXPECT_EQ(issue.other_news[0].title, "Underground Economy Conference 2023");
   EXPECT_EQ(issue.other_news[0].dateline, "Prague, Czech Republic, 4–7 September");
   EXPECT_TRUE(issue.joint_news.empty());
+  // Two days are not a span: the date stays as the source wrote it.
+  EXPECT_EQ(issue.projects[0].stories[0].dateline, "Strasbourg, France, 18 and 28 September");
 }
 
 // ---------------------------------------------------------------- formats

@@ -30,7 +30,8 @@ struct NewsRecord {
   std::string title, place, event_place, body;
   std::optional<IsoDate> date, event_start, event_end;
   std::vector<std::string> countries, projects, treaties;
-  std::string section;  ///< the heading the source put it under ("Octopus Project"), if any
+  std::string section;     ///< the heading the source put it under ("Octopus Project"), if any
+  std::string as_written;  ///< the event's date as the source wrote it ("18 and 28 September")
 };
 
 struct ActivityRecord {
