@@ -79,6 +79,27 @@ std::string_view ContentType(Format f) {
   return "application/octet-stream";
 }
 
+Result<IssueRequest> ParseIssuePath(std::string_view segment) {
+  static constexpr std::pair<std::string_view, Format> kExtensions[] = {{".html", Format::kHtml},
+                                                                        {".md", Format::kMarkdown},
+                                                                        {".txt", Format::kText},
+                                                                        {".pdf", Format::kPdf},
+                                                                        {".json", Format::kJson}};
+  IssueRequest r;
+  std::string_view quarter = segment;
+  for (const auto& [ext, format] : kExtensions) {
+    if (segment.size() > ext.size() && segment.ends_with(ext)) {
+      quarter = segment.substr(0, segment.size() - ext.size());
+      r.format = format;
+      break;
+    }
+  }
+  auto q = Quarter::Parse(quarter);
+  if (!q) return q.status();
+  r.quarter = *q;
+  return r;
+}
+
 size_t UpdateIssue::ActivityCount() const {
   size_t n = 0;
   for (const auto& g : inventory) n += g.activities.size();

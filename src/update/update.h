@@ -51,6 +51,14 @@ Result<Format> ParseFormat(std::string_view name);
 /// The MIME type of a format ("text/html; charset=utf-8", "application/pdf", …).
 std::string_view ContentType(Format f);
 
+/// What a URL's last segment asks for: "2023Q3" (HTML), "2023Q3.html", ".md",
+/// ".txt", ".pdf", ".json" (for /updates/{issue}). InvalidArgument otherwise.
+struct IssueRequest {
+  Quarter quarter;
+  Format format = Format::kHtml;
+};
+Result<IssueRequest> ParseIssuePath(std::string_view segment);
+
 /// What editors may change.
 struct ComposeOptions {
   /// The highlights, one line each, in order. Empty: the quarter's treaty

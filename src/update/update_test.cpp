@@ -333,6 +333,20 @@ TEST(QuarterTest, ParsesNamesAndBoundsQuarters) {
   }
 }
 
+TEST(QuarterTest, IssuePathsNameAQuarterAndAFormat) {
+  auto plain = ParseIssuePath("2023Q3");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->quarter, (Quarter{2023, 3}));
+  EXPECT_EQ(plain->format, Format::kHtml);
+  EXPECT_EQ(ParseIssuePath("2023Q3.pdf")->format, Format::kPdf);
+  EXPECT_EQ(ParseIssuePath("2024Q1.md")->quarter, (Quarter{2024, 1}));
+  EXPECT_EQ(ParseIssuePath("2023Q3.txt")->format, Format::kText);
+  EXPECT_EQ(ContentType(ParseIssuePath("2023Q3.json")->format), "application/json");
+  for (const char* bad : {"", ".pdf", "2023Q3.docx", "2023Q3.pdf.pdf", "../2023Q3"}) {
+    EXPECT_FALSE(ParseIssuePath(bad).ok()) << bad;
+  }
+}
+
 TEST(RecordsTest, ProjectKeysMatchTheNamesSourcesUse) {
   using internal::ProjectKey;
   EXPECT_EQ(ProjectKey("Octopus Project"), ProjectKey("Octopus project"));
