@@ -6,31 +6,11 @@
 
 #include "core/csv.h"
 #include "domain/country.h"
+#include "fuzz/context.h"
 #include "treaty/catalog.h"
 #include "treaty/chart.h"
 
-namespace {
-
-struct Context {
-  octopus::domain::Gazetteer gazetteer;
-  octopus::treaty::Catalog catalog;
-};
-
-const Context& Ctx() {
-  static const Context c = [] {
-    const std::string dir = OCTOPUS_FUZZ_DATA_DIR;
-    Context ctx;
-    auto g = octopus::domain::Gazetteer::LoadFile(dir + "/countries.csv");
-    auto cat = octopus::treaty::Catalog::LoadFile(dir + "/treaties.json");
-    if (!g || !cat) __builtin_trap();
-    ctx.gazetteer = std::move(*g);
-    ctx.catalog = std::move(*cat);
-    return ctx;
-  }();
-  return c;
-}
-
-}  // namespace
+using octopus::fuzz::Ctx;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

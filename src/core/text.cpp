@@ -135,4 +135,12 @@ bool IsValidUtf8(std::string_view s) {
   return true;
 }
 
+std::string_view TruncateUtf8(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t n = max_bytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of a character.
+  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  return s.substr(0, n);
+}
+
 }  // namespace octopus::text

@@ -19,6 +19,10 @@ std::string ToLowerAscii(std::string_view s);
 /// Invalid UTF-8 bytes are dropped.
 std::string FoldKey(std::string_view s);
 
+/// The longest prefix of `s` of at most `max_bytes` that does not cut a UTF-8
+/// character in two.
+std::string_view TruncateUtf8(std::string_view s, size_t max_bytes);
+
 /// True when `s` is valid UTF-8.
 bool IsValidUtf8(std::string_view s);
 

@@ -44,6 +44,7 @@ json ToJson(const Extraction& e) {
                                 {"format", d.format},
                                 {"shape", d.shape},
                                 {"title", d.title.empty() ? json(nullptr) : json(d.title)},
+                                {"warnings", d.warnings},
                                 {"period", std::move(period)},
                                 {"truncated", d.truncated}});
 
@@ -90,6 +91,7 @@ std::string ToText(const Extraction& e) {
   }
   if (d.truncated) out += ", truncated";
   out += "\n";
+  for (const std::string& w : d.warnings) out += "warning: " + w + "\n";
 
   std::map<std::string, int> per_kind;
   for (const Record& r : e.records) ++per_kind[r.kind];

@@ -57,6 +57,7 @@ struct DocumentInfo {
   std::optional<std::string> period_end;
   bool truncated = false;
   std::string title;  ///< the document's own heading, when it has one
+  std::vector<std::string> warnings;  ///< the reader's notes (invalid UTF-8 replaced, a page without text, …)
 };
 
 struct Extraction {

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 
+#include "core/text.h"
 #include "ingest/extract.h"
 #include "ingest/reader.h"
 #include "ingest/sha256.h"
@@ -40,9 +41,9 @@ std::optional<domain::ActionKind> ActionOf(const std::string& a) {
   return std::nullopt;
 }
 
-std::string Shorten(std::string s) {
-  if (s.size() > 160) s = s.substr(0, 160) + "…";
-  return s;
+std::string Shorten(const std::string& s) {
+  if (s.size() <= 160) return s;
+  return std::string(text::TruncateUtf8(s, 160)) + "…";
 }
 
 }  // namespace
@@ -70,15 +71,25 @@ domain::TreatyBatch TreatyBatchOf(const ingest::Extraction& e, const treaty::Cat
         ev.source = src;
         batch.evidence.push_back(std::move(ev));
       };
+      if (*action == domain::ActionKind::kEntryIntoForce) {
+        // Stated alone ("… entered into force in respect of X on …"): a statement to compare.
+        if (auto when = DateField(f, "date"); when && when->exact()) {
+          batch.stated_eif.push_back({t->ref, state, *when->lo, src});
+        }
+        continue;
+      }
       if (auto when = DateField(f, "date")) {
         add(*action, *when);
-      } else if (*action != domain::ActionKind::kEntryIntoForce) {
+      } else {
         // An action stated without its date happened by the item's date, if it has one.
         const auto reported = DateField(f, "reported");
         add(*action, treaty::Interval{std::nullopt, reported ? reported->hi : std::nullopt});
       }
+      // A stated entry into force is kept as a statement to compare with the
+      // computed date (like a chart's printed column), never as evidence that
+      // would bend the deposit dates it is checked against.
       if (auto eif = DateField(f, "entry_into_force"); eif && eif->exact()) {
-        add(domain::ActionKind::kEntryIntoForce, *eif);
+        batch.stated_eif.push_back({t->ref, state, *eif->lo, src});
       }
     } else if (r.kind == "treaty_figure") {
       auto count = f.find("count");
@@ -124,6 +135,7 @@ Result<IngestOutcome> Ingestor::IngestBytes(std::string_view bytes, const std::s
   info.sha256 = ingest::Sha256Hex(bytes);
   info.format = ingest::FormatName(doc->format);
   info.truncated = info.truncated || doc->truncated;
+  info.warnings = doc->warnings;
 
   // Check what the document states against the registry plus the document
   // itself: a consistency check, never an overwrite.
@@ -137,26 +149,31 @@ Result<IngestOutcome> Ingestor::IngestBytes(std::string_view bytes, const std::s
     auto t = registry_.catalog().Require(ref);
     if (!t) return t.status();
     std::vector<domain::Evidence> ev = data->evidence;
-    for (const auto& e : batch.evidence) ev.push_back(e);
+    // The document's own entry-into-force statements are what is checked, so
+    // the check computes without them (they would otherwise bend the consent
+    // dates they are checked against).
+    for (const auto& e : batch.evidence) {
+      if (e.action != domain::ActionKind::kEntryIntoForce) ev.push_back(e);
+    }
     auto a = std::make_unique<treaty::Analysis>(**t, ev, data->snapshots, registry_.gazetteer());
     treaty::Analysis* raw = a.get();
     analyses.emplace(ref, std::move(a));
     return raw;
   };
   for (const auto& e : batch.evidence) {
-    auto a = analysis_for(e.treaty);
+    if (auto a = analysis_for(e.treaty); !a) return a.status();  // its conflicts are read below
+  }
+  for (const auto& s : batch.stated_eif) {
+    auto a = analysis_for(s.treaty);
     if (!a) return a.status();
     const auto& states = (*a)->states();
-    auto it = states.find(e.state);
-    if (it == states.end()) continue;
-    const std::string doc_value = treaty::Interval{e.lo, e.hi}.ToString();
-    if (e.action == domain::ActionKind::kEntryIntoForce) {
-      const auto& computed = it->second.entry_into_force;
-      const std::string reg = computed ? computed->ToString() : "unknown";
-      if (reg != doc_value) {
-        out.extraction.disagreements.push_back(
-            {e.state + " " + e.treaty + " entry into force", doc_value, reg, e.source.line});
-      }
+    auto it = states.find(s.state);
+    const std::optional<treaty::Interval> computed =
+        it == states.end() ? std::nullopt : it->second.entry_into_force;
+    const std::string reg = computed ? computed->ToString() : "unknown";
+    if (reg != s.date.ToIso()) {
+      out.extraction.disagreements.push_back(
+          {s.state + " " + s.treaty + " entry into force", s.date.ToIso(), reg, s.source.line});
     }
   }
   for (const auto& c : [&] {

@@ -21,7 +21,12 @@ domain::Date Today() {
   return *domain::Date::Make(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-json RangeJson(const treaty::Range& r) { return {{"min", r.min}, {"max", r.max}}; }
+json RangeJson(const treaty::Range& r) {
+  json j = {{"min", r.min}, {"max", r.max}};
+  // The count may be higher than "max": no complete list covers the date.
+  if (r.open) j["open"] = true;
+  return j;
+}
 
 json IntervalJson(const std::optional<treaty::Interval>& iv) {
   if (!iv || (!iv->lo && !iv->hi)) return nullptr;
@@ -87,8 +92,9 @@ std::vector<FigureCheck> CheckFigures(const Analysis& a,
         const treaty::Range a0 = a.Consents(start), a1 = a.Consents(f.as_of->LastOfMonth());
         r = {std::min(a0.min, a1.min), std::max(a0.max, a1.max)};
       }
+      r.open = a.Consents(*f.as_of).open;
       c.engine_value = r.ToString();
-      c.verdict = (f.count >= r.min && f.count <= r.max) ? "consistent" : "disagrees";
+      c.verdict = r.Admits(f.count) ? "consistent" : "disagrees";
     }
     out.push_back(std::move(c));
   }

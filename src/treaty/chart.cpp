@@ -369,7 +369,7 @@ Result<Batch> ParseFacts(std::string_view text, std::string_view origin, const C
         if (eq == std::string::npos) continue;
         const std::string measure(text::Trim(part.substr(0, eq)));
         const std::string value(text::Trim(part.substr(eq + 1)));
-        if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit)) {
+        if (value.empty() || value.size() > 9 || !std::all_of(value.begin(), value.end(), ::isdigit)) {
           batch.unused.push_back(Where(origin, row.line) + ": figure '" + std::string(part) +
                                  "' is not a plain count");
           continue;

@@ -133,6 +133,7 @@ Result<Interval> ParseIntervalText(std::string_view t) {
 }  // namespace
 
 std::string Range::ToString() const {
+  if (open) return std::to_string(min) + "+";
   return exact() ? std::to_string(min) : std::to_string(min) + "-" + std::to_string(max);
 }
 
@@ -181,6 +182,7 @@ void Analysis::Merge(const std::vector<Evidence>& evidence,
   // contracting had consented by then, the others had not.
   for (const domain::Snapshot& s : snapshots) {
     if (s.treaty != treaty_.ref) continue;
+    if (!complete_through_ || s.as_of > *complete_through_) complete_through_ = s.as_of;
     for (const auto& st : s.contracting) states_[st].state = st;
     for (const auto& st : s.signatories) states_[st].state = st;
   }
@@ -580,14 +582,18 @@ Range CountBy(const std::map<std::string, StateRecord>& states, Date on, Date op
 }  // namespace
 
 Range Analysis::Consents(Date on) const {
-  return CountBy(states_, on, treaty_.opened,
-                 [](const StateRecord& r) -> const std::optional<Interval>& { return r.consent; });
+  Range r = CountBy(states_, on, treaty_.opened,
+                    [](const StateRecord& r) -> const std::optional<Interval>& { return r.consent; });
+  r.open = complete_through_ && on > *complete_through_;
+  return r;
 }
 
 Range Analysis::InForce(Date on) const {
-  return CountBy(states_, on, treaty_.opened, [](const StateRecord& r) -> const std::optional<Interval>& {
+  Range r = CountBy(states_, on, treaty_.opened, [](const StateRecord& r) -> const std::optional<Interval>& {
     return r.entry_into_force;
   });
+  r.open = complete_through_ && on > *complete_through_;
+  return r;
 }
 
 std::vector<TimelinePoint> Analysis::Timeline() const {
@@ -605,7 +611,8 @@ std::vector<TimelinePoint> Analysis::Timeline() const {
   std::vector<TimelinePoint> out;
   for (const Date& d : dates) {
     TimelinePoint p{d, Consents(d), InForce(d)};
-    if (!out.empty() && out.back().consents == p.consents && out.back().in_force == p.in_force) {
+    auto same = [](const Range& a, const Range& b) { return a.min == b.min && a.max == b.max; };
+    if (!out.empty() && same(out.back().consents, p.consents) && same(out.back().in_force, p.in_force)) {
       continue;
     }
     out.push_back(p);

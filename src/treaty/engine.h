@@ -44,9 +44,15 @@ Result<Interval> ParseInterval(std::string_view text);
 struct Range {
   int min = 0;
   int max = 0;
-  bool exact() const { return min == max; }
-  /// "31" or "30-31".
+  /// The count may be higher than `max`: the date is after the last complete
+  /// list the registry holds, so States it has no statement about may have
+  /// acted. ("44+": at least 44.)
+  bool open = false;
+  bool exact() const { return min == max && !open; }
+  /// "31", "30-31", or "44+" when open.
   std::string ToString() const;
+  /// True when `count` can be the real figure.
+  bool Admits(int count) const { return count >= min && (open || count <= max); }
   friend bool operator==(const Range&, const Range&) = default;
 };
 
@@ -146,6 +152,7 @@ class Analysis {
   domain::Treaty treaty_;
   const domain::Gazetteer& gazetteer_;
   std::map<std::string, StateRecord> states_;
+  std::optional<Date> complete_through_;  ///< the latest complete list's date
   std::vector<Conflict> conflicts_;
   TreatyEntryIntoForce eif_;
 };

@@ -351,12 +351,14 @@ TEST_F(CliTest, Ets185InForceCountChangesOnlyOnTheFirstDayOfAMonth) {
   json prev_in_force = {{"min", 0}, {"max", 0}};
   int changes = 0;
   for (const auto& p : tl) {
-    if (p.at("in_force") != prev_in_force) {
+    // A change of the count (not of "open", which only says no complete list covers the date).
+    const json counts = {{"min", p.at("in_force").at("min")}, {"max", p.at("in_force").at("max")}};
+    if (counts != prev_in_force) {
       ++changes;
       const std::string date = p.at("date").get<std::string>();
       EXPECT_EQ(date.substr(8), "01") << date << " in force " << p["in_force"].dump();
     }
-    prev_in_force = p.at("in_force");
+    prev_in_force = counts;
   }
   EXPECT_GT(changes, 10);
 }

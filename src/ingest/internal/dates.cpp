@@ -366,6 +366,10 @@ std::string PartialDate::Iso() const {
   return buf;
 }
 
+nlohmann::json IsoOrNull(const std::optional<PartialDate>& d) {
+  return d ? nlohmann::json(d->Iso()) : nlohmann::json(nullptr);
+}
+
 std::optional<DatePhrase> ParseDatePhrase(std::string_view s, int default_year) {
   const auto t = Tokenize(s);
   if (t.empty()) return std::nullopt;

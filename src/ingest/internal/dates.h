@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace octopus::ingest::internal {
 
 /// A date at the precision the source gives: a day, a month (day 0) or a
@@ -22,6 +24,9 @@ struct PartialDate {
   std::string Iso() const;
   friend bool operator==(const PartialDate&, const PartialDate&) = default;
 };
+
+/// The ISO text of `d`, or JSON null when there is no date.
+nlohmann::json IsoOrNull(const std::optional<PartialDate>& d);
 
 /// What a date phrase says.
 struct DatePhrase {

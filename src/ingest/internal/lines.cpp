@@ -17,8 +17,11 @@ std::string StripMarkdownLinks(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   size_t i = 0;
+  size_t next_close = s.find(']');  // the next ']' at or after i (amortised: a line of '[' stays linear)
   while (i < s.size()) {
-    if (s[i] == '[' && (i == 0 || s[i - 1] != '\\')) {
+    if (s[i] == '[' && next_close != std::string_view::npos && next_close < i) next_close = s.find(']', i);
+    if (s[i] == '[' && (i == 0 || s[i - 1] != '\\') && next_close != std::string_view::npos &&
+        next_close - i < 2000) {
       // Find the closing ']' (skipping escaped ones) then "(…)".
       size_t j = i + 1;
       int depth = 1;
@@ -149,6 +152,13 @@ std::string CleanLine(std::string_view line) {
   return std::string(text::Trim(out));
 }
 
+CleanLines::CleanLines(const TextDocument& doc) : clean(doc.lines.size()), blank(doc.lines.size()) {
+  for (size_t i = 0; i < doc.lines.size(); ++i) {
+    blank[i] = IsBlank(doc.lines[i]);
+    if (!blank[i]) clean[i] = CleanLine(doc.lines[i]);
+  }
+}
+
 bool IsProse(std::string_view s) {
   size_t words = 0;
   bool in_word = false;
@@ -162,6 +172,17 @@ bool IsProse(std::string_view s) {
   const std::string_view end = s.substr(s.size() - 1);
   return end == "." || end == "!" || end == "?" || end == "\"" || text::StartsWith(s.substr(s.size() - 3), "\u201d") ||
          text::StartsWith(s.substr(s.size() - 3), "\u2026");
+}
+
+std::optional<int> LeadingCount(std::string_view s) {
+  size_t n = 0;
+  int value = 0;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9') {
+    if (++n > 9) return std::nullopt;
+    value = value * 10 + (s[n - 1] - '0');
+  }
+  if (n == 0) return std::nullopt;
+  return value;
 }
 
 std::vector<std::string> SplitOutsideParens(std::string_view s, char sep) {

@@ -152,8 +152,6 @@ TitleEvent EventOfTitle(const std::string& title) {
   return ev;
 }
 
-json IsoOrNull(const std::optional<PartialDate>& d) { return d ? json(d->Iso()) : json(nullptr); }
-
 // Words that tie a date in a body to the item's own event.
 constexpr std::string_view kEventCues[] = {" held ",    " place ",  " scheduled ", " met ",  " organised ",
                                            " organized ", " convened ", " from ",   " between ", " aura lieu ",
@@ -175,12 +173,9 @@ Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder)
   Extraction e;
   e.document.shape = "news_page";
   const auto& lines = doc.lines;
-  std::vector<std::string> clean(lines.size());
-  std::vector<bool> blank(lines.size());
-  for (size_t i = 0; i < lines.size(); ++i) {
-    blank[i] = IsBlank(lines[i]);
-    if (!blank[i]) clean[i] = CleanLine(lines[i]);
-  }
+  const CleanLines cl(doc);
+  const std::vector<std::string>& clean = cl.clean;
+  const std::vector<bool>& blank = cl.blank;
 
   // Anchors: bracket lines; listing date lines when the page has no brackets.
   std::vector<Anchor> anchors;

@@ -7,6 +7,7 @@
 ///   "Title, places, <i>mode</i>, dates"), the inventory of projects and the totals table.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -32,8 +33,6 @@ enum class Section {
   kComingNext,
   kProjectInventory,
 };
-
-json IsoOrNull(const std::optional<PartialDate>& d) { return d ? json(d->Iso()) : json(nullptr); }
 
 std::string Slug(std::string_view label) {
   std::string s = text::FoldKey(label);
@@ -284,6 +283,14 @@ bool CityLike(std::string_view s) {
   return words >= 1 && words <= 4;
 }
 
+// A row is complete when its last part is its date ("…, <i>online</i> , 3-5 July").
+bool RowIsComplete(const std::string& rest, int year) {
+  std::optional<std::string> mode;
+  const std::string line = CleanLine(TakeTaggedMode(rest, &mode));
+  const std::vector<std::string> parts = SplitOutsideParens(line, ',');
+  return !parts.empty() && DateSuffix(parts.back(), year).has_value();
+}
+
 }  // namespace
 
 int QuarterlyUpdateScore(const TextDocument& doc) {
@@ -306,12 +313,9 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
   Extraction e;
   e.document.shape = "quarterly_update";
   const auto& lines = doc.lines;
-  std::vector<std::string> clean(lines.size());
-  std::vector<bool> blank(lines.size());
-  for (size_t i = 0; i < lines.size(); ++i) {
-    blank[i] = IsBlank(lines[i]);
-    if (!blank[i]) clean[i] = CleanLine(lines[i]);
-  }
+  const CleanLines cl(doc);
+  const std::vector<std::string>& clean = cl.clean;
+  const std::vector<bool>& blank = cl.blank;
   auto line_no = [](size_t i) { return static_cast<int>(i + 1); };
   auto not_understood = [&](size_t i) { e.not_understood.push_back({line_no(i), clean[i]}); };
 
@@ -417,9 +421,9 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
     prose.Heading(item->title, line_no(i));
   };
 
-  auto activity = [&](size_t i, const std::string& where) {
+  auto activity = [&](size_t i, const std::string& raw, const std::string& where) {
     std::optional<std::string> mode;
-    const std::string line = CleanLine(TakeTaggedMode(lines[i], &mode));
+    const std::string line = CleanLine(TakeTaggedMode(raw, &mode));
     const size_t tab = line.find('\t');
     const std::string project_text = line.substr(0, tab);
     std::string rest(text::Trim(std::string_view(line).substr(tab + 1)));
@@ -557,11 +561,30 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
       } else {
         measure = Slug(label);
       }
-      figure(i, main_treaty, measure, std::atoi(value.c_str()), value.find('+') != std::string::npos,
-             e.document.period_end, label + " " + value);
+      const auto count = LeadingCount(value);
+      if (!count) return any;
+      figure(i, main_treaty, measure, *count, value.find('+') != std::string::npos, e.document.period_end,
+             label + " " + value);
       any = true;
     }
     return any;
+  };
+
+  // An inventory row being assembled from its lines.
+  struct Row {
+    size_t line = 0;
+    std::string project, rest, where;
+    bool complete = false;  ///< the text ends with its date
+  };
+  std::optional<Row> row;
+  auto flush_row = [&] {
+    if (!row) return;
+    if (row->project.empty()) {
+      not_understood(row->line);  // a row without its project column
+    } else {
+      activity(row->line, row->project + "\t" + row->rest, row->where);
+    }
+    row.reset();
   };
 
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -569,6 +592,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
     const std::string& s = clean[i];
     std::string name;
     if (auto next = SectionOf(s, &name)) {
+      flush_row();
       flush_item();
       flush_block();
       section = *next;
@@ -692,7 +716,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
                                 ? ParseExactDay(s.substr(as_raw + 7, colon - as_raw - 7))
                                 : std::nullopt;
           const std::string value(text::Trim(std::string_view(s).substr(colon + 1)));
-          if (when && !value.empty() && value[0] >= '0' && value[0] <= '9') {
+          if (const auto count = LeadingCount(value); when && count) {
             const std::string lf = text::FoldKey(label);
             std::string measure = Slug(label);
             if (lf == "parties") measure = "parties";
@@ -700,7 +724,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
             if (lf == "members") measure = committee ? "tcy_members" : "members";
             if (lf == "observer states") measure = "observers";
             if (lf == "observer organisations" || lf == "observer organizations") measure = "observer_organisations";
-            figure(i, treaty_block.empty() ? main_treaty : treaty_block, measure, std::atoi(value.c_str()),
+            figure(i, treaty_block.empty() ? main_treaty : treaty_block, measure, *count,
                    value.find('+') != std::string::npos, when->Iso(), s);
             continue;
           }
@@ -780,17 +804,65 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
       }
       case Section::kInventory:
       case Section::kComingNext: {
-        if (auto p = ParseDatePhrase(s, 0); p && p->precision == "month" && p->year_given && s.size() < 30) {
+        const bool completes_row = row && !row->complete && RowIsComplete(row->rest + " " + s, list_year);
+        if (auto p = ParseDatePhrase(s, 0);
+            p && p->precision == "month" && p->year_given && s.size() < 30 && !completes_row) {
+          flush_row();
           list_year = p->start->year;
           list_month = p->start->month;
           continue;
         }
-        if (s.find('\t') != std::string::npos) {
-          activity(i, section == Section::kInventory ? "inventory" : "coming_next");
-          continue;
+        // A row: "PROJECT<TAB>Title, places, <i>mode</i>, dates". A PDF may wrap it over
+        // several lines, with the project cell on a line of its own above, beside or below
+        // the text: lines are joined until the row has its project and ends with its date,
+        // or the next project cell starts another row.
+        std::string_view raw = lines[i];  // a leading TAB is an empty project cell: keep it
+        while (!raw.empty() && (raw.front() == ' ' || raw.back() == ' ' || raw.back() == '\t' || raw.back() == '\r')) {
+          raw = raw.front() == ' ' ? raw.substr(1) : raw.substr(0, raw.size() - 1);
         }
-        not_understood(i);
-        break;
+        const size_t tab = raw.find('\t');
+        std::string cell;
+        std::string_view more;
+        if (tab != std::string_view::npos) {
+          cell = CleanLine(raw.substr(0, tab));
+          more = text::Trim(raw.substr(tab + 1));
+        } else if (raw.size() <= 40 && !row) {
+          not_understood(i);  // a short line outside any row
+          break;
+        } else if (raw.size() <= 40) {
+          cell = CleanLine(raw);  // the project column alone on its line
+        } else {
+          more = raw;  // the text column, wrapped
+        }
+        if (text::FoldKey(cell) == "project" || text::FoldKey(cell) == "projects") continue;  // a wrapped column's tail
+        if (!cell.empty()) {
+          if (row && !row->project.empty()) {
+            const bool continues = row->project.back() == ',' || row->project.back() == '/' ||
+                                   (cell[0] >= 'a' && cell[0] <= 'z');  // "Octopus" + "project"
+            if (continues) {
+              row->project += " " + cell;
+              cell.clear();
+            } else {
+              flush_row();
+            }
+          }
+          if (!cell.empty()) {
+            if (!row) row = Row{i, {}, {}, section == Section::kInventory ? "inventory" : "coming_next", false};
+            row->project = cell;
+          }
+        }
+        if (!more.empty()) {
+          if (row && row->complete) flush_row();  // a complete row still waiting for its project
+          if (!row) row = Row{i, {}, {}, section == Section::kInventory ? "inventory" : "coming_next", false};
+          // "<i>in person</" + "i>", "inter-" + "agency": a word cut at the line's end.
+          const bool glue = !row->rest.empty() &&
+                            (row->rest.back() == '<' || row->rest.back() == '/' ||
+                             (row->rest.back() == '-' && row->rest.size() > 1 && std::isalpha(static_cast<unsigned char>(row->rest[row->rest.size() - 2]))));
+          row->rest += (row->rest.empty() || glue ? "" : " ") + std::string(more);
+          row->complete = RowIsComplete(row->rest, list_year);
+        }
+        if (row && row->complete && !row->project.empty()) flush_row();
+        continue;
       }
       case Section::kProjectInventory: {
         const size_t colon = s.find(':');
@@ -814,6 +886,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
       }
     }
   }
+  flush_row();
   flush_item();
   flush_block();
   for (Record& r : prose.Records()) e.records.push_back(std::move(r));

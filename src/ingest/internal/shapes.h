@@ -1,6 +1,7 @@
 #pragma once
 /// The document shapes the extractors know, and the line helpers they share.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,8 +20,19 @@ bool IsBlank(std::string_view line);
 /// removed, runs of spaces collapsed (TABs kept: they separate columns).
 std::string CleanLine(std::string_view line);
 
+/// A document's lines, each cleaned once, and which of them are blank.
+struct CleanLines {
+  explicit CleanLines(const TextDocument& doc);
+  std::vector<std::string> clean;  ///< CleanLine of each line ("" for blank ones)
+  std::vector<bool> blank;
+};
+
 /// True when `line` reads as prose (a sentence), not a caption or heading.
 bool IsProse(std::string_view cleaned);
+
+/// The number a text starts with ("68", "45+", "21 States"), if it has at
+/// most nine digits; nullopt otherwise.
+std::optional<int> LeadingCount(std::string_view s);
 
 /// Splits on `sep` outside parentheses, trimming each part and dropping empty ones.
 std::vector<std::string> SplitOutsideParens(std::string_view s, char sep);

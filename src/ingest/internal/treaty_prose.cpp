@@ -5,6 +5,7 @@
 #include <regex>
 
 #include "core/text.h"
+#include "ingest/internal/shapes.h"
 
 namespace octopus::ingest::internal {
 
@@ -28,8 +29,6 @@ int OrdinalValue(std::string_view w) {
   while (i < f.size() && f[i] >= '0' && f[i] <= '9' && i < 4) n = n * 10 + (f[i++] - '0');
   return i > 0 ? n : 0;
 }
-
-json IsoOrNull(const std::optional<PartialDate>& d) { return d ? json(d->Iso()) : json(nullptr); }
 
 // How precise a stated date is: an exact day beats a month beats nothing.
 int Rank(const std::optional<PartialDate>& d) {
@@ -105,7 +104,7 @@ void TreatyProse::Paragraph(std::string_view text, int line) {
 }
 
 void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
-  if (s.size() > kMaxSentence) s = s.substr(0, kMaxSentence);
+  s = text::TruncateUtf8(s, kMaxSentence);
   for (const Mention& m : finder_.Treaties(s)) {
     if (std::find(item_treaties_.begin(), item_treaties_.end(), m.id) == item_treaties_.end()) {
       item_treaties_.push_back(m.id);
@@ -263,10 +262,12 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
   if (treaties.empty() && !item_treaties_.empty()) treaties.push_back(item_treaties_.back());
   if (treaties.empty()) return;
   auto add = [&](const std::string& measure, const std::string& count) {
+    const auto n = LeadingCount(count);
+    if (!n) return;  // not a count a person wrote
     Figure f;
     f.treaty = treaties.front();
     f.measure = measure;
-    f.count = std::stoi(count);
+    f.count = *n;
     f.as_of = item_date_;
     f.span = std::string(s);
     f.line = line;

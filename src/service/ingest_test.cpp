@@ -1,0 +1,190 @@
+// Ingesting documents into a fresh SQLite store with the shipped reference
+// data: the seeds' treaty actions reach the registry with their sources, the
+// engine's answers agree with what the seeds state, a disagreement is reported
+// (never stored over), the same bytes twice change nothing, and bad input gets
+// a clear error with nothing stored.
+#include "service/ingest.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "core/testing/temp_dir.h"
+#include "store/store.h"
+
+namespace octopus::service {
+namespace {
+
+namespace fs = std::filesystem;
+using octopus::test_support::TempDir;
+
+const fs::path kDataDir = OCTOPUS_TEST_DATA_DIR;
+const std::string kSeed000 = (kDataDir / "seeds" / "000_d03e5a92182abe11.txt").string();
+const std::string kSeed003 = (kDataDir / "seeds" / "003_4b1784b32edbbd16.txt").string();
+
+class IngestTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::OpenStore((dir_.path() / "octopus.db").string());
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+    auto r = Registry::Open(*store_, kDataDir.string());
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    registry_ = std::move(*r);
+  }
+
+  IngestOutcome Ingest(const std::string& path, IngestOptions opts = {}) {
+    Ingestor ingestor(*registry_);
+    auto r = ingestor.IngestFile(path, opts);
+    EXPECT_TRUE(r.ok()) << r.status().message();
+    return r.ok() ? *r : IngestOutcome{};
+  }
+
+  std::string Write(const std::string& name, const std::string& bytes) {
+    const fs::path p = dir_.path() / name;
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
+  }
+
+  size_t DocumentCount() {
+    auto d = store_->Documents();
+    EXPECT_TRUE(d.ok());
+    return d.ok() ? d->size() : 0;
+  }
+
+  size_t EvidenceCount() {
+    auto d = store_->Registry("");
+    EXPECT_TRUE(d.ok());
+    return d.ok() ? d->evidence.size() : 0;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Registry> registry_;
+};
+
+std::string IntervalText(const std::optional<treaty::Interval>& iv) { return iv ? iv->ToString() : "none"; }
+
+TEST_F(IngestTest, BothSeedsPutTheirTreatyActionsInTheRegistryWithTheirSources) {
+  EXPECT_TRUE(Ingest(kSeed000).stored);
+  EXPECT_TRUE(Ingest(kSeed003).stored);
+  auto records = store_->Records("");
+  ASSERT_TRUE(records.ok());
+  EXPECT_GT(records->size(), 400u);
+
+  auto a189 = registry_->Analyse("ETS 189");
+  ASSERT_TRUE(a189.ok()) << a189.status().message();
+  const auto& de = a189->states().at("DE");
+  EXPECT_EQ(IntervalText(de.consent), "2011-06-10");
+  // Computed from the extracted deposit date by the treaty's rule.
+  EXPECT_EQ(IntervalText(de.entry_into_force), "2011-10-01");
+  EXPECT_EQ(IntervalText(a189->states().at("FI").entry_into_force), "2011-09-01");
+  bool sourced = false;
+  for (const auto& e : de.evidence) sourced = sourced || (e.source.origin == kSeed000 && e.source.line == 3);
+  EXPECT_TRUE(sourced) << "Germany's ratification keeps its source: the seed, line 3";
+
+  auto a185 = registry_->Analyse("ETS 185");
+  ASSERT_TRUE(a185.ok());
+  EXPECT_EQ(IntervalText(a185->states().at("GB").entry_into_force), "2011-09-01");
+  EXPECT_EQ(IntervalText(a185->states().at("ME").consent), "2010-03-03");
+  EXPECT_EQ(IntervalText(a185->states().at("AZ").consent), "2010-03-15");
+}
+
+TEST_F(IngestTest, TheNewsPagesStatementsAgreeWithTheEngine) {
+  const IngestOutcome out = Ingest(kSeed000);
+  EXPECT_TRUE(out.extraction.disagreements.empty()) << ingest::ToJson(out.extraction)["disagreements"].dump();
+  // "31 States are now Parties" (June 2011) and "28 States" (March 2010) fall in the engine's range.
+  auto a185 = registry_->Analyse("ETS 185");
+  ASSERT_TRUE(a185.ok());
+  const treaty::Range june = a185->Consents(*domain::Date::Make(2011, 6, 12));
+  EXPECT_LE(june.min, 31);
+  EXPECT_GE(june.max, 31);
+  const treaty::Range march = a185->Consents(*domain::Date::Make(2010, 3, 16));
+  EXPECT_LE(march.min, 28);
+  EXPECT_GE(march.max, 28);
+}
+
+TEST_F(IngestTest, AnEntryIntoForceThatDisagreesIsReportedAndNothingIsOverwritten) {
+  const std::string doc = Write("uk.txt",
+                                "News\n\nUnited Kingdom ratified the Convention on Cybercrime (25 May 2011, Strasbourg)\n\n"
+                                "[12 June 2011, Strasbourg] United Kingdom deposited the instrument of ratification of "
+                                "the Convention on Cybercrime (ETS 185) on 25 May 2011. The Convention on Cybercrime "
+                                "will enter into force as regards United Kingdom on 1 August 2011.\n");
+  const IngestOutcome out = Ingest(doc);
+  ASSERT_EQ(out.extraction.disagreements.size(), 1u);
+  const ingest::Disagreement& d = out.extraction.disagreements[0];
+  EXPECT_EQ(d.what, "GB ETS 185 entry into force");
+  EXPECT_EQ(d.document_value, "2011-08-01");
+  EXPECT_EQ(d.registry_value, "2011-09-01");
+  EXPECT_EQ(d.line, 3);
+  // The stated date is kept as a statement; the computed date stays the rule's.
+  auto a185 = registry_->Analyse("ETS 185");
+  ASSERT_TRUE(a185.ok());
+  EXPECT_EQ(IntervalText(a185->states().at("GB").entry_into_force), "2011-09-01");
+}
+
+TEST_F(IngestTest, IngestingTheSameDocumentTwiceChangesNothing) {
+  EXPECT_TRUE(Ingest(kSeed003).stored);
+  const size_t docs = DocumentCount(), evidence = EvidenceCount();
+  const IngestOutcome again = Ingest(kSeed003);
+  EXPECT_FALSE(again.stored);
+  EXPECT_TRUE(again.duplicate);
+  EXPECT_EQ(DocumentCount(), docs);
+  EXPECT_EQ(EvidenceCount(), evidence);
+}
+
+TEST_F(IngestTest, ADryRunReportsAndStoresNothing) {
+  IngestOptions opts;
+  opts.dry_run = true;
+  const IngestOutcome out = Ingest(kSeed000, opts);
+  EXPECT_FALSE(out.stored);
+  EXPECT_EQ(out.extraction.records.size(), 256u);
+  EXPECT_EQ(DocumentCount(), 0u);
+}
+
+TEST_F(IngestTest, BadInputGetsAClearErrorAndStoresNothing) {
+  const size_t evidence = EvidenceCount();
+  Ingestor ingestor(*registry_);
+  struct Case {
+    std::string name, bytes, message;
+  };
+  const Case cases[] = {
+      {"empty.txt", "", "empty file"},
+      {"binary.bin", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", 16) + std::string(4096, '\0'), "binary"},
+      {"cut.pdf", "%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pa", "PDF"},
+  };
+  for (const Case& c : cases) {
+    auto r = ingestor.IngestFile(Write(c.name, c.bytes));
+    ASSERT_FALSE(r.ok()) << c.name;
+    EXPECT_NE(r.status().message().find(c.name), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message().find(c.message), std::string::npos) << r.status().message();
+  }
+  // A file over the limit is refused before it is read (sparse: no 100 MB written to disk).
+  const fs::path big = dir_.path() / "big.txt";
+  std::ofstream(big) << "x";
+  fs::resize_file(big, 100u << 20);
+  auto r = ingestor.IngestFile(big.string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("too large"), std::string::npos) << r.status().message();
+  EXPECT_EQ(DocumentCount(), 0u);
+  EXPECT_EQ(EvidenceCount(), evidence);
+}
+
+TEST_F(IngestTest, InvalidUtf8IsReadWithReplacementsAndReported) {
+  const std::string doc = Write("latin1.txt",
+                                "News\n\nWorkshop in Bogot\xe1 (Bogot\xe1, Colombia, 3-4 May 2011)\n\n"
+                                "[5 May 2011, Strasbourg] Prosecutors from Colombia met in Bogot\xe1.\n");
+  const IngestOutcome out = Ingest(doc);
+  EXPECT_TRUE(out.stored);
+  ASSERT_FALSE(out.extraction.document.warnings.empty());
+  EXPECT_NE(out.extraction.document.warnings[0].find("invalid UTF-8"), std::string::npos);
+  ASSERT_EQ(out.extraction.records.size(), 1u);
+  const auto& item = out.extraction.records[0].fields;
+  EXPECT_EQ(item["countries"], nlohmann::json::array({"CO"}));
+  EXPECT_NE(item["title"].get<std::string>().find("\xef\xbf\xbd"), std::string::npos);  // U+FFFD, not a guess
+}
+
+}  // namespace
+}  // namespace octopus::service
