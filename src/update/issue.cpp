@@ -645,6 +645,9 @@ class Composer {
       };
       f.signatories = count(treaty::StatusKind::kSigned, on);
       f.invited = count(treaty::StatusKind::kInvited, on);
+      // Past the registry's last complete list, States it has no statement
+      // about may have signed or been invited too: "at least".
+      f.signatories.open = f.invited.open = f.parties.open;
       // Observers are not actions the engine counts: the latest stated figure.
       auto stated = [&](std::initializer_list<std::string_view> measures, std::string* as_of_text) {
         std::optional<int> value;
@@ -684,11 +687,12 @@ class Composer {
         note.as_of = r.as_of_text;
         const Date at = std::min(r.as_of->hi, on);
         auto sum = [](treaty::Range x, treaty::Range y) {
-          return treaty::Range{x.min + y.min, x.max + y.max};
+          return treaty::Range{x.min + y.min, x.max + y.max, x.open || y.open};
         };
         const treaty::Range consents = analysis->Consents(at);
-        const treaty::Range signed_only = count(treaty::StatusKind::kSigned, at);
-        const treaty::Range invited = count(treaty::StatusKind::kInvited, at);
+        treaty::Range signed_only = count(treaty::StatusKind::kSigned, at);
+        treaty::Range invited = count(treaty::StatusKind::kInvited, at);
+        signed_only.open = invited.open = consents.open;
         const std::string& m = r.measure;
         if (m == "parties" || m == "ratified" || m == "contracting" || m == "tcy_members") {
           note.engine_value = consents.ToString();
@@ -803,8 +807,9 @@ class Composer {
   void Totals() {
     if (!issue_.treaties.empty()) {
       const TreatyFigures& f = issue_.treaties.front();
-      treaty::Range total{f.parties.min + f.signatories.min + f.invited.min,
-                          f.parties.max + f.signatories.max + f.invited.max};
+      const treaty::Range total{f.parties.min + f.signatories.min + f.invited.min,
+                                f.parties.max + f.signatories.max + f.invited.max,
+                                f.parties.open || f.signatories.open || f.invited.open};
       issue_.treaty_totals = {{f.name + ": Parties", f.parties.ToString()},
                               {"Signed", f.signatories.ToString()},
                               {"Invited to accede", f.invited.ToString()},

@@ -545,7 +545,9 @@ nlohmann::json ProjectJson(const ProjectEntry& p) {
           {"activities", acts}};
 }
 
-nlohmann::json RangeJson(const treaty::Range& r) { return {{"min", r.min}, {"max", r.max}}; }
+nlohmann::json RangeJson(const treaty::Range& r) {
+  return {{"min", r.min}, {"max", r.max}, {"open", r.open}, {"text", r.ToString()}};
+}
 
 nlohmann::json RowsJson(const std::vector<TotalsRow>& rows) {
   nlohmann::json out = nlohmann::json::array();

@@ -498,8 +498,11 @@ TEST_F(UpdateTest, TreatyFiguresAreTheEnginesOnTheQuartersLastDay) {
   EXPECT_EQ(issue.treaty_totals[0].value, bc.parties.ToString());
   EXPECT_EQ(issue.treaty_totals[3].value,
             (treaty::Range{bc.parties.min + bc.signatories.min + bc.invited.min,
-                           bc.parties.max + bc.signatories.max + bc.invited.max})
+                           bc.parties.max + bc.signatories.max + bc.invited.max, bc.parties.open})
                 .ToString());
+  // Where the parties are "at least", so are the other counts.
+  EXPECT_EQ(bc.signatories.open, bc.parties.open);
+  EXPECT_EQ(bc.invited.open, bc.parties.open);
 }
 
 TEST_F(UpdateTest, HighlightsAreTheTreatyActionsAndLargestEventsUnlessEditorsGiveThem) {
