@@ -26,5 +26,6 @@ std::vector<Command> RegisterCommands(CLI::App& app, Options& opts);
 void RegisterTreatyCommands(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
+void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 
 }  // namespace octopus::cli

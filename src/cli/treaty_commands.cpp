@@ -205,6 +205,7 @@ std::vector<Command> RegisterCommands(CLI::App& app, Options& opts) {
   RegisterTreatyCommands(app, opts, out);
   RegisterServeCommand(app, opts, out);
   RegisterIngestCommand(app, opts, out);
+  RegisterUpdateCommand(app, opts, out);
   return out;
 }
 

@@ -119,6 +119,11 @@ class SqlStore : public Store {
   Result<DocumentRow> Document(int64_t id) override;
   Result<RecordPage> FindRecords(const RecordQuery& query) override;
 
+  Result<Subscriber> AddSubscriber(const std::string& email, const std::string& token) override;
+  Result<Subscriber> SetSubscriberStatus(const std::string& token,
+                                         const std::string& status) override;
+  Result<std::vector<Subscriber>> Subscribers(const std::string& status) override;
+
  private:
   /// Adds a record to the search index (kinds outside kSearchableKinds and
   /// records whose fields cannot be read are not indexed).
@@ -567,6 +572,82 @@ Result<RecordPage> SqlStore::FindRecords(const RecordQuery& q) {
     page.facets.emplace_back(facet, std::move(counts));
   }
   return page;
+}
+
+constexpr const char* kSubscriberColumns =
+    "id, email, token, status, created_at, confirmed_at, unsubscribed_at";
+
+Subscriber ToSubscriber(const Row& r) {
+  Subscriber s;
+  s.id = AsInt(r[0]);
+  s.email = AsText(r[1]);
+  s.token = AsText(r[2]);
+  s.status = AsText(r[3]);
+  s.created_at = AsText(r[4]);
+  if (!IsNull(r[5])) s.confirmed_at = AsText(r[5]);
+  if (!IsNull(r[6])) s.unsubscribed_at = AsText(r[6]);
+  return s;
+}
+
+Result<Subscriber> SqlStore::AddSubscriber(const std::string& email, const std::string& token) {
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  const std::string select = std::string("SELECT ") + kSubscriberColumns + " FROM subscribers ";
+  auto existing = conn_->Query(select + "WHERE email = ?", {email});
+  if (!existing) return existing.status();
+  if (!existing->empty()) {
+    Subscriber s = ToSubscriber(existing->front());
+    if (s.status == "confirmed") return s;
+    auto upd = conn_->Query(
+        "UPDATE subscribers SET token = ?, status = 'pending', unsubscribed_at = NULL WHERE id = ?",
+        {token, s.id});
+    if (!upd) return upd.status();
+  } else {
+    auto ins = conn_->Insert(
+        "INSERT INTO subscribers (email, token, status, created_at) VALUES (?, ?, 'pending', ?)",
+        {email, token, NowUtc()});
+    if (!ins) return ins.status();
+  }
+  auto row = conn_->Query(select + "WHERE email = ?", {email});
+  if (!row) return row.status();
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return ToSubscriber(row->front());
+}
+
+Result<Subscriber> SqlStore::SetSubscriberStatus(const std::string& token,
+                                                 const std::string& status) {
+  const char* column = status == "confirmed"      ? "confirmed_at"
+                       : status == "unsubscribed" ? "unsubscribed_at"
+                                                  : nullptr;
+  if (column == nullptr) return InvalidArgument("unknown subscriber status '" + status + "'");
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  const std::string select = std::string("SELECT ") + kSubscriberColumns + " FROM subscribers ";
+  auto rows = conn_->Query(select + "WHERE token = ?", {token});
+  if (!rows) return rows.status();
+  if (rows->empty()) return NotFound("no subscription holds this token");
+  auto upd = conn_->Query("UPDATE subscribers SET status = ?, " + std::string(column) +
+                              " = ? WHERE token = ?",
+                          {status, NowUtc(), token});
+  if (!upd) return upd.status();
+  auto after = conn_->Query(select + "WHERE token = ?", {token});
+  if (!after) return after.status();
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return ToSubscriber(after->front());
+}
+
+Result<std::vector<Subscriber>> SqlStore::Subscribers(const std::string& status) {
+  std::string sql = std::string("SELECT ") + kSubscriberColumns + " FROM subscribers";
+  std::vector<Value> params;
+  if (!status.empty()) {
+    sql += " WHERE status = ?";
+    params.push_back(status);
+  }
+  auto rows = conn_->Query(sql + " ORDER BY id", params);
+  if (!rows) return rows.status();
+  std::vector<Subscriber> out;
+  for (const Row& r : *rows) out.push_back(ToSubscriber(r));
+  return out;
 }
 
 }  // namespace

@@ -104,6 +104,16 @@ struct RecordPage {
 inline constexpr char kMarkOpen = '\x02';
 inline constexpr char kMarkClose = '\x03';
 
+/// A subscriber to the quarterly update.
+struct Subscriber {
+  int64_t id = 0;
+  std::string email;
+  std::string token;   ///< the secret the confirmation and unsubscribe links carry
+  std::string status;  ///< "pending", "confirmed", "unsubscribed"
+  std::string created_at;  ///< UTC, ISO 8601; set by the store
+  std::optional<std::string> confirmed_at, unsubscribed_at;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -143,6 +153,17 @@ class Store {
   /// date, with facet counts. AddDocument keeps the index in step in its own
   /// transaction. InvalidArgument for a backend without full-text search.
   virtual Result<RecordPage> FindRecords(const RecordQuery& query) = 0;
+
+  /// Adds `email` as a pending subscriber holding `token`. An address already
+  /// on the list keeps its row: a pending or unsubscribed one becomes pending
+  /// again with the new token; a confirmed one is returned unchanged.
+  virtual Result<Subscriber> AddSubscriber(const std::string& email, const std::string& token) = 0;
+  /// Moves the subscriber holding `token` to "confirmed" or "unsubscribed"
+  /// (recording when). NotFound when no subscriber holds the token.
+  virtual Result<Subscriber> SetSubscriberStatus(const std::string& token,
+                                                 const std::string& status) = 0;
+  /// Subscribers with this status ("" for all), in order of subscription.
+  virtual Result<std::vector<Subscriber>> Subscribers(const std::string& status) = 0;
 
   virtual std::string_view backend() const = 0;
 };

@@ -235,23 +235,25 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 3u);
-  EXPECT_EQ(migrations.back().version, 3);
+  ASSERT_EQ(migrations.size(), 4u);
+  EXPECT_EQ(migrations.front().name, "001_registry");
+  EXPECT_EQ(migrations[1].name, "002_documents");
+  EXPECT_EQ(migrations[2].name, "003_search");
+  EXPECT_EQ(migrations.back().name, "004_subscribers");
 
   auto conn = Raw();
   auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});
   ASSERT_TRUE(rows.ok()) << rows.status().message();
-  ASSERT_EQ(rows->size(), 3u);
-  EXPECT_EQ(AsInt((*rows)[0][0]), 1);
-  EXPECT_EQ(AsText((*rows)[0][1]), "001_registry");
-  EXPECT_EQ(AsInt((*rows)[1][0]), 2);
-  EXPECT_EQ(AsText((*rows)[1][1]), "002_documents");
-  EXPECT_EQ(AsText((*rows)[2][1]), "003_search");
+  ASSERT_EQ(rows->size(), migrations.size());
+  for (size_t i = 0; i < migrations.size(); ++i) {
+    EXPECT_EQ(AsInt((*rows)[i][0]), migrations[i].version);
+    EXPECT_EQ(AsText((*rows)[i][1]), migrations[i].name);
+  }
   // Every table of every migration exists.
   for (const char* table :
        {"sources", "treaties", "treaty_evidence", "treaty_snapshots", "treaty_snapshot_states",
         "treaty_figures", "treaty_stated_eif", "documents", "records", "search_text",
-        "search_entries", "search_facets"}) {
+        "search_entries", "search_facets", "subscribers"}) {
     auto t = conn->Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                          {std::string(table)});
     ASSERT_TRUE(t.ok());
@@ -260,7 +262,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   // Migrating again is a no-op that reports the same version.
   auto again = (*store)->Migrate();
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_EQ(*again, 3);
+  EXPECT_EQ(*again, migrations.back().version);
 }
 
 TEST_F(StoreTest, ReopeningKeepsTheDataAndDoesNotMigrateAgain) {
@@ -827,7 +829,7 @@ TEST_F(StoreTest, MigratingAnOlderDatabaseIndexesTheRecordsItHolds) {
     auto conn = Raw();
     ASSERT_TRUE(conn->ExecScript("DROP TRIGGER search_text_follows_records; DROP TABLE search_text; "
                                  "DROP TABLE search_facets; DROP TABLE search_entries; "
-                                 "DELETE FROM schema_migrations WHERE version = 3")
+                                 "DROP TABLE subscribers; DELETE FROM schema_migrations WHERE version >= 3")
                     .ok());
   }
   auto store = OpenStore(db_);
@@ -837,6 +839,50 @@ TEST_F(StoreTest, MigratingAnOlderDatabaseIndexesTheRecordsItHolds) {
   auto page = (*store)->FindRecords(q);
   ASSERT_TRUE(page.ok()) << page.status().message();
   EXPECT_EQ(page->total, 1);
+}
+
+TEST_F(StoreTest, SubscribersArePendingUntilConfirmedAndLeaveByToken) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  auto a = store.AddSubscriber("a@example.org", "token-a");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  EXPECT_EQ(a->status, "pending");
+  EXPECT_FALSE(a->created_at.empty());
+  EXPECT_FALSE(a->confirmed_at.has_value());
+  ASSERT_TRUE(store.AddSubscriber("b@example.org", "token-b").ok());
+
+  auto confirmed = store.SetSubscriberStatus("token-a", "confirmed");
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status().message();
+  EXPECT_EQ(confirmed->email, "a@example.org");
+  EXPECT_TRUE(confirmed->confirmed_at.has_value());
+  auto list = store.Subscribers("confirmed");
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ(list->front().token, "token-a");
+
+  // Subscribing a confirmed address again changes nothing (the old token still works).
+  auto again = store.AddSubscriber("a@example.org", "token-a2");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->status, "confirmed");
+  EXPECT_EQ(again->token, "token-a");
+
+  auto gone = store.SetSubscriberStatus("token-a", "unsubscribed");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_TRUE(gone->unsubscribed_at.has_value());
+  EXPECT_TRUE(store.Subscribers("confirmed")->empty());
+  // Coming back after leaving starts a new pending subscription with a new token.
+  auto back = store.AddSubscriber("a@example.org", "token-a3");
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->status, "pending");
+  EXPECT_EQ(back->token, "token-a3");
+  EXPECT_FALSE(back->unsubscribed_at.has_value());
+  EXPECT_EQ(store.Subscribers("")->size(), 2u);
+
+  EXPECT_EQ(store.SetSubscriberStatus("token-a", "confirmed").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store.SetSubscriberStatus("token-b", "deleted").status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(StoreTest, OpenStoreRejectsAnEmptyPathAndAnUnbuiltBackend) {

@@ -396,5 +396,58 @@ TEST_F(CliTest, TimelineAgreesWithPartiesOnEveryDateItLists) {
   }
 }
 
+TEST_F(CliTest, UpdateComposeOnAFreshDatabaseIsAShortHonestIssueInEveryFormat) {
+  const std::string md = Ok({"update", "compose", "--quarter", "2023Q3", "--format", "md"});
+  EXPECT_NE(md.find("# Cybercrime@CoE Update\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Update: Treaties as of 30 September 2023\n"), std::string::npos) << md;
+  EXPECT_NE(md.find("## Inventory of activities (July – September 2023)\n\n"
+                    "No activities are recorded for July – September 2023.\n"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(md.find("Coming next"), std::string::npos);
+  const std::string parties = Ok({"treaty", "parties", "185", "--as-of", "2023-09-30"});
+  EXPECT_NE(md.find("**Parties as of 30 September 2023:** " + parties.substr(0, parties.size() - 1)),
+            std::string::npos)
+      << md;
+  const json j = OkJson({"update", "compose", "--quarter", "2023-q3", "--format", "json"});
+  EXPECT_EQ(j.value("quarter", ""), "2023Q3");
+  EXPECT_TRUE(j.at("inventory").empty());
+  EXPECT_EQ(Ok({"update", "compose", "--quarter", "2023Q3", "-o", "issue.html"}), "");
+  EXPECT_EQ(Slurp(dir_ / "issue.html").rfind("<!DOCTYPE html>", 0), 0u);
+  const std::string text = Ok({"update", "compose", "--quarter", "2023Q3", "--format", "text"});
+  EXPECT_EQ(text.rfind("CYBERCRIME@COE UPDATE\nJuly – September 2023\n", 0), 0u) << text;
+}
+
+TEST_F(CliTest, UpdateComposeRefusesABadQuarterOrFormatWithOneLine) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"update", "compose", "--quarter", "2023Q5"},
+           {"update", "compose", "--quarter", "2023Q3", "--format", "docx"}}) {
+    const Outcome o = Octopus(args);
+    EXPECT_EQ(o.exit, 1) << ::testing::PrintToString(o);
+    EXPECT_EQ(o.out, "");
+    EXPECT_EQ(CountLines(o.err), 1u) << o.err;
+  }
+  EXPECT_EQ(Octopus({"update", "compose"}).exit, 2);
+}
+
+TEST_F(CliTest, SubscriberConfirmsByTheLinkTokenAndLeavesByIt) {
+  const std::string out = Ok({"update", "subscribe", "reader@example.org", "--base-url",
+                              "https://octopus.example.org"});
+  const std::string prefix = "https://octopus.example.org/subscribe/confirm?token=";
+  const size_t at = out.find(prefix);
+  ASSERT_NE(at, std::string::npos) << out;
+  const std::string token = out.substr(at + prefix.size(), 64);
+  EXPECT_EQ(Ok({"update", "subscribers", "--status", "confirmed"}), "");
+  EXPECT_EQ(Ok({"update", "confirm", token}), "reader@example.org: confirmed\n");
+  EXPECT_EQ(Ok({"update", "subscribers", "--status", "confirmed"}).rfind("reader@example.org\t", 0),
+            0u);
+  EXPECT_EQ(Ok({"update", "unsubscribe", token}), "reader@example.org: unsubscribed\n");
+  EXPECT_EQ(Ok({"update", "subscribers", "--status", "confirmed"}), "");
+  const Outcome bad = Octopus({"update", "unsubscribe", "nonsense"});
+  EXPECT_EQ(bad.exit, 1);
+  EXPECT_NE(bad.err.find("no subscription holds this token"), std::string::npos) << bad.err;
+  EXPECT_EQ(Octopus({"update", "subscribe", "not-an-address"}).exit, 1);
+}
+
 }  // namespace
 }  // namespace octopus

@@ -1,0 +1,232 @@
+#pragma once
+/// The quarterly Cybercrime@CoE Update, composed from the database.
+///
+/// BuildIssue reads the records the ingest stored (news items, activities,
+/// projects, treaty actions and figures) and asks the treaty engine for the
+/// figures as of the quarter's last day; the result is an `UpdateIssue`, a
+/// plain structure with one member per section of the issue. The renderers
+/// turn it into HTML (for mail clients: inline styles, no scripts, all text
+/// escaped), Markdown, plain text, JSON or PDF (HTML rendered by weasyprint).
+/// Sections with nothing to show are left out, headings and all; only the
+/// inventory of activities stays, to say that none is recorded: a quarter
+/// without activities is a short, valid issue, not an error.
+
+#include <cstdint>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "domain/date.h"
+#include "service/registry.h"
+#include "treaty/engine.h"
+
+namespace octopus::update {
+
+/// A calendar quarter: 2023Q3 is 1 July – 30 September 2023.
+struct Quarter {
+  int year = 0;
+  int number = 0;  ///< 1..4
+
+  /// "2023Q3", "2023-Q3", "2023q3". InvalidArgument naming the text otherwise.
+  static Result<Quarter> Parse(std::string_view text);
+  /// The quarter holding `d`.
+  static Quarter Of(domain::Date d);
+  domain::Date first() const;
+  domain::Date last() const;
+  Quarter Next() const;
+  /// "2023Q3".
+  std::string ToString() const;
+  /// "July – September 2023".
+  std::string Label() const;
+  friend bool operator==(const Quarter&, const Quarter&) = default;
+};
+
+enum class Format { kHtml, kMarkdown, kText, kPdf, kJson };
+
+/// "html", "md" (or "markdown"), "text", "pdf", "json".
+Result<Format> ParseFormat(std::string_view name);
+/// The MIME type of a format ("text/html; charset=utf-8", "application/pdf", …).
+std::string_view ContentType(Format f);
+
+/// What a URL's last segment asks for: "2023Q3" (HTML), "2023Q3.html", ".md",
+/// ".txt", ".pdf", ".json" (for /updates/{issue}). InvalidArgument otherwise.
+struct IssueRequest {
+  Quarter quarter;
+  Format format = Format::kHtml;
+};
+Result<IssueRequest> ParseIssuePath(std::string_view segment);
+
+/// What editors may change.
+struct ComposeOptions {
+  /// The highlights, one line each, in order. Empty: the quarter's treaty
+  /// actions and its largest events.
+  std::vector<std::string> highlights;
+  /// A one-click unsubscribe link for the footer ("" for none).
+  std::string unsubscribe_url;
+};
+
+/// One activity as the issue lists it.
+struct ActivityEntry {
+  int64_t record_id = 0;
+  std::string title;
+  std::vector<std::string> projects;   ///< as recorded ("GLACY+", "Octopus", "C-PROC")
+  std::vector<std::string> places;     ///< as recorded
+  std::vector<std::string> countries;  ///< English names
+  /// The places, then the countries no place names already: "Bucharest, Romania".
+  std::string where;
+  std::string mode;  ///< "in person", "online", "hybrid", or "" when unknown
+  std::string when;  ///< the date as the source wrote it, else formatted ("3-5 July", "by October")
+  std::optional<domain::Date> start;  ///< earliest day it may start
+  std::optional<domain::Date> end;    ///< latest day it may end
+};
+
+/// Activities of one month ("July 2023"), or of no known month ("Date to be confirmed").
+struct MonthGroup {
+  std::string label;
+  int year = 0;  ///< 0 for the undated group
+  int month = 0;
+  std::vector<ActivityEntry> activities;
+};
+
+/// A news item told in the issue.
+struct Story {
+  int64_t record_id = 0;
+  std::string title;
+  std::string dateline;  ///< "Strasbourg, France, 10 August"
+  std::string body;
+  std::vector<std::string> projects;
+  std::vector<std::string> treaties;
+  std::optional<domain::Date> date;
+};
+
+/// A capacity-building project: its basics, and in a project section its
+/// stories and activities of the quarter.
+struct ProjectEntry {
+  std::string name;
+  std::string duration;  ///< "January 2021 – December 2027", "" when unknown
+  std::string scope;
+  std::optional<double> budget_amount;
+  std::string budget_currency;
+  std::string budget;  ///< "EUR 10 million", "" when unknown
+  std::vector<std::string> funders;
+  std::string funding;  ///< how the source describes the funding, else the funders listed
+  std::vector<std::string> countries;  ///< English names
+  std::vector<Story> stories;
+  std::vector<ActivityEntry> activities;
+};
+
+/// A figure a source stated, beside the engine's count for the same measure.
+struct StatedFigureNote {
+  std::string measure;  ///< as recorded: "parties", "signatories_and_invited", "broadly_in_line"
+  std::string label;    ///< for readers: "Signatories and States invited to accede"
+  int count = 0;
+  bool at_least = false;     ///< "45+"
+  std::string as_of;         ///< ISO, possibly reduced ("2023-09")
+  std::string engine_value;  ///< "68", "67-68", or "" when the engine does not count it
+};
+
+/// A treaty's figures as of the quarter's last day, computed by the engine.
+struct TreatyFigures {
+  std::string ref;   ///< "ETS 185"
+  std::string name;  ///< "Budapest Convention"
+  std::string title;
+  domain::Date opened;
+  domain::Date as_of;
+  treaty::Range parties;         ///< consents deposited
+  treaty::Range signatories;     ///< signed, not yet parties
+  treaty::Range invited;         ///< invited to accede, invitation valid
+  std::optional<int> observers;  ///< stated by a source, latest on or before as_of
+  std::string observers_as_of;
+  std::optional<int> observer_organisations;
+  std::vector<StatedFigureNote> stated;  ///< figures sources stated for the quarter
+};
+
+struct Highlight {
+  std::string kind;  ///< "treaty_action", "event", "editor"
+  std::string text;
+};
+
+struct SaveTheDate {
+  std::string when;   ///< "13-15 December 2023"
+  std::string place;  ///< "Bucharest, Romania"
+  std::string title;
+  std::optional<domain::Date> start;
+};
+
+struct TotalsRow {
+  std::string label;
+  std::string value;
+};
+
+/// Every section of one issue. Empty vectors are sections the renderers omit.
+struct UpdateIssue {
+  Quarter quarter;
+  Quarter next;
+  std::string title = "Cybercrime@CoE Update";
+  std::string period;       ///< "July – September 2023"
+  std::string next_period;  ///< "October – December 2023"
+  domain::Date as_of;       ///< the quarter's last day
+  std::vector<Highlight> highlights;
+  std::vector<SaveTheDate> save_the_date;
+  std::vector<TreatyFigures> treaties;
+  std::vector<Story> treaty_news;  ///< news about treaties, outside any project
+  std::vector<Story> joint_news;   ///< news of several projects together
+  ProjectEntry joint;  ///< the joint initiative's basics (name "" when no source gives them)
+  std::vector<ProjectEntry> projects;  ///< one section per project active in the quarter
+  std::vector<Story> other_news;
+  std::vector<MonthGroup> inventory;            ///< the quarter's activities by month
+  std::vector<MonthGroup> coming_next;          ///< the next quarter's, fuzzy dates as written
+  std::vector<ProjectEntry> project_inventory;  ///< projects running in the quarter (basics only)
+  std::vector<TotalsRow> treaty_totals;
+  std::vector<TotalsRow> activity_totals;
+  std::string unsubscribe_url;
+
+  /// Number of activities in the quarter's inventory.
+  size_t ActivityCount() const;
+};
+
+/// Section titles, shared by the renderers and their readers.
+std::string HighlightsTitle(const UpdateIssue& issue);
+inline constexpr std::string_view kSaveTheDateTitle = "Save the date!";
+std::string TreatyFiguresTitle(const UpdateIssue& issue);
+inline constexpr std::string_view kJointTitle = "Update: Joint project initiatives";
+std::string ProjectTitle(const ProjectEntry& p);
+inline constexpr std::string_view kOtherNewsTitle = "Other news";
+std::string InventoryTitle(const UpdateIssue& issue);
+std::string ComingNextTitle(const UpdateIssue& issue);
+inline constexpr std::string_view kProjectInventoryTitle =
+    "Inventory of capacity building projects";
+inline constexpr std::string_view kTotalsTitle = "Totals";
+
+/// Builds the issue of quarter `q` from the registry's store and engine.
+/// Errors only when the store cannot be read; records with unreadable JSON
+/// or dates are left out of the sections they cannot be placed in.
+Result<UpdateIssue> BuildIssue(service::Registry& registry, const Quarter& q,
+                               const ComposeOptions& options = {});
+
+/// kMail: tables and inline styles, for mail clients (the default). kPage:
+/// the same content in blocks that may break across pages, for print and PDF.
+enum class HtmlLayout { kMail, kPage };
+std::string RenderHtml(const UpdateIssue& issue, HtmlLayout layout = HtmlLayout::kMail);
+std::string RenderMarkdown(const UpdateIssue& issue);
+std::string RenderText(const UpdateIssue& issue);
+nlohmann::json ToJson(const UpdateIssue& issue);
+
+/// True when the weasyprint program can be run.
+bool PdfRendererAvailable();
+/// Renders HTML to PDF with weasyprint run as a subprocess (no shell), in a
+/// private temporary directory removed afterwards. IoError when weasyprint is
+/// missing or fails (its message is included).
+Result<std::string> HtmlToPdf(std::string_view html);
+
+/// BuildIssue then the renderer of `format`: the bytes of the issue (serve
+/// them with ContentType(format)). For the web layer (/updates/2023Q3) and the
+/// CLI alike. Uses the registry and its store like any of their callers: not
+/// thread-safe, call it under the lock that guards the registry.
+Result<std::string> ComposeUpdate(service::Registry& registry, const Quarter& q, Format format,
+                                  const ComposeOptions& options = {});
+
+}  // namespace octopus::update

@@ -1,0 +1,1274 @@
+// The quarterly update composed from a store holding records like those of the
+// July–September 2023 issue (seed 003): every activity, every project's basics
+// and the engine's treaty figures must come out, in every format; an empty
+// quarter gives a short valid issue; the HTML parses cleanly; the PDF reads back.
+// Subscribers confirm by link and leave by one click; issues reach exactly the
+// confirmed ones through a real SMTP listener on the loopback.
+#include "update/update.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <gumbo.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sodium.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/html_escape.h"
+#include "core/testing/temp_dir.h"
+#include "core/text.h"
+#include "service/ingest.h"
+#include "service/registry.h"
+#include "store/store.h"
+#include "update/internal/records.h"
+#include "update/mailing.h"
+
+namespace octopus::update {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test_support::TempDir;
+
+domain::Date D(const char* iso) { return *domain::Date::Parse(iso); }
+
+// ---------------------------------------------------------------- the fixture
+
+struct Fixture {
+  std::vector<json> activities, projects, news, actions, figures;
+};
+
+json Activity(std::vector<std::string> projects, std::string title, std::vector<std::string> places,
+              std::vector<std::string> countries, json mode, json start, json end,
+              std::string precision, json as_written = nullptr) {
+  json a = {{"projects", projects}, {"title", title}, {"places", places}, {"countries", countries},
+            {"mode", mode},         {"start", start}, {"end", end},       {"precision", precision}};
+  if (!as_written.is_null()) a["as_written"] = as_written;
+  return a;
+}
+
+Fixture Seed003() {
+  Fixture f;
+  // The quarter's activities (inventory of activities, July – September 2023).
+  f.activities = {
+      Activity({"GLACY+"},
+               "Advisory Mission on Search, Seizure and Confiscation of Online Crime Proceeds", {},
+               {"DO"}, "in person", "2023-07-03", "2023-07-05", "day"),
+      Activity(
+          {"Octopus"},
+          "Regional Caribbean Workshop in promoting the universality of the Budapest Convention",
+          {"Port of Spain"}, {"TT"}, "hybrid", "2023-07-05", "2023-07-06", "day"),
+      Activity({"GLACY+"}, "FOSI Training course", {"LATAM"}, {}, "online", "2023-07-17",
+               "2023-08-25", "day"),
+      Activity({"iPROCEEDS-2"},
+               "INTERPOL International Child Sexual Exploitation (ICSE) Database Training",
+               {"Lyon"}, {"FR"}, nullptr, "2023-07-26", "2023-07-27", "day"),
+      Activity({"Octopus"}, "East Africa Legislative Summit on the Budapest Convention", {"Arusha"},
+               {"TZ"}, "in person", "2023-07-26", "2023-07-28", "day"),
+      Activity({"GLACY+"}, "Desk study on cybercrime and electronic evidence legislation", {},
+               {"MZ"}, "online", nullptr, "2023-07-30", "by", "by 30 July"),
+      Activity({"CyberSouth"},
+               "Finalization of the basic judicial training course on cybercrime and electronic "
+               "evidence",
+               {}, {"LB"}, "online", "2023-07", "2023-09", "range", "July-September"),
+      Activity({"Octopus"}, "Second Summit Conference on cybernetic issues", {"Buenos Aires"},
+               {"AR"}, "in person", "2023-08-02", "2023-08-03", "day"),
+      Activity({"C-PROC"}, "Underground Economy Conference with Team CYMRU", {"Prague"}, {"CZ"},
+               "in-person", "2023-09-04", "2023-09-07", "day"),
+      Activity({"CyberEast"},
+               "Advanced training for investigators with the Academy of the Ministry of Finance",
+               {}, {"GE"}, "in person", "2023-09-11", "2023-09-15", "day"),
+      Activity({"Octopus", "T-CY"}, "International Symposium on Cybercrime Response", {"Seoul"},
+               {"KR"}, "in person", "2023-09-13", "2023-09-15", "day"),
+      Activity({"GLACY+", "OCWAR-C", "iPROCEEDS-2"},
+               "Regional CSIRT/LEA Inter-agency Co-operation Exercise by GLACY+ and OCWAR-C", {},
+               {"MU"}, nullptr, "2023-09-25", "2023-09-29", "day"),
+      Activity({"Octopus"}, "Publication of additional resources on the cyberviolence portal", {},
+               {}, "online", "2023-09", "2023-09", "month"),
+      // Coming next (October – December 2023), fuzzy dates as written.
+      Activity({"GLACY+"}, "Desk study on data protection bill", {}, {"MZ"}, "in person", nullptr,
+               "2023-10", "by", "by October"),
+      Activity({"Octopus project"}, "Advisory mission on legislation", {}, {"SC"}, nullptr,
+               "2023-10", nullptr, "tbc", "October TBC"),
+      Activity({"GLACY+"}, "Awareness workshop with policy makers on Budapest Convention", {},
+               {"BJ"}, "in person", "2023-11", nullptr, "mid"),
+      Activity({"GLACY+"}, "Advisory mission on cybercrime legislation", {}, {"MR"}, nullptr,
+               "2023-11-29", "2023-12-01", "day", "29 November–1 December"),
+      Activity({"C-PROC"}, "Octopus Conference", {"Bucharest"}, {"RO"}, nullptr, "2023-12-13",
+               "2023-12-15", "day"),
+      Activity({"iPROCEEDS-2"}, "iPROCEEDS-2 Project Closing Meeting", {"Bucharest"}, {"RO"},
+               nullptr, "2023-12-14", "2023-12-14", "day"),
+      Activity({"Octopus project"}, "Launching event, CYBERKOP action", {"Pristina"}, {"XK"},
+               nullptr, nullptr, nullptr, "tbc", "TBC"),
+  };
+  f.projects = {
+      {{"name", "Octopus Project"},
+       {"start", "2021-01"},
+       {"end", "2027-12"},
+       {"scope", "Global"},
+       {"budget_amount", 10000000},
+       {"budget_currency", "EUR"},
+       {"funders",
+        {"Canada", "Hungary", "Iceland", "Italy", "Japan", "Netherlands", "United Kingdom", "USA"}},
+       {"countries", json::array()}},
+      {{"name", "CyberEast"},
+       {"start", "2019-06"},
+       {"end", "2023-12"},
+       {"scope", "Eastern Partnership region"},
+       {"budget_amount", 5330000},
+       {"budget_currency", "EUR"},
+       {"funders", {"European Union", "Council of Europe"}},
+       {"countries", {"AM", "AZ", "BY", "GE", "MD", "UA"}}},
+      {{"name", "iPROCEEDS-2"},
+       {"start", "2020-01"},
+       {"end", "2023-12"},
+       {"scope", "South-eastern Europe and Turkiye"},
+       {"budget_amount", 4945000},
+       {"budget_currency", "EUR"},
+       {"funders", {"European Union", "Council of Europe"}},
+       {"countries", {"AL", "BA", "ME", "MK", "RS", "TR", "XK"}}},
+      {{"name", "CyberSouth"},
+       {"start", "2017-07"},
+       {"end", "2023-12"},
+       {"scope", "Southern Neighbourhood region"},
+       {"budget_amount", 5005000},
+       {"budget_currency", "EUR"},
+       {"funders", {"European Union", "Council of Europe"}},
+       {"countries", {"DZ", "JO", "LB", "MA", "TN"}}},
+      {{"name", "GLACY+"},
+       {"start", "2016-03"},
+       {"end", "2024-02"},
+       {"scope", "Global"},
+       {"budget_amount", 18890000},
+       {"budget_currency", "EUR"},
+       {"funders", {"European Union", "Council of Europe"}},
+       {"countries", {"BJ", "BF", "BR", "CV"}}},
+  };
+  f.news = {
+      {{"title",
+        "Japan becomes 2nd state to ratify the Second Additional Protocol to the Convention on "
+        "Cybercrime"},
+       {"date", "2023-08-10"},
+       {"place", "Strasbourg, France"},
+       {"event_start", nullptr},
+       {"event_end", nullptr},
+       {"event_place", nullptr},
+       {"countries", {"JP"}},
+       {"projects", json::array()},
+       {"treaties", {"CETS 224"}},
+       {"body", "Japan became the second state to ratify the Second Additional Protocol."}},
+      {{"title", "Underground Economy Conference 2023"},
+       {"date", "2023-09-07"},
+       {"place", "Prague, Czech Republic"},
+       {"event_start", "2023-09-04"},
+       {"event_end", "2023-09-07"},
+       {"event_place", "Prague, Czech Republic"},
+       {"countries", {"CZ", "US", "FR", "DE", "JP"}},
+       {"projects", {"C-PROC"}},
+       {"treaties", json::array()},
+       {"body", "Around 500 experts from over 80 countries.\n\nA second paragraph."}},
+      {{"title", "US makes two voluntary contributions to the Octopus Project"},
+       {"date", "2023-09-18"},
+       {"event_start", "2023-09-18"},
+       {"event_end", "2023-09-28"},
+       {"as_written", "18 and 28 September"},
+       {"place", "Strasbourg, France"},
+       {"countries", {"US"}},
+       {"projects", {"Octopus"}},
+       {"treaties", json::array()},
+       {"body", "USD 508,371.23 and USD 799,110."}},
+      {{"title", "The Octopus Conference 2023: Registration is now Open!"},
+       {"date", "2023-09-20"},
+       {"place", "Strasbourg, France"},
+       {"event_start", "2023-12-13"},
+       {"event_end", "2023-12-15"},
+       {"event_place", "Bucharest, Romania"},
+       {"countries", {"RO"}},
+       {"projects", {"Octopus"}},
+       {"treaties", json::array()},
+       {"body", "Registration is open."}},
+  };
+  f.actions = {
+      {{"state", "KI"},
+       {"treaty", "ETS 185"},
+       {"action", "invitation"},
+       {"date", "2023-07-03"},
+       {"entry_into_force", nullptr}},
+      {{"state", "JP"},
+       {"treaty", "CETS 224"},
+       {"action", "ratification"},
+       {"date", "2023-08-10"},
+       {"entry_into_force", nullptr}},
+  };
+  f.figures = {
+      {{"treaty", "ETS 185"}, {"measure", "parties"}, {"count", 68}, {"as_of", "2023-09-30"}},
+      {{"treaty", "ETS 185"}, {"measure", "observers"}, {"count", 21}, {"as_of", "2023-09-30"}},
+      {{"treaty", "ETS 185"},
+       {"measure", "observer_organisations"},
+       {"count", 11},
+       {"as_of", "2023-09-30"}},
+      {{"treaty", "ETS 185"},
+       {"measure", "laws_broadly_in_line"},
+       {"count", 45},
+       {"as_of", "2023-09-30"}},
+  };
+  return f;
+}
+
+class UpdateTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::OpenStore((dir_.path() / "update.db").string());
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    store_ = std::move(*s);
+    auto r = service::Registry::Open(*store_, OCTOPUS_TEST_DATA_DIR);
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    registry_ = std::move(*r);
+  }
+
+  // Stores the fixture as the ingest would: one document, its records, and the
+  // treaty evidence derived from its treaty actions.
+  void Load(const Fixture& f) {
+    std::vector<store::RecordRow> rows;
+    int line = 0;
+    auto add = [&](const char* kind, const std::vector<json>& items) {
+      for (const auto& j : items) rows.push_back({0, 0, kind, ++line, j.dump()});
+    };
+    add("project", f.projects);
+    add("news_item", f.news);
+    add("treaty_action", f.actions);
+    add("treaty_figure", f.figures);
+    add("activity", f.activities);
+    domain::TreatyBatch derived;
+    derived.kind = "document";
+    for (const auto& a : f.actions) {
+      domain::Evidence e;
+      e.treaty = a["treaty"];
+      e.state = a["state"];
+      e.action = *domain::ParseActionKind(a["action"].get<std::string>());
+      e.lo = e.hi = D(a["date"].get<std::string>().c_str());
+      e.source = {"seeds/003.txt", 1, "fixture"};
+      derived.evidence.push_back(e);
+    }
+    store::SourceInfo src;
+    src.kind = "document";
+    src.origin = "seeds/003_4b1784b32edbbd16.txt";
+    src.sha256 = "fixture-" + std::to_string(++loads_);
+    store::DocumentRow doc;
+    doc.path = src.origin;
+    doc.format = "text";
+    doc.shape = "newsletter";
+    doc.period_start = "2023-07";
+    doc.period_end = "2023-09";
+    doc.report_json = "{}";
+    auto added = store_->AddDocument(src, doc, rows, derived);
+    ASSERT_TRUE(added.ok()) << added.status().message();
+  }
+
+  UpdateIssue Build(const char* quarter, const ComposeOptions& options = {}) {
+    auto issue = BuildIssue(*registry_, *Quarter::Parse(quarter), options);
+    EXPECT_TRUE(issue.ok()) << issue.status().message();
+    return issue.ok() ? std::move(*issue) : UpdateIssue{};
+  }
+
+  TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<service::Registry> registry_;
+  int loads_ = 0;
+};
+
+/// Titles of the fixture activities that overlap [from, to] (or, for undated
+/// ones, none).
+std::multiset<std::string> TitlesBetween(const Fixture& f, const char* from, const char* to) {
+  std::multiset<std::string> out;
+  for (const auto& j : f.activities) {
+    const json& s = j["start"].is_null() ? j["end"] : j["start"];
+    const json& e = j["end"].is_null() ? j["start"] : j["end"];
+    if (s.is_null()) continue;
+    auto lo = internal::IsoDate::Parse(s.get<std::string>());
+    auto hi = internal::IsoDate::Parse(e.get<std::string>());
+    if (lo->lo <= D(to) && hi->hi >= D(from)) out.insert(j["title"].get<std::string>());
+  }
+  return out;
+}
+
+std::multiset<std::string> Titles(const std::vector<MonthGroup>& groups) {
+  std::multiset<std::string> out;
+  for (const auto& g : groups) {
+    for (const auto& a : g.activities) out.insert(a.title);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- structure
+
+TEST(QuarterTest, ParsesNamesAndBoundsQuarters) {
+  auto q = Quarter::Parse("2023Q3");
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->first(), D("2023-07-01"));
+  EXPECT_EQ(q->last(), D("2023-09-30"));
+  EXPECT_EQ(q->Label(), "July – September 2023");
+  EXPECT_EQ(q->Next(), (Quarter{2023, 4}));
+  EXPECT_EQ(q->Next().Next(), (Quarter{2024, 1}));
+  EXPECT_EQ(Quarter::Parse("2024-q1")->last(), D("2024-03-31"));
+  EXPECT_EQ(Quarter::Of(D("2023-12-31")).ToString(), "2023Q4");
+  for (const char* bad : {"", "2023", "2023Q5", "2023Q0", "23Q3", "2023Q3x", "Q3 2023"}) {
+    EXPECT_FALSE(Quarter::Parse(bad).ok()) << bad;
+  }
+}
+
+TEST(QuarterTest, IssuePathsNameAQuarterAndAFormat) {
+  auto plain = ParseIssuePath("2023Q3");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->quarter, (Quarter{2023, 3}));
+  EXPECT_EQ(plain->format, Format::kHtml);
+  EXPECT_EQ(ParseIssuePath("2023Q3.pdf")->format, Format::kPdf);
+  EXPECT_EQ(ParseIssuePath("2024Q1.md")->quarter, (Quarter{2024, 1}));
+  EXPECT_EQ(ParseIssuePath("2023Q3.txt")->format, Format::kText);
+  EXPECT_EQ(ContentType(ParseIssuePath("2023Q3.json")->format), "application/json");
+  for (const char* bad : {"", ".pdf", "2023Q3.docx", "2023Q3.pdf.pdf", "../2023Q3"}) {
+    EXPECT_FALSE(ParseIssuePath(bad).ok()) << bad;
+  }
+}
+
+TEST(RecordsTest, ProjectKeysMatchTheNamesSourcesUse) {
+  using internal::ProjectKey;
+  EXPECT_EQ(ProjectKey("Octopus Project"), ProjectKey("Octopus project"));
+  EXPECT_EQ(ProjectKey("Octopus"), ProjectKey("Octopus project"));
+  EXPECT_EQ(ProjectKey("iPROCEEDS-2"), ProjectKey("i-PROCEEDS-2"));
+  EXPECT_NE(ProjectKey("GLACY+"), ProjectKey("GLACY"));
+  EXPECT_NE(ProjectKey("GLACY+"), ProjectKey("GLACY-e"));
+}
+
+TEST(RecordsTest, ReadsWhatTheIngestStoresAndSkipsWhatItCannotRead) {
+  const std::vector<store::RecordRow> rows = {
+      {1, 1, "project", 1, R"({"name":"A","budget_amount":"4.945 million","start":"2020-01"})"},
+      {2, 1, "project", 2, R"({"name":"B","budget_amount":"10,000,000","end":null})"},
+      {3, 1, "project", 3, R"({"name":"C","budget_amount":"about ten"})"},
+      {4, 1, "activity", 4,
+       R"({"title":"T","start":"2023-10","precision":"TBC","mode":"In-Person"})"},
+      {5, 1, "activity", 5, R"({"title":"","start":"2023-10-01"})"},
+      {6, 1, "activity", 6, "not json"},
+      {7, 1, "activity", 7, R"({"title":"U","start":"2023-13-01","countries":"FR"})"},
+      {8, 1, "treaty_figure", 8,
+       R"({"treaty":"ETS 185","measure":"Parties","count":"68","as_of":"2023-09-30"})"},
+      {9, 1, "link", 9, R"({"url":"#"})"},
+  };
+  const internal::RecordSet set = internal::ReadRecords(rows, {});
+  ASSERT_EQ(set.projects.size(), 3u);
+  EXPECT_EQ(set.projects[0].budget_amount, 4945000.0);
+  EXPECT_EQ(set.projects[1].budget_amount, 10000000.0);
+  EXPECT_FALSE(set.projects[2].budget_amount.has_value());
+  ASSERT_EQ(set.activities.size(), 2u);
+  EXPECT_EQ(set.activities[0].precision, domain::Precision::kTbc);
+  EXPECT_EQ(set.activities[0].mode, "in person");
+  EXPECT_EQ(set.activities[0].Anchor(), D("2023-10-01"));
+  EXPECT_EQ(set.activities[0].Hi(), D("2023-10-31"));
+  // An impossible date is no date; a single code where a list was expected is a list.
+  EXPECT_FALSE(set.activities[1].start.has_value());
+  EXPECT_EQ(set.activities[1].countries, (std::vector<std::string>{"FR"}));
+  ASSERT_EQ(set.figures.size(), 1u);
+  EXPECT_EQ(set.figures[0].measure, "parties");
+  EXPECT_EQ(set.figures[0].count, 68);
+  EXPECT_EQ(set.skipped, 2);  // the untitled activity and the unreadable one
+}
+
+TEST_F(UpdateTest, EveryActivityOfTheQuarterIsInItsMonthOfTheInventory) {
+  const Fixture f = Seed003();
+  Load(f);
+  const UpdateIssue issue = Build("2023Q3");
+  EXPECT_EQ(Titles(issue.inventory), TitlesBetween(f, "2023-07-01", "2023-09-30"));
+  EXPECT_EQ(issue.ActivityCount(), 13u);
+  ASSERT_EQ(issue.inventory.size(), 3u);
+  EXPECT_EQ(issue.inventory[0].label, "July 2023");
+  EXPECT_EQ(issue.inventory[1].label, "August 2023");
+  EXPECT_EQ(issue.inventory[2].label, "September 2023");
+  // A span starting in July is listed in July, day-precise dates before fuzzy ones.
+  std::vector<std::string> july;
+  for (const auto& a : issue.inventory[0].activities) july.push_back(a.when);
+  EXPECT_EQ(july,
+            (std::vector<std::string>{"3–5 July", "5–6 July", "17 July – 25 August", "26–27 July",
+                                      "26–28 July", "July-September", "by 30 July"}));
+  const ActivityEntry& seoul = issue.inventory[2].activities[2];
+  EXPECT_EQ(seoul.title, "International Symposium on Cybercrime Response");
+  EXPECT_EQ(seoul.projects, (std::vector<std::string>{"Octopus", "T-CY"}));
+  EXPECT_EQ(seoul.places, (std::vector<std::string>{"Seoul"}));
+  EXPECT_EQ(seoul.mode, "in person");
+  EXPECT_EQ(seoul.start, D("2023-09-13"));
+  EXPECT_EQ(seoul.end, D("2023-09-15"));
+  // "in-person" is read as "in person"; an unknown mode stays unknown.
+  EXPECT_EQ(issue.inventory[2].activities[0].mode, "in person");
+  EXPECT_EQ(issue.inventory[2].activities.back().when, "September");
+}
+
+TEST_F(UpdateTest, EachProjectSectionHasItsBasicsStoriesAndActivities) {
+  const Fixture f = Seed003();
+  Load(f);
+  const UpdateIssue issue = Build("2023Q3");
+  ASSERT_EQ(issue.projects.size(), 5u);
+  std::map<std::string, const ProjectEntry*> by_name;
+  for (const auto& p : issue.projects) by_name[p.name] = &p;
+  for (const auto& j : f.projects) {
+    const std::string name = j["name"];
+    ASSERT_TRUE(by_name.count(name)) << name;
+    const ProjectEntry& p = *by_name[name];
+    EXPECT_EQ(p.budget_amount, j["budget_amount"].get<double>()) << name;
+    EXPECT_EQ(p.budget_currency, "EUR");
+    EXPECT_EQ(p.funders, j["funders"].get<std::vector<std::string>>()) << name;
+  }
+  const ProjectEntry& octopus = *by_name["Octopus Project"];
+  EXPECT_EQ(octopus.budget, "EUR 10 million");
+  EXPECT_EQ(octopus.duration, "January 2021 – December 2027");
+  EXPECT_EQ(by_name["iPROCEEDS-2"]->budget, "EUR 4.945 million");
+  EXPECT_EQ(by_name["CyberEast"]->countries,
+            (std::vector<std::string>{"Armenia", "Azerbaijan", "Belarus", "Georgia", "Moldova",
+                                      "Ukraine"}));
+  // Activities recorded under "Octopus" and "Octopus project" belong to "Octopus Project".
+  std::multiset<std::string> octopus_titles;
+  for (const auto& a : octopus.activities) octopus_titles.insert(a.title);
+  EXPECT_EQ(
+      octopus_titles,
+      (std::multiset<std::string>{
+          "Regional Caribbean Workshop in promoting the universality of the Budapest Convention",
+          "East Africa Legislative Summit on the Budapest Convention",
+          "Second Summit Conference on cybernetic issues",
+          "International Symposium on Cybercrime Response",
+          "Publication of additional resources on the cyberviolence portal"}));
+  ASSERT_EQ(octopus.stories.size(), 2u);
+  EXPECT_EQ(octopus.stories[0].title,
+            "US makes two voluntary contributions to the Octopus Project");
+  EXPECT_EQ(by_name["GLACY+"]->activities.size(), 4u);
+  EXPECT_EQ(by_name["iPROCEEDS-2"]->activities.size(), 2u);
+  // The inventory of projects lists the same five with their basics.
+  ASSERT_EQ(issue.project_inventory.size(), 5u);
+  EXPECT_EQ(issue.project_inventory[4].name, "GLACY+");
+  EXPECT_EQ(issue.project_inventory[4].budget, "EUR 18.89 million");
+  EXPECT_TRUE(issue.project_inventory[4].activities.empty());
+}
+
+TEST_F(UpdateTest, TreatyFiguresAreTheEnginesOnTheQuartersLastDay) {
+  Load(Seed003());
+  const UpdateIssue issue = Build("2023Q3");
+  ASSERT_GE(issue.treaties.size(), 2u);
+  const TreatyFigures& bc = issue.treaties[0];
+  EXPECT_EQ(bc.ref, "ETS 185");
+  EXPECT_EQ(bc.as_of, D("2023-09-30"));
+  EXPECT_EQ(bc.opened, D("2001-11-23"));
+  auto analysis = registry_->Analyse("ETS 185");
+  ASSERT_TRUE(analysis.ok());
+  EXPECT_EQ(bc.parties, analysis->Consents(D("2023-09-30")));
+  EXPECT_GT(bc.parties.min, 40);
+  // Kiribati, invited on 3 July 2023, counts among the invited on 30 September.
+  EXPECT_EQ(analysis->StatusOf("KI", D("2023-09-30")).kind, treaty::StatusKind::kInvited);
+  EXPECT_GE(bc.invited.min, 1);
+  const UpdateIssue before = Build("2023Q2");
+  EXPECT_EQ(before.treaties[0].invited.max + 1, bc.invited.max);
+  // Observers are stated, not computed.
+  EXPECT_EQ(bc.observers, 21);
+  EXPECT_EQ(bc.observer_organisations, 11);
+  // The source's "68 Parties" is kept beside the engine's count.
+  ASSERT_FALSE(bc.stated.empty());
+  EXPECT_EQ(bc.stated[0].measure, "parties");
+  EXPECT_EQ(bc.stated[0].count, 68);
+  EXPECT_EQ(bc.stated[0].engine_value, bc.parties.ToString());
+  // The Second Protocol is there because Japan ratified it this quarter.
+  EXPECT_EQ(issue.treaties[1].ref, "CETS 224");
+  EXPECT_EQ(issue.treaties[1].parties, registry_->Analyse("CETS 224")->Consents(D("2023-09-30")));
+  // Totals add up what the engine counted.
+  ASSERT_EQ(issue.treaty_totals.size(), 6u);
+  EXPECT_EQ(issue.treaty_totals[4].label, "Observer States");
+  EXPECT_EQ(issue.treaty_totals[5].label, "Laws broadly in line (as stated)");
+  EXPECT_EQ(issue.treaty_totals[5].value, "45");
+  EXPECT_EQ(issue.treaty_totals[0].value, bc.parties.ToString());
+  EXPECT_EQ(issue.treaty_totals[3].value,
+            (treaty::Range{bc.parties.min + bc.signatories.min + bc.invited.min,
+                           bc.parties.max + bc.signatories.max + bc.invited.max, bc.parties.open})
+                .ToString());
+  // Where the parties are "at least", so are the other counts.
+  EXPECT_EQ(bc.signatories.open, bc.parties.open);
+  EXPECT_EQ(bc.invited.open, bc.parties.open);
+}
+
+TEST_F(UpdateTest, HighlightsAreTheTreatyActionsAndLargestEventsUnlessEditorsGiveThem) {
+  Load(Seed003());
+  const UpdateIssue issue = Build("2023Q3");
+  ASSERT_GE(issue.highlights.size(), 4u);
+  EXPECT_EQ(issue.highlights[0].kind, "treaty_action");
+  EXPECT_EQ(issue.highlights[0].text,
+            "Kiribati invited to accede to the Budapest Convention (3 July 2023)");
+  EXPECT_EQ(issue.highlights[1].kind, "treaty_action");
+  EXPECT_NE(issue.highlights[1].text.find("Japan ratifies"), std::string::npos);
+  // The event with most countries comes first.
+  EXPECT_EQ(issue.highlights[2].kind, "event");
+  EXPECT_EQ(issue.highlights[2].text, "Underground Economy Conference 2023");
+
+  ComposeOptions options;
+  options.highlights = {"Octopus Conference 2023", "  ", "Kiribati invited"};
+  const UpdateIssue edited = Build("2023Q3", options);
+  ASSERT_EQ(edited.highlights.size(), 2u);
+  EXPECT_EQ(edited.highlights[0].text, "Octopus Conference 2023");
+  EXPECT_EQ(edited.highlights[1].kind, "editor");
+}
+
+TEST_F(UpdateTest, ComingNextKeepsFuzzyDatesAsWrittenAndSaveTheDateAnnouncesEvents) {
+  const Fixture f = Seed003();
+  Load(f);
+  const UpdateIssue issue = Build("2023Q3");
+  std::map<std::string, std::string> when;
+  for (const auto& g : issue.coming_next) {
+    for (const auto& a : g.activities) when[a.title] = g.label + ": " + a.when;
+  }
+  EXPECT_EQ(when["Desk study on data protection bill"], "October 2023: by October");
+  EXPECT_EQ(when["Advisory mission on legislation"], "October 2023: October TBC");
+  EXPECT_EQ(when["Awareness workshop with policy makers on Budapest Convention"],
+            "November 2023: mid-November");
+  EXPECT_EQ(when["Advisory mission on cybercrime legislation"],
+            "November 2023: 29 November–1 December");
+  EXPECT_EQ(when["Octopus Conference"], "December 2023: 13–15 December");
+  // Undated, announced by the issue of this quarter: listed without a month.
+  EXPECT_EQ(when["Launching event, CYBERKOP action"], "Date to be confirmed: TBC");
+  EXPECT_EQ(issue.coming_next.back().label, "Date to be confirmed");
+  EXPECT_EQ(when.size(), 7u);
+
+  // The conference the news announced is listed once, under the activity's title.
+  ASSERT_EQ(issue.save_the_date.size(), 2u);
+  EXPECT_EQ(issue.save_the_date[0].title, "Octopus Conference");
+  EXPECT_EQ(issue.save_the_date[0].when, "13–15 December 2023");
+  EXPECT_EQ(issue.save_the_date[0].place, "Bucharest, Romania");
+  EXPECT_EQ(issue.save_the_date[1].title, "iPROCEEDS-2 Project Closing Meeting");
+  EXPECT_EQ(issue.save_the_date[1].when, "14 December 2023");
+
+  // The next quarter's issue lists the same activities in its inventory.
+  const UpdateIssue q4 = Build("2023Q4");
+  EXPECT_EQ(Titles(q4.inventory), TitlesBetween(f, "2023-10-01", "2023-12-31"));
+}
+
+TEST_F(UpdateTest, NewsGoesToTheTreatyProjectOrGeneralSection) {
+  Load(Seed003());
+  const UpdateIssue issue = Build("2023Q3");
+  ASSERT_EQ(issue.treaty_news.size(), 1u);
+  EXPECT_EQ(issue.treaty_news[0].dateline, "Strasbourg, France, 10 August");
+  ASSERT_EQ(issue.other_news.size(), 1u);
+  EXPECT_EQ(issue.other_news[0].title, "Underground Economy Conference 2023");
+  EXPECT_EQ(issue.other_news[0].dateline, "Prague, Czech Republic, 4–7 September");
+  EXPECT_TRUE(issue.joint_news.empty());
+  // Two days are not a span: the date stays as the source wrote it.
+  EXPECT_EQ(issue.projects[0].stories[0].dateline, "Strasbourg, France, 18 and 28 September");
+}
+
+// ---------------------------------------------------------------- formats
+
+/// The Markdown's sections: "## title" → the lines under it (up to the next "## ").
+std::map<std::string, std::vector<std::string>> MarkdownSections(const std::string& md) {
+  std::map<std::string, std::vector<std::string>> out;
+  std::string current;
+  std::istringstream in(md);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("## ", 0) == 0) {
+      current = line.substr(3);
+      out[current];
+    } else if (!current.empty()) {
+      out[current].push_back(line);
+    }
+  }
+  return out;
+}
+
+std::string UnescapeMd(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\\' && i + 1 < s.size()) ++i;
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+/// Titles of the activities in a Markdown list: "- **PROJECTS** \| Title, …".
+std::multiset<std::string> MarkdownActivityTitles(const std::vector<std::string>& lines,
+                                                  const std::multiset<std::string>& known) {
+  std::multiset<std::string> out;
+  for (const auto& line : lines) {
+    if (line.rfind("- ", 0) != 0) continue;
+    const size_t bar = line.find(" \\| ");
+    const std::string text =
+        UnescapeMd(bar == std::string::npos ? line.substr(2) : line.substr(bar + 4));
+    // The longest known title the line starts with.
+    std::string best;
+    for (const auto& t : known) {
+      if (text.rfind(t + ",", 0) == 0 && t.size() > best.size()) best = t;
+    }
+    out.insert(best.empty() ? text : best);
+  }
+  return out;
+}
+
+TEST_F(UpdateTest, MarkdownReadsBackToTheSameActivitiesProjectsAndFigures) {
+  const Fixture f = Seed003();
+  Load(f);
+  const UpdateIssue issue = Build("2023Q3");
+  const std::string md = RenderMarkdown(issue);
+  const auto sections = MarkdownSections(md);
+  const std::multiset<std::string> expected = TitlesBetween(f, "2023-07-01", "2023-09-30");
+  ASSERT_TRUE(sections.count(InventoryTitle(issue))) << md;
+  EXPECT_EQ(MarkdownActivityTitles(sections.at(InventoryTitle(issue)), expected), expected);
+  for (const auto& p : issue.projects) {
+    ASSERT_TRUE(sections.count(UnescapeMd(ProjectTitle(p))) || sections.count(ProjectTitle(p)))
+        << p.name;
+  }
+  const auto& inventory = sections.at(std::string(kProjectInventoryTitle));
+  std::map<std::string, std::string> budget_of, funding_of;
+  std::string project;
+  for (const auto& line : inventory) {
+    if (line.rfind("### ", 0) == 0) project = UnescapeMd(line.substr(4));
+    if (line.rfind("- **Budget:** ", 0) == 0) budget_of[project] = UnescapeMd(line.substr(14));
+    if (line.rfind("- **Funding:** ", 0) == 0) funding_of[project] = UnescapeMd(line.substr(15));
+  }
+  EXPECT_EQ(budget_of.size(), 5u);
+  EXPECT_EQ(budget_of["CyberSouth"], "EUR 5.005 million");
+  EXPECT_EQ(funding_of["Octopus Project"],
+            "Canada, Hungary, Iceland, Italy, Japan, Netherlands, United Kingdom, USA");
+  const auto& figures = sections.at(UnescapeMd(TreatyFiguresTitle(issue)));
+  const std::string parties_line =
+      "- **Parties as of 30 September 2023:** " + issue.treaties[0].parties.ToString();
+  EXPECT_NE(std::find(figures.begin(), figures.end(), parties_line), figures.end()) << md;
+}
+
+/// Text content of a gumbo node.
+void AppendText(const GumboNode* node, std::string& out) {
+  if (node->type == GUMBO_NODE_TEXT || node->type == GUMBO_NODE_WHITESPACE) {
+    out += node->v.text.text;
+    return;
+  }
+  if (node->type != GUMBO_NODE_ELEMENT) return;
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    AppendText(static_cast<const GumboNode*>(children.data[i]), out);
+  }
+}
+
+void Collect(const GumboNode* node, GumboTag tag, std::vector<const GumboNode*>& out) {
+  if (node->type != GUMBO_NODE_ELEMENT) return;
+  if (node->v.element.tag == tag) out.push_back(node);
+  const GumboVector& children = node->v.element.children;
+  for (unsigned i = 0; i < children.length; ++i) {
+    Collect(static_cast<const GumboNode*>(children.data[i]), tag, out);
+  }
+}
+
+/// The HTML parsed with gumbo: its parse errors and, per section (a table
+/// cell opened by an <h2>), the text of its list items.
+struct ParsedHtml {
+  unsigned errors = 0;
+  std::map<std::string, std::vector<std::string>> items;
+  std::vector<std::string> headings;
+  bool has_script = false;
+};
+
+ParsedHtml ParseHtml(const std::string& html) {
+  ParsedHtml p;
+  GumboOptions options = kGumboDefaultOptions;
+  std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
+      gumbo_parse_with_options(&options, html.data(), html.size()),
+      [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+  p.errors = out->errors.length;
+  std::vector<const GumboNode*> cells, scripts, headings;
+  Collect(out->root, GUMBO_TAG_TD, cells);
+  Collect(out->root, GUMBO_TAG_SCRIPT, scripts);
+  p.has_script = !scripts.empty();
+  for (const GumboNode* td : cells) {
+    std::vector<const GumboNode*> h2, li;
+    Collect(td, GUMBO_TAG_H2, h2);
+    if (h2.size() != 1) continue;
+    std::string title;
+    AppendText(h2[0], title);
+    p.headings.push_back(title);
+    Collect(td, GUMBO_TAG_LI, li);
+    auto& items = p.items[title];
+    for (const GumboNode* n : li) {
+      std::string t;
+      AppendText(n, t);
+      items.push_back(t);
+    }
+  }
+  return p;
+}
+
+TEST_F(UpdateTest, HtmlParsesWithoutErrorsAndListsEveryActivity) {
+  const Fixture f = Seed003();
+  Load(f);
+  UpdateIssue issue = Build("2023Q3");
+  issue.unsubscribe_url = "https://example.org/unsubscribe?t=abc&x=1";
+  const std::string html = RenderHtml(issue);
+  const ParsedHtml p = ParseHtml(html);
+  EXPECT_EQ(p.errors, 0u);
+  EXPECT_FALSE(p.has_script);
+  EXPECT_EQ(html.find("<style"), std::string::npos);
+  EXPECT_NE(html.find("<meta charset=\"utf-8\">"), std::string::npos);
+  ASSERT_TRUE(p.items.count(InventoryTitle(issue)));
+  std::multiset<std::string> titles;
+  const std::multiset<std::string> expected = TitlesBetween(f, "2023-07-01", "2023-09-30");
+  for (const auto& item : p.items.at(InventoryTitle(issue))) {
+    const size_t bar = item.find(" | ");
+    const std::string text = bar == std::string::npos ? item : item.substr(bar + 3);
+    std::string best;
+    for (const auto& t : expected) {
+      if (text.rfind(t + ",", 0) == 0 && t.size() > best.size()) best = t;
+    }
+    titles.insert(best.empty() ? text : best);
+  }
+  EXPECT_EQ(titles, expected);
+  const std::vector<std::string> want = {
+      HighlightsTitle(issue),       std::string(kSaveTheDateTitle),
+      TreatyFiguresTitle(issue),    "Update: Octopus Project",
+      "Update: CyberEast",          "Update: iPROCEEDS-2",
+      "Update: CyberSouth",         "Update: GLACY+",
+      std::string(kOtherNewsTitle), InventoryTitle(issue),
+      ComingNextTitle(issue),       std::string(kProjectInventoryTitle),
+      std::string(kTotalsTitle)};
+  EXPECT_EQ(p.headings, want);
+  // The print layout: the same sections, in blocks rather than table cells.
+  const std::string page = RenderHtml(issue, HtmlLayout::kPage);
+  EXPECT_EQ(ParseHtml(page).errors, 0u);
+  EXPECT_EQ(page.find("role=\"presentation\" width=\"640\""), std::string::npos);
+  std::vector<std::string> page_headings;
+  {
+    GumboOptions options = kGumboDefaultOptions;
+    std::unique_ptr<GumboOutput, void (*)(GumboOutput*)> out(
+        gumbo_parse_with_options(&options, page.data(), page.size()),
+        [](GumboOutput* o) { gumbo_destroy_output(&kGumboDefaultOptions, o); });
+    std::vector<const GumboNode*> h2;
+    Collect(out->root, GUMBO_TAG_H2, h2);
+    for (const GumboNode* n : h2) {
+      std::string t;
+      AppendText(n, t);
+      page_headings.push_back(t);
+    }
+  }
+  EXPECT_EQ(page_headings, want);
+  EXPECT_NE(
+      html.find("href=\"https:&#x2F;&#x2F;example.org&#x2F;unsubscribe?t&#x3D;abc&amp;x&#x3D;1\""),
+      std::string::npos);
+}
+
+TEST_F(UpdateTest, HostileTextIsEscapedInEveryFormat) {
+  Fixture f;
+  f.activities = {Activity({"<b>X</b>"}, "<script>alert(1)</script> *bold* [link](javascript:x)",
+                           {"A & B"}, {}, "online", "2023-08-01", "2023-08-01", "day"),
+                  Activity({"P"}, "Line\n## Injected heading\r\n- injected item", {}, {}, nullptr,
+                           "2023-08-02", "2023-08-02", "day")};
+  Load(f);
+  const UpdateIssue issue = Build("2023Q3");
+  const std::string html = RenderHtml(issue);
+  const ParsedHtml p = ParseHtml(html);
+  EXPECT_EQ(p.errors, 0u);
+  EXPECT_FALSE(p.has_script);
+  const auto& items = p.items.at(InventoryTitle(issue));
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0],
+            "<b>X</b> | <script>alert(1)</script> *bold* [link](javascript:x), A & B, "
+            "online, 1 August");
+  const std::string md = RenderMarkdown(issue);
+  EXPECT_NE(md.find("\\<script\\>alert(1)\\</script\\> \\*bold\\* \\[link\\](javascript:x)"),
+            std::string::npos)
+      << md;
+  // A line break in a field cannot start a heading or an item of its own.
+  EXPECT_NE(md.find("- **P** \\| Line \\#\\# Injected heading - injected item, 2 August\n"),
+            std::string::npos)
+      << md;
+  const std::string text = RenderText(issue);
+  EXPECT_NE(text.find("- P | Line ## Injected heading - injected item, 2 August\n"),
+            std::string::npos)
+      << text;
+}
+
+/// Every heading has content before the next heading of the same or a higher level.
+void ExpectNoEmptyHeadings(const std::string& md) {
+  std::vector<std::string> lines;
+  std::istringstream in(md);
+  for (std::string line; std::getline(in, line);) {
+    if (!text::Trim(line).empty()) lines.push_back(line);
+  }
+  auto level = [](const std::string& l) {
+    size_t n = 0;
+    while (n < l.size() && l[n] == '#') ++n;
+    return n > 0 && n < l.size() && l[n] == ' ' ? n : 0;
+  };
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const size_t h = level(lines[i]);
+    if (h == 0) continue;
+    ASSERT_LT(i + 1, lines.size()) << "heading at the end: " << lines[i];
+    const size_t next = level(lines[i + 1]);
+    EXPECT_TRUE(next == 0 || next > h) << "empty heading: " << lines[i];
+    EXPECT_NE(lines[i + 1], "---") << "empty heading: " << lines[i];
+  }
+}
+
+TEST_F(UpdateTest, AQuarterWithoutActivitiesIsAValidIssueWithoutEmptyHeadings) {
+  for (bool loaded : {false, true}) {
+    if (loaded) Load(Seed003());
+    const UpdateIssue issue = Build("2019Q1");
+    EXPECT_EQ(issue.ActivityCount(), 0u);
+    EXPECT_TRUE(issue.coming_next.empty());
+    EXPECT_TRUE(issue.activity_totals.empty());
+    ASSERT_EQ(issue.treaties.size(), 1u);  // the Budapest Convention, from the reference data
+    EXPECT_EQ(issue.treaties[0].parties, registry_->Analyse("ETS 185")->Consents(D("2019-03-31")));
+    // Projects running then (CyberSouth, GLACY+) keep their sections.
+    EXPECT_EQ(issue.projects.size(), loaded ? 2u : 0u);
+    const std::string md = RenderMarkdown(issue);
+    ExpectNoEmptyHeadings(md);
+    EXPECT_NE(md.find("No activities are recorded for January – March 2019."), std::string::npos);
+    EXPECT_EQ(md.find(std::string(kSaveTheDateTitle)), std::string::npos);
+    EXPECT_EQ(md.find("Coming next"), std::string::npos);
+    const ParsedHtml p = ParseHtml(RenderHtml(issue));
+    EXPECT_EQ(p.errors, 0u);
+    for (const auto& [title, items] : p.items) EXPECT_FALSE(title.empty());
+    const std::string text = RenderText(issue);
+    EXPECT_NE(text.find(InventoryTitle(issue) + "\n"), std::string::npos);
+    EXPECT_EQ(text.find("Highlights"), std::string::npos);
+  }
+}
+
+TEST_F(UpdateTest, TextAndJsonCarryTheSameSections) {
+  Load(Seed003());
+  const UpdateIssue issue = Build("2023Q3");
+  const std::string text = RenderText(issue);
+  for (const std::string& title :
+       {HighlightsTitle(issue), InventoryTitle(issue), ComingNextTitle(issue),
+        std::string(kProjectInventoryTitle), std::string(kTotalsTitle)}) {
+    EXPECT_NE(text.find("\n" + title + "\n="), std::string::npos) << title;
+  }
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    size_t columns = 0;
+    for (char c : line) columns += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    // Long words (URLs) may overflow; nothing in the fixture is that long.
+    EXPECT_LE(columns, 78u) << line;
+  }
+  const json j = ToJson(issue);
+  EXPECT_EQ(j["quarter"], "2023Q3");
+  EXPECT_EQ(j["treaties"][0]["parties"]["min"], issue.treaties[0].parties.min);
+  size_t n = 0;
+  for (const auto& g : j["inventory"]) n += g["activities"].size();
+  EXPECT_EQ(n, issue.ActivityCount());
+  EXPECT_EQ(j["inventory"][0]["month"], "2023-07");
+}
+
+TEST_F(UpdateTest, PdfOpensWithPdftotextAndHasTheSectionTitles) {
+  if (!PdfRendererAvailable()) GTEST_SKIP() << "weasyprint is not installed (scripts/setup)";
+  if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) {
+    GTEST_SKIP() << "pdftotext is not installed (poppler-utils)";
+  }
+  Load(Seed003());
+  auto pdf = ComposeUpdate(*registry_, *Quarter::Parse("2023Q3"), Format::kPdf);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().message();
+  ASSERT_EQ(pdf->rfind("%PDF-", 0), 0u);
+  const fs::path file = dir_.path() / "issue.pdf";
+  const fs::path txt = dir_.path() / "issue.txt";
+  {
+    std::ofstream out(file, std::ios::binary);
+    out << *pdf;
+  }
+  const std::string cmd = "pdftotext -enc UTF-8 '" + file.string() + "' '" + txt.string() + "'";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  std::ifstream in(txt);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  // Lines may wrap: compare with runs of white space collapsed.
+  std::string flat;
+  for (char c : ss.str()) {
+    const bool space = c == ' ' || c == '\n' || c == '\f';
+    if (space && (flat.empty() || flat.back() == ' ')) continue;
+    flat.push_back(space ? ' ' : c);
+  }
+  const UpdateIssue issue = Build("2023Q3");
+  for (const std::string& title :
+       {HighlightsTitle(issue), std::string(kSaveTheDateTitle), TreatyFiguresTitle(issue),
+        InventoryTitle(issue), ComingNextTitle(issue), std::string(kProjectInventoryTitle),
+        std::string(kTotalsTitle), std::string("Update: GLACY+"),
+        std::string("Kiribati invited to accede")}) {
+    EXPECT_NE(flat.find(title), std::string::npos) << title;
+  }
+}
+
+TEST_F(UpdateTest, TheSeedIssueIngestedFromItsTextComesBackWhole) {
+  service::Ingestor ingestor(*registry_);
+  auto ingested = ingestor.IngestFile(std::string(OCTOPUS_TEST_SOURCE_DIR) +
+                                      "/data/seeds/003_4b1784b32edbbd16.txt");
+  ASSERT_TRUE(ingested.ok()) << ingested.status().message();
+  ASSERT_TRUE(ingested->stored);
+  const UpdateIssue issue = Build("2023Q3");
+
+  // Every activity the source listed is in the section it listed it in.
+  auto rows = store_->Records("activity");
+  ASSERT_TRUE(rows.ok());
+  std::map<std::string, std::multiset<std::string>> by_section;
+  for (const auto& r : *rows) {
+    const json j = json::parse(r.fields_json);
+    by_section[j.value("section", "")].insert(j.at("title").get<std::string>());
+  }
+  ASSERT_GT(by_section["inventory"].size(), 40u);
+  EXPECT_EQ(Titles(issue.inventory), by_section["inventory"]);
+  EXPECT_EQ(Titles(issue.coming_next), by_section["coming_next"]);
+  std::multiset<std::string> save;
+  for (const auto& s : issue.save_the_date) save.insert(s.title);
+  EXPECT_EQ(save, by_section["save_the_date"]);
+
+  // Every project, with its budget and funders; the joint initiative heads its section.
+  auto projects = store_->Records("project");
+  ASSERT_TRUE(projects.ok());
+  std::map<std::string, const ProjectEntry*> inventory;
+  for (const auto& p : issue.project_inventory) inventory[p.name] = &p;
+  size_t named = 0;
+  for (const auto& r : *projects) {
+    const json j = json::parse(r.fields_json);
+    const std::string name = j.at("name");
+    if (j.contains("projects") && j["projects"].size() >= 2) {
+      EXPECT_EQ(issue.joint.name, name);
+      continue;
+    }
+    ++named;
+    ASSERT_TRUE(inventory.count(name)) << name;
+    EXPECT_EQ(inventory[name]->budget_amount, j.at("budget_amount").get<double>()) << name;
+    EXPECT_EQ(inventory[name]->funders, j.at("funders").get<std::vector<std::string>>()) << name;
+  }
+  EXPECT_EQ(inventory.size(), 5u);
+  EXPECT_GE(named, 5u);
+  EXPECT_EQ(issue.projects.size(), 5u);
+
+  // Every news item of the quarter is told once, in one section.
+  auto news = store_->Records("news_item");
+  ASSERT_TRUE(news.ok());
+  std::multiset<int64_t> told;
+  auto tell = [&](const std::vector<Story>& stories) {
+    for (const auto& s : stories) told.insert(s.record_id);
+  };
+  tell(issue.treaty_news);
+  tell(issue.joint_news);
+  tell(issue.other_news);
+  for (const auto& p : issue.projects) tell(p.stories);
+  std::multiset<int64_t> expected;
+  for (const auto& r : *news) expected.insert(r.id);
+  EXPECT_EQ(told, expected);
+
+  // The figures are the engine's; the source's are kept beside them.
+  EXPECT_EQ(issue.treaties[0].parties, registry_->Analyse("ETS 185")->Consents(D("2023-09-30")));
+  EXPECT_EQ(issue.treaties[0].observers, 21);
+  EXPECT_EQ(issue.highlights[0].text,
+            "Kiribati invited to accede to the Budapest Convention (3 July 2023)");
+  EXPECT_EQ(ParseHtml(RenderHtml(issue)).errors, 0u);
+}
+
+// ---------------------------------------------------------------- mailing
+
+/// A minimal SMTP server on 127.0.0.1 (a free port), accepting every message
+/// and keeping it with its envelope. Enough of RFC 5321 for libcurl.
+class SmtpSink {
+ public:
+  struct Message {
+    std::string from;
+    std::vector<std::string> to;
+    std::string data;
+  };
+
+  SmtpSink() {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd_ < 0) throw std::runtime_error("socket");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof addr;
+    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 8) != 0 ||
+        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+      close(fd_);
+      throw std::runtime_error("bind/listen");
+    }
+    port_ = ntohs(addr.sin_port);
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~SmtpSink() {
+    stop_ = true;
+    thread_.join();
+    close(fd_);
+  }
+  SmtpSink(const SmtpSink&) = delete;
+  SmtpSink& operator=(const SmtpSink&) = delete;
+
+  int port() const { return port_; }
+  std::vector<Message> messages() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return messages_;
+  }
+
+ private:
+  void Run() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 50) <= 0) continue;
+      const int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      timeval tv{5, 0};
+      setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+      Serve(c);
+      close(c);
+    }
+  }
+
+  static void Say(int c, const std::string& line) {
+    const std::string out = line + "\r\n";
+    (void)!send(c, out.data(), out.size(), MSG_NOSIGNAL);
+  }
+
+  void Serve(int c) {
+    Say(c, "220 sink ESMTP");
+    std::string buffer;
+    auto next_line = [&](std::string& line) {
+      for (;;) {
+        const size_t eol = buffer.find("\r\n");
+        if (eol != std::string::npos) {
+          line = buffer.substr(0, eol);
+          buffer.erase(0, eol + 2);
+          return true;
+        }
+        char chunk[4096];
+        const ssize_t n = recv(c, chunk, sizeof chunk, 0);
+        if (n <= 0) return false;
+        buffer.append(chunk, static_cast<size_t>(n));
+      }
+    };
+    Message current;
+    for (std::string line; next_line(line);) {
+      const std::string verb = text::ToLowerAscii(line.substr(0, 4));
+      if (verb == "ehlo" || verb == "helo") {
+        Say(c, "250 sink");
+      } else if (verb == "mail") {
+        current = Message{};
+        current.from = line.substr(line.find(':') + 1);
+        Say(c, "250 OK");
+      } else if (verb == "rcpt") {
+        current.to.push_back(line.substr(line.find(':') + 1));
+        Say(c, "250 OK");
+      } else if (verb == "data") {
+        Say(c, "354 end with .");
+        for (std::string d; next_line(d);) {
+          if (d == ".") break;
+          current.data += (d.rfind("..", 0) == 0 ? d.substr(1) : d) + "\r\n";
+        }
+        {
+          std::lock_guard<std::mutex> lock(mu_);
+          messages_.push_back(current);
+        }
+        Say(c, "250 queued");
+      } else if (verb == "quit") {
+        Say(c, "221 bye");
+        return;
+      } else if (verb == "rset" || verb == "noop") {
+        Say(c, "250 OK");
+      } else {
+        Say(c, "502 not implemented");
+      }
+    }
+  }
+
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::vector<Message> messages_;
+};
+
+/// A header's value in a message ("" when absent).
+std::string Header(const std::string& message, const std::string& name) {
+  std::istringstream in(message);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) break;
+    if (text::ToLowerAscii(line.substr(0, name.size() + 1)) == text::ToLowerAscii(name) + ":") {
+      return std::string(text::Trim(line.substr(name.size() + 1)));
+    }
+  }
+  return "";
+}
+
+/// The decoded body of the MIME part of this content type.
+std::string Part(const std::string& message, const std::string& content_type) {
+  const size_t at = message.find("Content-Type: " + content_type);
+  if (at == std::string::npos) return "";
+  const size_t start = message.find("\r\n\r\n", at) + 4;
+  const size_t end = message.find("\r\n--", start);
+  std::string b64;
+  for (char ch :
+       message.substr(start, end == std::string::npos ? std::string::npos : end - start)) {
+    if (ch != '\r' && ch != '\n') b64.push_back(ch);
+  }
+  std::string out(b64.size(), '\0');
+  size_t len = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), b64.data(),
+                        b64.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0) {
+    return "";
+  }
+  out.resize(len);
+  return out;
+}
+
+std::string TokenOf(const std::string& url) {
+  const size_t at = url.find("token=");
+  if (at == std::string::npos) return "";
+  std::string token = url.substr(at + 6);
+  if (const size_t end = token.find_first_of(">&\" \r\n"); end != std::string::npos) {
+    token.resize(end);
+  }
+  return token;
+}
+
+/// Settings for a relay on the loopback, links to a local site.
+MailSettings LocalRelay(int port) {
+  MailSettings s;
+  s.smtp = "127.0.0.1:" + std::to_string(port);
+  s.from = "update@example.org";
+  s.base_url = "http://127.0.0.1:8080";
+  return s;
+}
+
+TEST(MailingTest, AddressesWithHeaderInjectionOrNoDomainAreRefused) {
+  for (const char* good : {"a@example.org", "first.last+tag@sub.example.co.uk", "root@localhost"}) {
+    EXPECT_TRUE(IsValidEmail(good)) << good;
+  }
+  for (const char* bad : {"", "a", "@example.org", "a@", "a@b", "a b@example.org",
+                          "a@example.org\r\nBcc: x@example.org", "<a@example.org>",
+                          "a@@example.org", "a@example..org", "a@.example.org"}) {
+    EXPECT_FALSE(IsValidEmail(bad)) << bad;
+  }
+  MailSettings s = LocalRelay(25);
+  s.base_url = "https://octopus.example.org/";
+  EXPECT_TRUE(CheckMailSettings(s).ok());
+  s.smtp = "smtps://mail.example.org:465";
+  EXPECT_TRUE(CheckMailSettings(s).ok());
+  s.smtp = "user@mail.example.org";
+  EXPECT_FALSE(CheckMailSettings(s).ok());
+  s.smtp = "127.0.0.1:25";
+  EXPECT_EQ(UnsubscribeUrl(s, "ab"), "https://octopus.example.org/unsubscribe?token=ab");
+  s.base_url = "javascript:alert(1)";
+  EXPECT_FALSE(CheckMailSettings(s).ok());
+}
+
+TEST_F(UpdateTest, ConfirmationLinkMailedToTheAddressConfirmsTheSubscription) {
+  SmtpSink sink;
+  const MailSettings settings = LocalRelay(sink.port());
+  EXPECT_EQ(RequestSubscription(*store_, "not an address").status().code(),
+            StatusCode::kInvalidArgument);
+  auto s = RequestSubscription(*store_, "  Reader@Example.org ");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  EXPECT_EQ(s->email, "reader@example.org");
+  EXPECT_EQ(s->status, "pending");
+  ASSERT_TRUE(SendConfirmation(*s, settings).ok());
+  const auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 1u);
+  EXPECT_EQ(messages[0].to, (std::vector<std::string>{"<reader@example.org>"}));
+  const std::string body = Part(messages[0].data, "text/plain");
+  const size_t at = body.find("http://127.0.0.1:8080/subscribe/confirm?token=");
+  ASSERT_NE(at, std::string::npos) << body;
+  const std::string token = TokenOf(body.substr(at, body.find('\n', at) - at));
+  EXPECT_EQ(token, s->token);
+  // Not confirmed yet: an issue goes to no one.
+  EXPECT_TRUE(store_->Subscribers("confirmed")->empty());
+  auto confirmed = ConfirmSubscription(*store_, token);
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status().message();
+  EXPECT_EQ(confirmed->status, "confirmed");
+  EXPECT_EQ(ConfirmSubscription(*store_, std::string(64, 'f')).status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(Unsubscribe(*store_, "' OR 1=1 --").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscribeLink) {
+  Load(Seed003());
+  SmtpSink sink;
+  const MailSettings settings = LocalRelay(sink.port());
+  std::map<std::string, std::string> token_of;
+  for (const char* email : {"a@example.org", "b@example.org", "c@example.org"}) {
+    auto s = RequestSubscription(*store_, email);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    ASSERT_TRUE(ConfirmSubscription(*store_, s->token).ok());
+    token_of["<" + std::string(email) + ">"] = s->token;
+  }
+  ASSERT_TRUE(Unsubscribe(*store_, token_of["<b@example.org>"]).ok());
+  ASSERT_TRUE(RequestSubscription(*store_, "pending@example.org").ok());  // never confirmed
+
+  auto report = SendIssue(*registry_, *Quarter::Parse("2023Q3"), settings);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->sent, 2);
+  EXPECT_TRUE(report->failed.empty());
+  auto messages = sink.messages();
+  ASSERT_EQ(messages.size(), 2u);
+  std::set<std::string> recipients;
+  for (const auto& m : messages) {
+    ASSERT_EQ(m.to.size(), 1u);
+    const std::string& to = m.to[0];
+    recipients.insert(to);
+    EXPECT_EQ(m.from, "<update@example.org>");
+    EXPECT_EQ(Header(m.data, "To"), to);
+    const std::string url = "http://127.0.0.1:8080/unsubscribe?token=" + token_of[to];
+    EXPECT_EQ(Header(m.data, "List-Unsubscribe"), "<" + url + ">");
+    EXPECT_EQ(Header(m.data, "List-Unsubscribe-Post"), "List-Unsubscribe=One-Click");
+    EXPECT_EQ(Header(m.data, "Subject").rfind("=?UTF-8?B?", 0), 0u);
+    // Both parts carry the issue and the subscriber's own link.
+    const std::string html = Part(m.data, "text/html");
+    const std::string plain = Part(m.data, "text/plain");
+    EXPECT_EQ(ParseHtml(html).errors, 0u);
+    EXPECT_NE(html.find("Inventory of activities"), std::string::npos);
+    EXPECT_NE(html.find(text::EscapeHtml(url)), std::string::npos);
+    EXPECT_NE(plain.find("Unsubscribe: " + url), std::string::npos);
+  }
+  EXPECT_EQ(recipients, (std::set<std::string>{"<a@example.org>", "<c@example.org>"}));
+
+  // The link works: following a's, the next issue reaches c alone.
+  const std::string a_token =
+      TokenOf(Header(messages[0].to[0] == "<a@example.org>" ? messages[0].data : messages[1].data,
+                     "List-Unsubscribe"));
+  auto gone = Unsubscribe(*store_, a_token);
+  ASSERT_TRUE(gone.ok()) << gone.status().message();
+  EXPECT_EQ(gone->email, "a@example.org");
+  auto again = SendIssue(*registry_, *Quarter::Parse("2023Q3"), settings);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->sent, 1);
+  messages = sink.messages();
+  ASSERT_EQ(messages.size(), 3u);
+  EXPECT_EQ(messages[2].to, (std::vector<std::string>{"<c@example.org>"}));
+}
+
+TEST_F(UpdateTest, SendingToAnUnreachableRelayReportsEveryRecipient) {
+  int port = 0;
+  {
+    SmtpSink closed;  // a port that was free a moment ago, now closed again
+    port = closed.port();
+  }
+  auto s = RequestSubscription(*store_, "a@example.org");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(ConfirmSubscription(*store_, s->token).ok());
+  const MailSettings settings = LocalRelay(port);
+  auto report = SendIssue(*registry_, *Quarter::Parse("2023Q3"), settings);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->sent, 0);
+  ASSERT_EQ(report->failed.size(), 1u);
+  EXPECT_EQ(report->failed[0].rfind("a@example.org: SMTP", 0), 0u) << report->failed[0];
+}
+
+}  // namespace
+}  // namespace octopus::update
