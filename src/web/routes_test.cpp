@@ -388,6 +388,7 @@ TEST(ViewsTest, IntervalsReadHonestly) {
   EXPECT_EQ(internal::ShowRangesIn("a/b 2011-06-01/x"), "a/b 2011-06-01/x");
   EXPECT_EQ(internal::ShowRange({30, 31}), "30\u201331");
   EXPECT_EQ(internal::ShowRange({31, 31}), "31");
+  EXPECT_EQ(internal::ShowRange({44, 45, true}), "44+");
 }
 
 TEST(RouteMatchTest, PatternsWithSuffixes) {

@@ -130,6 +130,8 @@ std::string ShowRangesIn(std::string_view text) {
 }
 
 std::string ShowRange(const treaty::Range& r) {
+  // After the last complete list on record the count is "at least".
+  if (r.open) return std::to_string(r.min) + "+";
   return r.exact() ? std::to_string(r.min)
                    : std::to_string(r.min) + std::string(kEnDash) + std::to_string(r.max);
 }
