@@ -301,7 +301,9 @@ json Components() {
 json OpenApiDocument() {
   json paths = json::object();
   for (const Route& r : Routes()) {
-    if (r.kind == RouteKind::kPage || r.kind == RouteKind::kAsset) continue;
+    if (r.kind == RouteKind::kPage || r.kind == RouteKind::kAsset || r.kind == RouteKind::kForm) {
+      continue;
+    }
     json params = json::array();
     for (size_t open = r.pattern.find('{'); open != std::string_view::npos;
          open = r.pattern.find('{', open + 1)) {
