@@ -207,6 +207,28 @@ TEST_F(UpdatePagesTest, ScriptInTheEmailFieldIsEscapedInTheErrorPage) {
   EXPECT_TRUE(all->empty());
 }
 
+TEST_F(UpdatePagesTest, ConfirmationThatCannotBeMailedIsAnUnavailableServiceAndStaysPending) {
+  SiteOptions options;
+  options.today = [] { return kToday; };
+  options.log = [this](std::string_view line) { log_.emplace_back(line); };
+  // Nothing listens on port 1: the relay cannot be reached.
+  options.mail = update::MailSettings{"127.0.0.1:1", "update@example.org",
+                                      "https://octopus.example.org", "", ""};
+  auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
+                         std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
+  ASSERT_TRUE(site.ok()) << site.status().message();
+  const Response form = (*site)->Handle(Request{"GET", "/subscribe", {}, ""});
+  EXPECT_EQ(form.status, 200);
+  EXPECT_EQ(form.body.find("Mail is not configured"), std::string::npos);
+  const Response r = (*site)->Handle(
+      Request{"POST", "/subscribe", {}, "email=reader%2Bupdate%40example.org"});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("could not be mailed"), std::string::npos);
+  const store::Subscriber s = OnlySubscriber();
+  EXPECT_EQ(s.email, "reader+update@example.org");
+  EXPECT_EQ(s.status, "pending");
+}
+
 TEST_F(UpdatePagesTest, PostIsRefusedWhereNoFormIsTaken) {
   const Response r = Post("/updates", "x=1");
   EXPECT_EQ(r.status, 405);
