@@ -114,6 +114,11 @@ json Success(const Route& r) {
                {{"count", {{"type", "integer"}}},
                 {p == "/projects.json" ? "projects" : "activities",
                  {{"type", "array"}, {"items", Ref("Record")}}}}}};
+  } else if (p == "/api/v1/updates/{quarter}") {
+    schema = {{"type", "object"},
+              {"description",
+               "One issue of the Cybercrime@CoE Update, section by section (the JSON format of "
+               "/updates/{issue}.json); a quarter with nothing recorded is a short, valid issue"}};
   } else if (p == "/api/v1/openapi.json") {
     schema = {{"type", "object"}, {"description", "OpenAPI 3.0 document"}};
   } else if (p == "/api/v1/treaties") {
@@ -322,7 +327,9 @@ json OpenApiDocument() {
       responses["400"] = {{"description", "A malformed or unknown parameter"},
                           {"content", error}};
     }
-    if (r.pattern.find("{ref}") != std::string_view::npos) {
+    if (r.pattern.find("{quarter}") != std::string_view::npos) {
+      responses["400"]["description"] = "A malformed quarter (2023Q3 is well formed)";
+    } else if (r.pattern.find("{ref}") != std::string_view::npos) {
       responses["404"] = {{"description", "Unknown treaty"}, {"content", error}};
     } else if (r.pattern.find('{') != std::string_view::npos) {
       responses["404"] = {{"description", "No such record, project or country"}, {"content", error}};

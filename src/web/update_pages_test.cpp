@@ -147,6 +147,16 @@ TEST_F(UpdatePagesTest, ApiGivesTheIssueAsJson) {
   EXPECT_NE(r.body.find("Online training for judges"), std::string::npos);
 }
 
+TEST_F(UpdatePagesTest, OpenApiDescribesTheIssueEndpointWithoutANotFound) {
+  const json doc = json::parse(Get("/api/v1/openapi.json").body, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  const json& responses = doc["paths"]["/api/v1/updates/{quarter}"]["get"]["responses"];
+  EXPECT_TRUE(responses.contains("200"));
+  EXPECT_TRUE(responses.contains("400"));
+  EXPECT_FALSE(responses.contains("404"));
+  EXPECT_FALSE(doc["paths"].contains("/subscribe"));
+}
+
 TEST_F(UpdatePagesTest, PdfIsServedOrRefusedWithAReason) {
   const Response r = Get("/updates/2023Q3.pdf");
   if (update::PdfRendererAvailable()) {
