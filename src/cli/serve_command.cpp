@@ -1,9 +1,11 @@
+#include <cstdlib>
 #include <memory>
 #include <ostream>
 
 #include "cli/commands.h"
 #include "service/registry.h"
 #include "store/store.h"
+#include "update/mailing.h"
 #include "web/serve.h"
 
 namespace octopus::cli {
@@ -20,7 +22,24 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
                   "page templates directory (default: $OCTOPUS_TEMPLATE_DIR or templates/)");
   sub->add_option("--static", serve->static_dir,
                   "static files directory (default: $OCTOPUS_STATIC_DIR or static/)");
+  sub->add_option("--smtp", serve->mail.smtp,
+                  "SMTP relay for subscription confirmations: HOST:PORT or smtps://HOST:PORT "
+                  "(none: subscriptions are stored, nothing is mailed)")
+      ->envname("OCTOPUS_SMTP");
+  sub->add_option("--from", serve->mail.from, "sender address of the confirmation messages")
+      ->envname("OCTOPUS_MAIL_FROM");
+  sub->add_option("--base-url", serve->mail.base_url,
+                  "the site's public address, for the links in messages (https://…)")
+      ->envname("OCTOPUS_BASE_URL");
   out.push_back({sub, [&opts, serve](std::ostream&) -> Status {
+    if (!serve->mail.smtp.empty()) {
+      // The relay login comes from the environment only, never the command line.
+      if (const char* user = std::getenv("OCTOPUS_SMTP_USER")) serve->mail.username = user;
+      if (const char* password = std::getenv("OCTOPUS_SMTP_PASSWORD")) {
+        serve->mail.password = password;
+      }
+      OCTOPUS_RETURN_IF_ERROR(update::CheckMailSettings(serve->mail));
+    }
     auto store = store::OpenStore(opts.db);
     if (!store) return store.status();
     auto registry = service::Registry::Open(**store, service::FindDataDir());

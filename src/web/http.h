@@ -22,6 +22,8 @@ struct Request {
   std::string target = "/";
   /// Header names in lower case. Only the headers the site reads are kept.
   std::map<std::string, std::string> headers;
+  /// The body of a POST (a form, application/x-www-form-urlencoded); "" otherwise.
+  std::string body;
 };
 
 /// A response. The server adds Content-Length, Date, Server and Connection.

@@ -114,6 +114,11 @@ json Success(const Route& r) {
                {{"count", {{"type", "integer"}}},
                 {p == "/projects.json" ? "projects" : "activities",
                  {{"type", "array"}, {"items", Ref("Record")}}}}}};
+  } else if (p == "/api/v1/updates/{quarter}") {
+    schema = {{"type", "object"},
+              {"description",
+               "One issue of the Cybercrime@CoE Update, section by section (the JSON format of "
+               "/updates/{issue}.json); a quarter with nothing recorded is a short, valid issue"}};
   } else if (p == "/api/v1/openapi.json") {
     schema = {{"type", "object"}, {"description", "OpenAPI 3.0 document"}};
   } else if (p == "/api/v1/treaties") {
@@ -301,7 +306,9 @@ json Components() {
 json OpenApiDocument() {
   json paths = json::object();
   for (const Route& r : Routes()) {
-    if (r.kind == RouteKind::kPage || r.kind == RouteKind::kAsset) continue;
+    if (r.kind == RouteKind::kPage || r.kind == RouteKind::kAsset || r.kind == RouteKind::kForm) {
+      continue;
+    }
     json params = json::array();
     for (size_t open = r.pattern.find('{'); open != std::string_view::npos;
          open = r.pattern.find('{', open + 1)) {
@@ -320,7 +327,9 @@ json OpenApiDocument() {
       responses["400"] = {{"description", "A malformed or unknown parameter"},
                           {"content", error}};
     }
-    if (r.pattern.find("{ref}") != std::string_view::npos) {
+    if (r.pattern.find("{quarter}") != std::string_view::npos) {
+      responses["400"]["description"] = "A malformed quarter (2023Q3 is well formed)";
+    } else if (r.pattern.find("{ref}") != std::string_view::npos) {
       responses["404"] = {{"description", "Unknown treaty"}, {"content", error}};
     } else if (r.pattern.find('{') != std::string_view::npos) {
       responses["404"] = {{"description", "No such record, project or country"}, {"content", error}};

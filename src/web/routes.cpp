@@ -9,6 +9,7 @@
 #include "service/treaty_views.h"
 #include "treaty/chart.h"
 #include "web/internal/record_handlers.h"
+#include "web/internal/update_handlers.h"
 #include "web/internal/views.h"
 #include "web/svg_plot.h"
 
@@ -106,6 +107,20 @@ constexpr Route kRoutes[] = {
    "One country: status under each treaty today, projects, activities and news"},
   {"/api/v1/search",        "q kind country project year mode page per_page", K::kApi, true,
    ApiSearch, "Ranked full-text search with snippets and facet counts"},
+
+  // The quarterly update and its subscriptions.
+  {"/updates",              "",      K::kPage,   true,  UpdatesPage,
+   "The quarters with records, each linking to its issue"},
+  {"/updates/{issue}",      "",      K::kPage,   true,  UpdateIssuePage,
+   "One issue: 2023Q3 inside the site, or 2023Q3.html|.md|.txt|.pdf|.json as is"},
+  {"/api/v1/updates/{quarter}", "",  K::kApi,    true,  ApiUpdate,
+   "One quarter's issue as JSON, section by section"},
+  {"/subscribe",            "",      K::kForm,   false, SubscribePage,
+   "The subscription form; POST email to subscribe"},
+  {"/subscribe/confirm",    "token", K::kPage,   false, SubscribeConfirmPage,
+   "Confirms a subscription"},
+  {"/unsubscribe",          "token", K::kForm,   false, UnsubscribePage,
+   "Unsubscribe: a one-button form; POST (RFC 8058 one-click) unsubscribes"},
 };
 // clang-format on
 

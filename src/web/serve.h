@@ -5,6 +5,7 @@
 
 #include "core/result.h"
 #include "service/registry.h"
+#include "update/mailing.h"
 
 namespace octopus::web {
 
@@ -14,6 +15,9 @@ struct ServeOptions {
   std::string static_dir;    ///< "" → FindStaticDir()
   int threads = 1;           ///< I/O threads; handlers share the registry under a mutex
   int read_timeout_seconds = 30;  ///< a request must arrive within this (keep-alive idle too)
+  /// How subscription confirmations are mailed; `smtp` empty: not mailed
+  /// (subscriptions are still stored).
+  update::MailSettings mail;
 };
 
 /// Serves the site until SIGINT or SIGTERM, then stops accepting, lets the

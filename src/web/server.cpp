@@ -242,6 +242,10 @@ class Server {
       if (auto it = req.find(http::field::if_none_match); it != req.end()) {
         request.headers["if-none-match"] = std::string(it->value());
       }
+      if (auto it = req.find(http::field::content_type); it != req.end()) {
+        request.headers["content-type"] = std::string(it->value());
+      }
+      request.body = req.body();
       // Cached answers are shared, not copied: the body is written straight
       // from the cache, kept alive by `response` until the write completes.
       const std::shared_ptr<const Response> response = site_.HandleShared(request);
@@ -310,7 +314,9 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
   if (opts.read_timeout_seconds < 1) return InvalidArgument("read timeout must be >= 1 second");
   const std::string template_dir = opts.template_dir.empty() ? FindTemplateDir() : opts.template_dir;
   const std::string static_dir = opts.static_dir.empty() ? FindStaticDir() : opts.static_dir;
-  auto site = Site::Open(registry, template_dir, static_dir);
+  SiteOptions site_options;
+  if (!opts.mail.smtp.empty()) site_options.mail = opts.mail;
+  auto site = Site::Open(registry, template_dir, static_dir, std::move(site_options));
   if (!site) return site.status();
 
   Server server(**site, opts);

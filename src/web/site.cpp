@@ -150,18 +150,22 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request) {
   std::map<std::string, std::string> path_params;
   const Route* route = internal::Match(target->path, path_params);
   if (!route) return fail(NotFound("no page at " + target->path));
-  if (request.method != "GET" && request.method != "HEAD") {
+  const bool post_ok = route->kind == internal::RouteKind::kForm && request.method == "POST";
+  if (request.method != "GET" && request.method != "HEAD" && !post_ok) {
     Response r = ErrorResponse(
         InvalidArgument("method " + request.method + " not allowed; use GET or HEAD"), api,
         templates_, stylesheet_);
     r.status = 405;
-    r.headers.emplace_back("Allow", "GET, HEAD");
+    r.headers.emplace_back("Allow", route->kind == internal::RouteKind::kForm ? "GET, HEAD, POST"
+                                                                              : "GET, HEAD");
     return Finish(std::move(r));
   }
   if (Status st = CheckQuery(*target, *route); !st.ok()) return fail(st);
 
   const domain::Date today = options_.today();
-  internal::Context ctx{registry_, templates_, stylesheet_, today, *target, std::move(path_params)};
+  internal::Context ctx{registry_,    templates_,     stylesheet_,
+                        today,        *target,        std::move(path_params),
+                        request.method, request.body, options_.mail};
   std::shared_ptr<const Response> shared;
   {
     std::lock_guard lock(mu_);

@@ -9,12 +9,14 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/result.h"
 #include "domain/date.h"
 #include "service/registry.h"
+#include "update/mailing.h"
 #include "web/http.h"
 #include "web/templates.h"
 
@@ -30,6 +32,9 @@ struct SiteOptions {
   std::function<void(std::string_view)> log;
   /// Cached responses kept at most; the cache is emptied when full.
   size_t cache_entries = 4096;
+  /// How subscription confirmations are mailed; nullopt: they are not
+  /// (subscriptions are stored, and the page says mail is not configured).
+  std::optional<update::MailSettings> mail;
 };
 
 /// A static file held in memory.

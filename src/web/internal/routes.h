@@ -2,6 +2,7 @@
 /// The route table and what a handler sees. Internal to the web module.
 
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "core/result.h"
 #include "domain/date.h"
 #include "service/registry.h"
+#include "update/mailing.h"
 #include "web/http.h"
 #include "web/site.h"
 #include "web/templates.h"
@@ -25,6 +27,9 @@ struct Context {
   domain::Date today;
   const Target& target;
   std::map<std::string, std::string> path;  ///< path parameters ({ref})
+  std::string_view method;  ///< "GET", "HEAD" or, for kForm routes, "POST"
+  std::string_view body;    ///< the request body of a POST
+  const std::optional<update::MailSettings>& mail;  ///< the site's mail settings
 
   /// ?as_of= as a date; today when absent or empty. InvalidArgument naming it.
   Result<domain::Date> AsOf() const;
@@ -40,6 +45,7 @@ enum class RouteKind {
   kExport,  ///< CSV or JSON download
   kHealth,
   kAsset,   ///< static file from memory
+  kForm,    ///< HTML that also takes a form by POST; never cached
 };
 
 struct Route {

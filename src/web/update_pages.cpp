@@ -1,0 +1,225 @@
+// The quarterly update on the site (/updates, /updates/{issue}, its JSON in
+// the API) and the subscription pages. Handlers run under the site's lock,
+// like every handler of the route table.
+#include "web/internal/update_handlers.h"
+
+#include <set>
+#include <string>
+#include <string_view>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "domain/record.h"
+#include "update/mailing.h"
+#include "update/update.h"
+
+namespace octopus::web::internal {
+
+namespace {
+
+using nlohmann::json;
+
+/// The quarters a reduced ISO date ("2023", "2023-07", "2023-07-14") may fall in.
+void AddQuartersOf(std::string_view text, std::set<std::pair<int, int>>& out) {
+  auto d = domain::ReducedDate::Parse(text);
+  if (!d) return;
+  const update::Quarter last = update::Quarter::Of(d->last);
+  for (update::Quarter q = update::Quarter::Of(d->first);; q = q.Next()) {
+    out.emplace(q.year, q.number);
+    if (q == last) break;
+  }
+}
+
+/// Quarters that have records: the periods of the documents and the dates of
+/// the activities, newest first.
+Result<std::vector<update::Quarter>> QuartersWithRecords(store::Store& store) {
+  std::set<std::pair<int, int>> found;
+  auto docs = store.Documents();
+  if (!docs) return docs.status();
+  for (const auto& doc : *docs) {
+    if (doc.period_start) AddQuartersOf(*doc.period_start, found);
+    if (doc.period_end) AddQuartersOf(*doc.period_end, found);
+  }
+  auto activities = store.Records("activity");
+  if (!activities) return activities.status();
+  for (const auto& row : *activities) {
+    auto facts = domain::ReadRecord(row.kind, row.fields_json);
+    if (!facts) continue;  // an unreadable record places nothing
+    if (facts->lo) found.emplace(update::Quarter::Of(*facts->lo).year,
+                                 update::Quarter::Of(*facts->lo).number);
+  }
+  std::vector<update::Quarter> quarters;
+  for (auto it = found.rbegin(); it != found.rend(); ++it) {
+    quarters.push_back(update::Quarter{it->first, it->second});
+  }
+  return quarters;
+}
+
+/// The issue parameter, with the parameter named in the message.
+Result<update::IssueRequest> ParseIssue(const std::string& segment, std::string_view name) {
+  auto request = update::ParseIssuePath(segment);
+  if (!request) {
+    return InvalidArgument(fmt::format("parameter '{}': {}", name, request.status().message()));
+  }
+  return request;
+}
+
+/// What lies between <body …> and </body> of a complete HTML document.
+std::string_view BodyOf(std::string_view html) {
+  const size_t open = html.find("<body");
+  const size_t start = open == std::string_view::npos ? 0 : html.find('>', open);
+  const size_t end = html.rfind("</body>");
+  if (start == std::string_view::npos || end == std::string_view::npos || end < start) return html;
+  return html.substr(start + 1, end - start - 1);
+}
+
+/// A form body (application/x-www-form-urlencoded) as parameters.
+Result<Target> ParseForm(std::string_view body) {
+  std::string query = "/?";
+  for (char ch : body) {
+    if (ch == '+') {
+      query += "%20";
+    } else {
+      query += ch;
+    }
+  }
+  auto form = ParseTarget(query);
+  if (!form) return InvalidArgument("the form is malformed: " + form.status().message());
+  return form;
+}
+
+Result<Response> WithStatus(Result<Response> r, int status) {
+  if (r) r->status = status;
+  return r;
+}
+
+/// The token of /subscribe/confirm and /unsubscribe; InvalidArgument naming it.
+Result<std::string> TokenOf(const Context& c) {
+  auto token = c.target.Param("token");
+  if (!token || token->empty()) return InvalidArgument("parameter 'token' is required");
+  return *token;
+}
+
+}  // namespace
+
+Result<Response> UpdatesPage(Context& c) {
+  auto quarters = QuartersWithRecords(c.registry.store());
+  if (!quarters) return quarters.status();
+  json items = json::array();
+  for (const auto& q : *quarters) {
+    items.push_back({{"issue", q.ToString()}, {"label", q.Label()}});
+  }
+  return c.Page("updates", {{"title", "Cybercrime@CoE Update"},
+                            {"issues", std::move(items)},
+                            {"has_issues", !quarters->empty()}});
+}
+
+Result<Response> UpdateIssuePage(Context& c) {
+  auto request = ParseIssue(c.path.at("issue"), "issue");
+  if (!request) return request.status();
+  const std::string& segment = c.path.at("issue");
+  const bool in_site = segment.find('.') == std::string::npos;
+  if (request->format == update::Format::kPdf && !update::PdfRendererAvailable()) {
+    return Status(StatusCode::kIoError,
+                  "PDF is not available on this server: the weasyprint program is not "
+                  "installed. The issue is served as " + request->quarter.ToString() +
+                      ".html, .md, .txt and .json.");
+  }
+  if (!in_site) {
+    auto bytes = update::ComposeUpdate(c.registry, request->quarter, request->format);
+    if (!bytes) return bytes.status();
+    Response r;
+    r.content_type = std::string(update::ContentType(request->format));
+    r.body = std::move(*bytes);
+    return r;
+  }
+  auto issue = update::BuildIssue(c.registry, request->quarter);
+  if (!issue) return issue.status();
+  const std::string html = update::RenderHtml(*issue, update::HtmlLayout::kPage);
+  const std::string name = request->quarter.ToString();
+  return c.Page("update_issue", {{"title", issue->title + ", " + issue->period},
+                                 {"issue", name},
+                                 {"period", issue->period},
+                                 {"issue_html", std::string(BodyOf(html))}});
+}
+
+Result<Response> ApiUpdate(Context& c) {
+  auto request = ParseIssue(c.path.at("quarter"), "quarter");
+  if (!request) return request.status();
+  if (request->format != update::Format::kHtml) {
+    return InvalidArgument("parameter 'quarter': give the quarter alone, such as 2023Q3");
+  }
+  auto issue = update::BuildIssue(c.registry, request->quarter);
+  if (!issue) return issue.status();
+  return JsonResponse(update::ToJson(*issue));
+}
+
+Result<Response> SubscribePage(Context& c) {
+  json model = {{"title", "Subscribe to the Cybercrime@CoE Update"},
+                {"mail_configured", c.mail.has_value()}};
+  if (c.method != "POST") return c.Page("subscribe", model);
+
+  auto form = ParseForm(c.body);
+  if (!form) return form.status();
+  const std::string email = form->Param("email").value_or("");
+  model["email"] = email;
+  if (!update::IsValidEmail(email)) {
+    model["error"] = "'" + email + "' is not an e-mail address we can write to.";
+    return WithStatus(c.Page("subscribe", std::move(model)), 400);
+  }
+  auto subscriber = update::RequestSubscription(c.registry.store(), email);
+  if (!subscriber) {
+    if (subscriber.status().code() != StatusCode::kInvalidArgument) return subscriber.status();
+    model["error"] = subscriber.status().message();
+    return WithStatus(c.Page("subscribe", std::move(model)), 400);
+  }
+  // A confirmed address gets no new link, but the page says the same thing:
+  // it must not tell anyone whether an address is subscribed.
+  model["requested"] = true;
+  if (c.mail && subscriber->status == "pending") {
+    if (Status st = update::SendConfirmation(*subscriber, *c.mail); !st.ok()) {
+      return Status(StatusCode::kIoError, "the confirmation could not be mailed; try again later");
+    }
+  }
+  return c.Page("subscribe", std::move(model));
+}
+
+Result<Response> SubscribeConfirmPage(Context& c) {
+  auto token = TokenOf(c);
+  if (!token) return token.status();
+  auto subscriber = update::ConfirmSubscription(c.registry.store(), *token);
+  if (!subscriber) {
+    if (subscriber.status().code() == StatusCode::kNotFound) {
+      return NotFound("this confirmation link is unknown or no longer valid");
+    }
+    return subscriber.status();
+  }
+  return c.Page("subscription", {{"title", "Subscription confirmed"},
+                                 {"heading", "Subscription confirmed"},
+                                 {"message", "You will receive the Cybercrime@CoE Update at " +
+                                                 subscriber->email + "."}});
+}
+
+Result<Response> UnsubscribePage(Context& c) {
+  auto token = TokenOf(c);
+  if (!token) return token.status();
+  if (c.method != "POST") {
+    return c.Page("unsubscribe", {{"title", "Unsubscribe"}, {"token", PercentEncode(*token)}});
+  }
+  // RFC 8058: a mail client posts "List-Unsubscribe=One-Click"; the page's
+  // own button posts the same. Either unsubscribes at once.
+  auto subscriber = update::Unsubscribe(c.registry.store(), *token);
+  if (!subscriber) {
+    if (subscriber.status().code() == StatusCode::kNotFound) {
+      return NotFound("this unsubscribe link is unknown or no longer valid");
+    }
+    return subscriber.status();
+  }
+  return c.Page("subscription",
+                {{"title", "Unsubscribed"},
+                 {"heading", "Unsubscribed"},
+                 {"message", subscriber->email + " will receive no further issues."}});
+}
+
+}  // namespace octopus::web::internal

@@ -1,0 +1,249 @@
+// The quarterly update on the site and the subscription pages, through
+// Site::Handle over the fixture documents (the July–September 2023 update
+// among them), with today fixed at 15 August 2023.
+#include <unistd.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "service/registry.h"
+#include "store/store.h"
+#include "store/testing/record_fixtures.h"
+#include "web/site.h"
+
+namespace octopus::web {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const domain::Date kToday = *domain::Date::Make(2023, 8, 15);
+
+class UpdatePagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("octopus_update_pages_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto store = store::OpenStore((dir_ / "test.db").string());
+    ASSERT_TRUE(store.ok()) << store.status().message();
+    store_ = std::move(*store);
+    auto registry = service::Registry::Open(*store_, OCTOPUS_TEST_DATA_DIR);
+    ASSERT_TRUE(registry.ok()) << registry.status().message();
+    registry_ = std::move(*registry);
+    ASSERT_TRUE(test_support::AddRecordFixtures(*store_).ok());
+    SiteOptions options;
+    options.generation_check_interval = std::chrono::milliseconds(0);
+    options.today = [] { return kToday; };
+    options.log = [this](std::string_view line) { log_.emplace_back(line); };
+    auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
+                           std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
+    ASSERT_TRUE(site.ok()) << site.status().message();
+    site_ = std::move(*site);
+  }
+  void TearDown() override {
+    site_.reset();
+    registry_.reset();
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+
+  Response Get(const std::string& target) {
+    Request r;
+    r.target = target;
+    return site_->Handle(r);
+  }
+
+  Response Post(const std::string& target, const std::string& body) {
+    Request r;
+    r.method = "POST";
+    r.target = target;
+    r.headers["content-type"] = "application/x-www-form-urlencoded";
+    r.body = body;
+    return site_->Handle(r);
+  }
+
+  /// The one subscriber on file.
+  store::Subscriber OnlySubscriber() {
+    auto all = store_->Subscribers("");
+    EXPECT_TRUE(all.ok());
+    EXPECT_EQ(all->size(), 1u);
+    return all->empty() ? store::Subscriber{} : all->front();
+  }
+
+  fs::path dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<service::Registry> registry_;
+  std::unique_ptr<Site> site_;
+  std::vector<std::string> log_;
+};
+
+TEST_F(UpdatePagesTest, JsonIssueListsTheQuartersActivities) {
+  const Response r = Get("/updates/2023Q3.json");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+  EXPECT_EQ(r.content_type, update::ContentType(update::Format::kJson));
+  const json j = json::parse(r.body, nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_NE(r.body.find("Workshop on financial investigations in T"), std::string::npos);
+  EXPECT_NE(r.body.find("Online training for judges of Turkiye on electronic evidence"),
+            std::string::npos);
+}
+
+TEST_F(UpdatePagesTest, MarkdownAndHtmlIssuesCarryTheirContentTypes) {
+  const Response md = Get("/updates/2023Q3.md");
+  EXPECT_EQ(md.status, 200);
+  EXPECT_EQ(md.content_type, update::ContentType(update::Format::kMarkdown));
+  EXPECT_NE(md.body.find("Online training for judges"), std::string::npos);
+  const Response html = Get("/updates/2023Q3.html");
+  EXPECT_EQ(html.status, 200);
+  EXPECT_EQ(html.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(html.body.find("<!DOCTYPE html>"), std::string::npos);
+  const Response txt = Get("/updates/2023Q3.txt");
+  EXPECT_EQ(txt.status, 200);
+  EXPECT_EQ(txt.content_type, update::ContentType(update::Format::kText));
+}
+
+TEST_F(UpdatePagesTest, IssuePageShowsTheIssueInsideTheSite) {
+  const Response r = Get("/updates/2023Q3");
+  ASSERT_EQ(r.status, 200) << r.body.substr(0, 500);
+  EXPECT_NE(r.body.find("<nav aria-label=\"Main\">"), std::string::npos);
+  EXPECT_NE(r.body.find("Online training for judges"), std::string::npos);
+  EXPECT_NE(r.body.find("href=\"/updates/2023Q3.pdf\""), std::string::npos);
+  EXPECT_EQ(r.body.find("<!DOCTYPE"), std::string::npos) << "a document inside the page";
+}
+
+TEST_F(UpdatePagesTest, MalformedQuarterIsABadRequestNamingTheParameter) {
+  for (const char* target : {"/updates/2023Q5", "/updates/last-quarter", "/updates/2023Q3.docx"}) {
+    const Response r = Get(target);
+    EXPECT_EQ(r.status, 400) << target;
+    EXPECT_NE(r.body.find("issue"), std::string::npos) << target;
+  }
+  EXPECT_EQ(Get("/api/v1/updates/2023Q9").status, 400);
+}
+
+TEST_F(UpdatePagesTest, QuarterWithNothingRecordedIsAnHonestEmptyIssue) {
+  const Response r = Get("/updates/1999Q1.md");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.find("Online training for judges"), std::string::npos);
+}
+
+TEST_F(UpdatePagesTest, UpdatesListLinksTheQuartersThatHaveRecords) {
+  const Response r = Get("/updates");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("href=\"/updates/2023Q3\""), std::string::npos);
+  EXPECT_EQ(r.body.find("href=\"/updates/1999Q1\""), std::string::npos);
+}
+
+TEST_F(UpdatePagesTest, ApiGivesTheIssueAsJson) {
+  const Response r = Get("/api/v1/updates/2023Q3");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_NE(r.body.find("Online training for judges"), std::string::npos);
+}
+
+TEST_F(UpdatePagesTest, OpenApiDescribesTheIssueEndpointWithoutANotFound) {
+  const json doc = json::parse(Get("/api/v1/openapi.json").body, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  const json& responses = doc["paths"]["/api/v1/updates/{quarter}"]["get"]["responses"];
+  EXPECT_TRUE(responses.contains("200"));
+  EXPECT_TRUE(responses.contains("400"));
+  EXPECT_FALSE(responses.contains("404"));
+  EXPECT_FALSE(doc["paths"].contains("/subscribe"));
+}
+
+TEST_F(UpdatePagesTest, PdfIsServedOrRefusedWithAReason) {
+  const Response r = Get("/updates/2023Q3.pdf");
+  if (update::PdfRendererAvailable()) {
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.content_type, "application/pdf");
+    EXPECT_TRUE(r.body.starts_with("%PDF"));
+  } else {
+    EXPECT_EQ(r.status, 503);
+    EXPECT_NE(r.body.find("weasyprint"), std::string::npos);
+  }
+}
+
+TEST_F(UpdatePagesTest, SubscribeConfirmUnsubscribeChangesTheSubscribersStatus) {
+  const Response form = Get("/subscribe");
+  EXPECT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find("<form method=\"post\" action=\"/subscribe\">"), std::string::npos);
+
+  const Response requested = Post("/subscribe", "email=reader%40example.org");
+  EXPECT_EQ(requested.status, 200);
+  EXPECT_NE(requested.body.find("confirmation link was sent"), std::string::npos);
+  EXPECT_NE(requested.body.find("mail is not configured"), std::string::npos);
+  store::Subscriber s = OnlySubscriber();
+  EXPECT_EQ(s.email, "reader@example.org");
+  EXPECT_EQ(s.status, "pending");
+
+  EXPECT_EQ(Get("/subscribe/confirm?token=" + s.token).status, 200);
+  EXPECT_EQ(OnlySubscriber().status, "confirmed");
+
+  // Asking again says the same thing and changes nothing.
+  const Response again = Post("/subscribe", "email=reader%40example.org");
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, requested.body);
+  EXPECT_EQ(OnlySubscriber().status, "confirmed");
+
+  const Response page = Get("/unsubscribe?token=" + s.token);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<form method=\"post\""), std::string::npos);
+  EXPECT_EQ(OnlySubscriber().status, "confirmed");
+
+  const Response done = Post("/unsubscribe?token=" + s.token, "List-Unsubscribe=One-Click");
+  EXPECT_EQ(done.status, 200);
+  EXPECT_EQ(OnlySubscriber().status, "unsubscribed");
+}
+
+TEST_F(UpdatePagesTest, UnknownTokensAreNotFound) {
+  EXPECT_EQ(Get("/subscribe/confirm?token=nosuchtoken").status, 404);
+  EXPECT_EQ(Post("/unsubscribe?token=nosuchtoken", "List-Unsubscribe=One-Click").status, 404);
+  EXPECT_EQ(Get("/subscribe/confirm").status, 400);
+}
+
+TEST_F(UpdatePagesTest, ScriptInTheEmailFieldIsEscapedInTheErrorPage) {
+  const Response r = Post("/subscribe", "email=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(r.body.find("<script>"), std::string::npos);
+  EXPECT_NE(r.body.find("&lt;script&gt;"), std::string::npos);
+  auto all = store_->Subscribers("");
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->empty());
+}
+
+TEST_F(UpdatePagesTest, ConfirmationThatCannotBeMailedIsAnUnavailableServiceAndStaysPending) {
+  SiteOptions options;
+  options.today = [] { return kToday; };
+  options.log = [this](std::string_view line) { log_.emplace_back(line); };
+  // Nothing listens on port 1: the relay cannot be reached.
+  options.mail = update::MailSettings{"127.0.0.1:1", "update@example.org",
+                                      "https://octopus.example.org", "", ""};
+  auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
+                         std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
+  ASSERT_TRUE(site.ok()) << site.status().message();
+  const Response form = (*site)->Handle(Request{"GET", "/subscribe", {}, ""});
+  EXPECT_EQ(form.status, 200);
+  EXPECT_EQ(form.body.find("Mail is not configured"), std::string::npos);
+  const Response r = (*site)->Handle(
+      Request{"POST", "/subscribe", {}, "email=reader%2Bupdate%40example.org"});
+  EXPECT_EQ(r.status, 503);
+  EXPECT_NE(r.body.find("could not be mailed"), std::string::npos);
+  const store::Subscriber s = OnlySubscriber();
+  EXPECT_EQ(s.email, "reader+update@example.org");
+  EXPECT_EQ(s.status, "pending");
+}
+
+TEST_F(UpdatePagesTest, PostIsRefusedWhereNoFormIsTaken) {
+  const Response r = Post("/updates", "x=1");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.Header("Allow"), "GET, HEAD");
+}
+
+}  // namespace
+}  // namespace octopus::web
