@@ -101,3 +101,23 @@ test('feeds and unknown pages answer as they should', async ({ page, request }) 
   expect(bad.status()).toBe(400);
   await expect(page.locator('.message')).toContainText('mode');
 });
+
+test('the quarterly update reads as a mail client shows it, and as a site page', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Updates' }).click();
+  await expect(page).toHaveURL(/\/updates$/);
+  await page.locator('a[href="/updates/2023Q4"]').first().click();
+  await expect(page).toHaveURL(/\/updates\/2023Q4$/);
+  await expect(page.getByRole('heading', { name: /Inventory of activities/ })).toBeVisible();
+  await shot(page, '07-update-in-site');
+  // The e-mail HTML on its own: inline styles, no scripts, every section title.
+  const mail = await page.goto('/updates/2023Q4.html');
+  expect(mail.status()).toBe(200);
+  expect(mail.headers()['content-type']).toContain('text/html');
+  await expect(page.locator('h1')).toContainText('CYBERCRIME@COE UPDATE');
+  for (const title of [/Highlights/, /Update: Treaties as of 31 December 2023/, /Inventory of capacity building projects/]) {
+    await expect(page.getByRole('heading', { name: title })).toBeVisible();
+  }
+  expect(await page.locator('script').count()).toBe(0);
+  await shot(page, '08-update-mail-html');
+});
