@@ -11,6 +11,8 @@ namespace octopus::text {
 std::string_view Trim(std::string_view s);
 std::vector<std::string> Split(std::string_view s, char sep);
 bool StartsWith(std::string_view s, std::string_view prefix);
+/// The items with `sep` between them.
+std::string Join(const std::vector<std::string>& items, std::string_view sep);
 std::string ToLowerAscii(std::string_view s);
 
 /// A matching key for names: Unicode letters folded to ASCII where they have

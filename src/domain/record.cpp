@@ -67,14 +67,7 @@ void Append(std::string& body, std::string_view text) {
   body += text;
 }
 
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
+using text::Join;
 
 std::string MonthYear(const Date& d) {
   return fmt::format("{} {}", MonthName(d.month()), d.year());

@@ -1,3 +1,4 @@
+#include "core/text.h"
 #include "publish/icalendar.h"
 
 #include <algorithm>
@@ -12,14 +13,7 @@ std::string DateValue(domain::Date d) {
   return fmt::format("{:04d}{:02d}{:02d}", d.year(), d.month(), d.day());
 }
 
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
+using text::Join;
 
 }  // namespace
 

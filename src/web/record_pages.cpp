@@ -102,14 +102,7 @@ Result<int64_t> IdParam(const Context& c) {
 
 // ------------------------------------------------------------------ shapes
 
-std::string Join(const std::vector<std::string>& items, std::string_view sep) {
-  std::string out;
-  for (const auto& s : items) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
-}
+using text::Join;
 
 std::string CountryName(const Context& c, const std::string& iso2) {
   const domain::Country* country = c.registry.gazetteer().ByIso2(iso2);
