@@ -27,5 +27,6 @@ void RegisterTreatyCommands(CLI::App& app, Options& opts, std::vector<Command>& 
 void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
+void RegisterProfileCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 
 }  // namespace octopus::cli

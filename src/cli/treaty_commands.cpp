@@ -206,6 +206,7 @@ std::vector<Command> RegisterCommands(CLI::App& app, Options& opts) {
   RegisterServeCommand(app, opts, out);
   RegisterIngestCommand(app, opts, out);
   RegisterUpdateCommand(app, opts, out);
+  RegisterProfileCommand(app, opts, out);
   return out;
 }
 

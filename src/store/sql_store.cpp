@@ -123,6 +123,11 @@ class SqlStore : public Store {
   Result<Subscriber> SetSubscriberStatus(const std::string& token,
                                          const std::string& status) override;
   Result<std::vector<Subscriber>> Subscribers(const std::string& status) override;
+  Result<ProfileRevision> AddProfileRevision(const std::string& iso2, const std::string& markdown,
+                                             const std::string& author,
+                                             const std::string& note) override;
+  Result<std::vector<ProfileRevision>> ProfileRevisions(const std::string& iso2) override;
+  Result<int64_t> LastProfileRevisionId() override;
 
  private:
   /// Adds a record to the search index (kinds outside kSearchableKinds and
@@ -648,6 +653,61 @@ Result<std::vector<Subscriber>> SqlStore::Subscribers(const std::string& status)
   std::vector<Subscriber> out;
   for (const Row& r : *rows) out.push_back(ToSubscriber(r));
   return out;
+}
+
+constexpr const char* kProfileColumns = "id, iso2, markdown, author, note, created_at";
+
+// Rows of one country, newest first; numbers count from the oldest (1).
+std::vector<ProfileRevision> ToRevisions(const std::vector<Row>& rows) {
+  std::vector<ProfileRevision> out;
+  int number = static_cast<int>(rows.size());
+  for (const Row& r : rows) {
+    ProfileRevision p;
+    p.id = AsInt(r[0]);
+    p.iso2 = AsText(r[1]);
+    p.markdown = AsText(r[2]);
+    p.author = AsText(r[3]);
+    p.note = AsText(r[4]);
+    p.created_at = AsText(r[5]);
+    p.number = number--;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+Result<ProfileRevision> SqlStore::AddProfileRevision(const std::string& iso2,
+                                                     const std::string& markdown,
+                                                     const std::string& author,
+                                                     const std::string& note) {
+  if (iso2.empty()) return InvalidArgument("a profile needs a country code");
+  if (markdown.empty()) return InvalidArgument("a profile revision needs text");
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  auto id = conn_->Insert(
+      "INSERT INTO profile_revisions (iso2, markdown, author, note, created_at) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {iso2, markdown, author, note, NowUtc()});
+  if (!id) return id.status();
+  auto rows = conn_->Query(std::string("SELECT ") + kProfileColumns +
+                               " FROM profile_revisions WHERE iso2 = ? ORDER BY id DESC",
+                           {iso2});
+  if (!rows) return rows.status();
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return ToRevisions(*rows).front();
+}
+
+Result<std::vector<ProfileRevision>> SqlStore::ProfileRevisions(const std::string& iso2) {
+  auto rows = conn_->Query(std::string("SELECT ") + kProfileColumns +
+                               " FROM profile_revisions WHERE iso2 = ? ORDER BY id DESC",
+                           {iso2});
+  if (!rows) return rows.status();
+  return ToRevisions(*rows);
+}
+
+Result<int64_t> SqlStore::LastProfileRevisionId() {
+  auto rows = conn_->Query("SELECT COALESCE(MAX(id), 0) FROM profile_revisions", {});
+  if (!rows) return rows.status();
+  return rows->empty() ? int64_t{0} : AsInt(rows->front()[0]);
 }
 
 }  // namespace

@@ -114,6 +114,17 @@ struct Subscriber {
   std::optional<std::string> confirmed_at, unsubscribed_at;
 };
 
+/// One revision of a country's profile text (Markdown).
+struct ProfileRevision {
+  int64_t id = 0;
+  std::string iso2;
+  std::string markdown;
+  std::string author;
+  std::string note;
+  std::string created_at;  ///< UTC, ISO 8601; set by the store
+  int number = 0;          ///< 1 for a country's first revision; set by the store
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -164,6 +175,18 @@ class Store {
                                                  const std::string& status) = 0;
   /// Subscribers with this status ("" for all), in order of subscription.
   virtual Result<std::vector<Subscriber>> Subscribers(const std::string& status) = 0;
+
+  /// Adds a revision of the profile of `iso2` in one transaction and returns
+  /// it as stored (id, number, created_at). InvalidArgument for empty text.
+  virtual Result<ProfileRevision> AddProfileRevision(const std::string& iso2,
+                                                     const std::string& markdown,
+                                                     const std::string& author,
+                                                     const std::string& note) = 0;
+  /// The revisions of the profile of `iso2`, newest first.
+  virtual Result<std::vector<ProfileRevision>> ProfileRevisions(const std::string& iso2) = 0;
+  /// The id of the latest revision of any profile; 0 when there is none.
+  /// Pages cached by the site depend on it as they do on Sources().
+  virtual Result<int64_t> LastProfileRevisionId() = 0;
 
   virtual std::string_view backend() const = 0;
 };

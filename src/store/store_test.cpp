@@ -235,11 +235,12 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 4u);
+  ASSERT_EQ(migrations.size(), 5u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
-  EXPECT_EQ(migrations.back().name, "004_subscribers");
+  EXPECT_EQ(migrations[3].name, "004_subscribers");
+  EXPECT_EQ(migrations.back().name, "005_profiles");
 
   auto conn = Raw();
   auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});
@@ -253,7 +254,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   for (const char* table :
        {"sources", "treaties", "treaty_evidence", "treaty_snapshots", "treaty_snapshot_states",
         "treaty_figures", "treaty_stated_eif", "documents", "records", "search_text",
-        "search_entries", "search_facets", "subscribers"}) {
+        "search_entries", "search_facets", "subscribers", "profile_revisions"}) {
     auto t = conn->Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                          {std::string(table)});
     ASSERT_TRUE(t.ok());
@@ -829,7 +830,8 @@ TEST_F(StoreTest, MigratingAnOlderDatabaseIndexesTheRecordsItHolds) {
     auto conn = Raw();
     ASSERT_TRUE(conn->ExecScript("DROP TRIGGER search_text_follows_records; DROP TABLE search_text; "
                                  "DROP TABLE search_facets; DROP TABLE search_entries; "
-                                 "DROP TABLE subscribers; DELETE FROM schema_migrations WHERE version >= 3")
+                                 "DROP TABLE subscribers; DROP TABLE profile_revisions; "
+                                 "DELETE FROM schema_migrations WHERE version >= 3")
                     .ok());
   }
   auto store = OpenStore(db_);
@@ -883,6 +885,53 @@ TEST_F(StoreTest, SubscribersArePendingUntilConfirmedAndLeaveByToken) {
             StatusCode::kNotFound);
   EXPECT_EQ(store.SetSubscriberStatus("token-b", "deleted").status().code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, ProfileRevisionsRoundTripNewestFirstPerCountry) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  auto first = store.AddProfileRevision("FR", "# France\n\nFirst text.\n", "Ana", "initial");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->number, 1);
+  EXPECT_EQ(first->iso2, "FR");
+  EXPECT_FALSE(first->created_at.empty());
+  ASSERT_TRUE(store.AddProfileRevision("DE", "Germany.", "Ben", "").ok());
+  auto second = store.AddProfileRevision("FR", "Second text.", "Chloé", "update after ratification");
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->number, 2);
+
+  auto fr = store.ProfileRevisions("FR");
+  ASSERT_TRUE(fr.ok()) << fr.status().message();
+  ASSERT_EQ(fr->size(), 2u);
+  EXPECT_EQ((*fr)[0].markdown, "Second text.");
+  EXPECT_EQ((*fr)[0].author, "Chloé");
+  EXPECT_EQ((*fr)[0].note, "update after ratification");
+  EXPECT_EQ((*fr)[0].number, 2);
+  EXPECT_EQ((*fr)[1].markdown, "# France\n\nFirst text.\n");
+  EXPECT_EQ((*fr)[1].author, "Ana");
+  EXPECT_EQ((*fr)[1].number, 1);
+
+  auto de = store.ProfileRevisions("DE");
+  ASSERT_TRUE(de.ok());
+  ASSERT_EQ(de->size(), 1u);
+  EXPECT_EQ(de->front().markdown, "Germany.");
+  auto last = store.LastProfileRevisionId();
+  ASSERT_TRUE(last.ok());
+  EXPECT_EQ(*last, second->id);
+  auto none = store.ProfileRevisions("IT");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_F(StoreTest, AnEmptyProfileRevisionIsRefusedAndNothingIsStored) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto empty = (*s)->AddProfileRevision("FR", "", "Ana", "");
+  EXPECT_FALSE(empty.ok());
+  auto fr = (*s)->ProfileRevisions("FR");
+  ASSERT_TRUE(fr.ok());
+  EXPECT_TRUE(fr->empty());
 }
 
 TEST_F(StoreTest, OpenStoreRejectsAnEmptyPathAndAnUnbuiltBackend) {

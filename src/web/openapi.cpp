@@ -108,6 +108,26 @@ json Success(const Route& r) {
     schema = Ref("Country");
   } else if (p == "/api/v1/search") {
     schema = Ref("SearchResults");
+  } else if (p == "/api/v1/resources") {
+    const json source = {
+        {"type", "object"},
+        {"properties",
+         {{"news_id", {{"type", "integer"}, {"nullable", true}}},
+          {"news_title", {{"type", "string"}, {"nullable", true}}},
+          {"href", {{"type", "string"}, {"nullable", true}}},
+          {"section", {{"type", "string"}, {"nullable", true}}}}}};
+    schema = {{"type", "object"},
+              {"properties",
+               {{"q", {{"type", "string"}}},
+                {"count", {{"type", "integer"}}},
+                {"resources",
+                 {{"type", "array"},
+                  {"items",
+                   {{"type", "object"},
+                    {"properties",
+                     {{"caption", {{"type", "string"}}},
+                      {"count", {{"type", "integer"}}},
+                      {"sources", {{"type", "array"}, {"items", source}}}}}}}}}}}};
   } else if (p == "/activities.json" || p == "/projects.json") {
     schema = {{"type", "object"},
               {"properties",
@@ -282,7 +302,19 @@ json Components() {
         {"projects", {{"type", "array"}, {"items", Ref("Record")}}},
         {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
         {"news", {{"type", "array"}, {"items", Ref("Record")}}},
-        {"news_total", {{"type", "integer"}}}}}};
+        {"news_total", {{"type", "integer"}}},
+        {"profile",
+         {{"type", "object"},
+          {"nullable", true},
+          {"description", "The latest revision of the country's profile; null when there is none"},
+          {"properties",
+           {{"markdown", {{"type", "string"}}},
+            {"html", {{"type", "string"}, {"description", "Rendered in safe mode: no raw HTML"}}},
+            {"revision", {{"type", "integer"}, {"description", "1 for the first revision"}}},
+            {"revisions", {{"type", "integer"}}},
+            {"author", {{"type", "string"}}},
+            {"note", {{"type", "string"}}},
+            {"created_at", {{"type", "string"}, {"format", "date-time"}}}}}}}}}};
   return {{"schemas",
            {{"Record", record},
             {"FacetValue", facet_value},

@@ -12,6 +12,7 @@
 #include "core/text.h"
 #include "publish/atom.h"
 #include "publish/icalendar.h"
+#include "publish/markdown.h"
 #include "service/treaty_views.h"
 #include "web/internal/record_handlers.h"
 #include "web/internal/views.h"
@@ -503,6 +504,7 @@ struct CountryView {
   json treaties = json::array();
   std::vector<Hit> projects, activities, news;
   int news_total = 0;
+  std::vector<store::ProfileRevision> profile;  ///< newest first
 };
 
 Result<CountryView> LoadCountry(Context& c) {
@@ -555,7 +557,29 @@ Result<CountryView> LoadCountry(Context& c) {
   if (!news) return news.status();
   v.news = std::move(news->hits);
   v.news_total = news->total;
+  auto profile = c.registry.store().ProfileRevisions(country->iso2);
+  if (!profile) return profile.status();
+  v.profile = std::move(*profile);
   return v;
+}
+
+/// "2026-11-29T10:00:00Z" → "29 November 2026"; as given when not a timestamp.
+std::string RevisionDate(const std::string& created_at) {
+  auto d = domain::Date::Parse(created_at.substr(0, 10));
+  return d ? d->ToLongEnglish() : created_at;
+}
+
+/// The latest profile revision of a country for the API, or null.
+json ProfileJson(const std::vector<store::ProfileRevision>& revisions) {
+  if (revisions.empty()) return nullptr;
+  const store::ProfileRevision& p = revisions.front();
+  return {{"markdown", p.markdown},
+          {"html", publish::RenderMarkdown(p.markdown)},
+          {"revision", p.number},
+          {"revisions", static_cast<int>(revisions.size())},
+          {"author", p.author},
+          {"note", p.note},
+          {"created_at", p.created_at}};
 }
 
 json Models(const Context& c, const std::vector<Hit>& hits) {
@@ -890,7 +914,116 @@ Result<Response> CountryPage(Context& c) {
                  {"has_news", !v->news.empty()},
                  {"news_total", v->news_total},
                  {"news_href", "/news?country=" + country.iso2},
+                 {"has_profile", !v->profile.empty()},
+                 {"profile", [&]() -> json {
+                    if (v->profile.empty()) return nullptr;
+                    const store::ProfileRevision& p = v->profile.front();
+                    // Unescaped in the template: the renderer's safe mode
+                    // strips raw HTML and dangerous link targets.
+                    return {{"html", publish::RenderMarkdown(p.markdown)},
+                            {"revision", p.number},
+                            {"revisions", static_cast<int>(v->profile.size())},
+                            {"author", p.author},
+                            {"date", RevisionDate(p.created_at)},
+                            {"history_href", "/countries/" + country.iso2 + "/history"}};
+                  }()},
                  {"api_href", "/api/v1/countries/" + country.iso2}});
+}
+
+/// The link records ("Agenda", "List of participants") grouped by caption,
+/// each with where it comes from: the news item it sits under (its
+/// `item_line`, else the last item above it in the same document) or the
+/// section of an update. `q` keeps the captions holding it (accents and case
+/// ignored).
+Result<json> Resources(Context& c, const std::string& q) {
+  auto links = c.registry.store().Records("link");
+  if (!links) return links.status();
+  const std::string wanted = text::FoldKey(q);
+  std::map<int64_t, std::vector<store::RecordRow>> documents;
+  std::map<std::string, std::pair<std::string, json>> groups;  // folded caption → caption, sources
+  for (const store::RecordRow& link : *links) {
+    const json f = Fields(link);
+    if (!f.contains("caption") || !f["caption"].is_string()) continue;
+    const std::string caption = f["caption"].get<std::string>();
+    const std::string key = text::FoldKey(caption);
+    if (!wanted.empty() && key.find(wanted) == std::string::npos) continue;
+    json source = {{"news_id", nullptr}, {"news_title", nullptr}, {"href", nullptr}, {"section", nullptr}};
+    if (f.contains("section") && f["section"].is_string()) source["section"] = f["section"];
+    auto doc = documents.find(link.document_id);
+    if (doc == documents.end()) {
+      auto records = c.registry.store().DocumentRecords(link.document_id);
+      if (!records) return records.status();
+      doc = documents.emplace(link.document_id, std::move(*records)).first;
+    }
+    const bool has_item_line = f.contains("item_line") && f["item_line"].is_number_integer();
+    const int item_line = has_item_line ? f["item_line"].get<int>() : link.line;
+    const store::RecordRow* item = nullptr;
+    for (const store::RecordRow& r : doc->second) {
+      if (r.kind != "news_item") continue;
+      if (has_item_line ? r.line == item_line : r.line <= item_line) item = &r;
+      if (r.line > item_line) break;
+    }
+    if (item != nullptr) {
+      const json item_fields = Fields(*item);
+      source["news_id"] = item->id;
+      source["news_title"] = item_fields.value("title", json(nullptr));
+      source["href"] = "/news/" + std::to_string(item->id);
+    }
+    auto& group = groups[key];
+    if (group.first.empty()) {
+      group.first = caption;
+      group.second = json::array();
+    }
+    group.second.push_back(std::move(source));
+  }
+  json out = json::array();
+  for (auto& [key, group] : groups) {
+    out.push_back({{"caption", group.first}, {"count", static_cast<int>(group.second.size())},
+                   {"sources", std::move(group.second)}});
+  }
+  return out;
+}
+
+Result<Response> ResourcesPage(Context& c) {
+  const std::string q = c.target.Param("q").value_or("");
+  auto resources = Resources(c, q);
+  if (!resources) return resources.status();
+  const bool empty = resources->empty();
+  return c.Page("resources", {{"title", q.empty() ? std::string("Resources") : "Resources: " + q},
+                              {"q", q},
+                              {"resources", std::move(*resources)},
+                              {"empty", empty},
+                              {"api_href", "/api/v1/resources" + SameFilters(c, {"q"})}});
+}
+
+Result<Response> ApiResources(Context& c) {
+  const std::string q = c.target.Param("q").value_or("");
+  auto resources = Resources(c, q);
+  if (!resources) return resources.status();
+  const int count = static_cast<int>(resources->size());
+  return JsonResponse({{"q", q}, {"count", count}, {"resources", std::move(*resources)}});
+}
+
+Result<Response> CountryHistoryPage(Context& c) {
+  auto v = LoadCountry(c);
+  if (!v) return v.status();
+  const domain::Country& country = *v->country;
+  json revisions = json::array();
+  for (const store::ProfileRevision& p : v->profile) {
+    revisions.push_back({{"revision", p.number},
+                         {"author", p.author},
+                         {"note", p.note},
+                         {"date", RevisionDate(p.created_at)},
+                         {"created_at", p.created_at},
+                         {"latest", p.number == static_cast<int>(v->profile.size())}});
+  }
+  return c.Page("country_history",
+                {{"title", country.name_en + " profile history"},
+                 {"name", country.name_en},
+                 {"iso2", country.iso2},
+                 {"country_href", "/countries/" + country.iso2},
+                 {"revisions", std::move(revisions)},
+                 {"has_revisions", !v->profile.empty()}});
 }
 
 Result<Response> SearchPage(Context& c) {
@@ -987,7 +1120,8 @@ Result<Response> ApiCountry(Context& c) {
                         }()},
                        {"activities", Jsons(v->activities)},
                        {"news", Jsons(v->news)},
-                       {"news_total", v->news_total}});
+                       {"news_total", v->news_total},
+                       {"profile", ProfileJson(v->profile)}});
 }
 
 Result<Response> ApiSearch(Context& c) {

@@ -308,6 +308,70 @@ TEST_F(RecordPagesTest, CountryBringsTreatiesProjectsActivitiesAndNewsTogether) 
   EXPECT_EQ(Api("/api/v1/countries/Narnia", 404)["status"], 404);
 }
 
+TEST_F(RecordPagesTest, CountryPageShowsTheLatestProfileRevisionRenderedSafely) {
+  // No profile yet: no profile section, and null in the API.
+  EXPECT_EQ(Page("/countries/TR").find("class=\"profile\""), std::string::npos);
+  EXPECT_TRUE(Api("/api/v1/countries/TR")["profile"].is_null());
+
+  ASSERT_TRUE(store_->AddProfileRevision("TR", "Old text.", "Ana", "first").ok());
+  ASSERT_TRUE(store_
+                  ->AddProfileRevision("TR",
+                                       "## Legislation\n\n| Law | Year |\n|---|---|\n| 5651 | 2007 |\n\n"
+                                       "<script>alert(1)</script>\n\n[bad](javascript:alert(1))\n",
+                                       "Ben", "tables")
+                  .ok());
+  const std::string tr = Page("/countries/TR");
+  EXPECT_NE(tr.find("<h2>Legislation</h2>"), std::string::npos);
+  EXPECT_NE(tr.find("<td>5651</td>"), std::string::npos);
+  EXPECT_EQ(tr.find("Old text."), std::string::npos);
+  EXPECT_EQ(tr.find("<script"), std::string::npos);
+  EXPECT_EQ(tr.find("javascript:"), std::string::npos);
+  EXPECT_NE(tr.find("Revision 2 of 2, by Ben on"), std::string::npos);
+  EXPECT_NE(tr.find("href=\"&#x2F;countries&#x2F;TR&#x2F;history\""), std::string::npos);
+
+  const json j = Api("/api/v1/countries/TR");
+  ASSERT_TRUE(j["profile"].is_object());
+  EXPECT_EQ(j["profile"]["revision"], 2);
+  EXPECT_EQ(j["profile"]["author"], "Ben");
+  EXPECT_NE(j["profile"]["markdown"].get<std::string>().find("## Legislation"), std::string::npos);
+  EXPECT_NE(j["profile"]["html"].get<std::string>().find("<table>"), std::string::npos);
+  EXPECT_FALSE(j["profile"]["created_at"].get<std::string>().empty());
+
+  const std::string history = Page("/countries/TR/history");
+  const size_t second = history.find("Revision 2"), first = history.find("Revision 1");
+  ASSERT_NE(second, std::string::npos);
+  EXPECT_LT(second, first);
+  EXPECT_NE(history.find("by Ana"), std::string::npos);
+  EXPECT_NE(history.find(": first"), std::string::npos);
+  EXPECT_NE(Page("/countries/GB/history").find("No profile has been written"), std::string::npos);
+  EXPECT_EQ(Get("/countries/ZZ/history").status, 404);
+}
+
+TEST_F(RecordPagesTest, ResourcesListLinkedDocumentsByCaptionWithTheirNewsItems) {
+  const int64_t tonga = NewsId("TO");
+  const std::string page = Page("/resources");
+  EXPECT_NE(page.find("<dt>Agenda <span class=\"count\">1</span></dt>"), std::string::npos) << page;
+  EXPECT_NE(page.find("<dt>List of participants"), std::string::npos);
+  EXPECT_NE(page.find("href=\"&#x2F;news&#x2F;" + std::to_string(tonga) + "\""), std::string::npos);
+  EXPECT_NE(page.find("Pacific regional workshop on cybercrime"), std::string::npos);
+  EXPECT_LT(page.find("<dt>Agenda"), page.find("<dt>List of participants"));  // by caption
+  EXPECT_NE(Page("/").find("<a href=\"/resources\">Resources</a>"), std::string::npos);
+
+  const json all = Api("/api/v1/resources");
+  ASSERT_GE(all["count"].get<int>(), 2);
+  const json agenda = Api("/api/v1/resources?q=agenda");
+  ASSERT_EQ(agenda["count"], 1);
+  EXPECT_EQ(agenda["resources"][0]["caption"], "Agenda");
+  ASSERT_EQ(agenda["resources"][0]["sources"].size(), 1u);
+  EXPECT_EQ(agenda["resources"][0]["sources"][0]["news_id"], tonga);
+  EXPECT_EQ(agenda["resources"][0]["sources"][0]["href"], "/news/" + std::to_string(tonga));
+
+  const std::string none = Page("/resources?q=nothing-like-this");
+  EXPECT_NE(none.find("No linked document has a caption holding"), std::string::npos);
+  EXPECT_EQ(Api("/api/v1/resources?q=zzz")["count"], 0);
+  EXPECT_EQ(Get("/resources?page=2").status, 400);  // not a parameter of this page
+}
+
 TEST_F(RecordPagesTest, CountryListCountsTheRecordsNamingEachCountry) {
   const std::string page = Page("/countries");
   EXPECT_NE(page.find(">Tonga</a> <span class=\"count\">2</span>"), std::string::npos);
@@ -418,7 +482,7 @@ TEST_F(RecordPagesTest, OpenApiDocumentsEveryRecordEndpoint) {
         "/api/v1/projects/{name}", "/api/v1/countries/{iso2}", "/api/v1/search",
         "/api/v1/treaties/{ref}/status", "/api/v1/treaties/{ref}/timeline", "/news.atom",
         "/activities.ics", "/activities.csv", "/activities.json", "/projects.csv",
-        "/projects.json"}) {
+        "/projects.json", "/api/v1/resources"}) {
     ASSERT_TRUE(doc["paths"].contains(p)) << p;
     EXPECT_TRUE(doc["paths"][p]["get"]["responses"].contains("200")) << p;
   }

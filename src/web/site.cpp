@@ -68,11 +68,14 @@ std::string ETagOf(const std::string& body) {
 }
 
 /// The store's generation: changes whenever anything is written (every write
-/// adds a source).
+/// adds a source or a profile revision).
 Result<std::string> StoreGeneration(store::Store& store) {
   auto sources = store.Sources();
   if (!sources) return sources.status();
-  return fmt::format("{}:{}", sources->size(), sources->empty() ? 0 : sources->back().id);
+  auto profile = store.LastProfileRevisionId();
+  if (!profile) return profile.status();
+  return fmt::format("{}:{}:{}", sources->size(), sources->empty() ? 0 : sources->back().id,
+                     *profile);
 }
 
 }  // namespace

@@ -287,6 +287,48 @@ TEST_F(CliTest, ErrorsExitNonZeroWithOneClearLineOnStderr) {
   }
 }
 
+TEST_F(CliTest, ProfileSetStoresRevisionsAndHistoryListsThemNewestFirst) {
+  Write("fr1.md", "# France\n\nFirst text.\n");
+  Write("fr2.md", "# France\n\n| Law | Year |\n|---|---|\n| LCEN | 2004 |\n");
+  const std::string first = Ok({"profile", "set", "FR", "fr1.md", "--author", "Ana", "--note", "initial"});
+  EXPECT_NE(first.find("France: profile revision 1 stored, by Ana"), std::string::npos) << first;
+  const std::string second = Ok({"profile", "set", "fr", "fr2.md", "--author", "Ben"});
+  EXPECT_NE(second.find("revision 2"), std::string::npos) << second;
+
+  const std::string history = Ok({"profile", "history", "FR"});
+  EXPECT_EQ(CountLines(history), 2u) << history;
+  const size_t two = history.find("2\t"), one = history.find("1\t");
+  EXPECT_EQ(two, 0u) << history;
+  EXPECT_NE(one, std::string::npos) << history;
+  EXPECT_NE(history.find("\tBen\t"), std::string::npos) << history;
+  EXPECT_NE(history.find("\tAna\tinitial\n"), std::string::npos) << history;
+  EXPECT_NE(Ok({"profile", "history", "DE"}).find("no profile yet"), std::string::npos);
+}
+
+TEST_F(CliTest, ProfileSetRefusesAnUnknownCountryAnEmptyFileAndBadUtf8StoringNothing) {
+  Write("ok.md", "Text.\n");
+  Write("empty.md", "");
+  Write("blank.md", "  \n\n");
+  Write("latin1.md", "Caf\xe9\n");
+  const CliError cases[] = {
+      {"UnknownCountry", {"profile", "set", "ZZ", "ok.md"}, "unknown country code 'ZZ'"},
+      {"NotACode", {"profile", "history", "France"}, "unknown country code 'France'"},
+      {"EmptyFile", {"profile", "set", "FR", "empty.md"}, "empty.md is empty"},
+      {"BlankFile", {"profile", "set", "FR", "blank.md"}, "blank.md is empty"},
+      {"NotUtf8", {"profile", "set", "FR", "latin1.md"}, "not valid UTF-8"},
+      {"MissingFile", {"profile", "set", "FR", "missing.md"}, "missing.md"}};
+  for (const CliError& c : cases) {
+    SCOPED_TRACE(c.name);
+    const Outcome o = Octopus(c.args);
+    EXPECT_NE(o.exit, 0) << ::testing::PrintToString(o);
+    EXPECT_LT(o.exit, 128) << "crashed: " << ::testing::PrintToString(o);
+    EXPECT_EQ(o.out, "");
+    EXPECT_EQ(CountLines(o.err), 1u) << o.err;
+    EXPECT_NE(o.err.find(c.says), std::string::npos) << o.err;
+  }
+  EXPECT_NE(Ok({"profile", "history", "FR"}).find("no profile yet"), std::string::npos);
+}
+
 TEST_F(CliTest, BadChartIsRefusedWithFileLineAndFieldAndChangesNothing) {
   const std::vector<std::string> status = {"treaty", "status",  "185",       "--format",
                                            "csv",    "--as-of", "2013-01-01"};

@@ -17,7 +17,9 @@ Result<Response> ProjectsPage(Context& c);
 Result<Response> ProjectPage(Context& c);
 Result<Response> CountriesPage(Context& c);
 Result<Response> CountryPage(Context& c);
+Result<Response> CountryHistoryPage(Context& c);
 Result<Response> SearchPage(Context& c);
+Result<Response> ResourcesPage(Context& c);
 
 Result<Response> ApiNews(Context& c);
 Result<Response> ApiNewsItem(Context& c);
@@ -27,6 +29,7 @@ Result<Response> ApiProject(Context& c);
 Result<Response> ApiCountries(Context& c);
 Result<Response> ApiCountry(Context& c);
 Result<Response> ApiSearch(Context& c);
+Result<Response> ApiResources(Context& c);
 
 Result<Response> NewsAtom(Context& c);
 Result<Response> ActivitiesIcs(Context& c);
