@@ -778,7 +778,8 @@ Result<Response> NewsItemPage(Context& c) {
     }
   }
   item["event_when"] = event.start ? domain::DescribeWhen(event) : "";
-  item["event_place"] = fields.value("event_place", json("")).is_string() ? fields["event_place"] : json("");
+  const json event_place = fields.value("event_place", json(""));
+  item["event_place"] = event_place.is_string() ? event_place : json("");
   json related = json::array();
   for (const store::RecordRow& r : n->related) {
     auto facts = domain::ReadRecord(r.kind, r.fields_json);
@@ -1168,7 +1169,8 @@ Result<Response> NewsAtom(Context& c) {
     e.link = RecordUrl(h.record, h.facts);
     e.updated = h.facts.lo ? publish::AtomDate(h.facts.lo->ToIso()) : "";
     const json fields = Fields(h.record);
-    e.summary = fields.value("body", json("")).is_string() ? fields["body"].get<std::string>() : "";
+    const json body = fields.value("body", json(""));
+    e.summary = body.is_string() ? body.get<std::string>() : "";
     for (const auto& p : h.facts.projects) e.categories.push_back(p);
     for (const auto& code : h.facts.countries) e.categories.push_back(CountryName(c, code));
     feed.entries.push_back(std::move(e));
