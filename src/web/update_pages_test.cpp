@@ -14,6 +14,7 @@
 #include "store/store.h"
 #include "store/testing/record_fixtures.h"
 #include "web/site.h"
+#include "web/testing/site_fixture.h"
 
 namespace octopus::web {
 namespace {
@@ -21,45 +22,10 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-const domain::Date kToday = *domain::Date::Make(2023, 8, 15);
+using test_support::kToday;
 
-class UpdatePagesTest : public ::testing::Test {
+class UpdatePagesTest : public test_support::SiteWithRecordsTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("octopus_update_pages_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = store::OpenStore((dir_ / "test.db").string());
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    store_ = std::move(*store);
-    auto registry = service::Registry::Open(*store_, OCTOPUS_TEST_DATA_DIR);
-    ASSERT_TRUE(registry.ok()) << registry.status().message();
-    registry_ = std::move(*registry);
-    ASSERT_TRUE(test_support::AddRecordFixtures(*store_).ok());
-    SiteOptions options;
-    options.generation_check_interval = std::chrono::milliseconds(0);
-    options.today = [] { return kToday; };
-    options.log = [this](std::string_view line) { log_.emplace_back(line); };
-    auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
-                           std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
-    ASSERT_TRUE(site.ok()) << site.status().message();
-    site_ = std::move(*site);
-  }
-  void TearDown() override {
-    site_.reset();
-    registry_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  Response Get(const std::string& target) {
-    Request r;
-    r.target = target;
-    return site_->Handle(r);
-  }
-
   Response Post(const std::string& target, const std::string& body) {
     Request r;
     r.method = "POST";
@@ -77,11 +43,6 @@ class UpdatePagesTest : public ::testing::Test {
     return all->empty() ? store::Subscriber{} : all->front();
   }
 
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<service::Registry> registry_;
-  std::unique_ptr<Site> site_;
-  std::vector<std::string> log_;
 };
 
 TEST_F(UpdatePagesTest, JsonIssueListsTheQuartersActivities) {
