@@ -4,12 +4,15 @@
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "core/result.h"
+#include "service/registry.h"
+#include "store/store.h"
 
 namespace octopus::cli {
 
@@ -21,6 +24,13 @@ struct Command {
   CLI::App* sub;
   std::function<Status(std::ostream&)> run;
 };
+
+/// The store named by --db and the registry over it, for one command.
+struct Session {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<service::Registry> registry;
+};
+Result<Session> OpenSession(const Options& opts);
 
 std::vector<Command> RegisterCommands(CLI::App& app, Options& opts);
 void RegisterTreatyCommands(CLI::App& app, Options& opts, std::vector<Command>& out);

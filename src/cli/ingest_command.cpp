@@ -51,11 +51,9 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     if (*report != "text" && *report != "json") {
       return InvalidArgument("--report must be text|json, not '" + *report + "'");
     }
-    auto store = store::OpenStore(opts.db);
-    if (!store) return store.status();
-    auto registry = service::Registry::Open(**store, service::FindDataDir());
-    if (!registry) return registry.status();
-    service::Ingestor ingestor(**registry);
+    auto session = OpenSession(opts);
+    if (!session) return session.status();
+    service::Ingestor ingestor(*session->registry);
     service::IngestOptions io;
     io.dry_run = *dry_run;
     Progress progress(files->size());

@@ -15,18 +15,6 @@ namespace octopus::cli {
 
 namespace {
 
-struct Session {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<service::Registry> registry;
-};
-
-Result<Session> Open(const Options& opts) {
-  auto store = store::OpenStore(opts.db);
-  if (!store) return store.status();
-  auto registry = service::Registry::Open(**store, service::FindDataDir());
-  if (!registry) return registry.status();
-  return Session{std::move(*store), std::move(*registry)};
-}
 
 // The gazetteer's country for an ISO 3166-1 alpha-2 code, in either case.
 Result<const domain::Country*> CountryOf(const service::Registry& registry, const std::string& iso2) {
@@ -74,7 +62,7 @@ void RegisterProfileCommand(CLI::App& app, Options& opts, std::vector<Command>& 
     set->add_option("--author", *author, "who wrote this revision")->capture_default_str();
     set->add_option("--note", *note, "what changed");
     out.push_back({set, [&opts, iso2, file, author, note](std::ostream& o) -> Status {
-      auto session = Open(opts);
+      auto session = OpenSession(opts);
       if (!session) return session.status();
       auto country = CountryOf(*session->registry, *iso2);
       if (!country) return country.status();
@@ -94,7 +82,7 @@ void RegisterProfileCommand(CLI::App& app, Options& opts, std::vector<Command>& 
     auto iso2 = std::make_shared<std::string>();
     history->add_option("ISO2", *iso2, "the country's ISO 3166-1 alpha-2 code")->required();
     out.push_back({history, [&opts, iso2](std::ostream& o) -> Status {
-      auto session = Open(opts);
+      auto session = OpenSession(opts);
       if (!session) return session.status();
       auto country = CountryOf(*session->registry, *iso2);
       if (!country) return country.status();

@@ -40,11 +40,9 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
       }
       OCTOPUS_RETURN_IF_ERROR(update::CheckMailSettings(serve->mail));
     }
-    auto store = store::OpenStore(opts.db);
-    if (!store) return store.status();
-    auto registry = service::Registry::Open(**store, service::FindDataDir());
-    if (!registry) return registry.status();
-    return web::Serve(*serve, **registry);
+    auto session = OpenSession(opts);
+    if (!session) return session.status();
+    return web::Serve(*serve, *session->registry);
   }});
 }
 

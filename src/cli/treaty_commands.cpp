@@ -11,13 +11,6 @@
 
 namespace octopus::cli {
 
-namespace {
-
-struct Session {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<service::Registry> registry;
-};
-
 Result<Session> OpenSession(const Options& opts) {
   auto store = store::OpenStore(opts.db);
   if (!store) return store.status();
@@ -25,6 +18,9 @@ Result<Session> OpenSession(const Options& opts) {
   if (!registry) return registry.status();
   return Session{std::move(*store), std::move(*registry)};
 }
+
+namespace {
+
 
 // A session with one treaty analysed; the analysis refers to the session's gazetteer.
 struct TreatyView {

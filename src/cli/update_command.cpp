@@ -13,18 +13,6 @@ namespace octopus::cli {
 
 namespace {
 
-struct Session {
-  std::unique_ptr<store::Store> store;
-  std::unique_ptr<service::Registry> registry;
-};
-
-Result<Session> Open(const Options& opts) {
-  auto store = store::OpenStore(opts.db);
-  if (!store) return store.status();
-  auto registry = service::Registry::Open(**store, service::FindDataDir());
-  if (!registry) return registry.status();
-  return Session{std::move(*store), std::move(*registry)};
-}
 
 // --smtp, --from and --base-url (default $OCTOPUS_BASE_URL, else the local site).
 void AddMailOptions(CLI::App* sub, update::MailSettings& mail, bool required) {
@@ -68,7 +56,7 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     if (!q) return q.status();
     auto f = update::ParseFormat(*format);
     if (!f) return f.status();
-    auto session = Open(opts);
+    auto session = OpenSession(opts);
     if (!session) return session.status();
     update::ComposeOptions options;
     options.highlights = *highlights;
@@ -101,7 +89,7 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     out.push_back({send, [&opts, q_text, mail, lines](std::ostream& o) -> Status {
       auto q = update::Quarter::Parse(*q_text);
       if (!q) return q.status();
-      auto session = Open(opts);
+      auto session = OpenSession(opts);
       if (!session) return session.status();
       update::ComposeOptions options;
       options.highlights = *lines;
@@ -127,7 +115,7 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     sub->add_option("EMAIL", *email, "the subscriber's address")->required();
     AddMailOptions(sub, *mail, false);
     out.push_back({sub, [&opts, email, mail](std::ostream& o) -> Status {
-      auto session = Open(opts);
+      auto session = OpenSession(opts);
       if (!session) return session.status();
       auto s = update::RequestSubscription(*session->store, *email);
       if (!s) return s.status();
@@ -154,7 +142,7 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     auto token = std::make_shared<std::string>();
     sub->add_option("TOKEN", *token, "the token of the link")->required();
     out.push_back({sub, [&opts, token, confirm](std::ostream& o) -> Status {
-      auto session = Open(opts);
+      auto session = OpenSession(opts);
       if (!session) return session.status();
       auto s = confirm ? update::ConfirmSubscription(*session->store, *token)
                        : update::Unsubscribe(*session->store, *token);
@@ -170,7 +158,7 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     auto status = std::make_shared<std::string>();
     sub->add_option("--status", *status, "pending|confirmed|unsubscribed (default: all)");
     out.push_back({sub, [&opts, status](std::ostream& o) -> Status {
-      auto session = Open(opts);
+      auto session = OpenSession(opts);
       if (!session) return session.status();
       auto list = session->store->Subscribers(*status);
       if (!list) return list.status();
