@@ -345,6 +345,20 @@ Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& 
   return true;
 }
 
+// The columns id, path, format, shape, period_start, period_end, truncated, report_json.
+DocumentRow ToDocument(const Row& r) {
+  DocumentRow d;
+  d.id = AsInt(r[0]);
+  d.path = AsText(r[1]);
+  d.format = AsText(r[2]);
+  d.shape = AsText(r[3]);
+  if (!IsNull(r[4])) d.period_start = AsText(r[4]);
+  if (!IsNull(r[5])) d.period_end = AsText(r[5]);
+  d.truncated = AsInt(r[6]) != 0;
+  d.report_json = AsText(r[7]);
+  return d;
+}
+
 Result<std::vector<DocumentRow>> SqlStore::Documents() {
   auto rows = conn_->Query(
       "SELECT id, path, format, shape, period_start, period_end, truncated, report_json "
@@ -352,16 +366,7 @@ Result<std::vector<DocumentRow>> SqlStore::Documents() {
   if (!rows) return rows.status();
   std::vector<DocumentRow> out;
   for (const Row& r : *rows) {
-    DocumentRow d;
-    d.id = AsInt(r[0]);
-    d.path = AsText(r[1]);
-    d.format = AsText(r[2]);
-    d.shape = AsText(r[3]);
-    if (!IsNull(r[4])) d.period_start = AsText(r[4]);
-    if (!IsNull(r[5])) d.period_end = AsText(r[5]);
-    d.truncated = AsInt(r[6]) != 0;
-    d.report_json = AsText(r[7]);
-    out.push_back(std::move(d));
+    out.push_back(ToDocument(r));
   }
   return out;
 }
@@ -415,17 +420,7 @@ Result<DocumentRow> SqlStore::Document(int64_t id) {
       {id});
   if (!rows) return rows.status();
   if (rows->empty()) return NotFound("no document " + std::to_string(id));
-  const Row& r = rows->front();
-  DocumentRow d;
-  d.id = AsInt(r[0]);
-  d.path = AsText(r[1]);
-  d.format = AsText(r[2]);
-  d.shape = AsText(r[3]);
-  if (!IsNull(r[4])) d.period_start = AsText(r[4]);
-  if (!IsNull(r[5])) d.period_end = AsText(r[5]);
-  d.truncated = AsInt(r[6]) != 0;
-  d.report_json = AsText(r[7]);
-  return d;
+  return ToDocument(rows->front());
 }
 
 Status SqlStore::IndexRecord(int64_t id, const std::string& kind, const std::string& fields_json) {

@@ -1081,7 +1081,7 @@ class SmtpSink {
       } else if (verb == "rset" || verb == "noop") {
         Say(c, "250 OK");
       } else {
-        Say(c, "502 not implemented");
+        Say(c, "502 5.5.1 unrecognised command");
       }
     }
   }
