@@ -1049,15 +1049,18 @@ Result<Response> SearchPage(Context& c) {
 
 // --------------------------------------------------------------------- API
 
-Result<Response> ApiNews(Context& c) {
+// A paginated list of one kind of record with its facets.
+Result<Response> ApiRecordList(Context& c, const char* kind, Order order) {
   auto r = RequestOf(c);
   if (!r) return r.status();
-  auto results = Run(c, Kind(*r, "news_item", Order::kRank));
+  auto results = Run(c, Kind(*r, kind, order));
   if (!results) return results.status();
   json j = ApiList(*results, "items");
   j["facets"] = ApiFacets(*results);
   return JsonResponse(j);
 }
+
+Result<Response> ApiNews(Context& c) { return ApiRecordList(c, "news_item", Order::kRank); }
 
 Result<Response> ApiNewsItem(Context& c) {
   auto n = LoadNewsItem(c);
@@ -1065,15 +1068,7 @@ Result<Response> ApiNewsItem(Context& c) {
   return JsonResponse(NewsItemJson(*n));
 }
 
-Result<Response> ApiActivities(Context& c) {
-  auto r = RequestOf(c);
-  if (!r) return r.status();
-  auto results = Run(c, Kind(*r, "activity", Order::kOldest));
-  if (!results) return results.status();
-  json j = ApiList(*results, "items");
-  j["facets"] = ApiFacets(*results);
-  return JsonResponse(j);
-}
+Result<Response> ApiActivities(Context& c) { return ApiRecordList(c, "activity", Order::kOldest); }
 
 Result<Response> ApiProjects(Context& c) {
   auto page = ProjectsPageOf(c);

@@ -13,6 +13,7 @@
 #include "web/internal/routes.h"
 #include "web/internal/views.h"
 #include "web/site.h"
+#include "web/testing/site_fixture.h"
 
 namespace octopus::web {
 namespace {
@@ -24,35 +25,9 @@ const domain::Date kToday = *domain::Date::Make(2024, 6, 1);
 
 /// A fresh SQLite database in a temp directory with the shipped reference
 /// data, and a site over it that checks the store's generation on every request.
-class SiteTest : public ::testing::Test {
+class SiteTest : public test_support::SiteTestBase {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("octopus_web_test_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    auto store = store::OpenStore((dir_ / "test.db").string());
-    ASSERT_TRUE(store.ok()) << store.status().message();
-    store_ = std::move(*store);
-    auto registry = service::Registry::Open(*store_, OCTOPUS_TEST_DATA_DIR);
-    ASSERT_TRUE(registry.ok()) << registry.status().message();
-    registry_ = std::move(*registry);
-    SiteOptions options;
-    options.generation_check_interval = std::chrono::milliseconds(0);
-    options.today = [] { return kToday; };
-    options.log = [this](std::string_view line) { log_.emplace_back(line); };
-    auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
-                           std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
-    ASSERT_TRUE(site.ok()) << site.status().message();
-    site_ = std::move(*site);
-  }
-  void TearDown() override {
-    site_.reset();
-    registry_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
+  SiteTest() : SiteTestBase(kToday, false) {}
 
   Response Get(const std::string& target, const std::string& method = "GET") {
     Request r;
@@ -74,11 +49,6 @@ class SiteTest : public ::testing::Test {
     return html.substr(start, html.find("</tr>", start) - start);
   }
 
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<service::Registry> registry_;
-  std::unique_ptr<Site> site_;
-  std::vector<std::string> log_;
 };
 
 void ExpectCleanHtml(const Response& r, const std::string& what) {

@@ -1,6 +1,7 @@
 #pragma once
 /// Test support: a site over a fresh SQLite store holding the shipped
-/// reference data and the record fixtures, with today fixed at 15 August 2023.
+/// reference data (and, for SiteWithRecordsTest, the record fixtures), with a
+/// fixed "today" and a store generation checked on every request.
 
 #include <unistd.h>
 
@@ -22,8 +23,10 @@ namespace octopus::web::test_support {
 
 inline const domain::Date kToday = *domain::Date::Make(2023, 8, 15);
 
-class SiteWithRecordsTest : public ::testing::Test {
+class SiteTestBase : public ::testing::Test {
  protected:
+  SiteTestBase(domain::Date today, bool with_records) : today_(today), with_records_(with_records) {}
+
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() /
            ("octopus_site_test_" + std::to_string(::getpid()) + "_" +
@@ -37,10 +40,12 @@ class SiteWithRecordsTest : public ::testing::Test {
     auto registry = service::Registry::Open(*store_, OCTOPUS_TEST_DATA_DIR);
     ASSERT_TRUE(registry.ok()) << registry.status().message();
     registry_ = std::move(*registry);
-    ASSERT_TRUE(octopus::test_support::AddRecordFixtures(*store_).ok());
+    if (with_records_) {
+      ASSERT_TRUE(octopus::test_support::AddRecordFixtures(*store_).ok());
+    }
     SiteOptions options;
     options.generation_check_interval = std::chrono::milliseconds(0);
-    options.today = [] { return kToday; };
+    options.today = [today = today_] { return today; };
     options.log = [this](std::string_view line) { log_.emplace_back(line); };
     auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
                            std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
@@ -60,11 +65,19 @@ class SiteWithRecordsTest : public ::testing::Test {
     return site_->Handle(r);
   }
 
+  domain::Date today_;
+  bool with_records_;
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<service::Registry> registry_;
   std::unique_ptr<Site> site_;
   std::vector<std::string> log_;
+};
+
+/// The site over the record fixtures, today 15 August 2023.
+class SiteWithRecordsTest : public SiteTestBase {
+ protected:
+  SiteWithRecordsTest() : SiteTestBase(kToday, true) {}
 };
 
 }  // namespace octopus::web::test_support
