@@ -46,7 +46,11 @@ json ToJson(const Extraction& e) {
                                 {"title", d.title.empty() ? json(nullptr) : json(d.title)},
                                 {"warnings", d.warnings},
                                 {"period", std::move(period)},
-                                {"truncated", d.truncated}});
+                                {"truncated", d.truncated},
+                                {"date", OptionalString(d.date)},
+                                {"date_basis", d.date_basis.empty() ? json(nullptr) : json(d.date_basis)},
+                                {"source_url", d.source_url.empty() ? json(nullptr) : json(d.source_url)},
+                                {"recognisers", d.recognisers}});
 
   json records = json::array();
   for (const Record& r : e.records) {

@@ -24,6 +24,13 @@ struct TextDocument {
   std::vector<std::string> lines;
   bool truncated = false;  ///< the reader saw the input end mid-structure (cut-off PDF/HTML)
   std::vector<std::string> warnings;  ///< reader-level notes (repaired encoding, …)
+  /// The document's own date when something outside its text states it: HTML
+  /// metadata (article:published_time, <time datetime>, <meta name="date">) or
+  /// the caller (`ingest --date`). ISO at the precision given ("2024-06-20",
+  /// "2024-06"); nullopt when unknown. Extractors resolve year-less dates from it.
+  std::optional<std::string> date;
+  std::string date_basis;  ///< where `date` comes from: "html metadata", "--date", …
+  std::string source_url;  ///< where the document came from (`ingest --source-url`), "" when unknown
 };
 
 /// One extracted record. `kind` is one of news_item, activity, project,
@@ -58,6 +65,10 @@ struct DocumentInfo {
   bool truncated = false;
   std::string title;  ///< the document's own heading, when it has one
   std::vector<std::string> warnings;  ///< the reader's notes (invalid UTF-8 replaced, a page without text, …)
+  std::optional<std::string> date;  ///< the document's own date (ISO, partial allowed)
+  std::string date_basis;           ///< "dateline", "html metadata", "--date", …
+  std::string source_url;           ///< the citable source, "" when unknown
+  std::vector<std::string> recognisers;  ///< the layout recognisers that matched
 };
 
 struct Extraction {

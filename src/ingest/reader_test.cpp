@@ -755,7 +755,7 @@ TEST(Sha256Test, MatchesTheStandardTestVectors) {
 Extraction SampleExtraction() {
   Extraction e;
   e.document = {"seeds/003.txt", "abc",        "text", "quarterly_update",
-                "2023-07-01",    "2023-09-30", false, "", {}};
+                "2023-07-01",    "2023-09-30", false, "", {}, {}, "", "", {}};
   Record r;
   r.kind = "activity";
   r.line = 424;
@@ -774,7 +774,8 @@ TEST(DocumentJsonTest, HasTheStableReportShape) {
     "document": {"path": "seeds/003.txt", "sha256": "abc", "format": "text",
                  "shape": "quarterly_update",
                  "period": {"start": "2023-07-01", "end": "2023-09-30"}, "truncated": false,
-                 "title": null, "warnings": []},
+                 "title": null, "warnings": [], "date": null, "date_basis": null,
+                 "source_url": null, "recognisers": []},
     "records": [
       {"kind": "activity", "line": 424, "project": "GLACY+", "start": "2023-07-03", "end": null},
       {"kind": "activity", "line": 425},
