@@ -99,6 +99,14 @@ std::string FoldKey(std::string_view s) {
   };
   size_t i = 0;
   while (i < s.size()) {
+    // ASCII letters and digits, the bulk of any text, without decoding or a call per byte.
+    if (const char c = s[i]; (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z')) {
+      if (pending_space && !out.empty()) out.push_back(' ');
+      pending_space = false;
+      out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+      ++i;
+      continue;
+    }
     const int32_t cp = DecodeOne(s, i);
     if (cp < 0) continue;
     if (cp < 0x80) {

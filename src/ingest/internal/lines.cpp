@@ -127,29 +127,50 @@ bool IsBlank(std::string_view line) {
 }
 
 std::string CleanLine(std::string_view line) {
-  std::string s;
-  s.reserve(line.size());
-  for (size_t i = 0; i < line.size(); ++i) {
-    if (static_cast<unsigned char>(line[i]) == 0xC2 && i + 1 < line.size() &&
-        static_cast<unsigned char>(line[i + 1]) == 0xA0) {
-      s.push_back(' ');
-      ++i;
-    } else if (line[i] == '\r' || line[i] == '\f' || line[i] == '\v') {
-      s.push_back(' ');
-    } else {
-      s.push_back(line[i]);
+  // Each markup step changes nothing unless its marker byte is there, and most lines have none:
+  // those go through one pass (spaces mapped and collapsed) instead of five.
+  std::string marked;
+  std::string_view s = line;
+  const bool has_markup = line.find_first_of("<[\\*") != std::string_view::npos;
+  if (has_markup) {
+    marked.reserve(line.size());
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (static_cast<unsigned char>(line[i]) == 0xC2 && i + 1 < line.size() &&
+          static_cast<unsigned char>(line[i + 1]) == 0xA0) {
+        marked.push_back(' ');
+        ++i;
+      } else if (line[i] == '\r' || line[i] == '\f' || line[i] == '\v') {
+        marked.push_back(' ');
+      } else {
+        marked.push_back(line[i]);
+      }
     }
+    if (marked.find('<') != std::string::npos) marked = StripTags(marked);
+    if (marked.find('[') != std::string::npos) marked = StripMarkdownLinks(marked);
+    if (marked.find('\\') != std::string::npos) marked = Unescape(marked);
+    if (marked.find('*') != std::string::npos) marked = StripEmphasis(marked);
+    s = marked;
   }
-  s = StripEmphasis(Unescape(StripMarkdownLinks(StripTags(s))));
-  // Collapse runs of spaces, keep TABs (column separators); trim.
+  // Spaces (and, for unmarked lines, no-break spaces and \r \f \v) collapse, TABs (column
+  // separators) stay; the ends are trimmed.
   std::string out;
   out.reserve(s.size());
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0 &&
+        !has_markup) {
+      c = ' ';
+      ++i;
+    } else if ((c == '\r' || c == '\f' || c == '\v') && !has_markup) {
+      c = ' ';
+    }
     if (c == ' ' && !out.empty() && (out.back() == ' ' || out.back() == '\t')) continue;
     if (c == '\t' && !out.empty() && out.back() == ' ') out.pop_back();
     out.push_back(c);
   }
-  return std::string(text::Trim(out));
+  const std::string_view trimmed = text::Trim(out);
+  if (trimmed.size() == out.size()) return out;
+  return std::string(trimmed);
 }
 
 CleanLines::CleanLines(const TextDocument& doc) : clean(doc.lines.size()), blank(doc.lines.size()) {

@@ -76,6 +76,102 @@ const std::vector<std::pair<std::regex, std::string>>& ProjectRegexes() {
   return *regexes;
 }
 
+bool IsRegexWordByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+bool IsRegexSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'; }
+char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool StartsWithNoCase(std::string_view s, size_t at, std::string_view lower_prefix) {
+  if (at + lower_prefix.size() > s.size()) return false;
+  for (size_t k = 0; k < lower_prefix.size(); ++k) {
+    if (Lower(s[at + k]) != lower_prefix[k]) return false;
+  }
+  return true;
+}
+
+// An explicit treaty reference: "ETS 185", "CETS No. 201", "STCE n° 189", "ETS-185". The same
+// language as \b(C?ETS|STC?E)\s*(?:No\.?|n°|nº)?\s*-?\s*(\d{2,3})\b (case-insensitive),
+// scanned by hand in one pass: no part of it can match what the next part needs, so no
+// backtracking is ever needed.
+struct TreatyRef {
+  size_t begin = 0;
+  size_t end = 0;
+  std::string_view number;
+};
+std::vector<TreatyRef> TreatyRefs(std::string_view s) {
+  std::vector<TreatyRef> out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = Lower(s[i]);
+    if ((c != 'c' && c != 'e' && c != 's') || (i > 0 && IsRegexWordByte(s[i - 1]))) continue;
+    size_t k = i;
+    bool prefix = false;
+    for (std::string_view p : {"cets", "ets", "stce", "ste"}) {
+      if (StartsWithNoCase(s, i, p)) {
+        k = i + p.size();
+        prefix = true;
+        break;
+      }
+    }
+    if (!prefix) continue;
+    auto spaces = [&] {
+      while (k < s.size() && IsRegexSpace(s[k])) ++k;
+    };
+    spaces();
+    if (StartsWithNoCase(s, k, "no")) {
+      k += 2;
+      if (k < s.size() && s[k] == '.') ++k;
+    } else if (StartsWithNoCase(s, k, "n\xC2\xB0") || StartsWithNoCase(s, k, "n\xC2\xBA")) {
+      k += 3;
+    }
+    spaces();
+    if (k < s.size() && s[k] == '-') ++k;
+    spaces();
+    const size_t digits = k;
+    while (k < s.size() && s[k] >= '0' && s[k] <= '9') ++k;
+    if (k - digits < 2 || k - digits > 3 || (k < s.size() && IsRegexWordByte(s[k]))) continue;
+    out.push_back({i, k, s.substr(digits, k - digits)});
+    i = k - 1;
+  }
+  return out;
+}
+
+// The windows of `text` that may hold a project name: around each anchor word (ASCII, any case)
+// from a few bytes before it (the name's prefix and the byte before the name) to past the end of
+// the longest name starting there. Overlapping windows are merged.
+std::vector<std::pair<size_t, size_t>> ProjectWindows(std::string_view text) {
+  static constexpr std::string_view kAnchors[] = {"cybercrime@", "cybereast", "cybersouth", "cyberkop",
+                                                  "cybersecurity", "glacy", "proceeds", "ocwar",
+                                                  "octopus", "global project"};
+  constexpr size_t kBefore = 3;  // "i-" of i-PROCEEDS and the byte before the name
+  constexpr size_t kAfter = 40;  // past the longest fixed name from its anchor
+  std::vector<std::pair<size_t, size_t>> out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = Lower(text[i]);
+    if (c != 'c' && c != 'g' && c != 'p' && c != 'o') continue;
+    bool anchor = false;
+    for (std::string_view a : kAnchors) {
+      if (a[0] == c && StartsWithNoCase(text, i, a)) {
+        anchor = true;
+        break;
+      }
+    }
+    if (!anchor) continue;
+    const size_t b = i >= kBefore ? i - kBefore : 0;
+    size_t e = std::min(text.size(), i + kAfter);
+    // "CyberCrime@<letters> II" has no fixed length: run on to the end of the word, then past a
+    // phase number (" III") and the byte after the name, which some patterns look at.
+    while (e < text.size() && (IsRegexWordByte(text[e]) || text[e] == '@' || text[e] == '+' || text[e] == '-')) ++e;
+    e = std::min(text.size(), e + 6);
+    if (!out.empty() && b <= out.back().second) {
+      out.back().second = std::max(out.back().second, e);
+    } else {
+      out.emplace_back(b, e);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 FoldedText FoldWithOffsets(std::string_view text) {
@@ -135,11 +231,11 @@ bool LooksFrench(const std::vector<std::string>& lines) {
 MentionFinder::MentionFinder(const domain::Gazetteer& gazetteer, const treaty::Catalog& catalog, bool french)
     : gazetteer_(gazetteer), catalog_(catalog) {
   std::set<std::pair<std::string, std::string>> seen;
-  auto add = [&](std::vector<Name>& into, std::string_view written, const std::string& id) {
+  auto add = [&](Names& into, std::string_view written, const std::string& id) {
     std::string folded = text::FoldKey(written);
     if (folded.size() < 4 && !(folded.size() == 3 && AllUpper(written))) return;
     if (!seen.insert({folded, id}).second) return;
-    into.push_back({std::move(folded), id});
+    into.names.push_back({std::move(folded), id});
   };
   for (const auto& c : gazetteer.all()) {
     if (c.iso2 == "EU") continue;  // an organisation, not a country a text is about
@@ -156,31 +252,62 @@ MentionFinder::MentionFinder(const domain::Gazetteer& gazetteer, const treaty::C
   for (const auto& e : kExtraTreatyNames) {
     if (const domain::Treaty* t = catalog.Resolve(e.ref)) add(treaties_, e.name, t->ref);
   }
-  // Longest names first: they claim their words before the names inside them.
-  auto longer = [](const Name& a, const Name& b) { return a.folded.size() > b.folded.size(); };
-  std::stable_sort(countries_.begin(), countries_.end(), longer);
-  std::stable_sort(treaties_.begin(), treaties_.end(), longer);
+  countries_.Index();
+  treaties_.Index();
 }
 
-std::vector<Mention> MentionFinder::Find(std::string_view text, const std::vector<Name>& names) const {
+void MentionFinder::Names::Index() {
+  // Longest names first: they claim their words before the names inside them.
+  auto longer = [](const Name& a, const Name& b) { return a.folded.size() > b.folded.size(); };
+  std::stable_sort(names.begin(), names.end(), longer);
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    const std::string& f = names[i].folded;
+    by_first_word[f.substr(0, f.find(' '))].push_back(i);
+  }
+}
+
+// Every occurrence of every name is a candidate; candidates claim their words in the order of the
+// names (longest first), then of their position, so a longer name wins over a name inside it.
+// One pass over the words finds them all: a name can only start at a word that is its first word.
+std::vector<Mention> MentionFinder::Find(std::string_view text, const Names& names) const {
   const FoldedText ft = FoldWithOffsets(text);
-  const std::string hay = " " + ft.folded + " ";
-  std::vector<char> taken(hay.size(), 0);
-  std::vector<Mention> out;
-  for (const Name& n : names) {
-    const std::string needle = " " + n.folded + " ";
-    for (size_t pos = hay.find(needle); pos != std::string::npos; pos = hay.find(needle, pos + 1)) {
-      const size_t b = pos + 1, e = pos + 1 + n.folded.size();
-      if (std::any_of(taken.begin() + static_cast<long>(b), taken.begin() + static_cast<long>(e),
-                      [](char x) { return x != 0; })) {
-        continue;
-      }
-      std::fill(taken.begin() + static_cast<long>(b), taken.begin() + static_cast<long>(e), 1);
-      // hay offset k ↔ folded offset k-1
-      const size_t src_b = ft.origin[b - 1];
-      const size_t src_e = e - 1 < ft.origin.size() ? ft.origin[e - 1] : text.size();
-      out.push_back({n.id, src_b, src_e});
+  const std::string& f = ft.folded;
+  struct Candidate {
+    uint32_t name;
+    size_t begin;
+  };
+  std::vector<Candidate> candidates;
+  for (size_t b = 0; b < f.size();) {
+    if (f[b] == ' ') {
+      ++b;
+      continue;
     }
+    size_t e = f.find(' ', b);
+    if (e == std::string::npos) e = f.size();
+    if (auto it = names.by_first_word.find(std::string_view(f).substr(b, e - b));
+        it != names.by_first_word.end()) {
+      for (const uint32_t n : it->second) {
+        const std::string& name = names.names[n].folded;
+        const size_t end = b + name.size();
+        if (end <= f.size() && (end == f.size() || f[end] == ' ') && f.compare(b, name.size(), name) == 0) {
+          candidates.push_back({n, b});
+        }
+      }
+    }
+    b = e;
+  }
+  std::sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) {
+    return a.name != b.name ? a.name < b.name : a.begin < b.begin;
+  });
+  std::vector<char> taken(f.size(), 0);
+  std::vector<Mention> out;
+  for (const Candidate& c : candidates) {
+    const Name& n = names.names[c.name];
+    const auto b = taken.begin() + static_cast<std::ptrdiff_t>(c.begin);
+    const auto e = b + static_cast<std::ptrdiff_t>(n.folded.size());
+    if (std::any_of(b, e, [](char x) { return x != 0; })) continue;
+    std::fill(b, e, 1);
+    out.push_back({n.id, ft.origin[c.begin], ft.origin[c.begin + n.folded.size()]});
   }
   std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
   return out;
@@ -192,15 +319,9 @@ std::vector<Mention> MentionFinder::Countries(std::string_view text) const {
 
 std::vector<Mention> MentionFinder::Treaties(std::string_view text) const {
   std::vector<Mention> found = Find(text, treaties_);
-  // Explicit references: "ETS 185", "CETS No. 201", "STCE n° 189", "ETS-185".
-  static const std::regex kRef(R"(\b(C?ETS|STC?E)\s*(?:No\.?|n°|nº)?\s*[-]?\s*(\d{2,3})\b)",
-                               std::regex::ECMAScript | std::regex::icase);
-  const std::string s(text);
-  for (auto it = std::sregex_iterator(s.begin(), s.end(), kRef); it != std::sregex_iterator(); ++it) {
-    const std::string number = (*it)[2].str();
-    if (const domain::Treaty* t = catalog_.Resolve("ETS " + number)) {
-      const size_t b = static_cast<size_t>(it->position(0));
-      found.push_back({t->ref, b, b + static_cast<size_t>(it->length(0))});
+  for (const TreatyRef& r : TreatyRefs(text)) {
+    if (const domain::Treaty* t = catalog_.Resolve("ETS " + std::string(r.number))) {
+      found.push_back({t->ref, r.begin, r.end});
     }
   }
   std::sort(found.begin(), found.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });
@@ -221,13 +342,21 @@ std::vector<Mention> MentionFinder::Treaties(std::string_view text) const {
 }
 
 std::vector<Mention> MentionFinder::Projects(std::string_view text) const {
+  // Each project name contains one of a few anchor words: the patterns run only on a short window
+  // around each anchor, so a long text costs one search for the anchors. The windows are disjoint,
+  // so each match is found once, as by one search over the whole text.
   std::vector<Mention> out;
-  const std::string s(text);
-  for (const auto& [re, name] : ProjectRegexes()) {
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
-      const auto& g = (*it)[1];
-      const size_t b = static_cast<size_t>(g.first - s.begin());
-      out.push_back({name.empty() ? ProjectName(g.str()) : name, b, b + static_cast<size_t>(g.length())});
+  for (const auto& [wb, we] : ProjectWindows(text)) {
+    const auto flags = wb > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
+    for (const auto& [re, name] : ProjectRegexes()) {
+      using It = std::regex_iterator<std::string_view::const_iterator>;
+      for (It it(text.begin() + static_cast<std::ptrdiff_t>(wb), text.begin() + static_cast<std::ptrdiff_t>(we), re,
+                 flags);
+           it != It(); ++it) {
+        const auto& g = (*it)[1];
+        const size_t b = static_cast<size_t>(g.first - text.begin());
+        out.push_back({name.empty() ? ProjectName(g.str()) : name, b, b + static_cast<size_t>(g.length())});
+      }
     }
   }
   std::sort(out.begin(), out.end(), [](const Mention& a, const Mention& b) { return a.begin < b.begin; });

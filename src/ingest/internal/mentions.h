@@ -4,8 +4,10 @@
 /// references "ETS 185", "CETS No. 201", "STCE 189") and the capacity-building
 /// projects a passage names.
 
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/country.h"
@@ -50,12 +52,23 @@ class MentionFinder {
     std::string folded;  ///< FoldKey form, matched on word boundaries
     std::string id;
   };
-  std::vector<Mention> Find(std::string_view text, const std::vector<Name>& names) const;
+  struct WordHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  /// Names longest first, and for each first word the names that start with it (in that order),
+  /// so that a text is scanned once, word by word, whatever the number of names.
+  struct Names {
+    std::vector<Name> names;
+    std::unordered_map<std::string, std::vector<uint32_t>, WordHash, std::equal_to<>> by_first_word;
+    void Index();
+  };
+  std::vector<Mention> Find(std::string_view text, const Names& names) const;
 
   const domain::Gazetteer& gazetteer_;
   const treaty::Catalog& catalog_;
-  std::vector<Name> countries_;
-  std::vector<Name> treaties_;
+  Names countries_;
+  Names treaties_;
 };
 
 /// `text` folded for matching with a map from each folded byte back to its
