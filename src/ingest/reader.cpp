@@ -16,8 +16,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
+
+#include "domain/date.h"
 
 namespace octopus::ingest {
 namespace {
@@ -801,14 +805,23 @@ class HtmlRenderer {
   // reads comes close.
   static constexpr int kMaxDepth = 256;
 
-  std::vector<std::string> Render(const GumboNode* root) {
+  /// `skip`: elements left out with everything under them (page furniture).
+  explicit HtmlRenderer(const std::unordered_set<const GumboNode*>* skip = nullptr) : skip_(skip) {}
+
+  /// The lines of `roots`, one after the other.
+  std::vector<std::string> Render(const std::vector<const GumboNode*>& roots) {
     LineSink sink;
-    Walk(root, sink, 0);
+    for (const GumboNode* root : roots) {
+      Walk(root, sink, 0);
+      sink.BlankLine();
+    }
     return sink.Take();
   }
   bool flattened() const { return flattened_; }
 
  private:
+  bool Skipped(const GumboNode* node) const { return skip_ && skip_->count(node) > 0; }
+
   void Walk(const GumboNode* node, LineSink& sink, int depth) {
     switch (node->type) {
       case GUMBO_NODE_DOCUMENT:
@@ -827,6 +840,7 @@ class HtmlRenderer {
         return;
       case GUMBO_NODE_ELEMENT:
       case GUMBO_NODE_TEMPLATE:
+        if (Skipped(node)) return;
         if (depth >= kMaxDepth) {
           Flat(node, sink);
         } else {
@@ -949,13 +963,13 @@ class HtmlRenderer {
         for (unsigned r = 0; r < rows.length; ++r) {
           const auto* row = static_cast<const GumboNode*>(rows.data[r]);
           if (row->type == GUMBO_NODE_ELEMENT && row->v.element.tag == GUMBO_TAG_TR) {
-            Row(row, sink, depth + 1);
+            if (!Skipped(row)) Row(row, sink, depth + 1);
           } else if (row->type == GUMBO_NODE_ELEMENT) {
             Walk(row, sink, depth + 1);
           }
         }
       } else if (tag == GUMBO_TAG_TR) {
-        Row(child, sink, depth);
+        if (!Skipped(child)) Row(child, sink, depth);
       } else if (tag != GUMBO_TAG_COLGROUP && tag != GUMBO_TAG_COL) {
         Walk(child, sink, depth);
       }
@@ -976,7 +990,7 @@ class HtmlRenderer {
       const auto* child = static_cast<const GumboNode*>(children.data[i]);
       if (child->type != GUMBO_NODE_ELEMENT) continue;
       const GumboTag tag = child->v.element.tag;
-      if (tag != GUMBO_TAG_TD && tag != GUMBO_TAG_TH) continue;
+      if ((tag != GUMBO_TAG_TD && tag != GUMBO_TAG_TH) || Skipped(child)) continue;
       LineSink cell_sink;
       Cell cell;
       if (depth + 1 >= kMaxDepth) {
@@ -1037,10 +1051,348 @@ class HtmlRenderer {
     }
   }
 
+  const std::unordered_set<const GumboNode*>* skip_;
   int pre_ = 0;
   int lists_ = 0;
   bool flattened_ = false;
 };
+
+// ---------------------------------------------------------------------------------------------
+// The main content of a page as it is served
+//
+// A CMS page wraps its text in furniture: a cookie banner, navigation, breadcrumbs, share bars,
+// related-article lists, a footer. The main content is, in this order:
+//  1. the <main> element (or role="main"): the page says so, and nothing outside it is read
+//     but its <h1> when the title stands above it;
+//  2. the <article> element, or the smallest element holding all of them (a listing);
+//  3. else the densest block: going down from <body> while one child holds at least 80 % of
+//     the text that is not link text.
+// In cases 2 and 3 what lies outside is kept unless it is furniture or mostly link text (a
+// menu, a list of related articles): it could be content. Inside the main content, furniture
+// (a share bar, a breadcrumb) is left out as well.
+
+std::string_view Attr(const GumboNode* n, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a ? std::string_view(a->value) : std::string_view();
+}
+
+bool IsElementNode(const GumboNode* n) {
+  return n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE;
+}
+
+bool EqualsNoCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && StartsWithNoCase(a, b);
+}
+
+// Words that name page furniture when they make up a whole part of a class or id
+// ("cookie-banner", "taglib-social-bookmarks", "breadcrumb"); parts split at '-', '_', ' '.
+constexpr std::string_view kFurnitureWords[] = {
+    "addthis",    "banner", "bookmarks", "breadcrumb", "breadcrumbs", "consent",  "cookie",
+    "cookies",    "footer", "gdpr",      "menu",       "nav",         "navbar",   "navigation",
+    "pagination", "print",  "related",   "share",      "sharing",     "sidebar",  "skip",
+    "social",     "toolbar"};
+static_assert(std::is_sorted(std::begin(kFurnitureWords), std::end(kFurnitureWords)));
+
+bool NamesFurniture(std::string_view value) {
+  size_t i = 0;
+  while (i < value.size()) {
+    size_t j = i;
+    std::string part;
+    while (j < value.size() && value[j] != '-' && value[j] != '_' && !IsAsciiSpace(value[j])) {
+      part.push_back(LowerAscii(value[j++]));
+    }
+    if (In(kFurnitureWords, part)) return true;
+    i = j + 1;
+  }
+  return false;
+}
+
+// Furniture wherever it stands: navigation, hidden parts, banners and bars named as such.
+bool IsFurniture(const GumboNode* n) {
+  const GumboElement& el = n->v.element;
+  if (el.tag == GUMBO_TAG_NAV) return true;
+  if (gumbo_get_attribute(&el.attributes, "hidden") || EqualsNoCase(Attr(n, "aria-hidden"), "true")) return true;
+  const std::string_view role = Attr(n, "role");
+  for (std::string_view r : {"navigation", "banner", "contentinfo", "search", "dialog", "alertdialog"}) {
+    if (EqualsNoCase(role, r)) return true;
+  }
+  return NamesFurniture(Attr(n, "class")) || NamesFurniture(Attr(n, "id"));
+}
+
+// Furniture when it stands outside the main content (inside, an article's header holds its
+// title and date).
+bool IsOuterFurniture(const GumboNode* n) {
+  const GumboTag tag = n->v.element.tag;
+  return tag == GUMBO_TAG_HEADER || tag == GUMBO_TAG_FOOTER || tag == GUMBO_TAG_ASIDE ||
+         tag == GUMBO_TAG_FORM || EqualsNoCase(Attr(n, "role"), "complementary");
+}
+
+bool IsUnread(GumboTag tag) {
+  return tag == GUMBO_TAG_HEAD || tag == GUMBO_TAG_SCRIPT || tag == GUMBO_TAG_STYLE ||
+         tag == GUMBO_TAG_NOSCRIPT || tag == GUMBO_TAG_TEMPLATE || tag == GUMBO_TAG_TITLE;
+}
+
+class MainContent {
+ public:
+  explicit MainContent(const GumboNode* document) {
+    body_ = FindBody(document);
+    if (!body_) return;
+    Count(body_, false, 0);
+    Choose();
+    if (main_) Plan();
+  }
+
+  /// The subtrees to read, in order (the whole document when no body was found).
+  std::vector<const GumboNode*> roots(const GumboNode* document) const {
+    if (!main_) return {document};
+    if (strict_) {
+      std::vector<const GumboNode*> r;
+      if (title_) r.push_back(title_);
+      r.push_back(main_);
+      return r;
+    }
+    return {body_};
+  }
+  const std::unordered_set<const GumboNode*>& skip() const { return skip_; }
+  const GumboNode* main() const { return main_ ? main_ : body_; }
+
+ private:
+  struct Stats {
+    size_t text = 0;  ///< bytes of text that is not white space
+    size_t link = 0;  ///< of which inside links
+  };
+
+  static const GumboNode* FindBody(const GumboNode* document) {
+    const GumboVector& top = document->v.document.children;
+    for (unsigned i = 0; i < top.length; ++i) {
+      const auto* html = static_cast<const GumboNode*>(top.data[i]);
+      if (!IsElementNode(html) || html->v.element.tag != GUMBO_TAG_HTML) continue;
+      const GumboVector& kids = html->v.element.children;
+      for (unsigned k = 0; k < kids.length; ++k) {
+        const auto* b = static_cast<const GumboNode*>(kids.data[k]);
+        if (IsElementNode(b) && b->v.element.tag == GUMBO_TAG_BODY) return b;
+      }
+    }
+    return nullptr;
+  }
+
+  // Text counts of every element under `n`; furniture counts nothing. Also collects the
+  // candidates for the main content and the first <h1>.
+  Stats Count(const GumboNode* n, bool in_link, int depth) {
+    Stats s;
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
+      const std::string_view t = n->v.text.text;
+      for (char c : t) s.text += IsAsciiSpace(c) ? 0 : 1;
+      if (in_link) s.link = s.text;
+      return s;
+    }
+    if (!IsElementNode(n) || depth >= HtmlRenderer::kMaxDepth) return s;
+    const GumboElement& el = n->v.element;
+    if (IsUnread(el.tag) || IsFurniture(n)) return s;
+    const bool link = in_link || el.tag == GUMBO_TAG_A;
+    const GumboVector& kids = el.children;
+    for (unsigned i = 0; i < kids.length; ++i) {
+      const Stats k = Count(static_cast<const GumboNode*>(kids.data[i]), link, depth + 1);
+      s.text += k.text;
+      s.link += k.link;
+    }
+    stats_[n] = s;
+    if (el.tag == GUMBO_TAG_MAIN || EqualsNoCase(Attr(n, "role"), "main")) mains_.push_back(n);
+    if (el.tag == GUMBO_TAG_ARTICLE) articles_.push_back(n);
+    if (el.tag == GUMBO_TAG_H1 && s.text > 0) h1s_.push_back(n);
+    return s;
+  }
+
+  Stats StatsOf(const GumboNode* n) const {
+    auto it = stats_.find(n);
+    return it == stats_.end() ? Stats{} : it->second;
+  }
+
+  static bool Contains(const GumboNode* outer, const GumboNode* inner) {
+    for (const GumboNode* p = inner; p; p = p->parent) {
+      if (p == outer) return true;
+    }
+    return false;
+  }
+
+  void Choose() {
+    for (const GumboNode* m : mains_) {
+      if (!main_ || StatsOf(m).text > StatsOf(main_).text) main_ = m;
+    }
+    if (main_ && StatsOf(main_).text > 0) {
+      strict_ = true;
+      const bool has_title = std::any_of(h1s_.begin(), h1s_.end(), [&](const GumboNode* h) { return Contains(main_, h); });
+      if (!has_title && !h1s_.empty() && !Contains(h1s_.front(), main_)) title_ = h1s_.front();
+      return;
+    }
+    main_ = nullptr;
+    // Articles (not nested in another one) with text: the one, or the element holding them all.
+    std::vector<const GumboNode*> outer;
+    for (const GumboNode* a : articles_) {
+      if (StatsOf(a).text == 0) continue;
+      if (std::none_of(articles_.begin(), articles_.end(),
+                       [&](const GumboNode* o) { return o != a && Contains(o, a); })) {
+        outer.push_back(a);
+      }
+    }
+    if (!outer.empty()) {
+      const GumboNode* common = outer.front();
+      for (const GumboNode* a : outer) {
+        while (common && !Contains(common, a)) common = common->parent;
+      }
+      if (common && Contains(body_, common)) {
+        main_ = common;
+        return;
+      }
+    }
+    // The densest block.
+    const size_t total = StatsOf(body_).text - StatsOf(body_).link;
+    if (total == 0) return;
+    const GumboNode* at = body_;
+    for (;;) {
+      const GumboNode* best = nullptr;
+      size_t best_text = 0;
+      const GumboVector& kids = at->v.element.children;
+      for (unsigned i = 0; i < kids.length; ++i) {
+        const auto* k = static_cast<const GumboNode*>(kids.data[i]);
+        const Stats st = StatsOf(k);
+        if (st.text - st.link > best_text) {
+          best = k;
+          best_text = st.text - st.link;
+        }
+      }
+      if (!best || best_text * 5 < total * 4) break;
+      at = best;
+    }
+    main_ = at;
+  }
+
+  // Marks what is left out: furniture everywhere; outside the main content (cases 2 and 3)
+  // also page headers, footers, asides and forms, and blocks that are mostly link text.
+  void Plan() {
+    std::unordered_set<const GumboNode*> path;
+    for (const GumboNode* p = main_; p; p = p->parent) path.insert(p);
+    std::vector<std::pair<const GumboNode*, bool>> todo = {{strict_ ? main_ : body_, false}};
+    while (!todo.empty()) {
+      const auto [n, inside] = todo.back();
+      todo.pop_back();
+      const bool on_path = path.count(n) > 0;
+      const bool in_main = inside || n == main_;
+      if (!on_path && !in_main) {
+        const Stats st = StatsOf(n);
+        if (IsFurniture(n) || IsOuterFurniture(n) || (st.text > 0 && st.link * 2 >= st.text)) {
+          skip_.insert(n);
+          continue;
+        }
+      } else if (in_main && n != main_ && IsFurniture(n)) {
+        skip_.insert(n);
+        continue;
+      }
+      const GumboVector& kids = n->v.element.children;
+      for (unsigned i = 0; i < kids.length; ++i) {
+        const auto* k = static_cast<const GumboNode*>(kids.data[i]);
+        if (IsElementNode(k) && stats_.count(k)) todo.emplace_back(k, in_main);
+        else if (IsElementNode(k) && !IsUnread(k->v.element.tag) && IsFurniture(k)) skip_.insert(k);
+      }
+    }
+  }
+
+  const GumboNode* body_ = nullptr;
+  const GumboNode* main_ = nullptr;
+  const GumboNode* title_ = nullptr;
+  bool strict_ = false;
+  std::unordered_map<const GumboNode*, Stats> stats_;
+  std::vector<const GumboNode*> mains_, articles_, h1s_;
+  std::unordered_set<const GumboNode*> skip_;
+};
+
+// A date as HTML metadata writes it ("2024-06-20", "2024-06-20T09:00:00+02:00", "2024-06",
+// "2024") at the precision it gives: the date as written, before any time or zone.
+std::optional<std::string> IsoDateOf(std::string_view v) {
+  while (!v.empty() && IsAsciiSpace(v.front())) v.remove_prefix(1);
+  auto digits = [&](size_t at, size_t n) {
+    if (at + n > v.size()) return false;
+    for (size_t k = at; k < at + n; ++k) {
+      if (v[k] < '0' || v[k] > '9') return false;
+    }
+    return true;
+  };
+  auto ends_at = [&](size_t at) {
+    return at == v.size() || v[at] == 'T' || v[at] == 't' || IsAsciiSpace(v[at]);
+  };
+  if (!digits(0, 4)) return std::nullopt;
+  const int year = std::stoi(std::string(v.substr(0, 4)));
+  if (year < 1) return std::nullopt;
+  if (ends_at(4)) return std::string(v.substr(0, 4));
+  if (v[4] != '-' || !digits(5, 2)) return std::nullopt;
+  const int month = std::stoi(std::string(v.substr(5, 2)));
+  if (month < 1 || month > 12) return std::nullopt;
+  if (ends_at(7)) return std::string(v.substr(0, 7));
+  if (v[7] != '-' || !digits(8, 2) || !ends_at(10)) return std::nullopt;
+  if (!domain::Date::Make(year, month, std::stoi(std::string(v.substr(8, 2))))) return std::nullopt;
+  return std::string(v.substr(0, 10));
+}
+
+// The page's own date: the first publication date its <meta> elements state (in the order of
+// kDateMeta); else the one date its <time datetime> elements in the main content give, when they
+// all give the same (a listing's many item dates are not the page's).
+void ReadHtmlDate(const GumboNode* document, const GumboNode* main, TextDocument& doc) {
+  static constexpr std::string_view kDateMeta[] = {
+      "article:published_time", "datepublished", "dc.date.issued", "dcterms.issued", "dc.date",
+      "dcterms.date", "date", "citation_publication_date", "publication_date"};
+  std::optional<std::string> meta[std::size(kDateMeta)];
+  std::vector<const GumboNode*> todo = {document};
+  while (!todo.empty()) {
+    const GumboNode* n = todo.back();
+    todo.pop_back();
+    if (n->type == GUMBO_NODE_DOCUMENT) {
+      for (unsigned i = 0; i < n->v.document.children.length; ++i) {
+        todo.push_back(static_cast<const GumboNode*>(n->v.document.children.data[i]));
+      }
+      continue;
+    }
+    if (!IsElementNode(n)) continue;
+    if (n->v.element.tag == GUMBO_TAG_META) {
+      std::string_view key = Attr(n, "property");
+      if (key.empty()) key = Attr(n, "name");
+      if (key.empty()) key = Attr(n, "itemprop");
+      for (size_t k = 0; k < std::size(kDateMeta); ++k) {
+        if (!meta[k] && EqualsNoCase(key, kDateMeta[k])) meta[k] = IsoDateOf(Attr(n, "content"));
+      }
+      continue;
+    }
+    if (n->v.element.tag == GUMBO_TAG_BODY) continue;  // metadata lives in the head
+    const GumboVector& kids = n->v.element.children;
+    for (unsigned i = 0; i < kids.length; ++i) todo.push_back(static_cast<const GumboNode*>(kids.data[i]));
+  }
+  for (const auto& m : meta) {
+    if (m) {
+      doc.date = *m;
+      doc.date_basis = "html metadata";
+      return;
+    }
+  }
+  if (!main) return;
+  std::optional<std::string> only;
+  todo = {main};
+  while (!todo.empty()) {
+    const GumboNode* n = todo.back();
+    todo.pop_back();
+    if (!IsElementNode(n)) continue;
+    if (n->v.element.tag == GUMBO_TAG_TIME) {
+      if (auto d = IsoDateOf(Attr(n, "datetime"))) {
+        if (only && *only != *d) return;
+        only = d;
+      }
+    }
+    const GumboVector& kids = n->v.element.children;
+    for (unsigned i = 0; i < kids.length; ++i) todo.push_back(static_cast<const GumboNode*>(kids.data[i]));
+  }
+  if (only) {
+    doc.date = *only;
+    doc.date_basis = "html <time datetime>";
+  }
+}
 
 // The charset a page declares in its first 4 KB ("<meta charset=...>" or "...; charset=..."),
 // lower case, or "".
@@ -1121,8 +1473,10 @@ Result<TextDocument> ReadHtml(std::string_view bytes) {
                         GumboDeleter{options});
   if (!output) return ParseError("HTML could not be parsed");
 
-  HtmlRenderer renderer;
-  doc.lines = renderer.Render(output->document);
+  const MainContent content(output->document);
+  HtmlRenderer renderer(&content.skip());
+  doc.lines = renderer.Render(content.roots(output->document));
+  ReadHtmlDate(output->document, content.main(), doc);
   if (renderer.flattened()) {
     doc.warnings.push_back("HTML nested more than " + std::to_string(HtmlRenderer::kMaxDepth) +
                            " levels deep: the deepest parts read as plain text");

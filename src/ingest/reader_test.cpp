@@ -377,6 +377,138 @@ TEST(HtmlReaderTest, PreKeepsItsLineBreaksAndSpaces) {
       (std::vector<std::string>{"Before", "", "line 1", "  indented", "", "line 4", "", "After"}));
 }
 
+// A news item as a Liferay-style CMS serves it: a cookie banner, the site's navigation and
+// breadcrumb, the item between a share bar and a list of related items, then the footer. Written
+// for these tests in the shape of such pages; `main_open`/`main_close` wrap the item's column.
+std::string CmsNewsPage(std::string_view main_open, std::string_view main_close, std::string_view head = "") {
+  return std::string("<!DOCTYPE html><html lang=\"en\"><head><title>Kiribati accedes | Cybercrime</title>") +
+         std::string(head) +
+         "</head><body class=\"controls-visible signed-out public-page\">"
+         "<div id=\"cookie-consent\" class=\"cookie-banner\"><p>This site uses cookies to offer you a "
+         "better browsing experience.</p><button>I agree</button></div>"
+         "<header id=\"banner\" role=\"banner\"><a href=\"/\">Council of Europe</a><ul>"
+         "<li><a href=\"/en/web/portal\">Portal</a></li><li><a href=\"/en/web/cybercrime\">Cybercrime</a></li>"
+         "</ul></header>"
+         "<nav class=\"site-breadcrumbs\"><ol><li><a href=\"/\">Home</a></li><li>News</li></ol></nav>"
+         "<div id=\"content\"><div class=\"columns-2\"><div class=\"portlet-column\">" +
+         std::string(main_open) +
+         "<h3 class=\"header-title\">Kiribati joins the Convention on Cybercrime</h3>"
+         "<div class=\"asset-metadata\">Strasbourg 14 March 2025</div>"
+         "<div class=\"journal-content-article\"><p>Kiribati deposited its instrument of accession to "
+         "the Convention on Cybercrime today. The Convention now counts a further Party in the Pacific "
+         "region.</p><p>The Octopus Project supported the drafting of the national law over two years "
+         "of workshops and advisory missions.</p></div>"
+         "<div class=\"taglib-social-bookmarks\"><span>Share</span><a href=\"#tw\">X</a>"
+         "<a href=\"#fb\">Facebook</a><a href=\"#li\">LinkedIn</a></div>" +
+         std::string(main_close) +
+         "</div><div class=\"portlet-column\"><section class=\"related-assets\"><h4>Related news</h4><ul>"
+         "<li><a href=\"/n/1\">Benin joins the Convention on Cybercrime</a></li>"
+         "<li><a href=\"/n/2\">Plenary of the Cybercrime Convention Committee</a></li></ul></section>"
+         "</div></div></div>"
+         "<footer id=\"footer\" role=\"contentinfo\"><p>Council of Europe, Avenue de l'Europe, "
+         "F-67075 Strasbourg Cedex</p><a href=\"/legal\">Legal notice</a></footer>"
+         "</body></html>";
+}
+
+const std::vector<std::string> kCmsItemLines = {
+    "Kiribati joins the Convention on Cybercrime", "", "Strasbourg 14 March 2025", "",
+    "Kiribati deposited its instrument of accession to the Convention on Cybercrime today. The "
+    "Convention now counts a further Party in the Pacific region.",
+    "",
+    "The Octopus Project supported the drafting of the national law over two years of workshops and "
+    "advisory missions."};
+
+TEST(HtmlReaderTest, AMainElementIsReadAloneWithoutTheFurnitureAroundIt) {
+  EXPECT_EQ(ReadHtmlLines(CmsNewsPage("<main id=\"main-content\">", "</main>")), kCmsItemLines);
+  EXPECT_EQ(ReadHtmlLines(CmsNewsPage("<div role=\"main\">", "</div>")), kCmsItemLines);
+}
+
+TEST(HtmlReaderTest, ATitleAboveTheMainElementIsKept) {
+  const std::string page =
+      "<body><nav><a href=\"/\">Home</a></nav><h1>Plenary of the Committee</h1><main><p>The "
+      "Committee met in Strasbourg.</p></main><footer>Contact us</footer></body>";
+  EXPECT_EQ(ReadHtmlLines(page),
+            (std::vector<std::string>{"Plenary of the Committee", "", "The Committee met in Strasbourg."}));
+}
+
+TEST(HtmlReaderTest, AnArticleIsTheMainContentWhenThePageHasNoMainElement) {
+  EXPECT_EQ(ReadHtmlLines(CmsNewsPage("<article class=\"asset-full-content\">", "</article>")), kCmsItemLines);
+}
+
+TEST(HtmlReaderTest, WithoutMainOrArticleTheDensestBlockIsFoundAndFurnitureLeftOut) {
+  EXPECT_EQ(ReadHtmlLines(CmsNewsPage("<div class=\"asset-full-content\">", "</div>")), kCmsItemLines);
+}
+
+TEST(HtmlReaderTest, TextOutsideTheArticleThatCouldBeContentIsKept) {
+  // No markers, not mostly links: a note beside a listing's articles is still read.
+  const std::string page =
+      "<body><div class=\"listing\"><article><p>Benin acceded to the Convention.</p></article>"
+      "<article><p>Fiji acceded to the Convention.</p></article></div>"
+      "<div><p>Seventy-six States are now Parties to the Convention.</p></div>"
+      "<div class=\"links\"><a href=\"/a\">Home</a> <a href=\"/b\">Contact</a></div></body>";
+  EXPECT_EQ(ReadHtmlLines(page),
+            (std::vector<std::string>{"Benin acceded to the Convention.", "", "Fiji acceded to the Convention.",
+                                      "", "Seventy-six States are now Parties to the Convention."}));
+}
+
+TEST(HtmlReaderTest, APlainPageWithoutFurnitureReadsWhole) {
+  const std::string page =
+      "<body><h1>Report</h1><div><p>Long paragraph of the report, well over the rest of the page "
+      "in length, so that it holds most of the text.</p></div><p>A short closing note.</p>"
+      "<p><a href=\"/agenda.pdf\">Agenda</a></p></body>";
+  EXPECT_EQ(ReadHtmlLines(page),
+            (std::vector<std::string>{"Report", "",
+                                      "Long paragraph of the report, well over the rest of the page in "
+                                      "length, so that it holds most of the text.",
+                                      "", "A short closing note.", "", "Agenda"}));
+}
+
+TEST(HtmlReaderTest, ThePagesOwnDateComesFromItsMetadataAtThePrecisionGiven) {
+  struct Case {
+    std::string head, date;
+  };
+  const Case cases[] = {
+      {"<meta property=\"article:published_time\" content=\"2025-03-14T10:30:00+01:00\">", "2025-03-14"},
+      {"<meta name=\"DC.date\" content=\"2025-03\">", "2025-03"},
+      {"<meta name=\"date\" content=\"2025\">", "2025"},
+      {"<meta name=\"dcterms.issued\" content=\"2025-03-14\"><meta name=\"date\" content=\"2024-01-01\">",
+       "2025-03-14"},
+      {"<meta itemprop=\"datePublished\" content=\"2025-03-13\">", "2025-03-13"},
+  };
+  for (const Case& c : cases) {
+    auto doc = ReadDocument(CmsNewsPage("<main>", "</main>", c.head));
+    ASSERT_TRUE(doc.ok()) << doc.status().message();
+    EXPECT_EQ(doc->date, std::optional<std::string>(c.date)) << c.head;
+    EXPECT_EQ(doc->date_basis, "html metadata") << c.head;
+  }
+}
+
+TEST(HtmlReaderTest, AMalformedOrMissingMetadataDateGivesNoDate) {
+  for (const std::string head : {"<meta name=\"date\" content=\"2025-02-30\">",
+                                 "<meta name=\"date\" content=\"14 March 2025\">",
+                                 "<meta name=\"date\" content=\"2025-13\">", ""}) {
+    auto doc = ReadDocument(CmsNewsPage("<main>", "</main>", head));
+    ASSERT_TRUE(doc.ok()) << doc.status().message();
+    EXPECT_FALSE(doc->date.has_value()) << head;
+    EXPECT_EQ(doc->date_basis, "") << head;
+  }
+}
+
+TEST(HtmlReaderTest, OneTimeElementInTheMainContentDatesThePageButAListingsManyDoNot) {
+  auto item = ReadDocument(
+      "<body><main><h1>Kiribati accedes</h1><time datetime=\"2025-03-14\">14 March 2025</time>"
+      "<p>Kiribati acceded.</p></main><aside><time datetime=\"2020-01-01\">old</time></aside></body>");
+  ASSERT_TRUE(item.ok());
+  EXPECT_EQ(item->date, std::optional<std::string>("2025-03-14"));
+  EXPECT_EQ(item->date_basis, "html <time datetime>");
+  auto listing = ReadDocument(
+      "<body><main><article><time datetime=\"2025-03-14\">14 March</time><p>Kiribati acceded.</p>"
+      "</article><article><time datetime=\"2025-02-03\">3 February</time><p>Fiji acceded.</p>"
+      "</article></main></body>");
+  ASSERT_TRUE(listing.ok());
+  EXPECT_FALSE(listing->date.has_value());
+}
+
 TEST(HtmlReaderTest, APageCutOffBeforeItsEndIsTruncated) {
   const std::string page = "<!DOCTYPE html><html><body><p>One</p><p>Two</p></body></html>\n";
   auto whole = ReadDocument(page);
