@@ -43,19 +43,28 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
   auto files = std::make_shared<std::vector<std::string>>();
   auto dry_run = std::make_shared<bool>(false);
   auto report = std::make_shared<std::string>("text");
+  auto date = std::make_shared<std::string>();
+  auto source_url = std::make_shared<std::string>();
   sub->add_option("FILE", *files, "documents to ingest")->required();
   sub->add_flag("--dry-run", *dry_run, "extract and check, store nothing");
   sub->add_option("--report", *report, "text|json (json: one object per document per line)")
       ->capture_default_str();
-  out.push_back({sub, [&opts, files, dry_run, report](std::ostream& o) -> Status {
+  sub->add_option("--date", *date,
+                  "the documents' date (YYYY-MM-DD), overriding the date they give themselves");
+  sub->add_option("--source-url", *source_url,
+                  "the http(s) URL the documents were published at, kept as their citable source");
+  out.push_back({sub, [&opts, files, dry_run, report, date, source_url](std::ostream& o) -> Status {
     if (*report != "text" && *report != "json") {
       return InvalidArgument("--report must be text|json, not '" + *report + "'");
     }
+    service::IngestOptions io;
+    io.dry_run = *dry_run;
+    if (!date->empty()) io.date = *date;
+    io.source_url = *source_url;
+    OCTOPUS_RETURN_IF_ERROR(service::CheckIngestOptions(io));
     auto session = OpenSession(opts);
     if (!session) return session.status();
     service::Ingestor ingestor(*session->registry);
-    service::IngestOptions io;
-    io.dry_run = *dry_run;
     Progress progress(files->size());
     Status first_error;
     size_t failed = 0;

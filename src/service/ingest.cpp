@@ -1,9 +1,11 @@
 #include "service/ingest.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
 #include "core/text.h"
+#include "domain/date.h"
 #include "ingest/extract.h"
 #include "ingest/reader.h"
 #include "ingest/sha256.h"
@@ -46,7 +48,59 @@ std::string Shorten(const std::string& s) {
   return std::string(text::TruncateUtf8(s, 160)) + "…";
 }
 
+bool IsHostByte(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+// Printable ASCII that may stand in a URL as written (RFC 3986 characters and '%').
+bool IsUrlByte(char c) {
+  return c > ' ' && c < 0x7F && std::string_view("\"<>\\^`{|}").find(c) == std::string_view::npos;
+}
+
+Status CheckSourceUrl(std::string_view url) {
+  auto bad = [&](const std::string& why) {
+    return InvalidArgument("--source-url '" + std::string(text::TruncateUtf8(url, 200)) + "' " + why);
+  };
+  const std::string lower = text::ToLowerAscii(url.substr(0, 8));
+  size_t i = 0;
+  if (text::StartsWith(lower, "https://")) {
+    i = 8;
+  } else if (text::StartsWith(lower, "http://")) {
+    i = 7;
+  } else {
+    return bad("is not an http or https URL");
+  }
+  if (!std::all_of(url.begin(), url.end(), IsUrlByte)) return bad("holds a space or a character a URL cannot hold");
+  const size_t host_end = std::min(url.find_first_of("/?#", i), url.size());
+  std::string_view authority = url.substr(i, host_end - i);
+  if (authority.find('@') != std::string_view::npos) return bad("carries user information");
+  std::string_view host = authority;
+  if (const size_t colon = authority.rfind(':'); colon != std::string_view::npos && !authority.starts_with('[')) {
+    const std::string_view port = authority.substr(colon + 1);
+    if (port.empty() || port.size() > 5 || !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return bad("has a malformed port");
+    }
+    host = authority.substr(0, colon);
+  }
+  const bool ipv6 = host.size() > 2 && host.front() == '[' && host.back() == ']';
+  if (host.empty() || (!ipv6 && (!std::all_of(host.begin(), host.end(), IsHostByte) || host.front() == '.' ||
+                                 host.front() == '-' || host.find("..") != std::string_view::npos))) {
+    return bad("has no valid host");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
+
+Status CheckIngestOptions(const IngestOptions& opts) {
+  if (opts.date) {
+    if (auto d = domain::Date::Parse(*opts.date); !d) {
+      return InvalidArgument("--date: " + d.status().message());
+    }
+  }
+  if (!opts.source_url.empty()) OCTOPUS_RETURN_IF_ERROR(CheckSourceUrl(opts.source_url));
+  return Status::Ok();
+}
 
 domain::TreatyBatch TreatyBatchOf(const ingest::Extraction& e, const treaty::Catalog& catalog) {
   domain::TreatyBatch batch;
@@ -124,10 +178,16 @@ Result<IngestOutcome> Ingestor::IngestFile(const std::string& path, const Ingest
 
 Result<IngestOutcome> Ingestor::IngestBytes(std::string_view bytes, const std::string& path,
                                             const IngestOptions& opts) {
+  OCTOPUS_RETURN_IF_ERROR(CheckIngestOptions(opts));
   ingest::ReadOptions ro;
   ro.max_bytes = opts.max_bytes;
   auto doc = ingest::ReadDocument(bytes, ro);
   if (!doc) return Status(doc.status().code(), path + ": " + doc.status().message());
+  if (opts.date) {
+    doc->date = *opts.date;
+    doc->date_basis = "--date";
+  }
+  doc->source_url = opts.source_url;
   IngestOutcome out;
   out.extraction = ingest::Extract(*doc, {registry_.gazetteer(), registry_.catalog()});
   ingest::DocumentInfo& info = out.extraction.document;
@@ -136,6 +196,13 @@ Result<IngestOutcome> Ingestor::IngestBytes(std::string_view bytes, const std::s
   info.format = ingest::FormatName(doc->format);
   info.truncated = info.truncated || doc->truncated;
   info.warnings = doc->warnings;
+  info.source_url = doc->source_url;
+  // The caller's date overrides; otherwise a date the extractors read from the text (a
+  // dateline) stands, and the reader's (HTML metadata) fills in when they found none.
+  if (opts.date || (!info.date && doc->date)) {
+    info.date = doc->date;
+    info.date_basis = doc->date_basis;
+  }
 
   // Check what the document states against the registry plus the document
   // itself: a consistency check, never an overwrite.
@@ -225,6 +292,9 @@ Result<IngestOutcome> Ingestor::IngestBytes(std::string_view bytes, const std::s
   row.period_start = info.period_start;
   row.period_end = info.period_end;
   row.truncated = info.truncated;
+  row.date = info.date;
+  row.date_basis = info.date_basis;
+  row.source_url = info.source_url;
   row.report_json = ingest::ToJson(out.extraction).dump();
   std::vector<store::RecordRow> records;
   records.reserve(out.extraction.records.size());

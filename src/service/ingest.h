@@ -3,6 +3,7 @@
 /// them against the treaty registry → store the document, its records and the
 /// treaty evidence they carry in one transaction (or nothing).
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,7 +16,16 @@ namespace octopus::service {
 struct IngestOptions {
   bool dry_run = false;       ///< extract and check, store nothing
   size_t max_bytes = 64 << 20;  ///< larger files are refused
+  /// The document's date as the caller states it ("YYYY-MM-DD"): it overrides the date the
+  /// document gives itself, with the basis "--date".
+  std::optional<std::string> date;
+  /// Where the document was published (an http or https URL), stored as its citable source.
+  std::string source_url;
 };
+
+/// InvalidArgument with one clear line when `opts.date` is not a real YYYY-MM-DD date or
+/// `opts.source_url` is not an http(s) URL with a host; Ok otherwise. IngestBytes checks too.
+Status CheckIngestOptions(const IngestOptions& opts);
 
 struct IngestOutcome {
   ingest::Extraction extraction;

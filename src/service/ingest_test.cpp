@@ -144,6 +144,73 @@ TEST_F(IngestTest, ADryRunReportsAndStoresNothing) {
   EXPECT_EQ(DocumentCount(), 0u);
 }
 
+TEST_F(IngestTest, TheCallersDateAndSourceUrlAreStoredWithTheDocumentAndItsReport) {
+  const std::string page = Write("page.html",
+      "<html><head><meta property=\"article:published_time\" content=\"2024-06-20T09:00:00Z\">"
+      "</head><body><main><p>Fiji acceded to the Convention on Cybercrime.</p></main></body></html>");
+  IngestOptions opts;
+  opts.source_url = "https://www.coe.int/en/web/cybercrime/-/fiji";
+  const IngestOutcome from_page = Ingest(page, opts);
+  EXPECT_EQ(from_page.extraction.document.source_url, "https://www.coe.int/en/web/cybercrime/-/fiji");
+  EXPECT_EQ(from_page.extraction.document.date, std::optional<std::string>("2024-06-20"));
+  EXPECT_EQ(from_page.extraction.document.date_basis, "html metadata");
+
+  const std::string note = Write("note.txt", "Fiji acceded to the Convention on Cybercrime.\n");
+  opts.date = "2024-07-01";
+  const IngestOutcome overridden = Ingest(note, opts);
+  EXPECT_EQ(overridden.extraction.document.date, std::optional<std::string>("2024-07-01"));
+  EXPECT_EQ(overridden.extraction.document.date_basis, "--date");
+  const nlohmann::json report = ingest::ToJson(overridden.extraction);
+  EXPECT_EQ(report["document"]["date"], "2024-07-01");
+  EXPECT_EQ(report["document"]["source_url"], "https://www.coe.int/en/web/cybercrime/-/fiji");
+
+  auto docs = store_->Documents();
+  ASSERT_TRUE(docs.ok()) << docs.status().message();
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ((*docs)[0].date, std::optional<std::string>("2024-06-20"));
+  EXPECT_EQ((*docs)[0].date_basis, "html metadata");
+  EXPECT_EQ((*docs)[1].date, std::optional<std::string>("2024-07-01"));
+  EXPECT_EQ((*docs)[1].date_basis, "--date");
+  EXPECT_EQ((*docs)[1].source_url, "https://www.coe.int/en/web/cybercrime/-/fiji");
+}
+
+TEST_F(IngestTest, AMalformedDateOrSourceUrlIsRefusedWithOneClearLine) {
+  const std::string note = Write("note.txt", "Fiji acceded to the Convention on Cybercrime.\n");
+  Ingestor ingestor(*registry_);
+  struct Case {
+    std::optional<std::string> date;
+    std::string url, message;
+  };
+  const Case cases[] = {
+      {"20/06/2024", "", "malformed date '20/06/2024'"},
+      {"2024-02-30", "", "no such date '2024-02-30'"},
+      {"2024-6-1", "", "malformed date"},
+      {std::nullopt, "ftp://example.org/a", "not an http or https URL"},
+      {std::nullopt, "www.coe.int/en", "not an http or https URL"},
+      {std::nullopt, "https://", "no valid host"},
+      {std::nullopt, "https://www.coe.int/a b", "a character a URL cannot hold"},
+      {std::nullopt, "https://user@www.coe.int/", "user information"},
+      {std::nullopt, "http://www.coe.int:80x/", "malformed port"},
+      {std::nullopt, "javascript:alert(1)", "not an http or https URL"},
+  };
+  for (const Case& c : cases) {
+    IngestOptions opts;
+    opts.date = c.date;
+    opts.source_url = c.url;
+    const Status st = CheckIngestOptions(opts);
+    ASSERT_FALSE(st.ok()) << c.url;
+    EXPECT_NE(st.message().find(c.message), std::string::npos) << st.message();
+    EXPECT_EQ(st.message().find('\n'), std::string::npos);
+    auto r = ingestor.IngestFile(note, opts);
+    EXPECT_FALSE(r.ok());
+  }
+  IngestOptions fine;
+  fine.date = "2024-02-29";
+  fine.source_url = "HTTPS://www.coe.int:443/en/web/cybercrime?p=1#top";
+  EXPECT_TRUE(CheckIngestOptions(fine).ok());
+  EXPECT_EQ(DocumentCount(), 0u);
+}
+
 TEST_F(IngestTest, BadInputGetsAClearErrorAndStoresNothing) {
   const size_t evidence = EvidenceCount();
   Ingestor ingestor(*registry_);

@@ -327,11 +327,11 @@ Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& 
   if (!sid) return sid.status();
   auto did = conn_->Insert(
       "INSERT INTO documents (source_id, path, format, shape, period_start, period_end, truncated, "
-      "report_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "report_json, date, date_basis, source_url) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {*sid, doc.path, doc.format, doc.shape,
        doc.period_start ? Value(*doc.period_start) : Value(nullptr),
        doc.period_end ? Value(*doc.period_end) : Value(nullptr), int64_t{doc.truncated ? 1 : 0},
-       doc.report_json});
+       doc.report_json, doc.date ? Value(*doc.date) : Value(nullptr), doc.date_basis, doc.source_url});
   if (!did) return did.status();
   for (const RecordRow& r : records) {
     auto ins = conn_->Insert(
@@ -345,7 +345,8 @@ Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& 
   return true;
 }
 
-// The columns id, path, format, shape, period_start, period_end, truncated, report_json.
+// The columns id, path, format, shape, period_start, period_end, truncated, report_json, date,
+// date_basis, source_url.
 DocumentRow ToDocument(const Row& r) {
   DocumentRow d;
   d.id = AsInt(r[0]);
@@ -356,12 +357,16 @@ DocumentRow ToDocument(const Row& r) {
   if (!IsNull(r[5])) d.period_end = AsText(r[5]);
   d.truncated = AsInt(r[6]) != 0;
   d.report_json = AsText(r[7]);
+  if (!IsNull(r[8])) d.date = AsText(r[8]);
+  d.date_basis = AsText(r[9]);
+  d.source_url = AsText(r[10]);
   return d;
 }
 
 Result<std::vector<DocumentRow>> SqlStore::Documents() {
   auto rows = conn_->Query(
-      "SELECT id, path, format, shape, period_start, period_end, truncated, report_json "
+      "SELECT id, path, format, shape, period_start, period_end, truncated, report_json, date, "
+      "date_basis, source_url "
       "FROM documents ORDER BY id");
   if (!rows) return rows.status();
   std::vector<DocumentRow> out;
@@ -415,7 +420,8 @@ Result<RecordRow> SqlStore::Record(int64_t id) {
 
 Result<DocumentRow> SqlStore::Document(int64_t id) {
   auto rows = conn_->Query(
-      "SELECT id, path, format, shape, period_start, period_end, truncated, report_json "
+      "SELECT id, path, format, shape, period_start, period_end, truncated, report_json, date, "
+      "date_basis, source_url "
       "FROM documents WHERE id = ?",
       {id});
   if (!rows) return rows.status();

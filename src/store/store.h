@@ -43,6 +43,9 @@ struct DocumentRow {
   std::optional<std::string> period_start, period_end;
   bool truncated = false;
   std::string report_json;
+  std::optional<std::string> date;  ///< the document's own date (ISO, partial allowed)
+  std::string date_basis;           ///< where `date` comes from ("dateline", "--date", …)
+  std::string source_url;           ///< the URL it was published at, "" when unknown
 };
 
 struct RecordRow {

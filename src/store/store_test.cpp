@@ -235,12 +235,13 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 5u);
+  ASSERT_EQ(migrations.size(), 6u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
   EXPECT_EQ(migrations[3].name, "004_subscribers");
-  EXPECT_EQ(migrations.back().name, "005_profiles");
+  EXPECT_EQ(migrations[4].name, "005_profiles");
+  EXPECT_EQ(migrations.back().name, "006_document_source");
 
   auto conn = Raw();
   auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});
@@ -604,6 +605,37 @@ TEST_F(StoreTest, AddDocumentStoresTheDocumentItsRecordsAndDerivedEvidence) {
   EXPECT_EQ(data2->evidence.size(), 1u);
 }
 
+TEST_F(StoreTest, DocumentKeepsItsOwnDateItsBasisAndItsSourceUrl) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  DocumentRow dated = Doc("news/benin.html");
+  dated.date = "2024-06";
+  dated.date_basis = "html metadata";
+  dated.source_url = "https://www.coe.int/en/web/cybercrime/-/benin-accedes";
+  SourceInfo src = Source("sha-dated", "news/benin.html");
+  src.kind = "document";
+  auto added = store->AddDocument(src, dated, {}, {});
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  SourceInfo src2 = Source("sha-undated", "notes.txt");
+  src2.kind = "document";
+  ASSERT_TRUE(store->AddDocument(src2, Doc("notes.txt"), {}, {}).ok());
+
+  auto docs = store->Documents();
+  ASSERT_TRUE(docs.ok()) << docs.status().message();
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_EQ((*docs)[0].date, std::optional<std::string>("2024-06"));
+  EXPECT_EQ((*docs)[0].date_basis, "html metadata");
+  EXPECT_EQ((*docs)[0].source_url, "https://www.coe.int/en/web/cybercrime/-/benin-accedes");
+  // Unknown stays unknown: no date, no basis, no URL.
+  EXPECT_FALSE((*docs)[1].date.has_value());
+  EXPECT_EQ((*docs)[1].date_basis, "");
+  EXPECT_EQ((*docs)[1].source_url, "");
+  auto one = store->Document((*docs)[0].id);
+  ASSERT_TRUE(one.ok()) << one.status().message();
+  EXPECT_EQ(one->source_url, (*docs)[0].source_url);
+  EXPECT_EQ(one->date, (*docs)[0].date);
+}
+
 TEST_F(StoreTest, AddDocumentThatFailsHalfWayStoresNothing) {
   auto store = OpenWithTreaties();
   ASSERT_TRUE(store);
@@ -831,6 +863,9 @@ TEST_F(StoreTest, MigratingAnOlderDatabaseIndexesTheRecordsItHolds) {
     ASSERT_TRUE(conn->ExecScript("DROP TRIGGER search_text_follows_records; DROP TABLE search_text; "
                                  "DROP TABLE search_facets; DROP TABLE search_entries; "
                                  "DROP TABLE subscribers; DROP TABLE profile_revisions; "
+                                 "ALTER TABLE documents DROP COLUMN date; "
+                                 "ALTER TABLE documents DROP COLUMN date_basis; "
+                                 "ALTER TABLE documents DROP COLUMN source_url; "
                                  "DELETE FROM schema_migrations WHERE version >= 3")
                     .ok());
   }

@@ -460,7 +460,10 @@ json NewsItemJson(const NewsItem& n) {
                    {"format", n.document.format},
                    {"shape", n.document.shape},
                    {"period_start", n.document.period_start ? json(*n.document.period_start) : json(nullptr)},
-                   {"period_end", n.document.period_end ? json(*n.document.period_end) : json(nullptr)}};
+                   {"period_end", n.document.period_end ? json(*n.document.period_end) : json(nullptr)},
+                   {"date", n.document.date ? json(*n.document.date) : json(nullptr)},
+                   {"date_basis", n.document.date_basis.empty() ? json(nullptr) : json(n.document.date_basis)},
+                   {"source_url", n.document.source_url.empty() ? json(nullptr) : json(n.document.source_url)}};
   json related = json::array();
   for (const store::RecordRow& r : n.related) {
     json f = Fields(r);
@@ -793,7 +796,13 @@ Result<Response> NewsItemPage(Context& c) {
                  {"item", item},
                  {"document", {{"path", d.path}, {"format", d.format}, {"shape", d.shape},
                                {"period_start", d.period_start.value_or("")},
-                               {"period_end", d.period_end.value_or("")}}},
+                               {"period_end", d.period_end.value_or("")},
+                               {"date", d.date.value_or("")},
+                               // The citable source is where the document was published, when
+                               // known; the local path says only where it was read from.
+                               {"has_source_url", text::StartsWith(d.source_url, "https://") ||
+                                                      text::StartsWith(d.source_url, "http://")},
+                               {"source_url", d.source_url}}},
                  {"line", n->record.line},
                  {"related", related},
                  {"has_related", !related.empty()},

@@ -206,6 +206,48 @@ TEST_F(RecordPagesTest, ProjectsAndAProjectWithItsActivities) {
   EXPECT_EQ(Api("/api/v1/projects?per_page=2&page=2")["items"].size(), 1u);
 }
 
+TEST_F(RecordPagesTest, NewsItemCitesTheUrlItsDocumentWasPublishedAtInsteadOfTheLocalPath) {
+  store::SourceInfo source;
+  source.kind = "document";
+  source.origin = "/tmp/downloads/page.html";
+  source.sha256 = "published-page";
+  store::DocumentRow doc;
+  doc.path = "/tmp/downloads/page.html";
+  doc.format = "html";
+  doc.shape = "news_page";
+  doc.report_json = "{}";
+  doc.date = "2024-06-20";
+  doc.date_basis = "html metadata";
+  doc.source_url = "https://www.coe.int/en/web/cybercrime/-/fiji-accedes";
+  auto added = store_->AddDocument(
+      source, doc,
+      {{0, 0, "news_item", 4,
+        R"j({"title":"Fiji accedes to the Convention","date":"2024-06-20","place":null,
+            "countries":["FJ"],"projects":[],"treaties":[],"body":"Fiji acceded."})j"}},
+      {});
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  auto news = store_->Records("news_item");
+  ASSERT_TRUE(news.ok());
+  int64_t id = 0;
+  for (const store::RecordRow& r : *news) {
+    if (r.fields_json.find("Fiji accedes") != std::string::npos) id = r.id;
+  }
+  ASSERT_GT(id, 0);
+
+  const std::string page = Page("/news/" + std::to_string(id));
+  EXPECT_NE(page.find("href=\"https:&#x2F;&#x2F;www.coe.int&#x2F;en&#x2F;web&#x2F;cybercrime&#x2F;-&#x2F;fiji-accedes\""),
+            std::string::npos);
+  EXPECT_NE(page.find("dated 2024-06-20"), std::string::npos);
+  EXPECT_EQ(page.find("downloads"), std::string::npos);  // the local path is not the citation
+  const json item = Api("/api/v1/news/" + std::to_string(id));
+  EXPECT_EQ(item["document"]["source_url"], "https://www.coe.int/en/web/cybercrime/-/fiji-accedes");
+  EXPECT_EQ(item["document"]["date"], "2024-06-20");
+  EXPECT_EQ(item["document"]["date_basis"], "html metadata");
+  // A document without a URL still names the file it was read from.
+  const json seed = Api("/api/v1/news/" + std::to_string(NewsId("TO")));
+  EXPECT_TRUE(seed["document"]["source_url"].is_null());
+}
+
 TEST_F(RecordPagesTest, AProjectDescribedTwiceIsShownOnceWithWhatEachRecordSays) {
   store::SourceInfo source;
   source.kind = "document";
