@@ -128,23 +128,25 @@ bool IsBlank(std::string_view line) {
 
 std::string CleanLine(std::string_view line) {
   // Each markup step changes nothing unless its marker byte is there, and most lines have none:
-  // those go through one pass (spaces mapped and collapsed) instead of five.
+  // those go through one pass (spaces mapped and collapsed) instead of five. The passes write
+  // into a buffer of the final size at most, not byte by byte through push_back.
   std::string marked;
   std::string_view s = line;
   const bool has_markup = line.find_first_of("<[\\*") != std::string_view::npos;
   if (has_markup) {
-    marked.reserve(line.size());
+    marked.resize(line.size());
+    size_t n = 0;
     for (size_t i = 0; i < line.size(); ++i) {
-      if (static_cast<unsigned char>(line[i]) == 0xC2 && i + 1 < line.size() &&
+      const char c = line[i];
+      if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < line.size() &&
           static_cast<unsigned char>(line[i + 1]) == 0xA0) {
-        marked.push_back(' ');
+        marked[n++] = ' ';
         ++i;
-      } else if (line[i] == '\r' || line[i] == '\f' || line[i] == '\v') {
-        marked.push_back(' ');
       } else {
-        marked.push_back(line[i]);
+        marked[n++] = c == '\r' || c == '\f' || c == '\v' ? ' ' : c;
       }
     }
+    marked.resize(n);
     if (marked.find('<') != std::string::npos) marked = StripTags(marked);
     if (marked.find('[') != std::string::npos) marked = StripMarkdownLinks(marked);
     if (marked.find('\\') != std::string::npos) marked = Unescape(marked);
@@ -153,21 +155,24 @@ std::string CleanLine(std::string_view line) {
   }
   // Spaces (and, for unmarked lines, no-break spaces and \r \f \v) collapse, TABs (column
   // separators) stay; the ends are trimmed.
-  std::string out;
-  out.reserve(s.size());
+  std::string out(s.size(), '\0');
+  char* const begin = out.data();
+  char* w = begin;
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
-    if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0 &&
-        !has_markup) {
-      c = ' ';
-      ++i;
-    } else if ((c == '\r' || c == '\f' || c == '\v') && !has_markup) {
-      c = ' ';
+    if (!has_markup) {
+      if (static_cast<unsigned char>(c) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
+        c = ' ';
+        ++i;
+      } else if (c == '\r' || c == '\f' || c == '\v') {
+        c = ' ';
+      }
     }
-    if (c == ' ' && !out.empty() && (out.back() == ' ' || out.back() == '\t')) continue;
-    if (c == '\t' && !out.empty() && out.back() == ' ') out.pop_back();
-    out.push_back(c);
+    if (c == ' ' && w != begin && (w[-1] == ' ' || w[-1] == '\t')) continue;
+    if (c == '\t' && w != begin && w[-1] == ' ') --w;
+    *w++ = c;
   }
+  out.resize(static_cast<size_t>(w - begin));
   const std::string_view trimmed = text::Trim(out);
   if (trimmed.size() == out.size()) return out;
   return std::string(trimmed);

@@ -215,14 +215,37 @@ FoldedText FoldWithOffsets(std::string_view text) {
 }
 
 bool LooksFrench(const std::vector<std::string>& lines) {
+  // Counts the commonest words of each language, as words of the line folded by FoldKey. A line
+  // of ASCII folds to its letters and digits lowercased, so it is read as it is, without a copy.
+  static constexpr std::string_view kFrench[] = {"le", "la", "les", "des", "et", "du", "une"};
+  static constexpr std::string_view kEnglish[] = {"the", "and", "of", "to", "with"};
   size_t fr = 0, en = 0;
-  for (const std::string& line : lines) {
-    const std::string f = " " + text::FoldKey(line) + " ";
-    for (std::string_view w : {" le ", " la ", " les ", " des ", " et ", " du ", " une "}) {
-      for (size_t p = f.find(w); p != std::string::npos; p = f.find(w, p + 1)) ++fr;
+  std::string word;
+  auto count = [&] {
+    if (word.empty() || word.size() > 4) return;
+    fr += static_cast<size_t>(std::count(std::begin(kFrench), std::end(kFrench), word));
+    en += static_cast<size_t>(std::count(std::begin(kEnglish), std::end(kEnglish), word));
+  };
+  auto scan = [&](std::string_view s) {
+    word.clear();
+    for (const char c : s) {
+      if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+        word.push_back(c);
+      } else if (c >= 'A' && c <= 'Z') {
+        word.push_back(static_cast<char>(c - 'A' + 'a'));
+      } else {
+        count();
+        word.clear();
+      }
     }
-    for (std::string_view w : {" the ", " and ", " of ", " to ", " with "}) {
-      for (size_t p = f.find(w); p != std::string::npos; p = f.find(w, p + 1)) ++en;
+    count();
+  };
+  for (const std::string& line : lines) {
+    const bool ascii = std::all_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) {
+      scan(line);
+    } else {
+      scan(text::FoldKey(line));
     }
   }
   return fr > en;
