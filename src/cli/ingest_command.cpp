@@ -79,10 +79,8 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
         continue;
       }
       if (*report == "json") {
-        nlohmann::json j = ingest::ToJson(r->extraction);
-        j["stored"] = r->stored;
-        j["duplicate"] = r->duplicate;
-        o << j.dump() << "\n";
+        ingest::WriteJson(o, r->extraction, {{"stored", r->stored}, {"duplicate", r->duplicate}});
+        o << "\n";
       } else {
         o << ingest::ToText(r->extraction);
         o << (r->stored ? "stored\n"

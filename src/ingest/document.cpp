@@ -1,6 +1,8 @@
 #include "ingest/document.h"
 
+#include <functional>
 #include <map>
+#include <ostream>
 #include <utility>
 
 namespace octopus::ingest {
@@ -32,57 +34,99 @@ const char* FormatName(Format f) {
   return "unknown";
 }
 
-json ToJson(const Extraction& e) {
-  const DocumentInfo& d = e.document;
+namespace {
+
+json DocumentJson(const DocumentInfo& d) {
   json period = nullptr;
   if (d.period_start || d.period_end) {
     period = json::object(
         {{"start", OptionalString(d.period_start)}, {"end", OptionalString(d.period_end)}});
   }
-  json document = json::object({{"path", d.path},
-                                {"sha256", d.sha256},
-                                {"format", d.format},
-                                {"shape", d.shape},
-                                {"title", d.title.empty() ? json(nullptr) : json(d.title)},
-                                {"warnings", d.warnings},
-                                {"period", std::move(period)},
-                                {"truncated", d.truncated},
-                                {"date", OptionalString(d.date)},
-                                {"date_basis", d.date_basis.empty() ? json(nullptr) : json(d.date_basis)},
-                                {"source_url", d.source_url.empty() ? json(nullptr) : json(d.source_url)},
-                                {"recognisers", d.recognisers}});
+  return json::object({{"path", d.path},
+                       {"sha256", d.sha256},
+                       {"format", d.format},
+                       {"shape", d.shape},
+                       {"title", d.title.empty() ? json(nullptr) : json(d.title)},
+                       {"warnings", d.warnings},
+                       {"period", std::move(period)},
+                       {"truncated", d.truncated},
+                       {"date", OptionalString(d.date)},
+                       {"date_basis", d.date_basis.empty() ? json(nullptr) : json(d.date_basis)},
+                       {"source_url", d.source_url.empty() ? json(nullptr) : json(d.source_url)},
+                       {"recognisers", d.recognisers}});
+}
 
-  json records = json::array();
-  for (const Record& r : e.records) {
-    json record = json::object();
-    if (r.fields.is_object()) {
-      for (const auto& [key, value] : r.fields.items()) record[key] = value;
-    } else if (!r.fields.is_null()) {
-      record["fields"] = r.fields;
+json RecordJson(const Record& r) {
+  json record = json::object();
+  if (r.fields.is_object()) {
+    for (const auto& [key, value] : r.fields.items()) record[key] = value;
+  } else if (!r.fields.is_null()) {
+    record["fields"] = r.fields;
+  }
+  // Set last: the record's own kind and line win over a field of the same name.
+  record["kind"] = r.kind;
+  record["line"] = r.line;
+  return record;
+}
+
+json NotUnderstoodJson(const NotUnderstood& n) { return json::object({{"line", n.line}, {"text", n.text}}); }
+
+json DisagreementJson(const Disagreement& g) {
+  return json::object({{"what", g.what},
+                       {"document_value", g.document_value},
+                       {"registry_value", g.registry_value},
+                       {"line", g.line}});
+}
+
+template <typename T, typename F>
+json ArrayOf(const std::vector<T>& items, F to_json) {
+  json out = json::array();
+  for (const T& item : items) out.push_back(to_json(item));
+  return out;
+}
+
+// An array written item by item: only one item's JSON exists at a time.
+template <typename T, typename F>
+void WriteArray(std::ostream& o, const std::vector<T>& items, F to_json) {
+  o << '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) o << ',';
+    o << to_json(items[i]).dump();
+  }
+  o << ']';
+}
+
+}  // namespace
+
+json ToJson(const Extraction& e) {
+  return json::object({{"document", DocumentJson(e.document)},
+                       {"records", ArrayOf(e.records, RecordJson)},
+                       {"not_understood", ArrayOf(e.not_understood, NotUnderstoodJson)},
+                       {"disagreements", ArrayOf(e.disagreements, DisagreementJson)}});
+}
+
+void WriteJson(std::ostream& o, const Extraction& e, const json& extra) {
+  // The keys in the order json::dump writes an object's keys (sorted), the report's own parts
+  // winning over an extra key of the same name, as in ToJson(e) merged into `extra`.
+  std::map<std::string, std::function<void()>> parts;
+  if (extra.is_object()) {
+    for (const auto& [key, value] : extra.items()) {
+      parts[key] = [&o, &value] { o << value.dump(); };
     }
-    // Set last: the record's own kind and line win over a field of the same name.
-    record["kind"] = r.kind;
-    record["line"] = r.line;
-    records.push_back(std::move(record));
   }
-
-  json not_understood = json::array();
-  for (const NotUnderstood& n : e.not_understood) {
-    not_understood.push_back(json::object({{"line", n.line}, {"text", n.text}}));
+  parts["document"] = [&] { o << DocumentJson(e.document).dump(); };
+  parts["records"] = [&] { WriteArray(o, e.records, RecordJson); };
+  parts["not_understood"] = [&] { WriteArray(o, e.not_understood, NotUnderstoodJson); };
+  parts["disagreements"] = [&] { WriteArray(o, e.disagreements, DisagreementJson); };
+  o << '{';
+  bool first = true;
+  for (const auto& [key, write] : parts) {
+    if (!first) o << ',';
+    first = false;
+    o << json(key).dump() << ':';
+    write();
   }
-
-  json disagreements = json::array();
-  for (const Disagreement& g : e.disagreements) {
-    disagreements.push_back(json::object({{"what", g.what},
-                                          {"document_value", g.document_value},
-                                          {"registry_value", g.registry_value},
-                                          {"line", g.line}}));
-  }
-
-  return json::object({{"document", std::move(document)},
-                       {"records", std::move(records)},
-                       {"not_understood", std::move(not_understood)},
-                       {"disagreements", std::move(disagreements)}});
+  o << '}';
 }
 
 std::string ToText(const Extraction& e) {

@@ -5,6 +5,7 @@
 /// (records + lines not understood). The app layer adds disagreements with
 /// the treaty registry and stores the result in one transaction.
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <vector>
@@ -81,6 +82,10 @@ struct Extraction {
 /// The stable report shape: {"document": {...}, "records": [...],
 /// "not_understood": [...], "disagreements": [...]}.
 nlohmann::json ToJson(const Extraction& e);
+/// Writes the same text as `extra` (an object) updated with ToJson(e), dumped, without building
+/// the report's JSON whole: records are turned into JSON one at a time, so a report of many
+/// records costs no second copy of them.
+void WriteJson(std::ostream& o, const Extraction& e, const nlohmann::json& extra = nlohmann::json::object());
 /// A human summary: counts per kind, then every line not understood and every disagreement.
 std::string ToText(const Extraction& e);
 

@@ -918,6 +918,26 @@ TEST(DocumentJsonTest, HasTheStableReportShape) {
   EXPECT_EQ(j, want) << j.dump(2);
 }
 
+TEST(DocumentJsonTest, WrittenRecordByRecordItIsTheSameTextAsTheWholeReport) {
+  Extraction e;
+  e.document.path = "news.html";
+  e.document.shape = "news_page";
+  e.document.date = "2024-06";
+  e.records.push_back({"treaty_action", 3, {{"state", "FJ"}, {"action", "accession"}, {"line", 99}}});
+  e.records.push_back({"link", 5, {{"caption", "Agenda \u2013 PDF"}}});
+  e.not_understood.push_back({7, "Share this page"});
+  e.disagreements.push_back({"FJ ETS 185 entry into force", "2024-10-01", "2024-11-01", 3});
+  const nlohmann::json extra = {{"stored", false}, {"duplicate", true}, {"records", "replaced"}};
+  nlohmann::json whole = extra;
+  whole.update(ToJson(e));
+  std::ostringstream streamed;
+  WriteJson(streamed, e, extra);
+  EXPECT_EQ(streamed.str(), whole.dump());
+  std::ostringstream bare;
+  WriteJson(bare, Extraction{});
+  EXPECT_EQ(bare.str(), ToJson(Extraction{}).dump());
+}
+
 TEST(DocumentJsonTest, PeriodIsNullWithoutOne) {
   Extraction e;
   e.document.format = FormatName(Format::kHtml);
