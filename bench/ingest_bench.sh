@@ -9,7 +9,9 @@
 #   line10  a single line of ~10 MB: the seeds' text with every line break turned into a space;
 #   text30  ~30 MB of text: the two seeds one after the other, repeated;
 #   news50  a ~50 MB news page in the shape of seed 000: its items repeated, each copy with its
-#           dates moved (day and year varied) so that no two copies are the same.
+#           dates moved (day and year varied) so that no two copies are the same;
+#   html20  the same news page as ~20 MB of HTML served by a CMS: a cookie banner, navigation and
+#           a footer around a <main> whose paragraphs are the page's lines.
 # Prints one line per input: size, wall and CPU seconds, MB/s, peak RSS, records found, grep's
 # MB/s and the ratio octopus/grep (how many times slower than reading the file once).
 set -euo pipefail
@@ -17,17 +19,17 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BIN="${1:-$ROOT/build/src/octopus}"
 WORK="${WORK:-/tmp/octopus-ingest-bench}"
-read -r S_LINE S_TEXT S_NEWS <<<"${SIZES:-10 30 50}"
+read -r S_LINE S_TEXT S_NEWS S_HTML <<<"${SIZES:-10 30 50 20}"
 
 [[ -x "$BIN" ]] || { echo "ingest_bench: no octopus binary at $BIN (build it first)" >&2; exit 1; }
 [[ -x /usr/bin/time ]] || { echo "ingest_bench: /usr/bin/time is needed (apt-get install time)" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "ingest_bench: python3 is needed" >&2; exit 1; }
 mkdir -p "$WORK"
 
-python3 - "$ROOT/data/seeds" "$WORK" "$S_LINE" "$S_TEXT" "$S_NEWS" <<'EOF'
+python3 - "$ROOT/data/seeds" "$WORK" "$S_LINE" "$S_TEXT" "$S_NEWS" "$S_HTML" <<'EOF'
 import glob, os, re, sys
 seeds, work = sys.argv[1], sys.argv[2]
-mb = [int(x) * 1_000_000 for x in sys.argv[3:6]]
+mb = [int(x) * 1_000_000 for x in sys.argv[3:7]]
 files = sorted(glob.glob(os.path.join(seeds, "*.txt")))
 texts = [open(f, encoding="utf-8").read() for f in files]
 news = open(glob.glob(os.path.join(seeds, "000_*.txt"))[0], encoding="utf-8").read()
@@ -62,6 +64,21 @@ def news_chunk(k):
         return f"{day} {m.group(3)} {year}"
     return ("" if k else head + "\n\n") + date.sub(move, body) + "\n\n"
 write("news50.txt", mb[2], news_chunk)
+
+import html
+page_head = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>News</title></head><body>'
+             '<div class="cookie-banner"><p>This site uses cookies.</p></div>'
+             '<nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li></ul></nav><main>')
+def html_chunk(k):
+    paragraphs = "".join("<p>" + html.escape(line) + "</p>\n" for line in news_chunk(k).split("\n") if line.strip())
+    return (page_head if k == 0 else "") + paragraphs
+path = os.path.join(work, "html20.html")
+if not (os.path.exists(path) and os.path.getsize(path) >= mb[3]):
+    write("html20.body", mb[3], html_chunk)
+    with open(os.path.join(work, "html20.body"), encoding="utf-8") as body, open(path, "w", encoding="utf-8") as out:
+        out.write(body.read())
+        out.write('</main><footer id="footer"><p>Council of Europe</p></footer></body></html>\n')
+    os.remove(os.path.join(work, "html20.body"))
 EOF
 
 db="$WORK/bench.db"
@@ -69,8 +86,8 @@ rm -f "$db"
 # Wall-clock time suffers when other work shares the machine; CPU time (user + system) is what
 # the work costs, so both are shown and MB/s and the ratio to grep are computed from CPU time.
 printf "%-8s %7s %8s %8s %9s %8s %8s %9s %8s\n" input MB wall_s cpu_s MB/s peak_MB records grep_MB/s ratio
-for name in line10 text30 news50; do
-  f="$WORK/$name.txt"
+for f in "$WORK/line10.txt" "$WORK/text30.txt" "$WORK/news50.txt" "$WORK/html20.html"; do
+  name=$(basename "${f%.*}")
   bytes=$(stat -c %s "$f")
   out="$WORK/$name.json"
   /usr/bin/time -v -o "$WORK/$name.time" "$BIN" --db "$db" ingest --dry-run --report json "$f" >"$out"
