@@ -1230,10 +1230,11 @@ class MainContent {
     std::vector<const GumboNode*> outer;
     for (const GumboNode* a : articles_) {
       if (StatsOf(a).text == 0) continue;
-      if (std::none_of(articles_.begin(), articles_.end(),
-                       [&](const GumboNode* o) { return o != a && Contains(o, a); })) {
-        outer.push_back(a);
+      bool nested = false;
+      for (const GumboNode* p = a->parent; p && !nested; p = p->parent) {
+        nested = IsElementNode(p) && p->v.element.tag == GUMBO_TAG_ARTICLE;
       }
+      if (!nested) outer.push_back(a);
     }
     if (!outer.empty()) {
       const GumboNode* common = outer.front();
