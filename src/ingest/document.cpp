@@ -110,8 +110,9 @@ void WriteJson(std::ostream& o, const Extraction& e, const json& extra) {
   // winning over an extra key of the same name, as in ToJson(e) merged into `extra`.
   std::map<std::string, std::function<void()>> parts;
   if (extra.is_object()) {
-    for (const auto& [key, value] : extra.items()) {
-      parts[key] = [&o, &value] { o << value.dump(); };
+    for (auto it = extra.begin(); it != extra.end(); ++it) {
+      const json* value = &it.value();
+      parts[it.key()] = [&o, value] { o << value->dump(); };
     }
   }
   parts["document"] = [&] { o << DocumentJson(e.document).dump(); };
