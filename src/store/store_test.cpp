@@ -235,12 +235,13 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 5u);
+  ASSERT_EQ(migrations.size(), 6u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
   EXPECT_EQ(migrations[3].name, "004_subscribers");
-  EXPECT_EQ(migrations.back().name, "005_profiles");
+  EXPECT_EQ(migrations[4].name, "005_profiles");
+  EXPECT_EQ(migrations.back().name, "006_reread_shipped_treaty_data");
 
   auto conn = Raw();
   auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});

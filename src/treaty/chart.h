@@ -36,7 +36,24 @@ Result<Batch> ParseFacts(std::string_view text, std::string_view origin, const C
 /// True when the text's header row is the facts shape rather than a chart.
 bool LooksLikeFacts(std::string_view text);
 
-/// The chart as of `on`, in the import shape (one row per State on record).
+/// A disagreement between sources that a reference file lists for a treaty.
+struct ListedConflict {
+  std::string treaty;  ///< canonical ref
+  Conflict conflict;
+};
+
+/// Parses a list of conflicts between sources in Markdown: each "### N.
+/// SUBJECT, TREATY: WHAT" heading (or "### N. TREATY") opens one conflict;
+/// its bullets give the values (bold) and the URLs each comes from, and a
+/// "**Used:**" bullet the value kept. Headings naming no known treaty are
+/// errors ("FILE:LINE: unknown treaty in heading '…'").
+Result<std::vector<ListedConflict>> ParseConflictList(std::string_view text, std::string_view origin,
+                                                      const Catalog& catalog,
+                                                      const domain::Gazetteer& gazetteer);
+
+/// The chart as of `on`, in the import shape (one row per State on record),
+/// with `last_on_record` and `sources` (the origins of the row's evidence,
+/// space-separated) appended after the seven import columns.
 std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazetteer, Date on);
 
 /// A row where a chart's printed entry into force differs from the computation.

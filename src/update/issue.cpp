@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "core/text.h"
+#include "service/treaty_views.h"
 #include "update/internal/records.h"
 #include "update/update.h"
 
@@ -632,6 +633,26 @@ class Composer {
       f.opened = t->opened;
       f.as_of = on;
       f.parties = analysis->Consents(on);
+      {
+        std::vector<domain::StatedFigure> figures = data->figures;
+        for (const auto& r : records_.figures) {
+          if (!r.as_of || r.at_least || catalog.Resolve(r.treaty) != t) continue;
+          domain::StatedFigure s;
+          s.treaty = t->ref;
+          s.measure = r.measure;
+          s.count = r.count;
+          s.as_of = r.as_of->hi;
+          s.precision = r.as_of->grain == IsoDate::Grain::kMonth ? domain::Precision::kMonth
+                        : r.as_of->grain == IsoDate::Grain::kYear ? domain::Precision::kYear
+                                                                   : domain::Precision::kDay;
+          s.source.origin = "a document on record";
+          figures.push_back(std::move(s));
+        }
+        const service::Headline h = service::HeadlineCount(*analysis, figures, on);
+        f.headline = h.text;
+        f.headline_sentence = h.sentence;
+        f.headline_basis = h.basis;
+      }
       auto count = [&](treaty::StatusKind kind, Date when) {
         treaty::Range r;
         for (const auto& [iso, rec] : analysis->states()) {
@@ -810,7 +831,7 @@ class Composer {
       const treaty::Range total{f.parties.min + f.signatories.min + f.invited.min,
                                 f.parties.max + f.signatories.max + f.invited.max,
                                 f.parties.open || f.signatories.open || f.invited.open};
-      issue_.treaty_totals = {{f.name + ": Parties", f.parties.ToString()},
+      issue_.treaty_totals = {{f.name + ": Parties", f.headline},
                               {"Signed", f.signatories.ToString()},
                               {"Invited to accede", f.invited.ToString()},
                               {"Total", total.ToString()}};
