@@ -153,8 +153,11 @@ Headline HeadlineCount(const Analysis& a, const std::vector<domain::StatedFigure
   for (const auto& c : checks) {
     if (!CountsConsents(c.figure.measure) || !c.figure.as_of || *c.figure.as_of > on) continue;
     if (c.verdict != "consistent" || c.figure.count < r.min) continue;
+    // The latest; on the same day the larger, then one a web source states.
+    auto web = [](const FigureCheck& x) { return x.figure.source.origin.find("://") != std::string::npos; };
     if (!best || *c.figure.as_of > *best->figure.as_of ||
-        (*c.figure.as_of == *best->figure.as_of && c.figure.count > best->figure.count)) {
+        (*c.figure.as_of == *best->figure.as_of &&
+         (c.figure.count > best->figure.count || (c.figure.count == best->figure.count && web(c) && !web(*best))))) {
       best = &c;
     }
   }
@@ -171,7 +174,9 @@ Headline HeadlineCount(const Analysis& a, const std::vector<domain::StatedFigure
         : p == domain::Precision::kYear ? "in " + std::to_string(h.as_of->year())
         : p == domain::Precision::kBy   ? "by " + h.as_of->ToLongEnglish()
                                         : "on " + h.as_of->ToLongEnglish();
-    h.sentence = h.text + " — stated by " + Publisher(h.source) + " " + when + "; " + named;
+    const bool web = h.source.find("://") != std::string::npos;
+    h.sentence = h.text + (web ? " — stated by " + Publisher(h.source) : " — stated in " + h.source) + " " +
+                 when + "; " + named;
     return h;
   }
   h.value = r.min;

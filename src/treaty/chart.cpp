@@ -232,8 +232,13 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
   // The status date counts only when the source prints it; "not printed",
   // "n/a" or "2023-11-16 or later" give no status date.
   bool status_printed = false;
+  // "empty cells: not known": the rows say only what they state.
+  bool empty_unknown = false;
   for (const auto& c : comments) {
     const std::string lower = text::ToLowerAscii(c);
+    if (text::StartsWith(lower, "empty cells:") && lower.find("not known") != std::string::npos) {
+      empty_unknown = true;
+    }
     if (text::StartsWith(lower, "status as of")) {
       const bool hedged = lower.find("not printed") != std::string::npos ||
                           lower.find("not stated") != std::string::npos ||
@@ -394,7 +399,7 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     }
     // A row as of a date with an empty cell: that action had not happened by
     // then. A row with its own source says only what that source states.
-    if (!batch.as_of || p.truncated || !p.url.empty()) continue;
+    if (!batch.as_of || p.truncated || !p.url.empty() || empty_unknown) continue;
     if (!p.consent) add_not_by(ActionKind::kRatification);
     if (!p.signature && !p.consent) add_not_by(ActionKind::kSignature);
     if (p.signature && !p.consent && batch.complete) {
@@ -517,7 +522,9 @@ std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazettee
     return shown.ToString();
   };
   out << "# chart computed by octopus for " << analysis.treaty().ref << "\n";
-  out << "# status as of: " << on.ToIso() << "\n";
+  out << "# status as of: not stated by a source (computed for " << on.ToIso()
+      << "; each row's last_on_record is the date of its latest source)\n";
+  out << "# empty cells: not known\n";
   out << "state,coe_member,signature,ratification_or_accession,entry_into_force,notes_flags,kind,"
          "last_on_record,sources\n";
   std::vector<std::pair<std::string, const StateRecord*>> rows;

@@ -646,7 +646,10 @@ StateStatus Analysis::StatusOf(const std::string& state, Date on) const {
     } else if (!out.or_kind) {
       out.text = std::string(StatusKindName(out.kind)) + act + b.detail;
     }
-    if (rec.last_on_record) out.text += " — last on record " + rec.last_on_record->ToIso();
+  }
+  // Whatever the status, a word older than the date asked is shown with its date.
+  if (rec.last_on_record && (!out.decided || *rec.last_on_record < on)) {
+    out.text += " — last on record " + rec.last_on_record->ToIso();
   }
   return out;
 }

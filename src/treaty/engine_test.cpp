@@ -222,10 +222,12 @@ TEST(StatusTest, EveryStatusOnItsDate) {
   EXPECT_EQ(a.StatusOf("GB", D("2001-11-23")).text, "signed");
   EXPECT_EQ(a.StatusOf("GB", D("2011-05-25")).text,
             "consented, not yet in force (enters into force 2011-09-01)");
-  EXPECT_EQ(a.StatusOf("GB", D("2011-09-01")).text, "party in force");
+  // A status on a date after the last word carries that word's date.
+  EXPECT_EQ(a.StatusOf("GB", D("2011-09-01")).text, "party in force — last on record 2011-05-25");
   EXPECT_EQ(a.StatusOf("KI", D("2023-07-03")).text, "invited, valid until 2028-07-03");
   EXPECT_EQ(a.StatusOf("KI", D("2028-07-03")).kind, StatusKind::kInvitationLapsed);
-  EXPECT_EQ(a.StatusOf("HU", D("2030-05-01")).text, "denounced, effective 2030-05-01");
+  EXPECT_EQ(a.StatusOf("HU", D("2030-05-01")).text,
+            "denounced, effective 2030-05-01 — last on record 2030-01-15");
   EXPECT_EQ(a.StatusOf("HU", D("2030-04-30")).kind, StatusKind::kInForce);
   EXPECT_EQ(a.InForce(D("2030-04-30")).max - a.InForce(D("2030-05-01")).max, 1);
   EXPECT_EQ(a.StatusOf("ZZ", D("2030-05-01")).kind, StatusKind::kNotSigned);
