@@ -153,11 +153,18 @@ Headline HeadlineCount(const Analysis& a, const std::vector<domain::StatedFigure
   for (const auto& c : checks) {
     if (!CountsConsents(c.figure.measure) || !c.figure.as_of || *c.figure.as_of > on) continue;
     if (c.verdict != "consistent" || c.figure.count < r.min) continue;
-    // The latest; on the same day the larger, then one a web source states.
+    // A figure dated to the day before one of a month or year; then the
+    // latest; on the same day the larger, then one a web source states.
     auto web = [](const FigureCheck& x) { return x.figure.source.origin.find("://") != std::string::npos; };
-    if (!best || *c.figure.as_of > *best->figure.as_of ||
-        (*c.figure.as_of == *best->figure.as_of &&
-         (c.figure.count > best->figure.count || (c.figure.count == best->figure.count && web(c) && !web(*best))))) {
+    auto to_the_day = [](const FigureCheck& x) { return x.figure.precision == domain::Precision::kDay; };
+    const bool better =
+        !best || (to_the_day(c) && !to_the_day(*best)) ||
+        (to_the_day(c) == to_the_day(*best) &&
+         (*c.figure.as_of > *best->figure.as_of ||
+          (*c.figure.as_of == *best->figure.as_of &&
+           (c.figure.count > best->figure.count ||
+            (c.figure.count == best->figure.count && web(c) && !web(*best))))));
+    if (better) {
       best = &c;
     }
   }

@@ -51,8 +51,9 @@ std::vector<FigureCheck> CheckFigures(const treaty::Analysis& a,
 
 /// The best-supported count of consents on a date, with its basis: the exact
 /// count where a complete list covers the date; else the latest stated figure
-/// on or before the date that the record does not contradict, beside the
-/// count named on record; else the count named on record, open ("44+").
+/// on or before the date that the record does not contradict (one dated to
+/// the day before one of a month or a year), beside the count named on
+/// record; else the count named on record, open ("44+").
 struct Headline {
   std::string text;   ///< "76", "31", "44+"
   int value = 0;

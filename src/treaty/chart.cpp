@@ -600,8 +600,9 @@ Result<std::vector<ListedConflict>> ParseConflictList(std::string_view text, std
   std::vector<ListedConflict> out;
   std::vector<std::string> values;
   std::string used;
+  bool in_conflict = false;  // inside a "###" section
   auto close = [&] {
-    if (out.empty()) return;
+    if (!in_conflict) return;
     Conflict& c = out.back().conflict;
     if (!values.empty()) c.detail += ": " + text::Join(values, " vs ");
     if (!used.empty()) c.detail += "; used: " + used;
@@ -614,7 +615,7 @@ Result<std::vector<ListedConflict>> ParseConflictList(std::string_view text, std
     const std::string_view line = text::Trim(raw);
     if (text::StartsWith(line, "## ") || text::StartsWith(line, "# ")) {
       close();
-      values.clear();
+      in_conflict = false;
       continue;
     }
     if (text::StartsWith(line, "### ")) {
@@ -649,15 +650,19 @@ Result<std::vector<ListedConflict>> ParseConflictList(std::string_view text, std
       lc.conflict.detail = state || subject.empty() ? "" : std::string(subject) + ", ";
       lc.conflict.detail += "sources disagree (" + std::string(origin) + ":" + std::to_string(line_no) + ")";
       out.push_back(std::move(lc));
+      in_conflict = true;
       continue;
     }
-    if (out.empty() || !text::StartsWith(line, "- ")) continue;
+    if (!in_conflict) continue;
     Conflict& c = out.back().conflict;
-    const std::string bold = Bold(line);
-    if (text::StartsWith(bold, "Used")) {
-      used = std::string(text::Trim(line.substr(line.find("**", line.find("**") + 2) + 2)));
-    } else if (!bold.empty()) {
-      values.push_back(bold);
+    // A bullet gives a value; it and the lines that continue it give URLs.
+    if (text::StartsWith(line, "- ")) {
+      const std::string bold = Bold(line);
+      if (text::StartsWith(bold, "Used")) {
+        used = std::string(text::Trim(line.substr(line.find("**", line.find("**") + 2) + 2)));
+      } else if (!bold.empty()) {
+        values.push_back(bold);
+      }
     }
     for (auto& url : Urls(line)) c.sources.push_back({url, 0, Shorten(line)});
   }

@@ -127,7 +127,8 @@ TEST(ConflictListTest, EachHeadingIsAConflictWithItsValuesAndUrls) {
       "- **2017-04-21**: a ministry says \"today\" (https://example.org/b).\n"
       "- **Used:** 2017-04-20.\n\n### 2. UN Convention against Cybercrime\n"
       "- a headline says ratify: https://example.org/c\n"
-      "- the depositary lists **signatories**: https://example.org/d\n";
+      "- the depositary lists **signatories**:\n  https://example.org/d\n"
+      "## B. Single sources\n- one source only: https://example.org/e\n";
   auto list = ParseConflictList(text, "conflicts.md", F().catalog, F().gazetteer);
   ASSERT_TRUE(list.ok()) << list.status().message();
   ASSERT_EQ(list->size(), 2u);

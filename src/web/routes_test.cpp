@@ -146,6 +146,42 @@ TEST_F(SiteTest, ApiAnswersParseAndCarryTheEngineCounts) {
   EXPECT_GT(timeline["timeline"].size(), 10u);
 }
 
+TEST_F(SiteTest, EveryTreatyShowsAHeadlineCountWithItsBasisOnHomePageTreatyPageAndApi) {
+  const Response home = Get("/");
+  ASSERT_EQ(home.status, 200);
+  for (const auto& t : registry_->catalog().all()) {
+    const std::string slug = internal::TreatySlug(t);
+    const json api = ParseJson(Get("/api/v1/treaties/" + slug));
+    ASSERT_TRUE(api.contains("headline")) << t.ref;
+    const json& h = api["headline"];
+    const std::string text = h["text"].get<std::string>();
+    ASSERT_FALSE(text.empty()) << t.ref;
+    EXPECT_FALSE(h["basis"].get<std::string>().empty()) << t.ref;
+    if (h["exact"].get<bool>()) {
+      // Only where a complete list covers the date (the Second Protocol's full
+      // party table, of 2025-11-14 or later, dates every act before it).
+      EXPECT_EQ(t.ref, "CETS 224");
+      EXPECT_EQ(api["consents"]["max"], api["consents"]["min"]) << t.ref;
+      EXPECT_NE(h["sentence"].get<std::string>().find("complete list"), std::string::npos) << t.ref;
+    } else {
+      EXPECT_NE(h["sentence"].get<std::string>().find("named on record"), std::string::npos) << t.ref;
+      EXPECT_TRUE(api["consents"]["open"].get<bool>()) << t.ref;
+      EXPECT_TRUE(api["consents"]["max"].is_null()) << t.ref;
+    }
+    const Response page = Get("/treaties/" + slug);
+    ASSERT_EQ(page.status, 200) << t.ref;
+    EXPECT_NE(page.body.find("<dd class=\"count\">" + text + "</dd>"), std::string::npos) << t.ref;
+    EXPECT_NE(page.body.find("named on record"), std::string::npos) << t.ref;
+    if (!registry_->Analyse(t.ref)->states().empty()) {
+      EXPECT_NE(home.body.find("<span class=\"count\">" + text + "</span>"), std::string::npos) << t.ref;
+    }
+  }
+  // Convention 108: the Council of Europe's 55 of 23 May 2019, not a closed count of a few.
+  const json c108 = ParseJson(Get("/api/v1/treaties/108"));
+  EXPECT_EQ(c108["headline"]["value"], 55);
+  EXPECT_EQ(c108["headline"]["as_of"], "2019-05-23");
+}
+
 TEST_F(SiteTest, ExportsAsCsvAndJson) {
   const Response csv = Get("/treaties/185.csv?as_of=2011-06-01");
   ASSERT_EQ(csv.status, 200);
