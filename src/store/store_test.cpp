@@ -820,6 +820,29 @@ TEST_F(StoreTest, FailedDocumentLeavesNothingInTheIndex) {
   EXPECT_EQ(AsInt((*raw)[0][0]), 0);
 }
 
+TEST_F(StoreTest, MigratingFromVersion5DropsWhatTheShippedTreatyFilesGaveSoTheyAreReadAgain) {
+  {
+    auto store = OpenWithTreaties();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->AddBatch(Source("sha-shipped", "data/treaties/coe185.csv"), FullBatch()).ok());
+    ASSERT_TRUE(store->AddBatch(Source("sha-mine", "my-chart.csv"), FullBatch()).ok());
+  }
+  ASSERT_TRUE(Raw()->ExecScript("DELETE FROM schema_migrations WHERE version >= 6").ok());
+  auto store = OpenStore(db_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto shipped = (*store)->HasSource("sha-shipped");
+  auto mine = (*store)->HasSource("sha-mine");
+  auto rules = (*store)->HasSource("rules-sha");
+  ASSERT_TRUE(shipped.ok() && mine.ok() && rules.ok());
+  EXPECT_FALSE(*shipped);
+  EXPECT_TRUE(*mine);
+  EXPECT_TRUE(*rules);
+  auto data = (*store)->Registry("ETS 185");
+  ASSERT_TRUE(data.ok());
+  // What the user's own import gave is still there, once.
+  ExpectSameRegistry(*data, FullBatch());
+}
+
 TEST_F(StoreTest, MigratingAnOlderDatabaseIndexesTheRecordsItHolds) {
   {
     auto store = OpenWithTreaties();

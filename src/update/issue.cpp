@@ -620,6 +620,8 @@ class Composer {
     for (const auto& f : records_.figures) {
       if (f.as_of && f.as_of->lo <= q_.last() && f.as_of->hi >= q_.first()) add(f.treaty);
     }
+    // Then every other treaty the registry follows, each with its headline count.
+    for (const auto& t : catalog.all()) add(t.ref);
     const Date on = q_.last();
     for (const domain::Treaty* t : treaties) {
       auto analysis = registry_.Analyse(t->ref);

@@ -506,6 +506,13 @@ TEST_F(UpdateTest, TreatyFiguresAreTheEnginesOnTheQuartersLastDay) {
             (treaty::Range{bc.parties.min + bc.signatories.min + bc.invited.min,
                            bc.parties.max + bc.signatories.max + bc.invited.max, bc.parties.open})
                 .ToString());
+  // Every treaty of the registry has its headline with its basis.
+  ASSERT_EQ(issue.treaties.size(), registry_->catalog().all().size());
+  for (const auto& t : issue.treaties) {
+    EXPECT_FALSE(t.headline.empty()) << t.ref;
+    EXPECT_FALSE(t.headline_basis.empty()) << t.ref;
+    EXPECT_EQ(t.headline_sentence.rfind(t.headline + " — ", 0), 0u) << t.ref << ": " << t.headline_sentence;
+  }
   // Where the parties are "at least", so are the other counts.
   EXPECT_EQ(bc.signatories.open, bc.parties.open);
   EXPECT_EQ(bc.invited.open, bc.parties.open);
@@ -835,7 +842,8 @@ TEST_F(UpdateTest, AQuarterWithoutActivitiesIsAValidIssueWithoutEmptyHeadings) {
     EXPECT_EQ(issue.ActivityCount(), 0u);
     EXPECT_TRUE(issue.coming_next.empty());
     EXPECT_TRUE(issue.activity_totals.empty());
-    ASSERT_EQ(issue.treaties.size(), 1u);  // the Budapest Convention, from the reference data
+    // Every treaty the registry follows, the Budapest Convention first.
+    ASSERT_EQ(issue.treaties.size(), registry_->catalog().all().size());
     EXPECT_EQ(issue.treaties[0].parties, registry_->Analyse("ETS 185")->Consents(D("2019-03-31")));
     // Projects running then (CyberSouth, GLACY+) keep their sections.
     EXPECT_EQ(issue.projects.size(), loaded ? 2u : 0u);
