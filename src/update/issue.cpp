@@ -668,7 +668,7 @@ class Composer {
       };
       f.signatories = count(treaty::StatusKind::kSigned, on);
       f.invited = count(treaty::StatusKind::kInvited, on);
-      // Past the registry's last complete list, States it has no statement
+      // Where no complete list covers the date, States the registry has no statement
       // about may have signed or been invited too: "at least".
       f.signatories.open = f.invited.open = f.parties.open;
       // Observers are not actions the engine counts: the latest stated figure.

@@ -1,12 +1,12 @@
 #include "web/internal/views.h"
 
-#include "service/treaty_views.h"
-
 #include <cctype>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
+
+#include "service/treaty_views.h"
 
 namespace octopus::web::internal {
 
