@@ -1,4 +1,4 @@
-// libFuzzer target: the chart and facts parsers, the CSV reader and the
+// libFuzzer target: the chart, facts and conflict-list parsers, the CSV reader and the
 // interval parser must survive any bytes.
 #include <cstddef>
 #include <cstdint>
@@ -24,6 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)a.Timeline();
   }
   (void)octopus::treaty::ParseFacts(text, "fuzz", Ctx().catalog, Ctx().gazetteer);
+  (void)octopus::treaty::ParseConflictList(text, "fuzz", Ctx().catalog, Ctx().gazetteer);
   (void)octopus::domain::Gazetteer::FromCsv(text, "fuzz");
   (void)octopus::treaty::Catalog::FromJson(text, "fuzz");
   return 0;

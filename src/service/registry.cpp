@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "domain/treaty_json.h"
+#include "service/treaty_views.h"
 #include "ingest/sha256.h"
 
 namespace octopus::service {
@@ -79,6 +80,21 @@ Status Registry::SyncReferenceData(const std::string& data_dir) {
     if (e.path().extension() == ".csv") files.push_back(e.path());
   }
   std::sort(files.begin(), files.end());
+  std::vector<fs::path> lists;
+  for (const auto& e : fs::directory_iterator(fs::path(data_dir) / "treaties", ec)) {
+    const std::string name = e.path().filename().string();
+    if (e.path().extension() == ".md" && name.find("conflicts") != std::string::npos) lists.push_back(e.path());
+  }
+  std::sort(lists.begin(), lists.end());
+  listed_conflicts_.clear();
+  for (const auto& f : lists) {
+    auto content = ReadFile(f.string());
+    if (!content) return content.status();
+    auto parsed = treaty::ParseConflictList(*content, "data/treaties/" + f.filename().string(), catalog_,
+                                            gazetteer_);
+    if (!parsed) return parsed.status();
+    for (auto& c : *parsed) listed_conflicts_.push_back(std::move(c));
+  }
   for (const auto& f : files) {
     auto content = ReadFile(f.string());
     if (!content) return content.status();
@@ -142,7 +158,22 @@ Result<treaty::Analysis> Registry::Analyse(const std::string& ref) {
   if (!t) return t.status();
   auto data = store_.Registry((*t)->ref);
   if (!data) return data.status();
-  return treaty::Analysis(**t, data->evidence, data->snapshots, gazetteer_);
+  treaty::Analysis a(**t, data->evidence, data->snapshots, gazetteer_);
+  std::vector<treaty::Conflict> more;
+  for (const auto& c : listed_conflicts_) {
+    if (c.treaty == (*t)->ref) more.push_back(c.conflict);
+  }
+  for (const auto& check : CheckFigures(a, data->figures)) {
+    if (check.verdict != "disagrees") continue;
+    const auto& f = check.figure;
+    more.push_back({"", "stated figure",
+                    std::to_string(f.count) + " " + f.measure + " stated" +
+                        (f.as_of ? " as of " + f.as_of->ToIso() : std::string()) + "; the record gives " +
+                        check.engine_value,
+                    {f.source}});
+  }
+  a.AddConflicts(std::move(more));
+  return a;
 }
 
 }  // namespace octopus::service

@@ -53,7 +53,9 @@ class Registry {
   Result<ImportSummary> ImportText(const std::string& text, const std::string& origin,
                                    const std::string& treaty_ref = "");
 
-  /// The engine's analysis of one treaty over everything the store holds.
+  /// The engine's analysis of one treaty over everything the store holds. Its
+  /// conflicts include those the shipped conflict lists give and every stated
+  /// figure the named record contradicts.
   Result<treaty::Analysis> Analyse(const std::string& ref);
   /// Printed entry-into-force dates (charts) and stated figures for a treaty.
   Result<store::RegistryData> Data(const std::string& ref);
@@ -65,6 +67,7 @@ class Registry {
   store::Store& store_;
   domain::Gazetteer gazetteer_;
   treaty::Catalog catalog_;
+  std::vector<treaty::ListedConflict> listed_conflicts_;  ///< from the shipped *_conflicts.md
 };
 
 /// Reads a whole file; IoError naming the path.

@@ -2,6 +2,7 @@
 // data: loading it once, importing charts and facts all-or-nothing, and the
 // comparison of printed and computed entry-into-force dates.
 #include "service/registry.h"
+#include "service/treaty_views.h"
 #include "ingest/sha256.h"
 
 #include <gtest/gtest.h>
@@ -324,6 +325,60 @@ TEST_F(RegistryTest, AnalyseAnswersTheStatementsTheShippedDataDecides) {
   EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(RegistryTest, EveryStatedFigureAgreesWithTheRecordOrIsReportedAsAConflictWithItsSource) {
+  int checked = 0;
+  for (const auto& t : registry_->catalog().all()) {
+    auto a = registry_->Analyse(t.ref);
+    ASSERT_TRUE(a.ok()) << a.status().message();
+    auto data = registry_->Data(t.ref);
+    ASSERT_TRUE(data.ok());
+    for (const auto& c : CheckFigures(*a, data->figures)) {
+      if (c.verdict == "not comparable") continue;
+      ++checked;
+      if (c.verdict == "consistent") continue;
+      const bool reported = std::any_of(a->conflicts().begin(), a->conflicts().end(), [&](const auto& k) {
+        return k.what == "stated figure" && !k.sources.empty() && k.sources[0].origin == c.figure.source.origin &&
+               k.detail.find(std::to_string(c.figure.count)) != std::string::npos;
+      });
+      EXPECT_TRUE(reported) << t.ref << " " << c.figure.count << " " << c.figure.measure << " from "
+                            << c.figure.source.origin;
+    }
+  }
+  EXPECT_GT(checked, 20);
+}
+
+TEST_F(RegistryTest, TheShippedConflictListIsReportedAsConflictsOfSources) {
+  auto a = registry_->Analyse("ETS 185");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  const auto it = std::find_if(a->conflicts().begin(), a->conflicts().end(), [](const treaty::Conflict& c) {
+    return c.state == "CL" && c.detail.find("compiled_2026-12_conflicts.md") != std::string::npos;
+  });
+  ASSERT_NE(it, a->conflicts().end());
+  EXPECT_GE(it->sources.size(), 2u);
+  for (const auto& src : it->sources) EXPECT_TRUE(text::StartsWith(src.origin, "http")) << src.origin;
+  // Every heading of the list is one conflict, each under its treaty.
+  size_t listed = 0;
+  for (const auto& t : registry_->catalog().all()) {
+    auto x = registry_->Analyse(t.ref);
+    ASSERT_TRUE(x.ok());
+    for (const auto& c : x->conflicts()) {
+      listed += c.detail.find("compiled_2026-12_conflicts.md") != std::string::npos ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(listed, 12u);
+}
+
+TEST_F(RegistryTest, ACompiledRowKeepsItsOwnSourceUrl) {
+  auto a = registry_->Analyse("ETS 185");
+  ASSERT_TRUE(a.ok());
+  ASSERT_TRUE(a->states().count("TO"));
+  bool url = false;
+  for (const auto& e : a->states().at("TO").evidence) {
+    url = url || (text::StartsWith(e.source.origin, "https://www.coe.int/") &&
+                  e.source.quote.find("coe185_compiled_2026-12.csv") != std::string::npos);
+  }
+  EXPECT_TRUE(url);
+}
 
 }  // namespace
 }  // namespace octopus::service

@@ -22,10 +22,9 @@ domain::Date Today() {
 }
 
 json RangeJson(const treaty::Range& r) {
-  json j = {{"min", r.min}, {"max", r.max}};
-  // The count may be higher than "max": no complete list covers the date.
-  if (r.open) j["open"] = true;
-  return j;
+  // No complete list covers the date: the count has no known top.
+  if (r.open) return {{"min", r.min}, {"max", nullptr}, {"open", true}};
+  return {{"min", r.min}, {"max", r.max}};
 }
 
 json IntervalJson(const std::optional<treaty::Interval>& iv) {
@@ -44,7 +43,12 @@ std::string PeriodText(const std::optional<domain::Period>& p) {
 json TreatySummaryJson(const Analysis& a, domain::Date on) {
   const domain::Treaty& t = a.treaty();
   const auto& eif = a.entry_into_force();
+  json complete = json::array();
+  for (const auto& c : a.coverage()) {
+    complete.push_back({{"origin", c.source.origin}, {"as_of", c.to.ToIso()}, {"covers_from", c.from.ToIso()}});
+  }
   return {
+      {"complete_sources", complete},
       {"ref", t.ref},
       {"number", t.number},
       {"title", t.title},
@@ -76,6 +80,31 @@ json TreatySummaryJson(const Analysis& a, domain::Date on) {
   };
 }
 
+namespace {
+
+bool CountsConsents(const std::string& measure) {
+  return measure == "parties" || measure == "ratified" || measure == "contracting" ||
+         measure == "ratified_or_acceded";
+}
+
+// "the Council of Europe" for coe.int, "the United Nations" for un.org, else the host.
+std::string Publisher(const std::string& origin) {
+  const size_t scheme = origin.find("://");
+  if (scheme == std::string::npos) return origin;
+  std::string host = origin.substr(scheme + 3);
+  host = host.substr(0, host.find('/'));
+  auto ends = [&](std::string_view suffix) {
+    return host == suffix || (host.size() > suffix.size() &&
+                              host.compare(host.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+                              host[host.size() - suffix.size() - 1] == '.');
+  };
+  if (ends("coe.int")) return "the Council of Europe";
+  if (ends("un.org")) return "the United Nations";
+  return host;
+}
+
+}  // namespace
+
 std::vector<FigureCheck> CheckFigures(const Analysis& a,
                                       const std::vector<domain::StatedFigure>& figures) {
   std::vector<FigureCheck> out;
@@ -83,8 +112,7 @@ std::vector<FigureCheck> CheckFigures(const Analysis& a,
     if (f.treaty != a.treaty().ref) continue;
     FigureCheck c{f, "not comparable", ""};
     // Counts of consents deposited: "parties", "ratified", "contracting", …
-    const bool consents = f.measure == "parties" || f.measure == "ratified" ||
-                          f.measure == "contracting" || f.measure == "ratified_or_acceded";
+    const bool consents = CountsConsents(f.measure);
     if (consents && f.as_of) {
       treaty::Range r = a.Consents(*f.as_of);
       if (f.precision == domain::Precision::kMonth) {
@@ -99,6 +127,82 @@ std::vector<FigureCheck> CheckFigures(const Analysis& a,
     out.push_back(std::move(c));
   }
   return out;
+}
+
+
+Headline HeadlineCount(const Analysis& a, const std::vector<domain::StatedFigure>& figures,
+                       domain::Date on) {
+  Headline h;
+  const treaty::Range r = a.Consents(on);
+  h.named_on_record = r.min;
+  const std::string named = std::to_string(r.min) + " named on record";
+  if (r.exact()) {
+    h.value = r.min;
+    h.text = r.ToString();
+    h.exact = true;
+    h.basis = "exact";
+    h.as_of = on;
+    for (const auto& c : a.coverage()) {
+      if (c.from <= on && on <= c.to) h.source = c.source.origin;
+    }
+    h.sentence = h.text + " — exact: a complete list covers " + on.ToLongEnglish();
+    return h;
+  }
+  const FigureCheck* best = nullptr;
+  const auto checks = CheckFigures(a, figures);
+  for (const auto& c : checks) {
+    if (!CountsConsents(c.figure.measure) || !c.figure.as_of || *c.figure.as_of > on) continue;
+    if (c.verdict != "consistent" || c.figure.count < r.min) continue;
+    // A figure dated to the day before one of a month or year; then the
+    // latest; on the same day the larger, then one a web source states.
+    auto web = [](const FigureCheck& x) { return x.figure.source.origin.find("://") != std::string::npos; };
+    auto to_the_day = [](const FigureCheck& x) { return x.figure.precision == domain::Precision::kDay; };
+    const bool better =
+        !best || (to_the_day(c) && !to_the_day(*best)) ||
+        (to_the_day(c) == to_the_day(*best) &&
+         (*c.figure.as_of > *best->figure.as_of ||
+          (*c.figure.as_of == *best->figure.as_of &&
+           (c.figure.count > best->figure.count ||
+            (c.figure.count == best->figure.count && web(c) && !web(*best))))));
+    if (better) {
+      best = &c;
+    }
+  }
+  if (best) {
+    h.value = best->figure.count;
+    h.text = std::to_string(h.value);
+    h.basis = "stated";
+    h.as_of = best->figure.as_of;
+    h.source = best->figure.source.origin;
+    const domain::Precision p = best->figure.precision;
+    const std::string when =
+        p == domain::Precision::kMonth ? "in " + std::string(domain::MonthName(h.as_of->month())) + " " +
+                                             std::to_string(h.as_of->year())
+        : p == domain::Precision::kYear ? "in " + std::to_string(h.as_of->year())
+        : p == domain::Precision::kBy   ? "by " + h.as_of->ToLongEnglish()
+                                        : "on " + h.as_of->ToLongEnglish();
+    const bool web = h.source.find("://") != std::string::npos;
+    h.sentence = h.text + (web ? " — stated by " + Publisher(h.source) : " — stated in " + h.source) + " " +
+                 when + "; " + named;
+    return h;
+  }
+  h.value = r.min;
+  h.text = r.ToString();
+  h.basis = "named on record";
+  h.as_of = on;
+  h.sentence = h.text + " — " + named + (r.open ? "; no complete list covers " + on.ToLongEnglish() : "");
+  return h;
+}
+
+json HeadlineJson(const Headline& h) {
+  return {{"text", h.text},
+          {"value", h.value},
+          {"exact", h.exact},
+          {"basis", h.basis},
+          {"as_of", h.as_of ? json(h.as_of->ToIso()) : json(nullptr)},
+          {"source", h.source.empty() ? json(nullptr) : json(h.source)},
+          {"named_on_record", h.named_on_record},
+          {"sentence", h.sentence}};
 }
 
 json StatusJson(const Analysis& a, const domain::Gazetteer& g, const store::RegistryData& data,
@@ -149,6 +253,8 @@ json StatusJson(const Analysis& a, const domain::Gazetteer& g, const store::Regi
         {"status", treaty::StatusKindName(st.kind)},
         {"status_or", st.or_kind ? json(treaty::StatusKindName(*st.or_kind)) : json(nullptr)},
         {"status_text", st.text},
+        {"last_on_record", st.last_on_record ? json(st.last_on_record->ToIso()) : json(nullptr)},
+        {"decided", st.decided},
         {"sources", sources},
     });
   }
@@ -177,6 +283,7 @@ json StatusJson(const Analysis& a, const domain::Gazetteer& g, const store::Regi
                        {"quote", c.figure.source.quote}});
   }
   out["stated_figures"] = figures;
+  out["headline"] = HeadlineJson(HeadlineCount(a, data.figures, on));
   return out;
 }
 
@@ -191,16 +298,26 @@ std::string StatusText(const Analysis& a, const domain::Gazetteer& g,
   out << "Entry into force: " << (eif.date ? eif.date->ToString() : std::string("not in force"))
       << " — " << eif.note << "\n";
   out << "Status as of " << on.ToIso() << ": " << a.Consents(on).ToString()
-      << " consents deposited, " << a.InForce(on).ToString() << " in force\n\n";
+      << " consents deposited, " << a.InForce(on).ToString() << " in force\n";
+  out << "Headline: " << j["headline"]["sentence"].get<std::string>() << "\n";
+  if (a.coverage().empty()) {
+    out << "Complete lists on record: none\n\n";
+  } else {
+    for (const auto& c : a.coverage()) {
+      out << "Complete list on record: " << c.source.origin << " covers "
+          << (c.from == c.to ? c.to.ToIso() : c.from.ToIso() + " to " + c.to.ToIso()) << "\n";
+    }
+    out << "\n";
+  }
   auto cell = [](const json& v) { return v.is_null() ? std::string("") : v.get<std::string>(); };
-  out << fmt::format("{:<34} {:<3} {:<23} {:<23} {:<13} {:<23} {}\n", "State", "CoE", "Signature",
-                     "Consent", "Kind", "Entry into force", "Status");
+  out << fmt::format("{:<34} {:<3} {:<23} {:<23} {:<13} {:<23} {:<14} {}\n", "State", "CoE", "Signature",
+                     "Consent", "Kind", "Entry into force", "Last on record", "Status");
   for (const auto& s : j["states"]) {
     std::string name = s["state"].get<std::string>();
-    out << fmt::format("{:<34} {:<3} {:<23} {:<23} {:<13} {:<23} {}\n", name,
+    out << fmt::format("{:<34} {:<3} {:<23} {:<23} {:<13} {:<23} {:<14} {}\n", name,
                        s["coe_member"].get<bool>() ? "yes" : "no", cell(s["signature"]),
                        cell(s["consent"]), cell(s["kind"]), cell(s["entry_into_force"]),
-                       s["status_text"].get<std::string>());
+                       cell(s["last_on_record"]), s["status_text"].get<std::string>());
   }
   if (!j["conflicts"].empty()) {
     out << "\nConflicts between sources:\n";
@@ -233,10 +350,12 @@ json TimelineJson(const Analysis& a) {
 
 std::string TimelineCsv(const Analysis& a) {
   std::ostringstream out;
+  // An open count has no known top: its max cell is empty.
   out << "date,consents_min,consents_max,in_force_min,in_force_max\n";
+  auto top = [](const treaty::Range& r) { return r.open ? std::string() : std::to_string(r.max); };
   for (const auto& p : a.Timeline()) {
-    out << p.date.ToIso() << ',' << p.consents.min << ',' << p.consents.max << ','
-        << p.in_force.min << ',' << p.in_force.max << '\n';
+    out << p.date.ToIso() << ',' << p.consents.min << ',' << top(p.consents) << ','
+        << p.in_force.min << ',' << top(p.in_force) << '\n';
   }
   return out.str();
 }

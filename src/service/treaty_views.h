@@ -12,13 +12,15 @@
 
 namespace octopus::service {
 
-/// {"min": n, "max": n}
+/// {"min": n, "max": n}; when no complete list covers the date
+/// {"min": n, "max": null, "open": true}.
 nlohmann::json RangeJson(const treaty::Range& r);
 /// "2011-09-01", "2001-11-23/2011-06-01", or null.
 nlohmann::json IntervalJson(const std::optional<treaty::Interval>& iv);
 
 /// The treaty's summary: ref, titles, opening, entry into force with its note,
-/// counts on `on`, the rule texts, completeness.
+/// counts on `on`, the rule texts, completeness, and the complete lists on
+/// record with the dates each covers (`complete_sources`).
 nlohmann::json TreatySummaryJson(const treaty::Analysis& a, domain::Date on);
 
 /// The chart as of `on`: summary plus one entry per State on record (name,
@@ -46,6 +48,25 @@ struct FigureCheck {
 };
 std::vector<FigureCheck> CheckFigures(const treaty::Analysis& a,
                                       const std::vector<domain::StatedFigure>& figures);
+
+/// The best-supported count of consents on a date, with its basis: the exact
+/// count where a complete list covers the date; else the latest stated figure
+/// on or before the date that the record does not contradict (one dated to
+/// the day before one of a month or a year), beside the count named on
+/// record; else the count named on record, open ("44+").
+struct Headline {
+  std::string text;   ///< "76", "31", "44+"
+  int value = 0;
+  bool exact = false;  ///< a complete list covers the date
+  std::string basis;  ///< "exact", "stated", "named on record"
+  std::optional<domain::Date> as_of;  ///< the date the figure is of
+  std::string source;  ///< URL or file of the list or statement
+  int named_on_record = 0;  ///< consents the registry names by the date asked
+  std::string sentence;  ///< "76 — stated by the Council of Europe on 9 October 2024; 51 named on record"
+};
+Headline HeadlineCount(const treaty::Analysis& a, const std::vector<domain::StatedFigure>& figures,
+                       domain::Date on);
+nlohmann::json HeadlineJson(const Headline& h);
 
 /// Today's date (UTC).
 domain::Date Today();

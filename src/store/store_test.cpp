@@ -235,13 +235,14 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 6u);
+  ASSERT_EQ(migrations.size(), 7u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
   EXPECT_EQ(migrations[3].name, "004_subscribers");
   EXPECT_EQ(migrations[4].name, "005_profiles");
-  EXPECT_EQ(migrations.back().name, "006_document_source");
+  EXPECT_EQ(migrations[5].name, "006_document_source");
+  EXPECT_EQ(migrations.back().name, "007_reread_shipped_treaty_data");
 
   auto conn = Raw();
   auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});
@@ -849,6 +850,29 @@ TEST_F(StoreTest, FailedDocumentLeavesNothingInTheIndex) {
   auto raw = Raw()->Query("SELECT count(*) FROM search_text", {});
   ASSERT_TRUE(raw.ok());
   EXPECT_EQ(AsInt((*raw)[0][0]), 0);
+}
+
+TEST_F(StoreTest, MigratingFromVersion6DropsWhatTheShippedTreatyFilesGaveSoTheyAreReadAgain) {
+  {
+    auto store = OpenWithTreaties();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->AddBatch(Source("sha-shipped", "data/treaties/coe185.csv"), FullBatch()).ok());
+    ASSERT_TRUE(store->AddBatch(Source("sha-mine", "my-chart.csv"), FullBatch()).ok());
+  }
+  ASSERT_TRUE(Raw()->ExecScript("DELETE FROM schema_migrations WHERE version >= 7").ok());
+  auto store = OpenStore(db_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto shipped = (*store)->HasSource("sha-shipped");
+  auto mine = (*store)->HasSource("sha-mine");
+  auto rules = (*store)->HasSource("rules-sha");
+  ASSERT_TRUE(shipped.ok() && mine.ok() && rules.ok());
+  EXPECT_FALSE(*shipped);
+  EXPECT_TRUE(*mine);
+  EXPECT_TRUE(*rules);
+  auto data = (*store)->Registry("ETS 185");
+  ASSERT_TRUE(data.ok());
+  // What the user's own import gave is still there, once.
+  ExpectSameRegistry(*data, FullBatch());
 }
 
 TEST_F(StoreTest, MigratingAnOlderDatabaseIndexesTheRecordsItHolds) {

@@ -118,6 +118,56 @@ std::string Shorten(std::string_view s, size_t n = 160) {
   return out;
 }
 
+// Figures a "Counts …:" comment line quotes, each with its own day:
+// "60 Parties (2018-06-29), 69 Parties/2 signatories/22 invited (2024-02-07)",
+// "50 (Senegal 2016-08-25)" after an item counting Parties. An item without a
+// day is left out.
+std::vector<domain::StatedFigure> CommentFigures(std::string_view comment, const std::string& treaty,
+                                                 std::string_view origin, int line) {
+  std::vector<domain::StatedFigure> out;
+  const std::string lower = text::ToLowerAscii(comment);
+  if (!text::StartsWith(lower, "counts")) return out;
+  const size_t colon = lower.find(':');
+  if (colon == std::string::npos) return out;
+  std::string_view rest = std::string_view(comment).substr(colon + 1);
+  bool parties_list = false;
+  while (!rest.empty()) {
+    const size_t cut = rest.find("), ");
+    const std::string_view item = text::Trim(rest.substr(0, cut == std::string_view::npos ? rest.size() : cut + 1));
+    rest = cut == std::string_view::npos ? std::string_view() : rest.substr(cut + 3);
+    const std::optional<Date> day = FirstIsoDate(item);
+    const std::string low = text::ToLowerAscii(item);
+    for (size_t i = 0; i < low.size();) {
+      if (!std::isdigit(static_cast<unsigned char>(low[i])) || (i > 0 && std::isalnum(static_cast<unsigned char>(low[i - 1])))) {
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < low.size() && std::isdigit(static_cast<unsigned char>(low[j]))) ++j;
+      const std::string number = low.substr(i, j - i);
+      size_t k = j;
+      while (k < low.size() && low[k] == ' ') ++k;
+      std::string measure;
+      for (std::string_view word : {"parties", "signatories", "invited"}) {
+        if (low.compare(k, word.size(), word) == 0) measure = std::string(word);
+      }
+      if (measure.empty() && i == 0 && parties_list && (k >= low.size() || low[k] == '(')) measure = "parties";
+      if (!measure.empty() && day && number.size() <= 4 && j < low.size() && low[j] != '-') {
+        domain::StatedFigure f;
+        f.treaty = treaty;
+        f.measure = measure;
+        f.count = std::stoi(number);
+        f.as_of = day;
+        f.source = {std::string(origin), line, Shorten(item)};
+        out.push_back(std::move(f));
+      }
+      if (measure == "parties") parties_list = true;
+      i = j;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 bool LooksLikeFacts(std::string_view text) {
@@ -154,7 +204,9 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
   batch.treaty = treaty->ref;
   const csv::Row& header = rows->front();
   const size_t ncols = std::size(kChartColumns);
-  if (header.fields.size() != ncols) {
+  // Columns after the seventh (a chart this program wrote appends its own) are not read.
+  const size_t file_cols = header.fields.size();
+  if (file_cols < ncols) {
     return ParseError(Where(origin, header.line) + ": header must be " +
                       "state,coe_member,signature,ratification_or_accession,entry_into_force,"
                       "notes_flags,kind");
@@ -165,9 +217,40 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
                         " must be '" + kChartColumns[i] + "', found '" + header.fields[i] + "'");
     }
   }
+  {
+    int line = 0;
+    for (const auto& raw : text::Split(text, '\n')) {
+      ++line;
+      const std::string_view l = text::Trim(raw);
+      if (l.empty()) continue;
+      if (l.front() != '#') break;
+      for (auto& f : CommentFigures(text::Trim(l.substr(1)), treaty->ref, origin, line)) {
+        batch.figures.push_back(std::move(f));
+      }
+    }
+  }
+  // The status date counts only when the source prints it; "not printed",
+  // "n/a" or "2023-11-16 or later" give no status date.
+  bool status_printed = false;
+  // "empty cells: not known": the rows say only what they state.
+  bool empty_unknown = false;
   for (const auto& c : comments) {
     const std::string lower = text::ToLowerAscii(c);
-    if (text::StartsWith(lower, "status as of")) batch.as_of = FirstIsoDate(c);
+    if (text::StartsWith(lower, "empty cells:") && lower.find("not known") != std::string::npos) {
+      empty_unknown = true;
+    }
+    if (text::StartsWith(lower, "status as of")) {
+      const bool hedged = lower.find("not printed") != std::string::npos ||
+                          lower.find("not stated") != std::string::npos ||
+                          lower.find("n/a") != std::string::npos ||
+                          lower.find("or later") != std::string::npos ||
+                          lower.find(">=") != std::string::npos ||
+                          lower.find("compiled") != std::string::npos;
+      if (!hedged) {
+        batch.as_of = FirstIsoDate(c);
+        status_printed = batch.as_of.has_value();
+      }
+    }
     if (text::StartsWith(lower, "cut off:")) {
       batch.complete = text::StartsWith(text::Trim(lower.substr(8)), "no");
     }
@@ -182,16 +265,20 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     bool kind_known;
     bool truncated, contracting, signatory;
     std::string quote;
+    std::string url;  ///< the row's own source ("src=URL" in notes_flags)
   };
   std::vector<Parsed> parsed;
+  // The latest act a row dates: a list showing it was compiled on or after
+  // that day. Entries into force are left out: a list may print one that
+  // lies after the day it was compiled.
   std::optional<Date> latest;
   for (size_t r = 1; r < rows->size(); ++r) {
     const csv::Row& row = (*rows)[r];
     auto err = [&](std::string_view field, const std::string& msg) {
       return InvalidArgument(Where(origin, row.line) + ": field '" + std::string(field) + "': " + msg);
     };
-    if (row.fields.size() != ncols) {
-      return ParseError(Where(origin, row.line) + ": expected " + std::to_string(ncols) +
+    if (row.fields.size() != file_cols) {
+      return ParseError(Where(origin, row.line) + ": expected " + std::to_string(file_cols) +
                         " fields, found " + std::to_string(row.fields.size()));
     }
     Parsed p;
@@ -201,21 +288,22 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     if (!country) return err("state", "unknown State '" + name + "'");
     p.state = country->iso2;
     const std::string member = text::ToLowerAscii(text::Trim(row.fields[1]));
-    if (!member.empty() && member != "yes" && member != "no") {
-      return err("coe_member", "expected yes, no or empty, found '" + row.fields[1] + "'");
+    // "n/a": membership does not apply (a regional organisation).
+    if (!member.empty() && member != "yes" && member != "no" && member != "n/a") {
+      return err("coe_member", "expected yes, no, n/a or empty, found '" + row.fields[1] + "'");
     }
-    auto date_field = [&](size_t col, std::optional<Interval>& out) -> octopus::Status {
+    auto date_field = [&](size_t col, std::optional<Interval>& out, bool act) -> octopus::Status {
       if (text::Trim(row.fields[col]).empty()) return octopus::Status::Ok();
       auto iv = ParseInterval(row.fields[col]);
       if (!iv) return err(kChartColumns[col], iv.status().message());
       out = *iv;
-      if (out->hi) latest = latest ? std::max(*latest, *out->hi) : *out->hi;
+      if (act && out->lo) latest = latest ? std::max(*latest, *out->lo) : *out->lo;
       return octopus::Status::Ok();
     };
-    OCTOPUS_RETURN_IF_ERROR(date_field(2, p.signature));
-    OCTOPUS_RETURN_IF_ERROR(date_field(3, p.consent));
+    OCTOPUS_RETURN_IF_ERROR(date_field(2, p.signature, true));
+    OCTOPUS_RETURN_IF_ERROR(date_field(3, p.consent, true));
     std::optional<Interval> eif;
-    OCTOPUS_RETURN_IF_ERROR(date_field(4, eif));
+    OCTOPUS_RETURN_IF_ERROR(date_field(4, eif, false));
     // A range printed in the entry-into-force column (a chart this program
     // wrote) says nothing to compare with; a single day is compared.
     if (eif && eif->exact()) p.eif = eif->lo;
@@ -224,6 +312,11 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     p.kind = *kind;
     p.kind_known = !text::Trim(row.fields[6]).empty();
     const std::string flags = text::ToLowerAscii(row.fields[5]);
+    if (const size_t at = row.fields[5].find("src="); at != std::string::npos) {
+      const size_t from = at + 4;
+      const size_t end = row.fields[5].find_first_of(" ;,\"", from);
+      p.url = row.fields[5].substr(from, end == std::string::npos ? std::string::npos : end - from);
+    }
     p.truncated = flags.find("truncated") != std::string::npos;
     p.contracting = text::StartsWith(flags, "contracting");
     p.signatory = text::StartsWith(flags, "signatory");
@@ -250,7 +343,9 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     }
     parsed.push_back(std::move(p));
   }
-  if (!batch.as_of) batch.as_of = latest;
+  // Without a printed status date the list is as of its latest dated act or
+  // later: what it does not show had not happened by that act's day.
+  if (!status_printed) batch.as_of = latest;
   batch.rows = static_cast<int>(parsed.size());
 
   const bool notification =
@@ -264,7 +359,12 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     Evidence base;
     base.treaty = treaty->ref;
     base.state = p.state;
-    base.source = {std::string(origin), static_cast<int>(p.line), p.quote};
+    // A row with its own source is that source's statement; the file and line
+    // it was read from stay in the quote.
+    base.source = p.url.empty()
+                      ? domain::SourceRef{std::string(origin), static_cast<int>(p.line), p.quote}
+                      : domain::SourceRef{p.url, static_cast<int>(p.line),
+                                          Where(origin, p.line) + ": " + p.quote};
     auto add = [&](ActionKind kind, const Interval& iv, domain::Precision prec) {
       Evidence e = base;
       e.action = kind;
@@ -287,6 +387,9 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     }
     if (p.eif) {
       batch.stated_eif.push_back({treaty->ref, p.state, *p.eif, base.source});
+      // Where the row dates no consent, its entry into force is the only word
+      // that the State is bound: kept as that source's statement.
+      if (!p.consent) add(ActionKind::kEntryIntoForce, Interval::Exact(*p.eif), domain::Precision::kDay);
     }
     if (notification) {
       if (p.contracting) snapshot.contracting.push_back(p.state);
@@ -294,8 +397,9 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
       if (p.signatory && !p.consent) add_not_by(ActionKind::kRatification);
       continue;
     }
-    // A row as of a date with an empty cell: that action had not happened by then.
-    if (!batch.as_of || p.truncated) continue;
+    // A row as of a date with an empty cell: that action had not happened by
+    // then. A row with its own source says only what that source states.
+    if (!batch.as_of || p.truncated || !p.url.empty() || empty_unknown) continue;
     if (!p.consent) add_not_by(ActionKind::kRatification);
     if (!p.signature && !p.consent) add_not_by(ActionKind::kSignature);
     if (p.signature && !p.consent && batch.complete) {
@@ -418,8 +522,11 @@ std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazettee
     return shown.ToString();
   };
   out << "# chart computed by octopus for " << analysis.treaty().ref << "\n";
-  out << "# status as of: " << on.ToIso() << "\n";
-  out << "state,coe_member,signature,ratification_or_accession,entry_into_force,notes_flags,kind\n";
+  out << "# status as of: not stated by a source (computed for " << on.ToIso()
+      << "; each row's last_on_record is the date of its latest source)\n";
+  out << "# empty cells: not known\n";
+  out << "state,coe_member,signature,ratification_or_accession,entry_into_force,notes_flags,kind,"
+         "last_on_record,sources\n";
   std::vector<std::pair<std::string, const StateRecord*>> rows;
   for (const auto& [iso, rec] : analysis.states()) {
     const domain::Country* c = gazetteer.ByIso2(iso);
@@ -436,11 +543,131 @@ std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazettee
     if (consent.empty()) eif.clear();
     const StateStatus st = analysis.StatusOf(iso, on);
     if (st.kind == StatusKind::kNotSigned && !st.or_kind) continue;
+    std::vector<std::string> origins;
+    for (const auto& e : rec.evidence) {
+      if (std::find(origins.begin(), origins.end(), e.source.origin) == origins.end()) {
+        origins.push_back(e.source.origin);
+      }
+    }
     out << quote(name) << ',' << member << ',' << upto(rec.signature) << ',' << consent << ','
-        << eif << ',' << quote(st.text) << ',' << (consent.empty() || !rec.consent_kind_known ? "" : KindColumn(rec.consent_kind))
+        << eif << ',' << quote(st.text) << ','
+        << (consent.empty() || !rec.consent_kind_known ? "" : KindColumn(rec.consent_kind)) << ','
+        << (rec.last_on_record ? rec.last_on_record->ToIso() : "") << ',' << quote(text::Join(origins, " "))
         << '\n';
   }
   return out.str();
+}
+
+namespace {
+
+// URLs in a line, without the punctuation that closes a sentence around them.
+std::vector<std::string> Urls(std::string_view line) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while ((pos = line.find("http", pos)) != std::string_view::npos) {
+    const std::string_view rest = line.substr(pos);
+    if (!text::StartsWith(rest, "http://") && !text::StartsWith(rest, "https://")) {
+      pos += 4;
+      continue;
+    }
+    size_t end = pos;
+    while (end < line.size() && !std::isspace(static_cast<unsigned char>(line[end]))) ++end;
+    std::string url(line.substr(pos, end - pos));
+    while (!url.empty() && (url.back() == '.' || url.back() == ',' || url.back() == ')' || url.back() == ';')) {
+      url.pop_back();
+    }
+    out.push_back(std::move(url));
+    pos = end;
+  }
+  return out;
+}
+
+// The text between the first pair of "**" in a line, or "".
+std::string Bold(std::string_view line) {
+  const size_t a = line.find("**");
+  if (a == std::string_view::npos) return "";
+  const size_t b = line.find("**", a + 2);
+  if (b == std::string_view::npos) return "";
+  return std::string(text::Trim(line.substr(a + 2, b - a - 2)));
+}
+
+}  // namespace
+
+Result<std::vector<ListedConflict>> ParseConflictList(std::string_view text, std::string_view origin,
+                                                      const Catalog& catalog,
+                                                      const domain::Gazetteer& gazetteer) {
+  if (!text::IsValidUtf8(text)) return ParseError(std::string(origin) + ": not valid UTF-8 text");
+  std::vector<ListedConflict> out;
+  std::vector<std::string> values;
+  std::string used;
+  bool in_conflict = false;  // inside a "###" section
+  auto close = [&] {
+    if (!in_conflict) return;
+    Conflict& c = out.back().conflict;
+    if (!values.empty()) c.detail += ": " + text::Join(values, " vs ");
+    if (!used.empty()) c.detail += "; used: " + used;
+    values.clear();
+    used.clear();
+  };
+  size_t line_no = 0;
+  for (const auto& raw : text::Split(text, '\n')) {
+    ++line_no;
+    const std::string_view line = text::Trim(raw);
+    if (text::StartsWith(line, "## ") || text::StartsWith(line, "# ")) {
+      close();
+      in_conflict = false;
+      continue;
+    }
+    if (text::StartsWith(line, "### ")) {
+      close();
+      std::string_view heading = text::Trim(line.substr(4));
+      const size_t dot = heading.find(". ");
+      if (dot != std::string_view::npos && dot > 0 &&
+          std::all_of(heading.begin(), heading.begin() + static_cast<long>(dot),
+                      [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+        heading = heading.substr(dot + 2);
+      }
+      std::string_view subject, rest = heading, what;
+      if (const size_t comma = heading.rfind(", "); comma != std::string_view::npos) {
+        subject = heading.substr(0, comma);
+        rest = heading.substr(comma + 2);
+      }
+      if (const size_t colon = rest.find(':'); colon != std::string_view::npos) {
+        what = text::Trim(rest.substr(colon + 1));
+        rest = rest.substr(0, colon);
+      }
+      const domain::Treaty* t = catalog.Resolve(text::Trim(rest));
+      if (!t) t = catalog.Resolve(heading);
+      if (!t) {
+        return InvalidArgument(Where(origin, line_no) + ": unknown treaty in heading '" +
+                               std::string(heading) + "'");
+      }
+      ListedConflict lc;
+      lc.treaty = t->ref;
+      const domain::Country* state = subject.empty() ? nullptr : gazetteer.Find(subject);
+      lc.conflict.state = state ? state->iso2 : "";
+      lc.conflict.what = what.empty() ? "record" : std::string(what);
+      lc.conflict.detail = state || subject.empty() ? "" : std::string(subject) + ", ";
+      lc.conflict.detail += "sources disagree (" + std::string(origin) + ":" + std::to_string(line_no) + ")";
+      out.push_back(std::move(lc));
+      in_conflict = true;
+      continue;
+    }
+    if (!in_conflict) continue;
+    Conflict& c = out.back().conflict;
+    // A bullet gives a value; it and the lines that continue it give URLs.
+    if (text::StartsWith(line, "- ")) {
+      const std::string bold = Bold(line);
+      if (text::StartsWith(bold, "Used")) {
+        used = std::string(text::Trim(line.substr(line.find("**", line.find("**") + 2) + 2)));
+      } else if (!bold.empty()) {
+        values.push_back(bold);
+      }
+    }
+    for (auto& url : Urls(line)) c.sources.push_back({url, 0, Shorten(line)});
+  }
+  close();
+  return out;
 }
 
 std::vector<EifDifference> CompareEntryIntoForce(

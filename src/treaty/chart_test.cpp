@@ -51,6 +51,105 @@ TEST(ChartTest, EmptyCellsOfADatedChartSayTheActionHadNotHappenedYet) {
   EXPECT_EQ(negatives, 3);
 }
 
+TEST(ChartTest, UnprintedStatusDateIsTheLatestActNeverALaterEntryIntoForce) {
+  // The list does not print its date; its latest deposit is 2006-10-12, and it
+  // prints an entry into force of 2007-02-01 that may lie after it was drawn up.
+  const std::string text =
+      std::string("# status as of: not printed; the latest date shown is an entry into force\n# CUT OFF: yes\n") +
+      kHeader + "Armenia,,2001-11-23,2006-10-12,2007-02-01,,ratification\nBelgium,,2001-11-23,,,,\n";
+  auto b = ParseChart(text, "c.csv", F().catalog, F().gazetteer, "185");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  ASSERT_TRUE(b->as_of);
+  EXPECT_EQ(b->as_of->ToIso(), "2006-10-12");
+  for (const auto& e : b->evidence) {
+    if (e.negative) {
+      EXPECT_EQ(e.lo->ToIso(), "2006-10-12") << e.state;
+    }
+  }
+}
+
+TEST(ChartTest, HedgedStatusDateIsNotTakenAsTheListsDate) {
+  const std::string text =
+      std::string("# status as of: not stated; snapshot from 2023-11-16 or later\n") + kHeader +
+      "Albania,,2019-01-28,2023-03-01,,,\nAndorra,,2019-02-05,,,,\n";
+  auto b = ParseChart(text, "c.csv", F().catalog, F().gazetteer, "223");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(b->as_of->ToIso(), "2023-03-01");
+}
+
+TEST(ChartTest, RowWithItsOwnSourceKeepsTheUrlAndSaysNothingOfItsEmptyCells) {
+  const std::string text =
+      std::string("# status as of: n/a (gathered from single sources)\n# complete: no\n") + kHeader +
+      "Chile,no,,2017-04-20,2017-08-01,src=https://example.org/chile ; registered 20 April,accession\n"
+      "Peru,no,,,2019-12-01,src=https://example.org/peru,\n";
+  auto b = ParseChart(text, "c.csv", F().catalog, F().gazetteer, "185");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_FALSE(b->complete);
+  EXPECT_TRUE(b->snapshots.empty());
+  bool peru_bound = false;
+  for (const auto& e : b->evidence) {
+    EXPECT_FALSE(e.negative) << e.state;
+    EXPECT_EQ(e.source.origin, e.state == "CL" ? "https://example.org/chile" : "https://example.org/peru");
+    EXPECT_NE(e.source.quote.find("c.csv:"), std::string::npos);
+    // Peru's row dates only its entry into force: kept as that source's statement.
+    if (e.state == "PE" && e.action == ActionKind::kEntryIntoForce) peru_bound = e.lo->ToIso() == "2019-12-01";
+  }
+  EXPECT_TRUE(peru_bound);
+}
+
+TEST(ChartTest, ColumnsAfterTheSeventhAreNotRead) {
+  const std::string text = std::string("# status as of: 2015-12-03\n") +
+                           "state,coe_member,signature,ratification_or_accession,entry_into_force,"
+                           "notes_flags,kind,last_on_record,sources\n"
+                           "Greece,yes,2001-11-23,,,signed,,2015-12-03,https://example.org/chart\n";
+  auto b = ParseChart(text, "c.csv", F().catalog, F().gazetteer, "185");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_EQ(b->rows, 1);
+}
+
+TEST(ChartTest, CountsInTheCommentsAreStatedFiguresWithTheirDays) {
+  const std::string text =
+      std::string("# Counts from the news: 40 Parties (year only, 2016), 41 (Ruritania 2017-03-02), "
+                  "43 Parties/3 signatories/9 invited (2019-05-06)\n") +
+      kHeader + "Chile,no,,2017-04-20,,src=https://example.org/chile,accession\n";
+  auto b = ParseChart(text, "c.csv", F().catalog, F().gazetteer, "185");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  std::vector<std::string> got;
+  for (const auto& f : b->figures) got.push_back(f.measure + "=" + std::to_string(f.count) + "@" + f.as_of->ToIso());
+  EXPECT_EQ(got, (std::vector<std::string>{"parties=41@2017-03-02", "parties=43@2019-05-06",
+                                           "signatories=3@2019-05-06", "invited=9@2019-05-06"}));
+}
+
+TEST(ConflictListTest, EachHeadingIsAConflictWithItsValuesAndUrls) {
+  const std::string text =
+      "# Disagreements\n\n## A. Dates\n\n### 1. Chile, ETS 185: date of deposit\n"
+      "- **2017-04-20**: the depositary says so: https://example.org/a\n"
+      "- **2017-04-21**: a ministry says \"today\" (https://example.org/b).\n"
+      "- **Used:** 2017-04-20.\n\n### 2. UN Convention against Cybercrime\n"
+      "- a headline says ratify: https://example.org/c\n"
+      "- the depositary lists **signatories**:\n  https://example.org/d\n"
+      "## B. Single sources\n- one source only: https://example.org/e\n";
+  auto list = ParseConflictList(text, "conflicts.md", F().catalog, F().gazetteer);
+  ASSERT_TRUE(list.ok()) << list.status().message();
+  ASSERT_EQ(list->size(), 2u);
+  const Conflict& chile = (*list)[0].conflict;
+  EXPECT_EQ((*list)[0].treaty, "ETS 185");
+  EXPECT_EQ(chile.state, "CL");
+  EXPECT_EQ(chile.what, "date of deposit");
+  EXPECT_NE(chile.detail.find("2017-04-20 vs 2017-04-21"), std::string::npos) << chile.detail;
+  EXPECT_NE(chile.detail.find("used: 2017-04-20"), std::string::npos) << chile.detail;
+  ASSERT_EQ(chile.sources.size(), 2u);
+  EXPECT_EQ(chile.sources[1].origin, "https://example.org/b");
+  EXPECT_EQ((*list)[1].treaty, "UNCC");
+  EXPECT_EQ((*list)[1].conflict.sources.size(), 2u);
+}
+
+TEST(ConflictListTest, HeadingNamingNoKnownTreatyIsAnErrorWithItsLine) {
+  auto list = ParseConflictList("### 1. Chile, Treaty of Nowhere: date\n", "x.md", F().catalog, F().gazetteer);
+  ASSERT_FALSE(list.ok());
+  EXPECT_NE(list.status().message().find("x.md:1"), std::string::npos);
+}
+
 TEST(ChartTest, TruncatedRowSaysNothingAboutWhatIsMissing) {
   const std::string text = std::string("# status as of: 2004-06-18\n") + kHeader +
                            "Iceland,yes,2001-11-30,,,(row truncated in source),\n";

@@ -16,6 +16,7 @@ namespace {
 // A date strictly after `d`.
 Date After(Date d) { return d.AddDays(1); }
 
+
 Date MaxDate(Date a, Date b) { return a < b ? b : a; }
 Date MinDate(Date a, Date b) { return a < b ? a : b; }
 
@@ -182,10 +183,26 @@ void Analysis::Merge(const std::vector<Evidence>& evidence,
   // contracting had consented by then, the others had not.
   for (const domain::Snapshot& s : snapshots) {
     if (s.treaty != treaty_.ref) continue;
-    if (!complete_through_ || s.as_of > *complete_through_) complete_through_ = s.as_of;
     for (const auto& st : s.contracting) states_[st].state = st;
     for (const auto& st : s.signatories) states_[st].state = st;
+    // A list that dates every act it names (a complete chart) decides every
+    // earlier date too; a list of names alone decides only its own date.
+    auto dated_by_list = [&](const std::string& iso, bool consent) {
+      const auto it = states_.find(iso);
+      if (it == states_.end()) return false;
+      return std::any_of(it->second.evidence.begin(), it->second.evidence.end(), [&](const Evidence& e) {
+        const bool slot = consent ? domain::IsConsent(e.action) : e.action == ActionKind::kSignature;
+        return slot && !e.negative && e.lo && e.hi && *e.lo == *e.hi && e.source.origin == s.source.origin;
+      });
+    };
+    const bool dated =
+        std::all_of(s.contracting.begin(), s.contracting.end(),
+                    [&](const std::string& iso) { return dated_by_list(iso, true); }) &&
+        std::all_of(s.signatories.begin(), s.signatories.end(),
+                    [&](const std::string& iso) { return dated_by_list(iso, false); });
+    coverage_.push_back({dated ? treaty_.opened : s.as_of, s.as_of, s.source});
   }
+  std::sort(coverage_.begin(), coverage_.end(), [](const Coverage& a, const Coverage& b) { return a.to < b.to; });
   for (const domain::Snapshot& s : snapshots) {
     if (s.treaty != treaty_.ref) continue;
     const std::set<std::string> contracting(s.contracting.begin(), s.contracting.end());
@@ -405,9 +422,11 @@ void Analysis::ComputeTreatyEntryIntoForce() {
 
 void Analysis::ApplyStatedEntryIntoForce() {
   // A source's "enters into force for X on E" bounds X's deposit: the dates
-  // whose computed entry into force is E.
-  if (!eif_.date || !eif_.date->exact()) return;
-  const Date treaty_eif = *eif_.date->lo;
+  // whose computed entry into force is E. Where the rule cannot be inverted
+  // (the treaty's own date or the timing rule unknown), it still says that X
+  // had consented by E.
+  const bool invertible = eif_.date && eif_.date->exact();
+  const Date treaty_eif = invertible ? *eif_.date->lo : treaty_.opened;
   bool added = false;
   std::vector<Conflict> found;
   for (auto& [iso, rec] : states_) {
@@ -419,13 +438,25 @@ void Analysis::ApplyStatedEntryIntoForce() {
       }
       const bool accession = rec.consent_kind == ActionKind::kAccession;
       const auto& period = PeriodFor(accession);
-      if (!period) continue;
+      auto consented_by = [&] {
+        Evidence d = e;
+        d.action = rec.consent_kind;
+        d.lo.reset();
+        d.precision = domain::Precision::kBy;
+        d.kind_known = false;
+        derived.push_back(d);
+      };
+      if (!invertible || !period) {
+        consented_by();
+        continue;
+      }
       const Date target = *e.lo;
       if (target < treaty_eif) {
         found.push_back({iso, "entry into force",
                               "stated " + target.ToIso() + ", before the treaty's own " +
                                   treaty_eif.ToIso(),
                               {e.source}});
+        consented_by();
         continue;
       }
       auto f = [&](Date c) { return MaxDate(treaty_eif, period->Apply(c)); };
@@ -436,6 +467,7 @@ void Analysis::ApplyStatedEntryIntoForce() {
         found.push_back({iso, "entry into force",
                               "stated " + target.ToIso() + ", which the rule cannot produce",
                               {e.source}});
+        consented_by();
         continue;
       }
       Evidence d = e;
@@ -483,9 +515,24 @@ void Analysis::ComputeStates() {
   for (auto& [iso, rec] : states_) {
     rec.entry_into_force.reset();
     rec.eif_note.clear();
+    rec.last_on_record.reset();
+    for (const Evidence& e : rec.evidence) {
+      // A negative statement speaks on its date; a positive one at least on
+      // the latest date its act can have.
+      const std::optional<Date> spoke = e.negative ? e.lo : e.hi;
+      if (spoke && (!rec.last_on_record || *spoke > *rec.last_on_record)) rec.last_on_record = spoke;
+    }
     if (rec.consent) {
       rec.entry_into_force =
           EntryIntoForceFor(*rec.consent, rec.consent_kind == ActionKind::kAccession);
+      // A source's stated entry into force for the State is used where the
+      // computation leaves it open or cannot give it.
+      for (const Evidence& e : rec.evidence) {
+        if (e.action != ActionKind::kEntryIntoForce || e.negative || !e.lo || !e.hi || *e.lo != *e.hi) continue;
+        const Interval& c = rec.entry_into_force ? *rec.entry_into_force : Interval{};
+        const bool fits = (!c.lo || *c.lo <= *e.lo) && (!c.hi || *e.lo <= *c.hi);
+        if (fits) rec.entry_into_force = Interval::Exact(*e.lo);
+      }
       if (!rec.entry_into_force) {
         rec.eif_note = !eif_.date ? "treaty not in force" : "timing rule for later consents not obtained";
       }
@@ -514,10 +561,12 @@ StateStatus Analysis::StatusOf(const std::string& state, Date on) const {
   auto it = states_.find(state);
   StateStatus out;
   if (it == states_.end()) {
-    out.text = std::string(StatusKindName(out.kind));
+    out.decided = Closed(on);
+    out.text = out.decided ? std::string(StatusKindName(out.kind)) : "not known: no source on record";
     return out;
   }
   const StateRecord& rec = it->second;
+  out.last_on_record = rec.last_on_record;
   struct Reading {
     StatusKind kind;
     std::string detail;
@@ -555,6 +604,53 @@ StateStatus Analysis::StatusOf(const std::string& state, Date on) const {
     out.text = std::string(StatusKindName(b.kind)) + b.detail + " or " +
                std::string(StatusKindName(a.kind)) + a.detail + " (dates on record leave both)";
   }
+  // A status also says which acts had not happened yet; it is decided only
+  // where a source says so for the date (or a complete list covers it).
+  auto not_yet = [&](bool consent_slot, const std::optional<Interval>& merged) {
+    if (merged) return merged->lo && *merged->lo > on;
+    return std::any_of(rec.evidence.begin(), rec.evidence.end(), [&](const Evidence& e) {
+      const bool slot = consent_slot ? domain::IsConsent(e.action) : e.action == ActionKind::kSignature;
+      return slot && e.negative && e.lo && *e.lo >= on;
+    });
+  };
+  const bool spoken = rec.last_on_record && on <= *rec.last_on_record;
+  switch (out.kind) {
+    case StatusKind::kSigned: out.decided = spoken || not_yet(true, rec.consent); break;
+    case StatusKind::kNotSigned:
+      out.decided = not_yet(true, rec.consent) && not_yet(false, rec.signature);
+      break;
+    case StatusKind::kInvited:
+    case StatusKind::kInvitationLapsed:
+    case StatusKind::kTerritory:
+      out.decided = spoken || (not_yet(true, rec.consent) && not_yet(false, rec.signature));
+      break;
+    default: out.decided = true; break;
+  }
+  out.decided = !out.or_kind && (out.decided || Closed(on));
+  if (!out.decided) {
+    // The status as of the last word, with the date of the act it rests on.
+    auto since = [](const std::optional<Interval>& iv) {
+      return iv && (iv->lo || iv->hi) ? " " + iv->ToString() : std::string();
+    };
+    std::string act;
+    if (!out.or_kind) {
+      switch (out.kind) {
+        case StatusKind::kSigned: act = since(rec.signature); break;
+        case StatusKind::kConsented: act = since(rec.consent); break;
+        case StatusKind::kInvited: act = since(rec.invitation); break;
+        default: break;
+      }
+    }
+    if (out.kind == StatusKind::kNotSigned && !out.or_kind) {
+      out.text = "no signature or consent on record";
+    } else if (!out.or_kind) {
+      out.text = std::string(StatusKindName(out.kind)) + act + b.detail;
+    }
+  }
+  // Whatever the status, a word older than the date asked is shown with its date.
+  if (rec.last_on_record && (!out.decided || *rec.last_on_record < on)) {
+    out.text += " — last on record " + rec.last_on_record->ToIso();
+  }
   return out;
 }
 
@@ -581,10 +677,19 @@ Range CountBy(const std::map<std::string, StateRecord>& states, Date on, Date op
 
 }  // namespace
 
+bool Analysis::Closed(Date on) const {
+  return std::any_of(coverage_.begin(), coverage_.end(),
+                     [&](const Coverage& c) { return c.from <= on && on <= c.to; });
+}
+
+void Analysis::AddConflicts(std::vector<Conflict> more) {
+  for (auto& c : more) conflicts_.push_back(std::move(c));
+}
+
 Range Analysis::Consents(Date on) const {
   Range r = CountBy(states_, on, treaty_.opened,
                     [](const StateRecord& r) -> const std::optional<Interval>& { return r.consent; });
-  r.open = complete_through_ && on > *complete_through_;
+  r.open = !Closed(on);
   return r;
 }
 
@@ -592,7 +697,7 @@ Range Analysis::InForce(Date on) const {
   Range r = CountBy(states_, on, treaty_.opened, [](const StateRecord& r) -> const std::optional<Interval>& {
     return r.entry_into_force;
   });
-  r.open = complete_through_ && on > *complete_through_;
+  r.open = !Closed(on);
   return r;
 }
 

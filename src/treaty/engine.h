@@ -5,7 +5,10 @@
 /// Dates the sources give only partly are intervals: a consent "on or before
 /// 2011-06-01" is [opening, 2011-06-01]. Every answer that depends on such a
 /// date is a range (`Range`, `Interval`), exact when the data determines it.
-/// The registry's world is closed: a consent no source records is not counted.
+/// The registry's world is open: a State no source names may have acted. A
+/// complete list closes it on the dates it covers (its status date, or every
+/// date up to it when the list dates each State's acts); elsewhere a count is
+/// a lower bound ("44+").
 
 #include <map>
 #include <optional>
@@ -44,9 +47,9 @@ Result<Interval> ParseInterval(std::string_view text);
 struct Range {
   int min = 0;
   int max = 0;
-  /// The count may be higher than `max`: the date is after the last complete
-  /// list the registry holds, so States it has no statement about may have
-  /// acted. ("44+": at least 44.)
+  /// The count may be higher than `max`: no complete list covers the date, so
+  /// States the registry has no statement about may have acted. ("44+": at
+  /// least 44.)
   bool open = false;
   bool exact() const { return min == max && !open; }
   /// "31", "30-31", or "44+" when open.
@@ -77,6 +80,9 @@ struct StateRecord {
   std::optional<Interval> entry_into_force;   ///< computed
   std::optional<Interval> denunciation_effective;  ///< computed
   std::string eif_note;  ///< why entry into force is unknown, when it is
+  /// The latest date a source speaks of this State under this treaty: a
+  /// chart's status date, a list's date, or the latest dated act.
+  std::optional<Date> last_on_record;
   std::vector<domain::Evidence> evidence;  ///< every statement, with its source
 };
 
@@ -96,6 +102,13 @@ struct StateStatus {
   /// Set when the data leaves two possibilities (earliest vs latest dates).
   std::optional<StatusKind> or_kind;
   std::string text;  ///< "party in force", "invited, valid until 2028-07-03", "signed or consented, not yet in force"
+  /// The latest source on the State (StateRecord::last_on_record); nullopt
+  /// when no source names it.
+  std::optional<Date> last_on_record;
+  /// False when no source speaks of the State on or after the date asked and
+  /// no complete list covers it: `kind` is then the status as of the last
+  /// word, and `text` says so ("signed 2001-11-23 — last on record 2015-12-03").
+  bool decided = true;
 };
 
 std::string_view StatusKindName(StatusKind k);
@@ -106,6 +119,14 @@ struct TreatyEntryIntoForce {
   std::optional<Interval> date;               ///< entry into force; nullopt: not reached or unknown
   bool rule_known = true;
   std::string note;  ///< how it was determined
+};
+
+/// The dates on which a complete list closes the registry's world: on them
+/// every State's signature and consent is decided.
+struct Coverage {
+  Date from;
+  Date to;  ///< the list's status date
+  domain::SourceRef source;
 };
 
 struct TimelinePoint {
@@ -126,6 +147,13 @@ class Analysis {
   /// States in the registry for this treaty, ordered by ISO code.
   const std::map<std::string, StateRecord>& states() const { return states_; }
   const std::vector<Conflict>& conflicts() const { return conflicts_; }
+  /// Adds disagreements between sources found outside the evidence (a
+  /// reference file's list of conflicts, a stated figure against the record).
+  void AddConflicts(std::vector<Conflict> more);
+  /// Complete lists and the dates each covers, by status date.
+  const std::vector<Coverage>& coverage() const { return coverage_; }
+  /// True when a complete list covers `on`: every State's consent is decided.
+  bool Closed(Date on) const;
 
   /// Status of a State on a date (kNotSigned for a State with no record).
   StateStatus StatusOf(const std::string& state, Date on) const;
@@ -152,7 +180,7 @@ class Analysis {
   domain::Treaty treaty_;
   const domain::Gazetteer& gazetteer_;
   std::map<std::string, StateRecord> states_;
-  std::optional<Date> complete_through_;  ///< the latest complete list's date
+  std::vector<Coverage> coverage_;
   std::vector<Conflict> conflicts_;
   TreatyEntryIntoForce eif_;
 };

@@ -9,6 +9,7 @@
 #include <tuple>
 
 #include "core/text.h"
+#include "service/treaty_views.h"
 #include "update/internal/records.h"
 #include "update/update.h"
 
@@ -619,6 +620,8 @@ class Composer {
     for (const auto& f : records_.figures) {
       if (f.as_of && f.as_of->lo <= q_.last() && f.as_of->hi >= q_.first()) add(f.treaty);
     }
+    // Then every other treaty the registry follows, each with its headline count.
+    for (const auto& t : catalog.all()) add(t.ref);
     const Date on = q_.last();
     for (const domain::Treaty* t : treaties) {
       auto analysis = registry_.Analyse(t->ref);
@@ -632,6 +635,26 @@ class Composer {
       f.opened = t->opened;
       f.as_of = on;
       f.parties = analysis->Consents(on);
+      {
+        std::vector<domain::StatedFigure> figures = data->figures;
+        for (const auto& r : records_.figures) {
+          if (!r.as_of || r.at_least || catalog.Resolve(r.treaty) != t) continue;
+          domain::StatedFigure s;
+          s.treaty = t->ref;
+          s.measure = r.measure;
+          s.count = r.count;
+          s.as_of = r.as_of->hi;
+          s.precision = r.as_of->grain == IsoDate::Grain::kMonth ? domain::Precision::kMonth
+                        : r.as_of->grain == IsoDate::Grain::kYear ? domain::Precision::kYear
+                                                                   : domain::Precision::kDay;
+          s.source.origin = "a document on record";
+          figures.push_back(std::move(s));
+        }
+        const service::Headline h = service::HeadlineCount(*analysis, figures, on);
+        f.headline = h.text;
+        f.headline_sentence = h.sentence;
+        f.headline_basis = h.basis;
+      }
       auto count = [&](treaty::StatusKind kind, Date when) {
         treaty::Range r;
         for (const auto& [iso, rec] : analysis->states()) {
@@ -645,7 +668,7 @@ class Composer {
       };
       f.signatories = count(treaty::StatusKind::kSigned, on);
       f.invited = count(treaty::StatusKind::kInvited, on);
-      // Past the registry's last complete list, States it has no statement
+      // Where no complete list covers the date, States the registry has no statement
       // about may have signed or been invited too: "at least".
       f.signatories.open = f.invited.open = f.parties.open;
       // Observers are not actions the engine counts: the latest stated figure.
@@ -810,7 +833,7 @@ class Composer {
       const treaty::Range total{f.parties.min + f.signatories.min + f.invited.min,
                                 f.parties.max + f.signatories.max + f.invited.max,
                                 f.parties.open || f.signatories.open || f.invited.open};
-      issue_.treaty_totals = {{f.name + ": Parties", f.parties.ToString()},
+      issue_.treaty_totals = {{f.name + ": Parties", f.headline},
                               {"Signed", f.signatories.ToString()},
                               {"Invited to accede", f.invited.ToString()},
                               {"Total", total.ToString()}};

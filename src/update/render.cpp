@@ -100,7 +100,8 @@ void Walk(const UpdateIssue& issue, Writer& w) {
     for (const auto& t : issue.treaties) {
       w.Subheading(t.name + " (" + t.ref + ")");
       Fields f{{"Opened for signature", t.opened.ToLongEnglish()},
-               {"Parties" + as_of, t.parties.ToString()},
+               {"Parties" + as_of, t.headline_sentence},
+               {"Parties named on record" + as_of, t.parties.ToString()},
                {"Signatories not yet Parties" + as_of, t.signatories.ToString()},
                {"States invited to accede" + as_of, t.invited.ToString()}};
       if (t.observers) f.emplace_back("Observer States" + as_of, std::to_string(*t.observers));
@@ -601,6 +602,7 @@ nlohmann::json ToJson(const UpdateIssue& issue) {
          {"opened", t.opened.ToIso()},
          {"as_of", t.as_of.ToIso()},
          {"parties", RangeJson(t.parties)},
+         {"headline", {{"text", t.headline}, {"basis", t.headline_basis}, {"sentence", t.headline_sentence}}},
          {"signatories", RangeJson(t.signatories)},
          {"invited", RangeJson(t.invited)},
          {"observers", t.observers ? nlohmann::json(*t.observers) : nlohmann::json(nullptr)},

@@ -136,6 +136,12 @@ struct TreatyFigures {
   domain::Date opened;
   domain::Date as_of;
   treaty::Range parties;         ///< consents deposited
+  /// The best-supported count of Parties with its basis ("68 — stated by …
+  /// on 30 September 2023; 44 named on record"): service::HeadlineCount over
+  /// the registry's stated figures and the quarter's.
+  std::string headline;
+  std::string headline_sentence;
+  std::string headline_basis;
   treaty::Range signatories;     ///< signed, not yet parties
   treaty::Range invited;         ///< invited to accede, invitation valid
   std::optional<int> observers;  ///< stated by a source, latest on or before as_of

@@ -495,11 +495,24 @@ TEST_F(UpdateTest, TreatyFiguresAreTheEnginesOnTheQuartersLastDay) {
   EXPECT_EQ(issue.treaty_totals[4].label, "Observer States");
   EXPECT_EQ(issue.treaty_totals[5].label, "Laws broadly in line (as stated)");
   EXPECT_EQ(issue.treaty_totals[5].value, "45");
-  EXPECT_EQ(issue.treaty_totals[0].value, bc.parties.ToString());
+  // The Parties total is the best-supported figure: the source's 68 of 30
+  // September, beside the count the registry names.
+  EXPECT_EQ(bc.headline, "68");
+  EXPECT_EQ(bc.headline_basis, "stated");
+  EXPECT_EQ(bc.headline_sentence, "68 — stated in a document on record on 30 September 2023; " +
+                                      std::to_string(bc.parties.min) + " named on record");
+  EXPECT_EQ(issue.treaty_totals[0].value, bc.headline);
   EXPECT_EQ(issue.treaty_totals[3].value,
             (treaty::Range{bc.parties.min + bc.signatories.min + bc.invited.min,
                            bc.parties.max + bc.signatories.max + bc.invited.max, bc.parties.open})
                 .ToString());
+  // Every treaty of the registry has its headline with its basis.
+  ASSERT_EQ(issue.treaties.size(), registry_->catalog().all().size());
+  for (const auto& t : issue.treaties) {
+    EXPECT_FALSE(t.headline.empty()) << t.ref;
+    EXPECT_FALSE(t.headline_basis.empty()) << t.ref;
+    EXPECT_EQ(t.headline_sentence.rfind(t.headline + " — ", 0), 0u) << t.ref << ": " << t.headline_sentence;
+  }
   // Where the parties are "at least", so are the other counts.
   EXPECT_EQ(bc.signatories.open, bc.parties.open);
   EXPECT_EQ(bc.invited.open, bc.parties.open);
@@ -645,8 +658,11 @@ TEST_F(UpdateTest, MarkdownReadsBackToTheSameActivitiesProjectsAndFigures) {
             "Canada, Hungary, Iceland, Italy, Japan, Netherlands, United Kingdom, USA");
   const auto& figures = sections.at(UnescapeMd(TreatyFiguresTitle(issue)));
   const std::string parties_line =
-      "- **Parties as of 30 September 2023:** " + issue.treaties[0].parties.ToString();
+      "- **Parties as of 30 September 2023:** " + issue.treaties[0].headline_sentence;
   EXPECT_NE(std::find(figures.begin(), figures.end(), parties_line), figures.end()) << md;
+  const std::string named_line =
+      "- **Parties named on record as of 30 September 2023:** " + issue.treaties[0].parties.ToString();
+  EXPECT_NE(std::find(figures.begin(), figures.end(), named_line), figures.end()) << md;
 }
 
 /// Text content of a gumbo node.
@@ -826,7 +842,8 @@ TEST_F(UpdateTest, AQuarterWithoutActivitiesIsAValidIssueWithoutEmptyHeadings) {
     EXPECT_EQ(issue.ActivityCount(), 0u);
     EXPECT_TRUE(issue.coming_next.empty());
     EXPECT_TRUE(issue.activity_totals.empty());
-    ASSERT_EQ(issue.treaties.size(), 1u);  // the Budapest Convention, from the reference data
+    // Every treaty the registry follows, the Budapest Convention first.
+    ASSERT_EQ(issue.treaties.size(), registry_->catalog().all().size());
     EXPECT_EQ(issue.treaties[0].parties, registry_->Analyse("ETS 185")->Consents(D("2019-03-31")));
     // Projects running then (CyberSouth, GLACY+) keep their sections.
     EXPECT_EQ(issue.projects.size(), loaded ? 2u : 0u);

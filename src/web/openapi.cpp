@@ -169,8 +169,27 @@ json Components() {
        "A date (2011-09-01) or, where the sources give less, an interval "
        "(2001-11-23/2011-06-01, ../2011-06-01, 2011-06-02/..)"}};
   const json range = {{"type", "object"},
-                      {"description", "A count; min == max when the data determines it"},
-                      {"properties", {{"min", {{"type", "integer"}}}, {"max", {{"type", "integer"}}}}}};
+                      {"description",
+                       "A count; min == max when the data determines it. Where no complete list "
+                       "covers the date, max is null and open is true: at least min"},
+                      {"properties",
+                       {{"min", {{"type", "integer"}}},
+                        {"max", {{"type", "integer"}, {"nullable", true}}},
+                        {"open", {{"type", "boolean"}}}}}};
+  const json headline = {
+      {"type", "object"},
+      {"description",
+       "The best-supported count of Parties with its basis: exact where a complete list covers the "
+       "date, else the latest stated figure the record does not contradict, else the count named on record"},
+      {"properties",
+       {{"text", {{"type", "string"}}},
+        {"value", {{"type", "integer"}}},
+        {"exact", {{"type", "boolean"}}},
+        {"basis", {{"type", "string"}, {"enum", {"exact", "stated", "named on record"}}}},
+        {"as_of", {{"type", "string"}, {"format", "date"}, {"nullable", true}}},
+        {"source", {{"type", "string"}, {"nullable", true}}},
+        {"named_on_record", {{"type", "integer"}}},
+        {"sentence", {{"type", "string"}}}}}};
   const json summary = {
       {"type", "object"},
       {"properties",
@@ -186,6 +205,8 @@ json Components() {
         {"as_of", {{"type", "string"}, {"format", "date"}}},
         {"consents", Ref("Range")},
         {"in_force", Ref("Range")},
+        {"headline", Ref("Headline")},
+        {"complete_sources", {{"type", "array"}, {"items", {{"type", "object"}}}}},
         {"in_force_today", {{"type", "boolean"}}},
         {"completeness", {{"type", "string"}}},
         {"sources", {{"type", "array"}, {"items", {{"type", "string"}}}}}}}};
@@ -203,6 +224,12 @@ json Components() {
         {"status", {{"type", "string"}}},
         {"status_or", {{"type", "string"}, {"nullable", true}}},
         {"status_text", {{"type", "string"}}},
+        {"last_on_record",
+         {{"type", "string"}, {"format", "date"}, {"nullable", true},
+          {"description", "the date of the latest source on this State under this treaty"}}},
+        {"decided",
+         {{"type", "boolean"},
+          {"description", "false: no source speaks of the date asked; status_text gives the status as of the last word"}}},
         {"sources", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}};
   json status = {{"allOf",
                   {Ref("TreatySummary"),
@@ -326,6 +353,7 @@ json Components() {
             {"Country", country},
             {"Interval", interval},
             {"Range", range},
+            {"Headline", headline},
             {"TreatySummary", summary},
             {"StateStatus", state},
             {"TreatyStatus", status},

@@ -528,7 +528,8 @@ Result<CountryView> LoadCountry(Context& c) {
                 {"title", t.short_title.empty() ? t.title : t.short_title},
                 {"href", "/treaties/" + TreatySlug(t) + "#state-" + country->iso2},
                 {"status", "no action on record"},
-                {"status_text", "no signature or consent on record"},
+                // Unnamed by every source: unknown, unless a complete list covers today.
+                {"status_text", a->StatusOf(country->iso2, c.today).text},
                 {"signature", nullptr},
                 {"consent", nullptr},
                 {"kind", nullptr},

@@ -192,7 +192,9 @@ Result<std::vector<json>> TreatyRows(Context& c, domain::Date on) {
   for (const auto& t : c.registry.catalog().all()) {
     auto a = c.registry.Analyse(t.ref);
     if (!a) return a.status();
-    rows.push_back(TreatyRowModel(*a, on));
+    auto data = c.registry.Data(t.ref);
+    if (!data) return data.status();
+    rows.push_back(TreatyRowModel(*a, data->figures, on));
   }
   return rows;
 }
@@ -276,7 +278,11 @@ Result<Response> ApiTreaties(Context& c) {
   for (const auto& t : c.registry.catalog().all()) {
     auto a = c.registry.Analyse(t.ref);
     if (!a) return a.status();
-    items.push_back(service::TreatySummaryJson(*a, *on));
+    auto data = c.registry.Data(t.ref);
+    if (!data) return data.status();
+    json item = service::TreatySummaryJson(*a, *on);
+    item["headline"] = service::HeadlineJson(service::HeadlineCount(*a, data->figures, *on));
+    items.push_back(std::move(item));
   }
   const int count = static_cast<int>(items.size());
   return JsonResponse({{"as_of", on->ToIso()}, {"count", count}, {"treaties", std::move(items)}});
@@ -286,6 +292,7 @@ Result<Response> ApiTreaty(Context& c) {
   auto t = LoadTreaty(c);
   if (!t) return t.status();
   json j = service::TreatySummaryJson(t->analysis, t->on);
+  j["headline"] = service::HeadlineJson(service::HeadlineCount(t->analysis, t->data.figures, t->on));
   const std::string slug = TreatySlug(t->analysis.treaty());
   j["links"] = {{"page", "/treaties/" + slug},
                 {"status", "/api/v1/treaties/" + slug + "/status"},

@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "service/treaty_views.h"
+
 namespace octopus::web::internal {
 
 using nlohmann::json;
@@ -130,17 +132,22 @@ std::string ShowRangesIn(std::string_view text) {
 }
 
 std::string ShowRange(const treaty::Range& r) {
-  // After the last complete list on record the count is "at least".
+  // Where no complete list covers the date the count is "at least".
   if (r.open) return std::to_string(r.min) + "+";
   return r.exact() ? std::to_string(r.min)
                    : std::to_string(r.min) + std::string(kEnDash) + std::to_string(r.max);
 }
 
-json TreatyRowModel(const treaty::Analysis& a, domain::Date on) {
+json TreatyRowModel(const treaty::Analysis& a, const std::vector<domain::StatedFigure>& figures,
+                    domain::Date on) {
   const domain::Treaty& t = a.treaty();
   const auto& eif = a.entry_into_force();
   json eif_json = eif.date ? json(eif.date->ToString()) : json(nullptr);
+  const service::Headline headline = service::HeadlineCount(a, figures, on);
   return {
+      {"headline", headline.text},
+      {"headline_sentence", headline.sentence},
+      {"headline_source", headline.source},
       {"ref", t.ref},
       {"href", "/treaties/" + TreatySlug(t)},
       {"title", t.title},
@@ -204,7 +211,20 @@ json TreatyPageModel(const treaty::Analysis& a, const json& status, domain::Date
         {"status_class", StatusClass(s)},
         {"sources", static_cast<int>(s["sources"].size())},
         {"footnote", s["footnote"].is_string()},
+        {"last_on_record", s.contains("last_on_record") && s["last_on_record"].is_string()
+                               ? Str(s, "last_on_record") : ""},
     };
+    // Each row links to the sources its dates come from.
+    json links = json::array();
+    std::set<std::string> seen;
+    for (const json& src : s["sources"]) {
+      const std::string origin = Str(src, "origin");
+      if (!seen.insert(origin).second) continue;
+      const bool web = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
+      links.push_back({{"href", web ? json(origin) : json(nullptr)},
+                       {"text", web ? std::to_string(links.size() + 1) : origin}});
+    }
+    row["source_links"] = links;
     DateCell(row, "signature", s["signature"]);
     DateCell(row, "consent", s["consent"]);
     DateCell(row, "entry_into_force", s["entry_into_force"]);
@@ -295,6 +315,10 @@ json TreatyPageModel(const treaty::Analysis& a, const json& status, domain::Date
       {"entry_into_force_note", ShowRangesIn(eif.note)},
       {"consents", ShowRange(a.Consents(on))},
       {"in_force", ShowRange(a.InForce(on))},
+      {"headline", status["headline"]["text"]},
+      {"headline_sentence", status["headline"]["sentence"]},
+      {"complete_sources", status["complete_sources"]},
+      {"has_complete_sources", !status["complete_sources"].empty()},
       {"plot", std::move(plot_svg)},
       {"tables", tables},
       {"has_states", !tables.empty()},

@@ -27,7 +27,8 @@ std::string ShowRangesIn(std::string_view text);
 std::string ShowRange(const treaty::Range& r);
 
 /// One treaty as a row of the list and of the home page's figures.
-nlohmann::json TreatyRowModel(const treaty::Analysis& a, domain::Date on);
+nlohmann::json TreatyRowModel(const treaty::Analysis& a, const std::vector<domain::StatedFigure>& figures,
+                              domain::Date on);
 
 /// The home page: figures for the treaties with any State on record, and the
 /// sources the store holds. Sections without data are left out.
