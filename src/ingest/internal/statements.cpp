@@ -60,6 +60,30 @@ bool Continues(const Paragraph& p, size_t line, std::string_view prev_line, std:
 
 }  // namespace
 
+std::optional<PartialDate> DatelineOf(const CleanLines& lines) {
+  std::optional<PartialDate> found;
+  for (size_t i = 0; i < lines.clean.size(); ++i) {
+    const std::string& s = lines.clean[i];
+    if (lines.blank[i] || s.size() > 80 || s.find('.') != std::string::npos) continue;
+    const std::vector<FoundDate> dates = DatesIn(s, 0);
+    if (dates.size() != 1) continue;
+    const DatePhrase& d = dates.front().phrase;
+    if (d.precision != "day" || !d.year_given || !d.start || !d.end || !(*d.start == *d.end)) continue;
+    // The rest of the line: a few words that name a place or an office, no sentence.
+    const std::string rest = s.substr(0, dates.front().begin) + " " + s.substr(dates.front().end);
+    if (WordCount(rest) > 5) continue;
+    bool capitalised = true;
+    for (std::string_view w : text::Split(rest, ' ')) {
+      w = text::Trim(w);
+      if (!w.empty() && w.front() >= 'a' && w.front() <= 'z' && w != "of" && w != "de") capitalised = false;
+    }
+    if (!capitalised) continue;
+    if (found && !(*found == *d.start)) return std::nullopt;  // two datelines: which is the document's is unknown
+    found = d.start;
+  }
+  return found;
+}
+
 std::optional<PartialDate> ParseIsoDate(std::string_view iso) {
   auto number = [&](size_t at, size_t len) -> int {
     if (at + len > iso.size()) return -1;
@@ -105,7 +129,7 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
     if (item) {
       prose.BeginItem(item->date, item->year != 0 ? item->year : document_year);
     } else {
-      prose.BeginItem(document_date, document_year);
+      prose.BeginItem(document_date, document_year, false);
     }
     std::vector<Paragraph> paragraphs;
     for (size_t i = from; i < to; ++i) {

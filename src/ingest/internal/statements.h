@@ -24,6 +24,12 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
                                       std::optional<PartialDate> document_date,
                                       std::vector<bool>* used = nullptr);
 
+/// The date a document of no dated items gives itself on a line of its own: a
+/// place and one exact day ("Strasbourg 02/06/2014", "Council of Europe
+/// Strasbourg 10 November 2016", "Strasbourg, 9 June 2017 T-CY (2017)13").
+/// Nullopt when no line reads so, or when such lines give different days.
+std::optional<PartialDate> DatelineOf(const CleanLines& lines);
+
 /// A date written as ISO at any precision ("2024-06-20", "2024-06", "2024");
 /// nullopt for anything else.
 std::optional<PartialDate> ParseIsoDate(std::string_view iso);
