@@ -888,6 +888,45 @@ TEST(TreatyProseTest, ASentenceWrappedOverTwoLinesIsReadWhole) {
   EXPECT_EQ(actions[0]["line"], 1);
 }
 
+TEST(TcyPlenaryTest, AHeadingThenItsPlaceAndDatesAndTheReportsOpeningSentenceAreOneMeeting) {
+  const auto meetings = OfKind(ExtractBytes("Cybercrime Convention Committee (T-CY)\n\n"
+                                            "21st Plenary of the T-CY\n\n"
+                                            "Lisbon, 3 \u2013 5 October 2019\n\n"
+                                            "The 21st Plenary of the T-CY, meeting in Lisbon, was chaired by Anna "
+                                            "EXAMPLE (Portugal) and opened by the Minister.\n"),
+                               "activity", "tcy_plenary");
+  ASSERT_EQ(meetings.size(), 1u);
+  EXPECT_EQ(meetings[0]["number"], 21);
+  EXPECT_EQ(meetings[0]["start"], "2019-10-03");
+  EXPECT_EQ(meetings[0]["end"], "2019-10-05");
+  EXPECT_EQ(meetings[0]["places"], json::array({"Lisbon"}));
+  EXPECT_EQ(meetings[0]["chair"], "Anna EXAMPLE (Portugal)");
+}
+
+TEST(TcyPlenaryTest, APlenaryNamedInProseWithItsDates) {
+  const auto meetings = OfKind(ExtractBytes("The workshop will be followed by the plenary session of the Cybercrime "
+                                            "Convention Committee (T-CY) from 7 to 9 (morning) July 2021.\n\n"
+                                            "Forms were adopted by the Cybercrime Convention Committee at its 25th "
+                                            "Plenary on 30 November 2021.\n\n"
+                                            "A meeting of the T-CY working group was held as well.\n"),
+                               "activity", "tcy_plenary");
+  ASSERT_EQ(meetings.size(), 2u);
+  EXPECT_TRUE(meetings[0]["number"].is_null());
+  EXPECT_EQ(meetings[0]["start"], "2021-07-07");
+  EXPECT_EQ(meetings[0]["end"], "2021-07-09");
+  EXPECT_EQ(meetings[1]["number"], 25);
+  EXPECT_EQ(meetings[1]["start"], "2021-11-30");
+}
+
+TEST(TcyPlenaryTest, AYearlessMeetingTakesTheDocumentsYearOrStaysUndated) {
+  const std::string text = "2-3 March\n\nPlenary of the Cybercrime Convention Committee (T-CY)\n";
+  const auto dated = OfKind(ExtractDated(text, "2022-01-15"), "activity", "tcy_plenary");
+  ASSERT_EQ(dated.size(), 1u);
+  EXPECT_EQ(dated[0]["start"], "2022-03-02");
+  EXPECT_EQ(dated[0]["date_basis"], "year from the document's date");
+  EXPECT_TRUE(OfKind(ExtractBytes(text), "activity", "tcy_plenary").empty());  // no number, no date: nothing to record
+}
+
 // ---------------------------------------------------------------- hostile input
 
 TEST(HostileInput, NeverCrashesOnLinesOfAnyShape) {

@@ -15,7 +15,8 @@
 
 namespace octopus::ingest::internal {
 
-/// The records (treaty_action, treaty_figure) stated in `doc`, in line order.
+/// The records stated in `doc`, in line order: treaty_action, treaty_figure,
+/// and the T-CY plenaries it names (activity, section tcy_plenary).
 /// Consecutive lines of one sentence wrapped over several lines are read as
 /// one paragraph. When `used` is given it is resized to the document's line
 /// count and marks the lines whose sentences gave a record.

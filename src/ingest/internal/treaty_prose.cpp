@@ -289,6 +289,7 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
       f.measure = action == "join" ? "parties" : "ratified";
       f.count = ordinal;
       f.as_of = per_state.front() ? per_state.front() : item_date_;
+      f.by_item = per_state.front().has_value() || item_own_date_;
       f.span = std::string(sentence);
       f.line = line;
       figures_.push_back(std::move(f));
@@ -459,6 +460,7 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     f.count = *n;
     f.as_of = as_of;
     f.as_of_basis = as_of_basis;
+    f.by_item = item_own_date_;
     f.span = std::string(s);
     f.line = line;
     figures_.push_back(std::move(f));
@@ -556,6 +558,11 @@ std::vector<Record> TreatyProse::Records() const {
     out.push_back(std::move(r));
   }
   for (const Figure& f : figures_) {
+    // A count the document's context states again after an item stated it is the item's figure.
+    const bool restated = !f.by_item && std::any_of(figures_.begin(), figures_.end(), [&](const Figure& g) {
+      return g.by_item && g.treaty == f.treaty && g.measure == f.measure && g.count == f.count;
+    });
+    if (restated) continue;
     Record r;
     r.kind = "treaty_figure";
     r.line = f.line;

@@ -61,6 +61,7 @@ class TreatyProse {
     bool at_least = false;
     std::optional<PartialDate> as_of;
     std::string as_of_basis;  ///< why `as_of` is what it is when the sentence does not date it
+    bool by_item = true;      ///< read in an item of its own date (or dated by its sentence)
     std::string span;
     int line = 0;
   };
