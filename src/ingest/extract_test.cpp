@@ -970,6 +970,23 @@ TEST(TreatyChartTest, ReadsRowsRunTogetherAndIgnoresAFewDatesInATable) {
   EXPECT_EQ(internal::ParseDayMonthYear("1/7/2004"), (internal::PartialDate{2004, 7, 1}));
 }
 
+TEST(TreatyProseTest, ReadsFrenchActionsAndCounts) {
+  const Extraction e = ExtractBytes(
+      "Nouvelles de la Convention\n\n"
+      "Le Ghana a adhéré à la Convention sur la cybercriminalité le 3 mai 2021. Le Pérou a été invité à adhérer à "
+      "la Convention de Budapest. Désormais, 66 États sont Parties à la Convention.\n");
+  std::map<std::string, std::string> got;
+  for (const json& a : OfKind(e, "treaty_action")) got[a["state"]] = a["action"];
+  EXPECT_EQ(got, (std::map<std::string, std::string>{{"GH", "accession"}, {"PE", "invitation"}}));
+  EXPECT_EQ(FigureCounts(e), (std::map<std::string, int>{{"parties", 66}}));
+}
+
+TEST(TreatyProseTest, TheNthStateToSignCountsTheSignatures) {
+  const Extraction e = ExtractBytes("Peru is the 20th State to sign the Second Additional Protocol.\n");
+  EXPECT_EQ(OfKind(e, "treaty_action").size(), 1u);
+  EXPECT_EQ(FigureCounts(e), (std::map<std::string, int>{{"signed", 20}}));
+}
+
 // ---------------------------------------------------------------- hostile input
 
 TEST(HostileInput, NeverCrashesOnLinesOfAnyShape) {

@@ -281,12 +281,17 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
   if (!dates.empty() && dates.front().phrase.year_given && dates.front().phrase.start) {
     last_year_ = dates.front().phrase.start->year;
   }
-  // "… became the 76th State to ratify / join": a count of the treaty's ratifications or Parties.
-  if (ordinal > 0 && (action == "ratification" || action == "join")) {
+  // "… became the 76th State to ratify / sign / accede / join": a count of the
+  // treaty's ratifications, signatures, accessions or Parties.
+  if (ordinal > 0 && (action == "ratification" || action == "join" || action == "signature" || action == "accession")) {
+    const char* measure = action == "join"        ? "parties"
+                          : action == "signature" ? "signed"
+                          : action == "accession" ? "acceded"
+                                                  : "ratified";
     for (const std::string& treaty : treaties) {
       Figure f;
       f.treaty = treaty;
-      f.measure = action == "join" ? "parties" : "ratified";
+      f.measure = measure;
       f.count = ordinal;
       f.as_of = per_state.front() ? per_state.front() : item_date_;
       f.by_item = per_state.front().has_value() || item_own_date_;
@@ -493,7 +498,7 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     p.push_back({re(R"(\bthere (?:are|were) (?:now |already )?)" + c + R"( (?:State |States )?Parties)"), "parties"});
     p.push_back({re(R"(\b(?:now )?(?:has|had) )" + c + R"( (?:State )?Parties)"), "parties"});
     p.push_back({re(R"(\bratified by )" + c + R"( (?:countries|States))"), "parties"});
-    p.push_back({re(c + R"( États sont (?:désormais|maintenant) Parties)"), "parties"});
+    p.push_back({re(c + R"( États (?:sont|sont désormais|sont maintenant|sont aujourd'hui) Parties)"), "parties"});
     p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?=$|[.;]| and | but |, and |, but |, while ))"),
                  "signatories"});
     p.push_back({re(R"(\bsigned by )" + c + R"( (?:others|other States|other countries|countries|States))"), "signatories"});
