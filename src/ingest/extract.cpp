@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ingest/internal/mentions.h"
+#include "ingest/internal/recognisers.h"
 #include "ingest/internal/shapes.h"
 
 namespace octopus::ingest {
@@ -54,6 +55,23 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
       break;
     }
   }
+  std::vector<internal::ItemSpan> items;
+  if (e.records.empty()) {
+    for (auto* recognise : {internal::ExtractNewsItemPage, internal::ExtractConferencePage,
+                            internal::ExtractActivitySheet}) {
+      internal::LayoutResult r = recognise(doc, finder);
+      if (r.recognisers.empty()) continue;
+      for (Record& rec : r.extraction.records) e.records.push_back(std::move(rec));
+      for (auto& item : r.items) items.push_back(item);
+      if (e.document.title.empty()) e.document.title = r.extraction.document.title;
+      if (!e.document.date) {
+        e.document.date = r.extraction.document.date;
+        e.document.date_basis = r.extraction.document.date_basis;
+      }
+      for (auto& name : r.recognisers) e.document.recognisers.push_back(name);
+    }
+  }
+  for (Record& r : internal::NonTreatyStatements(doc, finder, items, e)) e.records.push_back(std::move(r));
   std::stable_sort(e.records.begin(), e.records.end(),
                    [](const Record& a, const Record& b) { return a.line < b.line; });
   std::stable_sort(e.not_understood.begin(), e.not_understood.end(),

@@ -12,6 +12,7 @@
 
 #include "core/text.h"
 #include "ingest/internal/dates.h"
+#include "ingest/internal/recognisers.h"
 #include "ingest/internal/shapes.h"
 #include "ingest/internal/treaty_prose.h"
 
@@ -75,10 +76,12 @@ std::optional<Anchor> ListingAnchor(const std::string& line) {
   cuts.push_back(line.size());
   for (size_t k = std::min<size_t>(cuts.size(), 4); k-- > 0;) {
     const std::string head = line.substr(0, cuts[k]);
-    auto day = ParseExactDay(head);
-    if (!day) continue;
+    // "11 october 2021", or the span of an event: "11-13 April 2016 Johannesburg".
+    auto p = ParseDatePhrase(head, 0);
+    if (!p || !p->year_given || p->precision != "day" || !p->start || !p->end || !p->days.empty()) continue;
     Anchor a;
-    a.date = *day;
+    a.date = *p->start;
+    if (!(*p->start == *p->end)) a.span = *p;
     a.place = std::string(text::Trim(std::string_view(line).substr(cuts[k])));
     if (!a.place.empty() && !IsMostlyPlace(a.place)) return std::nullopt;
     return a;
@@ -285,7 +288,9 @@ Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder)
     }
     const std::string all = title + "\n" + body;
     TitleEvent ev = EventOfTitle(title);
+    bool dated_by_anchor = false;
     if (!ev.when && a.span && a.span->start && a.span->end && !(*a.span->start == *a.span->end)) {
+      dated_by_anchor = true;
       ev.when = a.span;  // "[17-18 March 2011, Lisbon]": the bracket dates the event itself
       ev.place = a.place;
     }
@@ -314,6 +319,31 @@ Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder)
       r.line = line;
       r.fields = json::object({{"caption", caption}, {"target", nullptr}, {"item_line", item_line}});
       e.records.push_back(std::move(r));
+    }
+    // The event the item is about, as an activity: the title's own event ("Closing Conference
+    // (29-30 April 2013, Budva, Montenegro)"), or the span a listing dates the item with, named
+    // by the event its teaser introduces.
+    if (ev.when && ev.when->start && ev.when->year_given) {
+      std::string what = WithoutEventSuffix(title);
+      if (dated_by_anchor && !paragraphs.empty()) {
+        if (auto named = EventPhrase(paragraphs.front().second)) what = *named;
+      }
+      std::vector<std::string> places = SplitOutsideParens(ev.place, ',');
+      Record act;
+      act.kind = "activity";
+      act.line = item_line;
+      act.fields = json::object({{"projects", MentionFinder::Ids(finder.Projects(all))},
+                                 {"title", what},
+                                 {"places", places},
+                                 {"countries", MentionFinder::Ids(finder.Countries(ev.place))},
+                                 {"mode", nullptr},
+                                 {"start", IsoOrNull(ev.when->start)},
+                                 {"end", IsoOrNull(ev.when->end)},
+                                 {"precision", ev.when->precision},
+                                 {"as_written", nullptr},
+                                 {"section", "news_item"},
+                                 {"item_line", item_line}});
+      e.records.push_back(std::move(act));
     }
     Record r;
     r.kind = "news_item";

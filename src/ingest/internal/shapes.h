@@ -7,9 +7,25 @@
 #include <vector>
 
 #include "ingest/document.h"
+#include "ingest/internal/dates.h"
 #include "ingest/internal/mentions.h"
 
 namespace octopus::ingest::internal {
+
+/// An item a layout recogniser found: lines [first, end), its date and year.
+struct ItemSpan {
+  size_t first = 0, end = 0;
+  std::optional<PartialDate> date;
+  int year = 0;
+  std::vector<size_t> headings;
+};
+
+/// What a layout recogniser gives.
+struct LayoutResult {
+  Extraction extraction;
+  std::vector<ItemSpan> items;
+  std::vector<std::string> recognisers;
+};
 
 /// A line with only white space (no-break spaces included).
 bool IsBlank(std::string_view line);

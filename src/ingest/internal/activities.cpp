@@ -1,0 +1,487 @@
+/// Dated events in prose. A sentence names an event by a noun phrase around an
+/// event word ("the 2nd meeting of the Steering Committee", "the Regional
+/// Cybercrime Conference", "la Conférence de clôture du projet GLACY") and
+/// ties a date to it in the same sentence ("will be held … on 1 December
+/// 2014", "took place … between 21 and 23 March"). "The workshop was held on
+/// 16 February 2022" names the item's own event: the phrase takes the item's title.
+
+#include <algorithm>
+#include <iterator>
+
+#include "core/text.h"
+#include "ingest/internal/recognisers.h"
+#include "ingest/internal/treaty_prose.h"
+
+namespace octopus::ingest::internal {
+
+namespace {
+
+using nlohmann::json;
+
+struct Word {
+  size_t begin = 0, end = 0;  // the core word, without surrounding punctuation
+  std::string folded;
+  bool opens = false;   // "(" or a quote before the word
+  bool closes = false;  // , ; : . ) or a quote after the word
+  bool possessive = false;
+  bool capital = false;
+};
+
+bool IsPunct(unsigned char c) { return std::string_view(",;:.()[]\"!?").find(static_cast<char>(c)) != std::string_view::npos; }
+
+// UTF-8 quotes and apostrophes, by their length at `i` (0 when none).
+size_t QuoteAt(std::string_view s, size_t i) {
+  for (std::string_view q : {"\u201c", "\u201d", "\u2018", "\u00ab", "\u00bb"}) {
+    if (s.substr(i, q.size()) == q) return q.size();
+  }
+  return 0;
+}
+
+std::vector<Word> Words(std::string_view s) {
+  std::vector<Word> out;
+  size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+    if (i >= s.size()) break;
+    size_t j = i;
+    while (j < s.size() && s[j] != ' ' && s[j] != '\t') ++j;
+    Word w;
+    size_t b = i, e = j;
+    while (b < e) {
+      if (IsPunct(static_cast<unsigned char>(s[b]))) {
+        w.opens = w.opens || s[b] == '(' || s[b] == '"';
+        ++b;
+      } else if (const size_t q = QuoteAt(s, b); q != 0) {
+        w.opens = true;
+        b += q;
+      } else {
+        break;
+      }
+    }
+    while (e > b) {
+      if (IsPunct(static_cast<unsigned char>(s[e - 1]))) {
+        w.closes = true;
+        --e;
+      } else if (e - b >= 3 && QuoteAt(s, e - 3) == 3) {
+        w.closes = true;
+        e -= 3;
+      } else {
+        break;
+      }
+    }
+    std::string_view core = s.substr(b, e - b);
+    if (core.size() > 2 && (text::StartsWith(core.substr(core.size() - 2), "'s"))) {
+      w.possessive = true;
+    } else if (core.size() > 4 && core.substr(core.size() - 4) == "\u2019s") {
+      w.possessive = true;
+    }
+    w.begin = b;
+    w.end = e;
+    w.folded = text::FoldKey(core);
+    const unsigned char c0 = core.empty() ? 0 : static_cast<unsigned char>(core[0]);
+    w.capital = (c0 >= 'A' && c0 <= 'Z') || (c0 >= 0xC3 && c0 <= 0xC3 && core.size() > 1 &&
+                                              static_cast<unsigned char>(core[1]) >= 0x80 &&
+                                              static_cast<unsigned char>(core[1]) <= 0x9E);
+    if (e > b) out.push_back(std::move(w));
+    i = j;
+  }
+  return out;
+}
+
+bool In(std::string_view w, std::initializer_list<std::string_view> set) {
+  return std::find(set.begin(), set.end(), w) != set.end();
+}
+
+// The words that head a phrase naming an event.
+bool IsEventHead(const std::vector<Word>& w, size_t k) {
+  const std::string& f = w[k].folded;
+  if (In(f, {"conference", "workshop", "seminar", "meeting", "training", "course", "visit", "webinar", "exercise",
+             "plenary", "forum", "roundtable", "summit", "hackathon", "mission", "consultation", "symposium",
+             "event", "atelier", "seminaire", "reunion", "visite", "webinaire", "exercice", "colloque"})) {
+    return true;
+  }
+  // "the first Steering Committee of GLACY-e": the committee's meeting.
+  return f == "committee" && k > 0 && w[k - 1].folded == "steering";
+}
+
+bool StopsLeft(const std::string& f) {
+  return In(f, {"the", "a", "an", "this", "that", "these", "those", "its", "their", "his", "her", "our", "la", "le",
+                "les", "l", "une", "un", "du", "des", "de", "d", "cette", "ce", "sa", "son", "ses", "of", "on", "in",
+                "at", "for", "to", "by", "with", "from", "during", "into", "about", "after", "before", "following",
+                "under", "within", "through", "via", "between", "lors", "pour", "par", "dans", "sur", "avec", "au",
+                "aux", "a", "en", "and", "or", "but", "while", "as", "et", "ou", "was", "were", "is", "are", "be",
+                "been", "being", "will", "would", "has", "have", "had", "took", "organised", "organized", "held",
+                "hosted", "launched", "launching", "opened", "attended", "joined", "supported", "conducted",
+                "delivered", "marked", "started", "began", "concluded", "completed", "met", "including", "such",
+                "discussed", "also", "all", "other", "which", "who"});
+}
+
+bool StopsRight(const std::string& f) {
+  return In(f, {"was", "were", "is", "are", "be", "will", "would", "has", "have", "had", "took", "takes", "take",
+                "started", "began", "begins", "starts", "concluded", "aims", "aimed", "aiming", "focused", "focuses",
+                "gathered", "brought", "marked", "discussed", "which", "that", "who", "where", "when", "in", "at",
+                "from", "between", "during", "with", "as", "organised", "organized", "held", "hosted", "by", "a",
+                "le", "aura", "sera", "est", "s", "se", "it", "they", "to", "under", "through", "via", "within",
+                "took", "can", "could", "may", "should", "must", "has", "provided", "en", "dans", "lors", "pour"});
+}
+
+bool Dangling(const std::string& f) {
+  return In(f, {"the", "a", "an", "of", "on", "for", "and", "or", "de", "du", "des", "la", "le", "les", "et", "its",
+                "their", "upcoming", "forthcoming"});
+}
+
+struct Phrase {
+  size_t first = 0, last = 0;  // word indexes, inclusive
+  size_t head = 0;
+  bool anaphoric = false;      // "the workshop", "this event", "the three-day event"
+};
+
+bool IsModifierOnly(const std::string& f) {
+  // "three-day", "two-day", "one-day", "online", "same".
+  return (f.size() > 5 && (f.substr(f.size() - 4) == " day" || f.substr(f.size() - 5) == " days")) ||
+         In(f, {"online", "same", "said"});
+}
+
+Phrase Build(const std::vector<Word>& w, size_t h, const std::vector<std::pair<size_t, size_t>>& dates) {
+  auto in_date = [&](size_t k) {
+    return std::any_of(dates.begin(), dates.end(),
+                       [&](const auto& d) { return w[k].begin >= d.first && w[k].begin < d.second; });
+  };
+  Phrase p{h, h, h, false};
+  // Left: modifiers up to a determiner, a preposition, a verb or a punctuation mark.
+  while (p.first > 0 && h - p.first < 6) {
+    const Word& prev = w[p.first - 1];
+    if (prev.closes || prev.possessive || StopsLeft(prev.folded) || in_date(p.first - 1) || w[p.first].opens) break;
+    --p.first;
+  }
+  // Right: attachments ("of the GLACY project on Global Action on Cybercrime") up to a verb,
+  // a place or date preposition, or a punctuation mark.
+  if (!w[h].closes) {
+    size_t k = h + 1;
+    while (k < w.size() && k - h <= 16) {
+      const Word& cur = w[k];
+      if (cur.opens || in_date(k) || StopsRight(cur.folded)) break;
+      // "on" or "from" before a date: the date, not the name.
+      if ((cur.folded == "on" || cur.folded == "of") && k + 1 < w.size() && in_date(k + 1)) break;
+      if (cur.folded == "as" || (cur.folded == "and" && k + 1 < w.size() && in_date(k + 1))) break;
+      p.last = k;
+      if (cur.closes) break;
+      ++k;
+    }
+  }
+  while (p.last > h && Dangling(w[p.last].folded)) --p.last;
+  while (p.first < h && (w[p.first].folded == "upcoming" || w[p.first].folded == "forthcoming")) ++p.first;
+  bool only_modifiers = true;
+  for (size_t k = p.first; k < h; ++k) only_modifiers = only_modifiers && IsModifierOnly(w[k].folded);
+  const bool determined = p.first > 0 && In(w[p.first - 1].folded, {"the", "this", "that", "la", "le", "l", "cette"});
+  p.anaphoric = determined && only_modifiers && p.last == h;
+  return p;
+}
+
+bool HasEventVerb(std::string_view folded_sentence) {
+  const std::string s = " " + std::string(folded_sentence) + " ";
+  for (std::string_view v : {" was held ", " were held ", " will be held ", " is held ", " is being held ",
+                             " took place ", " will take place ", " takes place ", " have met ", " has met ",
+                             " met in ", " has concluded ", " concluded ", " was organised ", " was organized ",
+                             " will be organised ", " was launched ", " aura lieu ", " a eu lieu ", " s est tenu ",
+                             " s est tenue ", " se tiendra "}) {
+    if (s.find(v) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The place after " in "/" à " near the phrase: capitalised words, commas between
+// ("in Colombo, Sri Lanka, on …" → Colombo, Sri Lanka).
+std::vector<std::string> PlacesAfter(std::string_view s, const std::vector<Word>& w, size_t from,
+                                     const std::vector<std::pair<size_t, size_t>>& dates) {
+  std::vector<std::string> places;
+  for (size_t k = from; k + 1 < w.size() && k < from + 14; ++k) {
+    if (!In(w[k].folded, {"in", "a", "en"}) || w[k].closes) continue;
+    std::string current;
+    for (size_t j = k + 1; j < w.size(); ++j) {
+      const bool dated = std::any_of(dates.begin(), dates.end(),
+                                     [&](const auto& d) { return w[j].begin >= d.first && w[j].begin < d.second; });
+      if (dated) break;
+      if (!w[j].capital) {
+        if (In(w[j].folded, {"en", "of", "de"}) && !current.empty() && j + 1 < w.size() && w[j + 1].capital) {
+          current += " " + std::string(s.substr(w[j].begin, w[j].end - w[j].begin));
+          continue;
+        }
+        if (w[j].folded == "en" && current.empty()) continue;  // "à Bucarest, en Roumanie"
+        break;
+      }
+      current += (current.empty() ? "" : " ") + std::string(s.substr(w[j].begin, w[j].end - w[j].begin));
+      if (w[j].closes) {
+        places.push_back(current);
+        current.clear();
+        if (s.substr(w[j].end, 1) != ",") break;
+      }
+      if (places.size() >= 3) break;
+    }
+    if (!current.empty()) places.push_back(current);
+    if (!places.empty()) break;
+  }
+  return places;
+}
+
+std::optional<std::string> ModeOfSentence(std::string_view folded) {
+  const std::string s = " " + std::string(folded) + " ";
+  if (s.find(" online ") != std::string::npos || s.find(" on line ") != std::string::npos ||
+      s.find(" en ligne ") != std::string::npos || s.find(" virtual ") != std::string::npos) {
+    return "online";
+  }
+  if (s.find(" hybrid ") != std::string::npos) return "hybrid";
+  return std::nullopt;
+}
+
+bool SameEvent(const json& a, const std::string& title, const std::optional<PartialDate>& start) {
+  const std::string at = a.contains("title") && a["title"].is_string() ? text::FoldKey(a["title"].get<std::string>()) : "";
+  const std::string bt = text::FoldKey(title);
+  if (at.empty() || bt.empty()) return false;
+  const bool titles = at.find(bt) != std::string::npos || bt.find(at) != std::string::npos;
+  if (!titles) return false;
+  const json& s = a.contains("start") ? a["start"] : (a.contains("event_start") ? a["event_start"] : a["date"]);
+  if (!start) return true;
+  return s.is_string() && s.get<std::string>() == start->Iso();
+}
+
+}  // namespace
+
+std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder& finder, const ProseContext& ctx) {
+  std::vector<Record> out;
+  auto item_of = [&](size_t line) -> std::optional<size_t> {
+    for (size_t k = 0; k < ctx.items.size(); ++k) {
+      if (ctx.items[k].first <= line && line < ctx.items[k].end) return k;
+    }
+    return std::nullopt;
+  };
+  auto known = [&](const std::string& title, const std::optional<PartialDate>& start) {
+    for (const std::vector<Record>* list : {&ctx.existing, static_cast<const std::vector<Record>*>(&out)}) {
+      for (const Record& r : *list) {
+        if ((r.kind == "activity" || r.kind == "news_item") && SameEvent(r.fields, title, start)) return true;
+      }
+    }
+    return false;
+  };
+
+  std::optional<size_t> named_item;
+  std::string last_named;  // the last event named in the current item, for "the event"
+  for (size_t i = 0; i < lines.clean.size(); ++i) {
+    if (lines.blank[i]) continue;
+    const auto item = item_of(i);
+    if (item != named_item) {
+      named_item = item;
+      last_named.clear();
+    }
+    int year = 0;
+    std::string basis;
+    if (item && ctx.items[*item].year != 0) {
+      year = ctx.items[*item].year;
+      basis = "year from the item's date";
+    } else if (ctx.document_date) {
+      year = ctx.document_date->year;
+      basis = "year from the document's date";
+    }
+    const std::string item_title = item && *item < ctx.titles.size() ? ctx.titles[*item] : "";
+    std::string para = lines.clean[i];
+    std::replace(para.begin(), para.end(), '\t', ' ');
+    for (std::string_view sentence : SplitSentences(para)) {
+      if (sentence.size() > 1200) continue;
+      const std::vector<Word> w = Words(sentence);
+      // A placeholder year finds year-less dates when none is known; they then stay partial.
+      std::vector<FoundDate> found = DatesIn(sentence, year != 0 ? year : 2000);
+      std::vector<std::pair<size_t, size_t>> spans;
+      for (const FoundDate& d : found) spans.push_back({d.begin, d.end});
+      std::vector<Phrase> phrases;
+      for (size_t k = 0; k < w.size(); ++k) {
+        if (!IsEventHead(w, k)) continue;
+        if (!phrases.empty() && k <= phrases.back().last) continue;
+        phrases.push_back(Build(w, k, spans));
+      }
+      if (phrases.empty()) continue;
+      const std::string folded = text::FoldKey(sentence);
+      std::vector<bool> used(phrases.size(), false);
+      auto title_of = [&](const Phrase& p) -> std::string {
+        if (p.anaphoric || w[p.head].folded == "event") {
+          if (!item_title.empty() && (w[p.head].folded == "event" ||
+                                      text::FoldKey(item_title).find(w[p.head].folded) != std::string::npos)) {
+            return WithoutEventSuffix(item_title);
+          }
+          return p.anaphoric ? last_named : std::string();
+        }
+        return std::string(sentence.substr(w[p.first].begin, w[p.last].end - w[p.first].begin));
+      };
+      auto emit = [&](const Phrase& p, const FoundDate* d) {
+        std::string title = title_of(p);
+        if (title.empty()) return;
+        std::optional<PartialDate> start, end;
+        std::string date_basis;
+        if (d) {
+          const bool resolved = d->phrase.year_given || year != 0;
+          if (resolved) {
+            start = d->phrase.start;
+            end = d->phrase.end;
+            if (!d->phrase.year_given) date_basis = basis;
+          } else {
+            // No year anywhere but the event's own name ("Octopus Conference 2023"): that one.
+            int named_year = 0;
+            for (const Word& x : w) {
+              if (x.begin >= w[p.first].begin && x.end <= w[p.last].end && x.folded.size() == 4 &&
+                  std::all_of(x.folded.begin(), x.folded.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+                named_year = std::stoi(x.folded);
+              }
+            }
+            if (named_year == 0 && !last_named.empty()) {
+              const std::vector<Word> lw = Words(last_named);
+              for (const Word& x : lw) {
+                if (x.folded.size() == 4 && std::all_of(x.folded.begin(), x.folded.end(),
+                                                        [](char c) { return c >= '0' && c <= '9'; })) {
+                  named_year = std::stoi(x.folded);
+                }
+              }
+            }
+            if (named_year >= 1990 && named_year < 2100) {
+              const std::string as_written(sentence.substr(d->begin, d->end - d->begin));
+              if (auto again = ParseDatePhrase(as_written, named_year)) {
+                start = again->start;
+                end = again->end;
+                date_basis = "year from the event's name";
+              }
+            }
+          }
+        }
+        if (!d && !HasEventVerb(folded)) return;
+        if (known(title, start)) return;
+        const std::vector<std::string> places = PlacesAfter(sentence, w, p.last + 1, spans);
+        std::string place_text;
+        for (const auto& pl : places) place_text += pl + ", ";
+        std::vector<std::string> projects = MentionFinder::Ids(finder.Projects(std::string(sentence) + "\n" + item_title));
+        Record r;
+        r.kind = "activity";
+        r.line = static_cast<int>(i + 1);
+        r.fields = json::object({{"projects", projects},
+                                 {"title", title},
+                                 {"places", places},
+                                 {"countries", MentionFinder::Ids(finder.Countries(place_text))},
+                                 {"mode", ModeOfSentence(folded) ? json(*ModeOfSentence(folded)) : json(nullptr)},
+                                 {"start", IsoOrNull(start)},
+                                 {"end", IsoOrNull(end)},
+                                 {"precision", d ? json(d->phrase.precision) : json(nullptr)},
+                                 {"as_written", d ? json(std::string(sentence.substr(d->begin, d->end - d->begin)))
+                                                  : json(nullptr)},
+                                 {"section", "prose"},
+                                 {"span", std::string(sentence)}});
+        if (!date_basis.empty()) r.fields["date_basis"] = date_basis;
+        if (d && !d->phrase.days.empty() && start) {
+          json days = json::array();
+          for (const PartialDate& x : d->phrase.days) days.push_back(x.Iso());
+          r.fields["days"] = std::move(days);
+        }
+        out.push_back(std::move(r));
+      };
+      // Each date goes to the nearest event phrase before it (else the first after it).
+      for (const FoundDate& d : found) {
+        const bool has_day = (d.phrase.start && d.phrase.start->day != 0) || d.phrase.year_given;
+        if (!has_day || !d.phrase.start) continue;
+        std::optional<size_t> pick;
+        for (size_t k = 0; k < phrases.size(); ++k) {
+          if (used[k]) continue;
+          if (w[phrases[k].last].end <= d.begin) pick = k;
+        }
+        if (!pick) {
+          for (size_t k = 0; k < phrases.size(); ++k) {
+            if (!used[k] && w[phrases[k].first].begin >= d.end) {
+              pick = k;
+              break;
+            }
+          }
+        }
+        if (!pick) continue;
+        used[*pick] = true;
+        emit(phrases[*pick], &d);
+      }
+      for (size_t k = 0; k < phrases.size(); ++k) {
+        if (!used[k]) emit(phrases[k], nullptr);
+        if (!phrases[k].anaphoric && w[phrases[k].head].folded != "event") {
+          last_named = std::string(sentence.substr(w[phrases[k].first].begin,
+                                                   w[phrases[k].last].end - w[phrases[k].first].begin));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> EventPhrase(std::string_view text) {
+  for (std::string_view sentence : SplitSentences(text)) {
+    const std::vector<Word> w = Words(sentence);
+    std::vector<std::pair<size_t, size_t>> spans;
+    for (const FoundDate& d : DatesIn(sentence, 2000)) spans.push_back({d.begin, d.end});
+    for (size_t k = 0; k < w.size(); ++k) {
+      if (!IsEventHead(w, k)) continue;
+      const Phrase p = Build(w, k, spans);
+      if (p.anaphoric || w[p.head].folded == "event" || p.first == p.last) continue;
+      return std::string(sentence.substr(w[p.first].begin, w[p.last].end - w[p.first].begin));
+    }
+    break;  // the first sentence only
+  }
+  return std::nullopt;
+}
+
+std::string WithoutBackLink(std::string_view cleaned) {
+  for (std::string_view back : {"Back ", "Retour ", "Zurück ", "Indietro "}) {
+    if (text::StartsWith(cleaned, back) && cleaned.size() > back.size() + 3) {
+      return std::string(text::Trim(cleaned.substr(back.size())));
+    }
+  }
+  return std::string(cleaned);
+}
+
+std::string WithoutEventSuffix(std::string_view title) {
+  std::string_view t = text::Trim(title);
+  if (!t.empty() && t.back() == ')') {
+    const size_t open = t.rfind('(');
+    if (open != std::string_view::npos && open > 0) {
+      const std::string_view inside = t.substr(open + 1, t.size() - open - 2);
+      bool dated = false;
+      for (const std::string& part : SplitOutsideParens(inside, ',')) dated = dated || ParseDatePhrase(part, 2000);
+      if (dated) return std::string(text::Trim(t.substr(0, open)));
+    }
+  }
+  if (auto found = DateSuffix(t, 2000); found && found->begin > 0) {
+    std::vector<std::string> parts = SplitOutsideParens(t.substr(0, found->begin), ',');
+    if (parts.size() > 1) {
+      // "Forum, Vilnius, Lithuania, 14-17 September 2010": the name is the first part.
+      return parts.front();
+    }
+  }
+  return std::string(t);
+}
+
+std::vector<Record> NonTreatyStatements(const TextDocument& doc, const MentionFinder& finder,
+                                        const std::vector<ItemSpan>& items, const Extraction& so_far) {
+  const CleanLines lines(doc);
+  std::optional<PartialDate> date;
+  if (so_far.document.date) date = ParseIsoDate(*so_far.document.date);
+  if (!date) {
+    std::string basis;
+    date = DocumentDate(doc, lines, &basis);
+  }
+  std::vector<std::string> titles;
+  for (const ItemSpan& item : items) {
+    std::string title;
+    for (size_t h : item.headings) {
+      if (h < lines.clean.size() && !lines.blank[h]) {
+        title = WithoutBackLink(lines.clean[h]);
+        break;
+      }
+    }
+    titles.push_back(std::move(title));
+  }
+  const ProseContext ctx{items, date, so_far.records, titles};
+  std::vector<Record> out = ProseActivities(lines, finder, ctx);
+  for (Record& r : ProseProjects(lines, finder, ctx)) out.push_back(std::move(r));
+  return out;
+}
+
+}  // namespace octopus::ingest::internal
