@@ -5,6 +5,7 @@
 #include "ingest/internal/mentions.h"
 #include "ingest/internal/recognisers.h"
 #include "ingest/internal/shapes.h"
+#include "ingest/internal/statements.h"
 
 namespace octopus::ingest {
 
@@ -28,54 +29,81 @@ Shape DetectShape(const TextDocument& doc) {
   return Shape::kUnknown;
 }
 
+namespace {
+
+// The layouts that match `doc`, best first. A quarterly update reads the
+// whole document when it matches; otherwise the news reader is tried, and
+// matches when it finds a dated item (the later site's listing has no
+// brackets to score: its date lines are found by reading).
+std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const internal::MentionFinder& finder) {
+  std::vector<internal::LayoutResult> out;
+  // An activity sheet has its own field names ("Title …", "Date …"): nothing else reads it.
+  if (internal::LayoutResult sheet = internal::ExtractActivitySheet(doc, finder); !sheet.recognisers.empty()) {
+    out.push_back(std::move(sheet));
+    return out;
+  }
+  if (DetectShape(doc) == Shape::kQuarterlyUpdate) {
+    out.push_back(internal::ExtractQuarterlyUpdate(doc, finder));
+    return out;
+  }
+  internal::LayoutResult news = internal::ExtractNewsPage(doc, finder);
+  const bool found = std::any_of(news.extraction.records.begin(), news.extraction.records.end(),
+                                 [](const Record& r) { return r.kind == "news_item"; });
+  if (found) {
+    out.push_back(std::move(news));
+    return out;
+  }
+  // A page of one item or one event: each recogniser reports nothing when its layout is absent.
+  for (auto* recognise : {internal::ExtractNewsItemPage, internal::ExtractConferencePage}) {
+    internal::LayoutResult r = recognise(doc, finder);
+    if (!r.recognisers.empty()) out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
 Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
   const internal::MentionFinder finder(ctx.gazetteer, ctx.catalog, internal::LooksFrench(doc.lines));
+  const internal::CleanLines cl(doc);
+  std::vector<internal::LayoutResult> layouts = Layouts(doc, finder);
+
   Extraction e;
-  switch (DetectShape(doc)) {
-    case Shape::kQuarterlyUpdate:
-      e = internal::ExtractQuarterlyUpdate(doc, finder);
-      break;
-    case Shape::kNewsPage:
-      e = internal::ExtractNewsPage(doc, finder);
-      break;
-    case Shape::kUnknown: {
-      // The later site's listing shape has no brackets: the news reader finds its date lines.
-      e = internal::ExtractNewsPage(doc, finder);
-      const bool found = std::any_of(e.records.begin(), e.records.end(),
-                                     [](const Record& r) { return r.kind == "news_item"; });
-      if (!found) {
-        e = Extraction{};
-        e.document.shape = std::string(ShapeName(Shape::kUnknown));
-        for (size_t i = 0; i < doc.lines.size(); ++i) {
-          if (!internal::IsBlank(doc.lines[i])) {
-            e.not_understood.push_back({static_cast<int>(i + 1), internal::CleanLine(doc.lines[i])});
-          }
-        }
-      }
-      break;
-    }
-  }
   std::vector<internal::ItemSpan> items;
-  if (e.records.empty()) {
-    for (auto* recognise : {internal::ExtractNewsItemPage, internal::ExtractConferencePage,
-                            internal::ExtractActivitySheet}) {
-      internal::LayoutResult r = recognise(doc, finder);
-      if (r.recognisers.empty()) continue;
-      for (Record& rec : r.extraction.records) e.records.push_back(std::move(rec));
-      for (auto& item : r.items) items.push_back(item);
-      if (e.document.title.empty()) e.document.title = r.extraction.document.title;
-      if (!e.document.date) {
-        e.document.date = r.extraction.document.date;
-        e.document.date_basis = r.extraction.document.date_basis;
-      }
-      for (auto& name : r.recognisers) e.document.recognisers.push_back(name);
+  // A line is left to the statement pass when no layout placed it.
+  std::vector<bool> unplaced(doc.lines.size(), layouts.empty());
+  for (size_t k = 0; k < layouts.size(); ++k) {
+    internal::LayoutResult& l = layouts[k];
+    if (k == 0) e.document = l.extraction.document;
+    for (std::string& name : l.recognisers) e.document.recognisers.push_back(std::move(name));
+    for (Record& r : l.extraction.records) e.records.push_back(std::move(r));
+    for (internal::ItemSpan& item : l.items) items.push_back(std::move(item));
+    std::vector<bool> left(doc.lines.size(), false);
+    for (const NotUnderstood& nu : l.extraction.not_understood) {
+      if (nu.line >= 1 && static_cast<size_t>(nu.line) <= left.size()) left[static_cast<size_t>(nu.line - 1)] = true;
     }
+    for (size_t i = 0; i < unplaced.size(); ++i) unplaced[i] = k == 0 ? left[i] : unplaced[i] && left[i];
+  }
+  if (layouts.empty()) e.document.shape = std::string(ShapeName(Shape::kUnknown));
+  if (doc.date) {
+    e.document.date = doc.date;
+    e.document.date_basis = doc.date_basis;
+  }
+  if (!doc.source_url.empty()) e.document.source_url = doc.source_url;
+
+  std::optional<internal::PartialDate> document_date;
+  if (e.document.date) document_date = internal::ParseIsoDate(*e.document.date);
+  std::vector<bool> used;
+  for (Record& r : internal::ExtractStatements(doc, cl, items, finder, document_date, &used)) {
+    e.records.push_back(std::move(r));
   }
   for (Record& r : internal::NonTreatyStatements(doc, finder, items, e)) e.records.push_back(std::move(r));
+  for (size_t i = 0; i < unplaced.size(); ++i) {
+    if (unplaced[i] && !cl.blank[i] && !used[i]) e.not_understood.push_back({static_cast<int>(i + 1), cl.clean[i]});
+  }
+
   std::stable_sort(e.records.begin(), e.records.end(),
                    [](const Record& a, const Record& b) { return a.line < b.line; });
-  std::stable_sort(e.not_understood.begin(), e.not_understood.end(),
-                   [](const NotUnderstood& a, const NotUnderstood& b) { return a.line < b.line; });
   internal::CheckTruncation(doc, e);
   return e;
 }

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "ingest/internal/recognisers.h"
+#include "ingest/internal/statements.h"
 #include "ingest/internal/treaty_prose.h"
 
 namespace octopus::ingest::internal {
@@ -111,7 +112,7 @@ bool StopsLeft(const std::string& f) {
                 "under", "within", "through", "via", "between", "lors", "pour", "par", "dans", "sur", "avec", "au",
                 "aux", "a", "en", "and", "or", "but", "while", "as", "et", "ou", "was", "were", "is", "are", "be",
                 "been", "being", "will", "would", "has", "have", "had", "took", "organised", "organized", "held",
-                "hosted", "launched", "launching", "opened", "attended", "joined", "supported", "conducted",
+                "hosted", "launched", "opened", "attended", "joined", "supported", "conducted",
                 "delivered", "marked", "started", "began", "concluded", "completed", "met", "including", "such",
                 "discussed", "also", "all", "other", "which", "who"});
 }
@@ -120,7 +121,7 @@ bool StopsRight(const std::string& f) {
   return In(f, {"was", "were", "is", "are", "be", "will", "would", "has", "have", "had", "took", "takes", "take",
                 "started", "began", "begins", "starts", "concluded", "aims", "aimed", "aiming", "focused", "focuses",
                 "gathered", "brought", "marked", "discussed", "which", "that", "who", "where", "when", "in", "at",
-                "from", "between", "during", "with", "as", "organised", "organized", "held", "hosted", "by", "a",
+                "from", "between", "during", "with", "as", "organised", "organized", "held", "hosted", "a",
                 "le", "aura", "sera", "est", "s", "se", "it", "they", "to", "under", "through", "via", "within",
                 "took", "can", "could", "may", "should", "must", "has", "provided", "en", "dans", "lors", "pour"});
 }
@@ -164,6 +165,11 @@ Phrase Build(const std::vector<Word>& w, size_t h, const std::vector<std::pair<s
       // "on" or "from" before a date: the date, not the name.
       if ((cur.folded == "on" || cur.folded == "of") && k + 1 < w.size() && in_date(k + 1)) break;
       if (cur.folded == "as" || (cur.folded == "and" && k + 1 < w.size() && in_date(k + 1))) break;
+      // A determiner starts a new phrase unless a preposition attaches it: "of the series".
+      if (In(cur.folded, {"the", "an", "la", "les"}) &&
+          !In(w[k - 1].folded, {"of", "on", "for", "into", "against", "by", "du", "de", "sur", "to"})) {
+        break;
+      }
       p.last = k;
       if (cur.closes) break;
       ++k;
@@ -283,8 +289,27 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       basis = "year from the document's date";
     }
     const std::string item_title = item && *item < ctx.titles.size() ? ctx.titles[*item] : "";
+    // The event the item's title names ("… during the 2nd webinar of the series co-organised by …").
+    std::string title_head, title_event;
+    if (!item_title.empty()) {
+      const std::vector<Word> tw = Words(item_title);
+      std::vector<std::pair<size_t, size_t>> tspans;
+      for (const FoundDate& d : DatesIn(item_title, 2000)) tspans.push_back({d.begin, d.end});
+      for (size_t k = 0; k < tw.size(); ++k) {
+        if (!IsEventHead(tw, k) || tw[k].folded == "event") continue;
+        const Phrase tp = Build(tw, k, tspans);
+        title_head = tw[k].folded;
+        title_event = item_title.substr(tw[tp.first].begin, tw[tp.last].end - tw[tp.first].begin);
+        break;
+      }
+    }
     std::string para = lines.clean[i];
     std::replace(para.begin(), para.end(), '\t', ' ');
+    // "[Strasbourg, 17 November 2014] Following …": the bracket dates the item, not its events.
+    if (!para.empty() && para[0] == '[') {
+      const size_t close = para.find(']');
+      if (close != std::string::npos && close < 100) para.erase(0, close + 1);
+    }
     for (std::string_view sentence : SplitSentences(para)) {
       if (sentence.size() > 1200) continue;
       const std::vector<Word> w = Words(sentence);
@@ -302,6 +327,11 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       const std::string folded = text::FoldKey(sentence);
       std::vector<bool> used(phrases.size(), false);
       auto title_of = [&](const Phrase& p) -> std::string {
+        // "the second webinar" in the body of an item whose title names "the 2nd webinar of the series …".
+        if ((p.anaphoric || p.last == p.head) && !title_head.empty() && w[p.head].folded == title_head &&
+            Words(title_event).size() > p.last - p.first + 1) {
+          return title_event;
+        }
         if (p.anaphoric || w[p.head].folded == "event") {
           if (!item_title.empty() && (w[p.head].folded == "event" ||
                                       text::FoldKey(item_title).find(w[p.head].folded) != std::string::npos)) {
@@ -351,7 +381,21 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
           }
         }
         if (!d && !HasEventVerb(folded)) return;
-        if (known(title, start)) return;
+        if (known(title, start)) {
+          // A date for an event named before without one: the same record, dated.
+          if (!start) return;
+          for (Record& r : out) {
+            if (r.fields["start"].is_null() && text::FoldKey(r.fields["title"].get<std::string>()) == text::FoldKey(title)) {
+              r.fields["start"] = start->Iso();
+              r.fields["end"] = IsoOrNull(end);
+              r.fields["precision"] = d->phrase.precision;
+              r.fields["as_written"] = std::string(sentence.substr(d->begin, d->end - d->begin));
+              if (!date_basis.empty()) r.fields["date_basis"] = date_basis;
+              return;
+            }
+          }
+          return;
+        }
         const std::vector<std::string> places = PlacesAfter(sentence, w, p.last + 1, spans);
         std::string place_text;
         for (const auto& pl : places) place_text += pl + ", ";
@@ -388,7 +432,9 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
           if (used[k]) continue;
           if (w[phrases[k].last].end <= d.begin) pick = k;
         }
-        if (!pick) {
+        // "On 28 September, GLACY+ … organised the second webinar": a date that opens the sentence.
+        const bool opens = d.begin <= 4;
+        if (!pick && opens) {
           for (size_t k = 0; k < phrases.size(); ++k) {
             if (!used[k] && w[phrases[k].first].begin >= d.end) {
               pick = k;
@@ -402,7 +448,11 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       }
       for (size_t k = 0; k < phrases.size(); ++k) {
         if (!used[k]) emit(phrases[k], nullptr);
-        if (!phrases[k].anaphoric && w[phrases[k].head].folded != "event") {
+        const bool named = std::any_of(w.begin() + static_cast<long>(phrases[k].first),
+                                       w.begin() + static_cast<long>(phrases[k].last) + 1,
+                                       [](const Word& x) { return x.capital; });
+        if (!phrases[k].anaphoric && w[phrases[k].head].folded != "event" && named &&
+            phrases[k].last > phrases[k].first) {
           last_named = std::string(sentence.substr(w[phrases[k].first].begin,
                                                    w[phrases[k].last].end - w[phrases[k].first].begin));
         }
@@ -463,6 +513,10 @@ std::vector<Record> NonTreatyStatements(const TextDocument& doc, const MentionFi
   const CleanLines lines(doc);
   std::optional<PartialDate> date;
   if (so_far.document.date) date = ParseIsoDate(*so_far.document.date);
+  if (!date && so_far.document.period_end) {
+    // A periodical's dates take the year of its period.
+    if (auto end = ParseIsoDate(*so_far.document.period_end)) date = PartialDate{end->year, 0, 0};
+  }
   if (!date) {
     std::string basis;
     date = DocumentDate(doc, lines, &basis);

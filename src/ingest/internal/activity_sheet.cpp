@@ -147,6 +147,7 @@ LayoutResult ExtractActivitySheet(const TextDocument& doc, const MentionFinder& 
   span.year = year;
   span.headings = {*title_at};
   out.items.push_back(std::move(span));
+  out.extraction.document.shape = "activity_sheet";
   out.recognisers.push_back("activity_sheet");
   return out;
 }

@@ -222,6 +222,7 @@ LayoutResult ExtractConferencePage(const TextDocument& doc, const MentionFinder&
   span.year = year;  // the page is not dated: its event gives year-less dates their year
   span.headings = {first[0]};
   out.items.push_back(std::move(span));
+  out.extraction.document.shape = "conference_page";
   out.recognisers.push_back("conference_page");
   return out;
 }

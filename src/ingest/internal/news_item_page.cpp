@@ -9,6 +9,7 @@
 
 #include "core/text.h"
 #include "ingest/internal/recognisers.h"
+#include "ingest/internal/statements.h"
 
 namespace octopus::ingest::internal {
 
@@ -34,22 +35,6 @@ bool IsReadMoreLine(std::string_view s) {
 
 }  // namespace
 
-std::optional<PartialDate> ParseIsoDate(std::string_view s) {
-  PartialDate d;
-  if (s.size() < 4) return std::nullopt;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (i == 4 || i == 7) {
-      if (s[i] != '-') return std::nullopt;
-    } else if (s[i] < '0' || s[i] > '9') {
-      return std::nullopt;
-    }
-  }
-  d.year = std::stoi(std::string(s.substr(0, 4)));
-  if (s.size() >= 7) d.month = std::stoi(std::string(s.substr(5, 2)));
-  if (s.size() >= 10) d.day = std::stoi(std::string(s.substr(8, 2)));
-  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return std::nullopt;
-  return d;
-}
 
 std::optional<PartialDate> Dateline(std::string_view s, std::string* place) {
   if (s.size() < 8 || s.size() > 80) return std::nullopt;
@@ -185,6 +170,7 @@ LayoutResult ExtractNewsItemPage(const TextDocument& doc, const MentionFinder& f
   span.year = date ? date->year : 0;
   span.headings = {*title_line};
   out.items.push_back(std::move(span));
+  out.extraction.document.shape = "news_item_page";
   out.recognisers.push_back("news_item_page");
   return out;
 }

@@ -14,7 +14,6 @@
 #include "ingest/internal/dates.h"
 #include "ingest/internal/recognisers.h"
 #include "ingest/internal/shapes.h"
-#include "ingest/internal/treaty_prose.h"
 
 namespace octopus::ingest::internal {
 
@@ -172,8 +171,10 @@ int NewsPageScore(const TextDocument& doc) {
   return score;
 }
 
-Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder) {
-  Extraction e;
+LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder) {
+  LayoutResult result;
+  result.recognisers.push_back("news_page");
+  Extraction& e = result.extraction;
   e.document.shape = "news_page";
   const auto& lines = doc.lines;
   const CleanLines cl(doc);
@@ -223,7 +224,6 @@ Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder)
     e.not_understood.push_back({static_cast<int>(i + 1), clean[i]});
   }
 
-  TreatyProse prose(finder, 0);
   for (size_t k = 0; k < anchors.size(); ++k) {
     const Anchor& a = anchors[k];
     const size_t end = k + 1 < anchors.size() ? title_start[k + 1] : lines.size();
@@ -232,8 +232,15 @@ Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder)
       if (!blank[i]) title += (title.empty() ? "" : " ") + clean[i];
     }
     const int item_line = static_cast<int>(title_start[k] + 1);
-    prose.BeginItem(a.date, a.date.year);
-    if (!title.empty()) prose.Heading(title, item_line);
+    ItemSpan span;
+    span.first = title_start[k];
+    span.end = end;
+    span.date = a.date;
+    span.year = a.date.year;
+    for (size_t i = title_start[k]; i < a.line; ++i) {
+      if (!blank[i]) span.headings.push_back(i);
+    }
+    result.items.push_back(std::move(span));
 
     // Body paragraphs and link captions.
     std::vector<std::pair<int, std::string>> paragraphs;  // line, text
@@ -282,10 +289,7 @@ Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder)
     }
 
     std::string body;
-    for (const auto& [line, text] : paragraphs) {
-      body += (body.empty() ? "" : "\n\n") + text;
-      prose.Paragraph(text, line);
-    }
+    for (const auto& paragraph : paragraphs) body += (body.empty() ? "" : "\n\n") + paragraph.second;
     const std::string all = title + "\n" + body;
     TitleEvent ev = EventOfTitle(title);
     bool dated_by_anchor = false;
@@ -363,8 +367,7 @@ Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder)
     });
     e.records.push_back(std::move(r));
   }
-  for (Record& r : prose.Records()) e.records.push_back(std::move(r));
-  return e;
+  return result;
 }
 
 }  // namespace octopus::ingest::internal

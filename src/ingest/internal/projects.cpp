@@ -122,7 +122,12 @@ std::vector<std::string> Names(std::string_view s) {
   }
   while (!t.empty() && (t.back() == '.' || t.back() == ' ' || t.back() == ';')) t.pop_back();
   for (std::string_view sep : {", as well as ", " as well as ", " and ", " & "}) {
-    for (size_t p = t.find(sep); p != std::string::npos; p = t.find(sep)) t.replace(p, sep.size(), ",");
+    // "other public and private sector organisations" is one name: only a capital starts another.
+    for (size_t p = t.find(sep); p != std::string::npos; p = t.find(sep, p + 1)) {
+      const size_t next = p + sep.size();
+      const bool capital = next < t.size() && ((t[next] >= 'A' && t[next] <= 'Z') || t.compare(next, 4, "the ") == 0);
+      if (capital) t.replace(p, sep.size(), ",");
+    }
   }
   std::vector<std::string> out;
   for (std::string part : SplitOutsideParens(t, ',')) {

@@ -15,7 +15,6 @@
 #include "core/text.h"
 #include "ingest/internal/dates.h"
 #include "ingest/internal/shapes.h"
-#include "ingest/internal/treaty_prose.h"
 
 namespace octopus::ingest::internal {
 
@@ -304,13 +303,17 @@ int QuarterlyUpdateScore(const TextDocument& doc) {
     if (++seen < 20 && text::FoldKey(line).find("update") != std::string::npos &&
         text::FoldKey(line).find("cybercrime") != std::string::npos) {
       score += 3;
+      // A two-column PDF runs its headings into the text: "… UPDATE January – March 2018 Highlights …".
+      if (line.size() > 120 && (" " + text::FoldKey(line) + " ").find(" highlights ") != std::string::npos) ++score;
     }
   }
   return score;
 }
 
-Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& finder) {
-  Extraction e;
+LayoutResult ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& finder) {
+  LayoutResult result;
+  result.recognisers.push_back("quarterly_update");
+  Extraction& e = result.extraction;
   e.document.shape = "quarterly_update";
   const auto& lines = doc.lines;
   const CleanLines cl(doc);
@@ -328,6 +331,15 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
     if (!p) {
       if (auto f = DateSuffix(clean[i], 0)) p = f->phrase;
     }
+    if (!p && clean[i].size() > 120) {
+      // The period run into the first line of a two-column PDF: the first span of months in it.
+      for (const FoundDate& d : DatesIn(std::string_view(clean[i]).substr(0, 200), 0)) {
+        if (d.phrase.precision == "range" && d.phrase.year_given) {
+          p = d.phrase;
+          break;
+        }
+      }
+    }
     if (p && p->year_given && (p->precision == "range" || p->precision == "month") && p->start && p->end) {
       auto last = PartialDate{p->end->year, p->end->month, 1};
       const int days = [&] {
@@ -342,7 +354,6 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
     }
   }
 
-  TreatyProse prose(finder, year);
   Section section = Section::kFront;
   std::string update_name;
   std::vector<std::string> section_projects;
@@ -362,6 +373,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
     std::vector<std::pair<size_t, std::string>> links;
   };
   std::optional<Item> item;
+  size_t item_last = 0;  // the item's last line so far
 
   auto flush_block = [&] {
     if (block) {
@@ -371,6 +383,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
   };
   auto flush_item = [&] {
     if (!item) return;
+    result.items.back().end = item_last + 1;
     std::string body;
     for (const auto& [ln, text] : item->body) body += (body.empty() ? "" : "\n\n") + text;
     const std::string all = item->header.place + "\n" + item->title + "\n" + body;
@@ -412,13 +425,20 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
     item = Item{};
     item->line = i;
     item->header = std::move(h);
+    item_last = i;
     const bool exact = item->header.when.start && item->header.when.precision == "day";
-    prose.BeginItem(exact ? item->header.when.start : std::nullopt, year);
+    ItemSpan span;
+    span.first = i;
+    span.end = i + 1;
+    span.date = exact ? item->header.when.start : std::nullopt;
+    span.year = year;
+    result.items.push_back(std::move(span));
   };
   auto set_title = [&](size_t i, std::string title, std::optional<std::string> mode) {
     item->title = std::move(title);
     item->mode = std::move(mode);
-    prose.Heading(item->title, line_no(i));
+    item_last = i;
+    result.items.back().headings.push_back(i);
   };
 
   auto activity = [&](size_t i, const std::string& raw, const std::string& where) {
@@ -780,15 +800,13 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
           // "[READ MORE]" at the end of a paragraph is a link.
           std::string t = s;
           static constexpr std::string_view kMore = "[READ MORE]";
+          item_last = i;
           if (const size_t m = t.rfind(kMore); m != std::string::npos) {
             item->links.push_back({i, "READ MORE"});
             t = std::string(text::Trim(std::string_view(t).substr(0, m)));
           }
           std::replace(t.begin(), t.end(), '\t', ' ');  // a column gap inside prose
-          if (!t.empty()) {
-            item->body.push_back({i, t});
-            prose.Paragraph(t, line_no(i));
-          }
+          if (!t.empty()) item->body.push_back({i, t});
           continue;
         }
         if (!item && section_projects.size() <= 1) {
@@ -889,8 +907,7 @@ Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& 
   flush_row();
   flush_item();
   flush_block();
-  for (Record& r : prose.Records()) e.records.push_back(std::move(r));
-  return e;
+  return result;
 }
 
 }  // namespace octopus::ingest::internal

@@ -41,9 +41,6 @@ LayoutResult ExtractActivitySheet(const TextDocument& doc, const MentionFinder& 
 /// else a dateline line. Sets `basis` ("dateline", or `doc.date_basis`).
 std::optional<PartialDate> DocumentDate(const TextDocument& doc, const CleanLines& lines, std::string* basis);
 
-/// "2024-06-20", "2024-06" or "2024" as a date; nullopt for anything else.
-std::optional<PartialDate> ParseIsoDate(std::string_view iso);
-
 /// A dateline: a short line that ends with an exact day and names no more
 /// than a place (and the institution) before it: "Strasbourg 02/06/2014",
 /// "Council of Europe Strasbourg 10 November 2016", "Strasbourg, 20 June 2024",

@@ -12,21 +12,6 @@
 
 namespace octopus::ingest::internal {
 
-/// An item a layout recogniser found: lines [first, end), its date and year.
-struct ItemSpan {
-  size_t first = 0, end = 0;
-  std::optional<PartialDate> date;
-  int year = 0;
-  std::vector<size_t> headings;
-};
-
-/// What a layout recogniser gives.
-struct LayoutResult {
-  Extraction extraction;
-  std::vector<ItemSpan> items;
-  std::vector<std::string> recognisers;
-};
-
 /// A line with only white space (no-break spaces included).
 bool IsBlank(std::string_view line);
 
@@ -57,8 +42,29 @@ std::vector<std::string> SplitOutsideParens(std::string_view s, char sep);
 int NewsPageScore(const TextDocument& doc);
 int QuarterlyUpdateScore(const TextDocument& doc);
 
-Extraction ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder);
-Extraction ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& finder);
+/// A stretch of lines a layout reads as one item: a news item, a project
+/// update, a whole single-item page. Line indexes are 0-based; `end` is one
+/// past the last line.
+struct ItemSpan {
+  size_t first = 0;
+  size_t end = 0;
+  std::optional<PartialDate> date;  ///< the item's own exact date, when it has one
+  int year = 0;                     ///< the year its year-less dates take; 0 when unknown
+  std::vector<size_t> headings;     ///< its title lines
+};
+
+/// What a layout recogniser reads: the structure it finds (records such as
+/// news items, activities, projects, and the lines it could not place) and
+/// the items whose sentences the statement pass reads in their context.
+/// A layout states no treaty actions or figures of prose: the statement pass does.
+struct LayoutResult {
+  Extraction extraction;
+  std::vector<ItemSpan> items;
+  std::vector<std::string> recognisers;  ///< the names of the recognisers that matched
+};
+
+LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder);
+LayoutResult ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& finder);
 
 /// Marks the extraction truncated when the document ends mid-item: the
 /// reader saw the input end early, or the last line is cut mid-sentence.

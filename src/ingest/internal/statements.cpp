@@ -1,0 +1,161 @@
+#include "ingest/internal/statements.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "core/text.h"
+#include "ingest/internal/treaty_prose.h"
+
+namespace octopus::ingest::internal {
+
+namespace {
+
+// A paragraph of the pass: one line, or consecutive lines of one wrapped sentence.
+struct Paragraph {
+  size_t first = 0;
+  size_t last = 0;
+  std::string text;
+  bool heading = false;
+};
+
+bool IsBulletStart(std::string_view s) {
+  return text::StartsWith(s, "-") || text::StartsWith(s, "*") || text::StartsWith(s, "\u2022") ||
+         text::StartsWith(s, "\u00b7") || text::StartsWith(s, "\u25aa") || text::StartsWith(s, "\u2013");
+}
+
+// A line's text as a sentence reader takes it: a leading dated bracket
+// ("[21 June 2011, Strasbourg] …") is the item's dateline, which the item's
+// context already carries, not a date its sentence states; TABs are column gaps.
+std::string StatementText(std::string_view clean) {
+  if (!clean.empty() && clean.front() == '[') {
+    const size_t close = clean.find(']');
+    if (close != std::string_view::npos && close <= 100 && !DatesIn(clean.substr(1, close - 1), 0).empty()) {
+      clean = text::Trim(clean.substr(close + 1));
+    }
+  }
+  std::string s(clean);
+  std::replace(s.begin(), s.end(), '\t', ' ');
+  return s;
+}
+
+size_t WordCount(std::string_view s) {
+  size_t words = 0;
+  bool in_word = false;
+  for (char c : s) {
+    const bool w = c != ' ';
+    if (w && !in_word) ++words;
+    in_word = w;
+  }
+  return words;
+}
+
+// True when `next` goes on the sentence `p` left unfinished on the line above.
+bool Continues(const Paragraph& p, size_t line, std::string_view prev_line, std::string_view next) {
+  if (p.heading || p.last + 1 != line || p.text.empty() || next.empty()) return false;
+  if (std::string_view(".!?:;").find(p.text.back()) != std::string_view::npos) return false;
+  if (IsBulletStart(next) || WordCount(prev_line) < 6) return false;
+  return !ParseDatePhrase(next, 0).has_value();
+}
+
+}  // namespace
+
+std::optional<PartialDate> ParseIsoDate(std::string_view iso) {
+  auto number = [&](size_t at, size_t len) -> int {
+    if (at + len > iso.size()) return -1;
+    int n = 0;
+    for (size_t i = at; i < at + len; ++i) {
+      if (iso[i] < '0' || iso[i] > '9') return -1;
+      n = n * 10 + (iso[i] - '0');
+    }
+    return n;
+  };
+  PartialDate d;
+  if (iso.size() != 4 && iso.size() != 7 && iso.size() != 10) return std::nullopt;
+  d.year = number(0, 4);
+  if (d.year <= 0) return std::nullopt;
+  if (iso.size() >= 7) {
+    d.month = iso[4] == '-' ? number(5, 2) : -1;
+    if (d.month < 1 || d.month > 12) return std::nullopt;
+  }
+  if (iso.size() == 10) {
+    d.day = iso[7] == '-' ? number(8, 2) : -1;
+    if (d.day < 1 || d.day > 31) return std::nullopt;
+  }
+  return d;
+}
+
+std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines& lines,
+                                      const std::vector<ItemSpan>& items, const MentionFinder& finder,
+                                      std::optional<PartialDate> document_date, std::vector<bool>* used) {
+  const size_t n = doc.lines.size();
+  const int document_year = document_date ? document_date->year : 0;
+  TreatyProse prose(finder, document_year);
+
+  // The items in line order; a line belongs to the first item that covers it.
+  std::vector<const ItemSpan*> ordered;
+  for (const ItemSpan& item : items) {
+    if (item.first < item.end && item.first < n) ordered.push_back(&item);
+  }
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const ItemSpan* a, const ItemSpan* b) { return a->first < b->first; });
+
+  std::map<int, size_t> last_line_of;  // a paragraph's 1-based first line → its last line (0-based)
+  auto read = [&](size_t from, size_t to, const ItemSpan* item) {
+    if (item) {
+      prose.BeginItem(item->date, item->year != 0 ? item->year : document_year);
+    } else {
+      prose.BeginItem(document_date, document_year);
+    }
+    std::vector<Paragraph> paragraphs;
+    for (size_t i = from; i < to; ++i) {
+      if (lines.blank[i]) continue;
+      const bool heading = item && std::find(item->headings.begin(), item->headings.end(), i) != item->headings.end();
+      std::string s = StatementText(lines.clean[i]);
+      if (s.empty()) continue;
+      if (!paragraphs.empty()) {
+        Paragraph& p = paragraphs.back();
+        const bool joins = heading ? p.heading && p.last + 1 == i
+                                   : Continues(p, i, lines.clean[p.last], s);
+        if (joins) {
+          p.text += " " + s;
+          p.last = i;
+          continue;
+        }
+      }
+      paragraphs.push_back({i, i, std::move(s), heading});
+    }
+    for (const Paragraph& p : paragraphs) {
+      const int line = static_cast<int>(p.first + 1);
+      last_line_of[line] = p.last;
+      if (p.heading) {
+        prose.Heading(p.text, line);
+      } else {
+        prose.Paragraph(p.text, line);
+      }
+    }
+  };
+
+  size_t at = 0;
+  for (const ItemSpan* item : ordered) {
+    if (item->first < at) continue;  // overlaps an item already read
+    if (at < item->first) read(at, item->first, nullptr);
+    const size_t end = std::min(item->end, n);
+    read(item->first, end, item);
+    at = end;
+  }
+  if (at < n) read(at, n, nullptr);
+
+  std::vector<Record> records = prose.Records();
+  if (used) {
+    used->assign(n, false);
+    for (const Record& r : records) {
+      const auto it = last_line_of.find(r.line);
+      if (r.line < 1 || it == last_line_of.end()) continue;
+      for (size_t i = static_cast<size_t>(r.line - 1); i <= it->second && i < n; ++i) (*used)[i] = true;
+    }
+  }
+  return records;
+}
+
+}  // namespace octopus::ingest::internal

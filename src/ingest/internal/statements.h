@@ -1,0 +1,31 @@
+#pragma once
+/// The statement pass: every non-blank line of a document, whatever its
+/// layout, is read for the treaty actions and figures its sentences state.
+/// Lines inside an item a layout found are read in the item's context (its
+/// date, the year its year-less dates take, its title lines as headings);
+/// the other lines in the document's own context (its date).
+
+#include <optional>
+#include <vector>
+
+#include "ingest/document.h"
+#include "ingest/internal/dates.h"
+#include "ingest/internal/mentions.h"
+#include "ingest/internal/shapes.h"
+
+namespace octopus::ingest::internal {
+
+/// The records (treaty_action, treaty_figure) stated in `doc`, in line order.
+/// Consecutive lines of one sentence wrapped over several lines are read as
+/// one paragraph. When `used` is given it is resized to the document's line
+/// count and marks the lines whose sentences gave a record.
+std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines& lines,
+                                      const std::vector<ItemSpan>& items, const MentionFinder& finder,
+                                      std::optional<PartialDate> document_date,
+                                      std::vector<bool>* used = nullptr);
+
+/// A date written as ISO at any precision ("2024-06-20", "2024-06", "2024");
+/// nullopt for anything else.
+std::optional<PartialDate> ParseIsoDate(std::string_view iso);
+
+}  // namespace octopus::ingest::internal
