@@ -298,6 +298,7 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finde
       ev.when = a.span;  // "[17-18 March 2011, Lisbon]": the bracket dates the event itself
       ev.place = a.place;
     }
+    bool dated_by_body = false;
     if (!ev.when && !paragraphs.empty()) {
       // The event's date in the first paragraphs: "… will take place in Tallinn on 5-6 May 2011."
       for (size_t p = 0; p < std::min<size_t>(2, paragraphs.size()) && !ev.when; ++p) {
@@ -310,6 +311,7 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finde
           });
           if (cue && d.phrase.precision == "day" && d.phrase.year_given) {
             ev.when = d.phrase;
+            dated_by_body = true;
             break;
           }
         }
@@ -331,6 +333,10 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finde
       std::string what = WithoutEventSuffix(title);
       if (dated_by_anchor && !paragraphs.empty()) {
         if (auto named = EventPhrase(paragraphs.front().second)) what = *named;
+      }
+      if (dated_by_body) {
+        // The body dates the event the title names: "… during the 2nd webinar of the series …".
+        if (auto named = EventPhrase(title)) what = *named;
       }
       std::vector<std::string> places = SplitOutsideParens(ev.place, ',');
       Record act;
