@@ -54,7 +54,7 @@ std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const inter
     return out;
   }
   // A page of one item or one event: each recogniser reports nothing when its layout is absent.
-  for (auto* recognise : {internal::ExtractNewsItemPage, internal::ExtractConferencePage}) {
+  for (auto* recognise : {internal::ExtractConferencePage, internal::ExtractNewsItemPage}) {
     internal::LayoutResult r = recognise(doc, finder);
     if (!r.recognisers.empty()) out.push_back(std::move(r));
   }

@@ -126,6 +126,11 @@ bool StopsRight(const std::string& f) {
                 "took", "can", "could", "may", "should", "must", "has", "provided", "en", "dans", "lors", "pour"});
 }
 
+bool IsFunctionWord(const std::string& f) {
+  return In(f, {"of", "on", "for", "and", "the", "into", "against", "to", "de", "du", "des", "la", "le", "les", "et",
+                "sur", "pour", "d", "l", "a", "an", "in", "by", "with"});
+}
+
 bool Dangling(const std::string& f) {
   return In(f, {"the", "a", "an", "of", "on", "for", "and", "or", "de", "du", "des", "la", "le", "les", "et", "its",
                 "their", "upcoming", "forthcoming"});
@@ -165,6 +170,15 @@ Phrase Build(const std::vector<Word>& w, size_t h, const std::vector<std::pair<s
       // "on" or "from" before a date: the date, not the name.
       if ((cur.folded == "on" || cur.folded == "of") && k + 1 < w.size() && in_date(k + 1)) break;
       if (cur.folded == "as" || (cur.folded == "and" && k + 1 < w.size() && in_date(k + 1))) break;
+      // After a capitalised name, a lower-case word that is no function word starts the
+      // sentence's verb: "… for Judges and Prosecutors brings together …".
+      if (!cur.capital && w[k - 1].capital && !IsFunctionWord(w[k - 1].folded) && !IsFunctionWord(cur.folded) &&
+          !In(cur.folded, {"project", "projects", "programme", "network", "committee", "office", "team",
+                           "conference", "meeting", "workshop", "seminar", "course", "exercise", "webinar"}) &&
+          !(cur.folded.size() == 4 && std::all_of(cur.folded.begin(), cur.folded.end(),
+                                                  [](char c) { return c >= '0' && c <= '9'; }))) {
+        break;
+      }
       // A determiner starts a new phrase unless a preposition attaches it: "of the series".
       if (In(cur.folded, {"the", "an", "la", "les"}) &&
           !In(w[k - 1].folded, {"of", "on", "for", "into", "against", "by", "du", "de", "sur", "to"})) {
@@ -255,22 +269,38 @@ bool SameEvent(const json& a, const std::string& title, const std::optional<Part
 
 std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder& finder, const ProseContext& ctx) {
   std::vector<Record> out;
-  auto item_of = [&](size_t line) -> std::optional<size_t> {
-    for (size_t k = 0; k < ctx.items.size(); ++k) {
-      if (ctx.items[k].first <= line && line < ctx.items[k].end) return k;
+  // The item of each line (the first item that covers it), in one pass over the spans.
+  const size_t n = lines.clean.size();
+  std::vector<size_t> line_item(n, static_cast<size_t>(-1));
+  for (size_t k = 0; k < ctx.items.size(); ++k) {
+    for (size_t i = ctx.items[k].first; i < std::min(ctx.items[k].end, n); ++i) {
+      if (line_item[i] == static_cast<size_t>(-1)) line_item[i] = k;
     }
-    return std::nullopt;
+  }
+  auto item_of = [&](size_t line) -> std::optional<size_t> {
+    if (line >= n || line_item[line] == static_cast<size_t>(-1)) return std::nullopt;
+    return line_item[line];
   };
-  auto known = [&](const std::string& title, const std::optional<PartialDate>& start) {
-    for (const std::vector<Record>* list : {&ctx.existing, static_cast<const std::vector<Record>*>(&out)}) {
-      for (const Record& r : *list) {
-        if ((r.kind == "activity" || r.kind == "news_item") && SameEvent(r.fields, title, start)) return true;
-      }
+  // The events already recorded, by line, so a check looks only near its own item.
+  std::vector<std::pair<int, const Record*>> events;
+  for (const Record& r : ctx.existing) {
+    if (r.kind == "activity" || r.kind == "news_item") events.push_back({r.line, &r});
+  }
+  std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto known = [&](const std::string& title, const std::optional<PartialDate>& start, int from, int to) {
+    auto it = std::lower_bound(events.begin(), events.end(), from, [](const auto& e, int l) { return e.first < l; });
+    for (; it != events.end() && it->first <= to; ++it) {
+      if (SameEvent(it->second->fields, title, start)) return true;
+    }
+    for (auto r = out.rbegin(); r != out.rend() && r->line >= from; ++r) {
+      if (SameEvent(r->fields, title, start)) return true;
     }
     return false;
   };
 
   std::optional<size_t> named_item;
+  std::optional<size_t> titled_item;
+  std::string title_head, title_event;  // the event the current item's title names
   std::string last_named;  // the last event named in the current item, for "the event"
   for (size_t i = 0; i < lines.clean.size(); ++i) {
     if (lines.blank[i]) continue;
@@ -290,8 +320,12 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
     }
     const std::string item_title = item && *item < ctx.titles.size() ? ctx.titles[*item] : "";
     // The event the item's title names ("… during the 2nd webinar of the series co-organised by …").
-    std::string title_head, title_event;
-    if (!item_title.empty()) {
+    if (item != titled_item) {
+      titled_item = item;
+      title_head.clear();
+      title_event.clear();
+    }
+    if (!item_title.empty() && title_head.empty()) {
       const std::vector<Word> tw = Words(item_title);
       std::vector<std::pair<size_t, size_t>> tspans;
       for (const FoundDate& d : DatesIn(item_title, 2000)) tspans.push_back({d.begin, d.end});
@@ -381,10 +415,13 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
           }
         }
         if (!d && !HasEventVerb(folded)) return;
-        if (known(title, start)) {
+        const int from = item ? static_cast<int>(ctx.items[*item].first + 1) : static_cast<int>(i + 1);
+        const int to = item ? static_cast<int>(std::min(ctx.items[*item].end, n)) : static_cast<int>(i + 1);
+        if (known(title, start, from, to)) {
           // A date for an event named before without one: the same record, dated.
           if (!start) return;
-          for (Record& r : out) {
+          for (auto it = out.rbegin(); it != out.rend() && it->line >= from; ++it) {
+            Record& r = *it;
             if (r.fields["start"].is_null() && text::FoldKey(r.fields["title"].get<std::string>()) == text::FoldKey(title)) {
               r.fields["start"] = start->Iso();
               r.fields["end"] = IsoOrNull(end);

@@ -49,7 +49,7 @@ std::optional<PartialDate> Dateline(std::string_view s, std::string* place) {
   for (std::string_view lead : {"Published on", "Published", "Posted on", "Publié le", "Updated on", "Date:"}) {
     if (text::StartsWith(head, lead)) head = std::string(text::Trim(std::string_view(head).substr(lead.size())));
   }
-  if (!head.empty() && (head.find('.') != std::string::npos || !CapitalWords(head))) return std::nullopt;
+  if (!head.empty() && (head.find_first_of(".:|") != std::string::npos || !CapitalWords(head))) return std::nullopt;
   if (text::StartsWith(head, "Council of Europe")) head = std::string(text::Trim(std::string_view(head).substr(17)));
   if (place) *place = head;
   return found->phrase.start;
@@ -125,8 +125,8 @@ LayoutResult ExtractNewsItemPage(const TextDocument& doc, const MentionFinder& f
   for (size_t i = *title_line + 1; i < clean.size(); ++i) {
     if (cl.blank[i] || i == date_line) continue;
     const std::string& s = clean[i];
-    if (body.empty() && event_place.empty() && s.size() < 80 && !IsProse(s) && s.find(" , ") != std::string::npos) {
-      std::string p(text::Trim(std::string_view(s).substr(0, s.find(" , "))));
+    if (body.empty() && event_place.empty() && s.size() < 80 && !IsProse(s) && s.find(" ,") != std::string::npos) {
+      std::string p(text::Trim(std::string_view(s).substr(0, s.find(" ,"))));
       if (text::FoldKey(p) == "online" || text::FoldKey(p) == "en ligne") {
         mode = "online";
       } else if (CapitalWords(std::string(p.begin(), std::remove(p.begin(), p.end(), ','))) ) {

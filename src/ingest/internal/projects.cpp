@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "core/text.h"
 #include "ingest/internal/recognisers.h"
@@ -513,12 +514,13 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
     }
   }
 
-  auto recorded = [&](const std::string& name) {
-    return std::any_of(ctx.existing.begin(), ctx.existing.end(), [&](const Record& r) {
-      return r.kind == "project" && r.fields.contains("name") && r.fields["name"].is_string() &&
-             Key(r.fields["name"].get<std::string>()) == Key(name);
-    });
-  };
+  std::set<std::string> existing;
+  for (const Record& r : ctx.existing) {
+    if (r.kind == "project" && r.fields.contains("name") && r.fields["name"].is_string()) {
+      existing.insert(Key(r.fields["name"].get<std::string>()));
+    }
+  }
+  auto recorded = [&](const std::string& name) { return existing.count(Key(name)) > 0; };
   std::vector<Record> out;
   for (const Basics& b : projects) {
     if (recorded(b.name)) continue;  // a layout recogniser read this project's basics already
