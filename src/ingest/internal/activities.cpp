@@ -172,7 +172,7 @@ Phrase Build(const std::vector<Word>& w, size_t h, const std::vector<std::pair<s
       if (cur.folded == "as" || (cur.folded == "and" && k + 1 < w.size() && in_date(k + 1))) break;
       // After a capitalised name, a lower-case word that is no function word starts the
       // sentence's verb: "… for Judges and Prosecutors brings together …".
-      if (!cur.capital && w[k - 1].capital && !IsFunctionWord(w[k - 1].folded) && !IsFunctionWord(cur.folded) &&
+      if (k > h + 1 && !cur.capital && w[k - 1].capital && !IsFunctionWord(w[k - 1].folded) && !IsFunctionWord(cur.folded) &&
           !In(cur.folded, {"project", "projects", "programme", "network", "committee", "office", "team",
                            "conference", "meeting", "workshop", "seminar", "course", "exercise", "webinar"}) &&
           !(cur.folded.size() == 4 && std::all_of(cur.folded.begin(), cur.folded.end(),
