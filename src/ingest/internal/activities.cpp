@@ -93,9 +93,24 @@ bool In(std::string_view w, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), w) != set.end();
 }
 
-// The words that head a phrase naming an event.
+bool StopsRight(const std::string& f);
+bool IsFunctionWord(const std::string& f);
+
+// The words that head a phrase naming an event; not one that qualifies the next
+// noun ("training institutions", "workshop participants").
 bool IsEventHead(const std::vector<Word>& w, size_t k) {
   const std::string& f = w[k].folded;
+  if (k + 1 < w.size() && !w[k].closes && !w[k + 1].opens && !w[k + 1].capital) {
+    const std::string& next = w[k + 1].folded;
+    const bool number = !next.empty() && next[0] >= '0' && next[0] <= '9';
+    if (!number && !StopsRight(next) && !IsFunctionWord(next) && next.find(' ') == std::string::npos &&
+        !In(next, {"de", "du", "des", "sur", "pour", "et", "organised", "organized", "co"})) {
+      // French puts the adjective after the noun ("Conférence régionale"): only English heads qualify.
+      const bool french = In(f, {"atelier", "seminaire", "reunion", "visite", "webinaire", "exercice", "colloque"}) ||
+                          (k > 0 && In(w[k - 1].folded, {"la", "le", "l", "une", "un"}));
+      if (!french) return false;
+    }
+  }
   if (In(f, {"conference", "workshop", "seminar", "meeting", "training", "course", "visit", "webinar", "exercise",
              "plenary", "forum", "roundtable", "summit", "hackathon", "mission", "consultation", "symposium",
              "event", "atelier", "seminaire", "reunion", "visite", "webinaire", "exercice", "colloque"})) {
@@ -497,6 +512,14 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
     }
   }
   return out;
+}
+
+bool NamesEvent(std::string_view text) {
+  const std::vector<Word> w = Words(text);
+  for (size_t k = 0; k < w.size(); ++k) {
+    if (IsEventHead(w, k)) return true;
+  }
+  return false;
 }
 
 std::optional<std::string> EventPhrase(std::string_view text) {

@@ -168,15 +168,7 @@ LayoutResult ExtractConferencePage(const TextDocument& doc, const MentionFinder&
       }
       Record r;
       r.line = static_cast<int>(next + 1);
-      if (IsTcyPlenary(what)) {
-        r.kind = "tcy_meeting";
-        r.fields = json::object({{"title", what},
-                                 {"number", nullptr},
-                                 {"start", IsoOrNull(p->start)},
-                                 {"end", IsoOrNull(p->end)},
-                                 {"places", when->places},
-                                 {"held_with", title}});
-      } else {
+      {
         r.kind = "activity";
         r.fields = json::object({{"projects", MentionFinder::Ids(finder.Projects(what))},
                                  {"title", what},
@@ -187,7 +179,7 @@ LayoutResult ExtractConferencePage(const TextDocument& doc, const MentionFinder&
                                  {"end", IsoOrNull(p->end)},
                                  {"precision", p->precision},
                                  {"as_written", s},
-                                 {"section", "programme"},
+                                 {"section", IsTcyPlenary(what) ? "tcy_plenary" : "programme"},
                                  {"held_with", title}});
       }
       if (!p->year_given) r.fields["date_basis"] = "year from the event's dates";

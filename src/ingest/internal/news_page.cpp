@@ -329,7 +329,10 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finde
     // The event the item is about, as an activity: the title's own event ("Closing Conference
     // (29-30 April 2013, Budva, Montenegro)"), or the span a listing dates the item with, named
     // by the event its teaser introduces.
-    if (ev.when && ev.when->start && ev.when->year_given) {
+    // Only a title that names an event: "Germany ratified the Protocol (10 June 2011)" is news, no activity.
+    const bool names_event = NamesEvent(title) || (dated_by_anchor && !paragraphs.empty() &&
+                                                   EventPhrase(paragraphs.front().second));
+    if (ev.when && ev.when->start && ev.when->year_given && names_event) {
       std::string what = WithoutEventSuffix(title);
       if (dated_by_anchor && !paragraphs.empty()) {
         if (auto named = EventPhrase(paragraphs.front().second)) what = *named;

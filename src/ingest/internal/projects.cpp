@@ -30,6 +30,7 @@ struct Basics {
   std::string currency;
   std::vector<std::string> funders, countries;
   json shares = json::array();
+  json contributions = json::array();
 };
 
 std::string Key(std::string_view name) { return text::FoldKey(MentionFinder::ProjectName(name)); }
@@ -226,7 +227,6 @@ json Amount(double v) {
 std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& finder, const ProseContext& ctx) {
   std::vector<Basics> projects;
   std::map<std::string, size_t> index;
-  std::vector<Record> contributions;
   auto project = [&](const std::string& name, int line, const std::string& section) -> Basics& {
     const std::string key = Key(name);
     if (auto it = index.find(key); it != index.end()) return projects[it->second];
@@ -497,18 +497,17 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
                  {"a ", 1}, {"one ", 1}, {"two ", 2}, {"three ", 3}, {"four ", 4}, {"five ", 5}}) {
           if (text::StartsWith(between, word)) count = n;
         }
-        Record r;
-        r.kind = "contribution";
-        r.line = line;
-        r.fields = json::object(
-            {{"contributor", contributor},
-             {"countries", MentionFinder::Ids(finder.Countries(contributor))},
-             {"project", named.empty() ? json(nullptr) : json(named.front().id)},
-             {"amount", money ? Amount(money->first) : json(nullptr)},
-             {"currency", money ? json(money->second) : json(nullptr)},
-             {"count", count},
-             {"span", s}});
-        contributions.push_back(std::move(r));
+        if (named.empty()) break;  // a contribution is recorded with the project it funds
+        std::string funded = object.substr(named.front().begin, named.front().end - named.front().begin);
+        if (object.substr(named.front().end, 8) == " Project") funded += " Project";
+        Basics& b = project(funded, line, "prose");
+        b.contributions.push_back(json::object({{"contributor", contributor},
+                                                {"countries", MentionFinder::Ids(finder.Countries(contributor))},
+                                                {"amount", money ? Amount(money->first) : json(nullptr)},
+                                                {"currency", money ? json(money->second) : json(nullptr)},
+                                                {"count", count},
+                                                {"line", line},
+                                                {"span", s}}));
         break;
       }
     }
@@ -543,9 +542,9 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
                              {"funding", b.funding ? json(*b.funding) : json(nullptr)},
                              {"funding_shares", b.shares}});
     if (b.full_name) r.fields["full_name"] = *b.full_name;
+    if (!b.contributions.empty()) r.fields["contributions"] = b.contributions;
     out.push_back(std::move(r));
   }
-  for (Record& r : contributions) out.push_back(std::move(r));
   return out;
 }
 

@@ -67,6 +67,9 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
 /// on Judicial Training". nullopt when it names none.
 std::optional<std::string> EventPhrase(std::string_view text);
 
+/// True when `text` has a word that heads an event's name ("workshop", "conférence", …).
+bool NamesEvent(std::string_view text);
+
 /// Project basics stated in prose and lists: "GLACY is a joint project of the
 /// European Union and the Council of Europe", "part of the Octopus Project
 /// which is funded by voluntary contributions from Canada, …", "Duration of
