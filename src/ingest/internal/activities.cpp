@@ -100,6 +100,19 @@ bool IsFunctionWord(const std::string& f);
 // noun ("training institutions", "workshop participants").
 bool IsEventHead(const std::vector<Word>& w, size_t k) {
   const std::string& f = w[k].folded;
+  const std::string next_word = k + 1 < w.size() ? w[k + 1].folded : "";
+  // "Training Institute", "training materials": the word names what it qualifies.
+  if (In(next_word, {"institute", "institutes", "institution", "institutions", "centre", "center", "centres",
+                     "materials", "material", "manual", "manuals", "strategy", "strategies", "platform", "modules",
+                     "module", "curricula", "curriculum", "programme", "programmes", "series", "participants",
+                     "report", "reports", "room", "venue"}) &&
+      !w[k].closes) {
+    return false;
+  }
+  // "training" alone is most often a field of work: only "Training on …", "training course …" name one.
+  if (f == "training" && !w[k].capital && !In(next_word, {"on", "for", "of", "course", "session", "workshop"})) {
+    return false;
+  }
   if (k + 1 < w.size() && !w[k].closes && !w[k + 1].opens && !w[k + 1].capital) {
     const std::string& next = w[k + 1].folded;
     const bool number = !next.empty() && next[0] >= '0' && next[0] <= '9';
@@ -318,7 +331,7 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
   std::string title_head, title_event;  // the event the current item's title names
   std::string last_named;  // the last event named in the current item, for "the event"
   for (size_t i = 0; i < lines.clean.size(); ++i) {
-    if (lines.blank[i]) continue;
+    if (lines.blank[i] || (i < ctx.skip.size() && ctx.skip[i])) continue;
     const auto item = item_of(i);
     if (item != named_item) {
       named_item = item;
@@ -488,7 +501,9 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
         const bool opens = d.begin <= 4;
         if (!pick && opens) {
           for (size_t k = 0; k < phrases.size(); ++k) {
-            if (!used[k] && w[phrases[k].first].begin >= d.end) {
+            // Only a phrase an article introduces: "… organised the second webinar", not "on training of judges".
+            const bool article = phrases[k].first > 0 && In(w[phrases[k].first - 1].folded, {"a", "an", "the"});
+            if (!used[k] && article && w[phrases[k].first].begin >= d.end) {
               pick = k;
               break;
             }
@@ -592,7 +607,19 @@ std::vector<Record> NonTreatyStatements(const TextDocument& doc, const MentionFi
     }
     titles.push_back(std::move(title));
   }
-  const ProseContext ctx{items, date, so_far.records, titles};
+  // A line a layout read as an event, and the items of a periodical (its project updates,
+  // whose events its inventory lists), are not read again for events.
+  std::vector<bool> skip(lines.clean.size(), false);
+  for (const Record& r : so_far.records) {
+    const bool event = r.kind == "activity" || r.kind == "news_item";
+    if (event && r.line >= 1 && static_cast<size_t>(r.line) <= skip.size()) skip[static_cast<size_t>(r.line - 1)] = true;
+  }
+  if (so_far.document.shape == "quarterly_update") {
+    for (const ItemSpan& item : items) {
+      for (size_t i = item.first; i < std::min(item.end, skip.size()); ++i) skip[i] = true;
+    }
+  }
+  const ProseContext ctx{items, date, so_far.records, titles, std::move(skip)};
   std::vector<Record> out = ProseActivities(lines, finder, ctx);
   for (Record& r : ProseProjects(lines, finder, ctx)) out.push_back(std::move(r));
   return out;

@@ -53,6 +53,7 @@ struct ProseContext {
   std::optional<PartialDate> document_date;     ///< the document's own date
   const std::vector<Record>& existing;          ///< records the recognisers made (not repeated)
   const std::vector<std::string>& titles;       ///< the title of each item (same index), "" when none
+  std::vector<bool> skip = {};                  ///< lines a layout already read as events (not read again)
 };
 
 /// Dated events and activities in prose: "the workshop was held in Tbilisi on
