@@ -91,8 +91,19 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
   }
   if (!doc.source_url.empty()) e.document.source_url = doc.source_url;
 
+  // The document's date: its own (metadata, the caller), else its layout's;
+  // an issue's "now" is the end of its period; a page of no dated items may
+  // date itself on a line of its own.
   std::optional<internal::PartialDate> document_date;
   if (e.document.date) document_date = internal::ParseIsoDate(*e.document.date);
+  if (!document_date && e.document.period_end) document_date = internal::ParseIsoDate(*e.document.period_end);
+  if (!document_date && items.empty()) {
+    document_date = internal::DatelineOf(cl);
+    if (document_date) {
+      e.document.date = document_date->Iso();
+      e.document.date_basis = "dateline";
+    }
+  }
   std::vector<bool> used;
   for (Record& r : internal::ExtractStatements(doc, cl, items, finder, document_date, &used)) {
     e.records.push_back(std::move(r));

@@ -978,6 +978,193 @@ TEST(ProseProjects, ReadsAFundingContributionAndTheProjectItFunds) {
   EXPECT_EQ(c[0]["currency"], "EUR");
 }
 
+// ---------------------------------------------------------------- statements in any layout
+
+Extraction ExtractDated(const std::string& bytes, const std::string& date) {
+  auto doc = ReadDocument(bytes);
+  EXPECT_TRUE(doc.ok()) << doc.status().message();
+  if (!doc.ok()) return {};
+  doc->date = date;
+  doc->date_basis = "--date";
+  return Extract(*doc, {Places(), Treaties()});
+}
+
+std::map<std::string, int> FigureCounts(const Extraction& e) {
+  std::map<std::string, int> out;
+  for (const json& f : OfKind(e, "treaty_figure")) out[f["measure"]] = f["count"];
+  return out;
+}
+
+TEST(TreatyProseTest, ADocumentOfNoLayoutStillYieldsItsActionsAndFigures) {
+  const Extraction e = ExtractBytes(
+      "Weekly notes\n\n"
+      "Tuvalu, Nauru and Peru have acceded to the Convention on Cybercrime.\n"
+      "80 States are now Parties, three have signed it and 15 have been invited to accede to the Convention.\n\n"
+      "Coffee machine repaired\n");
+  EXPECT_EQ(e.document.shape, "unknown");
+  EXPECT_TRUE(e.document.recognisers.empty());
+  std::set<std::string> states;
+  for (const json& a : OfKind(e, "treaty_action")) {
+    EXPECT_EQ(a["action"], "accession");
+    EXPECT_EQ(a["treaty"], "ETS 185");
+    EXPECT_TRUE(a["date"].is_null());  // the text does not say when
+    states.insert(a["state"]);
+  }
+  EXPECT_EQ(states, (std::set<std::string>{"TV", "NR", "PE"}));
+  EXPECT_EQ(FigureCounts(e), (std::map<std::string, int>{{"parties", 80}, {"signatories", 3}, {"invited", 15}}));
+  // The statements' lines are understood; the others are not.
+  std::vector<int> lines;
+  for (const NotUnderstood& n : e.not_understood) lines.push_back(n.line);
+  EXPECT_EQ(lines, (std::vector<int>{1, 6}));
+}
+
+TEST(TreatyProseTest, AYearlessDateTakesTheDocumentsYearAndSaysSo) {
+  const std::string text = "Ghana deposited its instrument of accession to the Convention on Cybercrime on 3 May.\n";
+  const auto dated = OfKind(ExtractDated(text, "2021-06-10"), "treaty_action");
+  ASSERT_EQ(dated.size(), 1u);
+  EXPECT_EQ(dated[0]["date"], "2021-05-03");
+  EXPECT_EQ(dated[0]["date_basis"], "year from the document's date");
+  // Without a year to take, the date is not guessed.
+  const auto undated = OfKind(ExtractBytes(text), "treaty_action");
+  ASSERT_EQ(undated.size(), 1u);
+  EXPECT_TRUE(undated[0]["date"].is_null());
+  EXPECT_FALSE(undated[0].contains("date_basis"));
+}
+
+TEST(TreatyProseTest, EachClauseOfASentenceStatesItsOwnAction) {
+  const auto actions = OfKind(ExtractBytes("Chile was invited to accede to the Budapest Convention on 2 March 2019 and "
+                                           "Peru deposited the instrument of ratification on 9 April.\n"),
+                              "treaty_action");
+  std::map<std::string, std::pair<std::string, std::string>> got;
+  for (const json& a : actions) got[a["state"]] = {a["action"], a["date"]};
+  EXPECT_EQ(got, (std::map<std::string, std::pair<std::string, std::string>>{
+                     {"CL", {"invitation", "2019-03-02"}}, {"PE", {"ratification", "2019-04-09"}}}));
+}
+
+TEST(TreatyProseTest, InvitationsWrittenWithTheirInviterOrAnAdverb) {
+  const Extraction e = ExtractBytes(
+      "Ghana has been invited by the Committee of Ministers to accede to the Convention on Cybercrime.\n\n"
+      "Peru was formally invited to accede to the Convention on Cybercrime.\n");
+  std::set<std::string> states;
+  for (const json& a : OfKind(e, "treaty_action")) {
+    EXPECT_EQ(a["action"], "invitation");
+    states.insert(a["state"]);
+  }
+  EXPECT_EQ(states, (std::set<std::string>{"GH", "PE"}));
+}
+
+TEST(TreatyProseTest, CountsInProseWithDigitsOrNumberWords) {
+  EXPECT_EQ(FigureCounts(ExtractBytes("The Convention on Cybercrime has been ratified by 50 countries and signed by "
+                                      "seven others. Eleven countries including Chile have been recently invited "
+                                      "to join.\n")),
+            (std::map<std::string, int>{{"parties", 50}, {"signatories", 7}, {"invited", 11}}));
+  EXPECT_EQ(FigureCounts(ExtractBytes("The Second Additional Protocol now has 12 Parties.\n")),
+            (std::map<std::string, int>{{"parties", 12}}));
+  EXPECT_EQ(FigureCounts(ExtractBytes("So far 30 States have signed it, and four more are already Parties to the "
+                                      "Second Additional Protocol.\n")),
+            (std::map<std::string, int>{{"parties", 4}, {"signatories", 30}}));
+  EXPECT_EQ(FigureCounts(ExtractBytes("By now, 80 countries have signed, ratified or been invited to accede to the "
+                                      "Convention on Cybercrime.\n")),
+            (std::map<std::string, int>{{"signed_ratified_or_invited", 80}}));
+  EXPECT_EQ(FigureCounts(ExtractBytes("The Convention on Cybercrime counts 60 Parties. Together these 99 States are "
+                                      "members (Parties) or observers in the Committee.\n")),
+            (std::map<std::string, int>{{"tcy_members_and_observers", 99}}));
+}
+
+TEST(TreatyProseTest, TheNthStateToJoinIsACountNotAnAction) {
+  const Extraction e = ExtractBytes("Peru became the 70th State to join the Convention on Cybercrime.\n");
+  EXPECT_TRUE(OfKind(e, "treaty_action").empty());
+  EXPECT_EQ(FigureCounts(e), (std::map<std::string, int>{{"parties", 70}}));
+}
+
+TEST(TreatyProseTest, AFigureOfAnUndatedItemIsAsOfTheActionItReports) {
+  const auto figures = OfKind(ExtractBytes("On 4 May 2022, Ghana and Peru have been invited to accede to the "
+                                           "Convention on Cybercrime.\n\n"
+                                           "With these invitations, 70 States are now Parties.\n"),
+                              "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["as_of"], "2022-05-04");
+  EXPECT_EQ(figures[0]["as_of_basis"], "the date of the action the item reports");
+}
+
+TEST(TreatyProseTest, APageDatedOnALineOfItsOwnDatesItsFigures) {
+  const Extraction e = ExtractBytes(
+      "Back Training centre opened\n\n"
+      "The Convention on Cybercrime, which has been ratified by 44 countries, was discussed at length.\n\n"
+      "Strasbourg 05/07/2015\n");
+  EXPECT_EQ(e.document.date, "2015-07-05");
+  EXPECT_EQ(e.document.date_basis, "dateline");
+  const auto figures = OfKind(e, "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["as_of"], "2015-07-05");
+}
+
+TEST(TreatyProseTest, ActsACommitteeWelcomesAreActionsAndStepsUnderwayAreNot) {
+  const Extraction e = ExtractBytes(
+      "The Committee decided:\n\n"
+      "- To welcome ratification or accession to the Convention on Cybercrime (ETS 185) since the last plenary by "
+      "Ghana, Peru and Chile, and the accession to the same treaty by Tuvalu;\n"
+      "- To take note of steps underway in view of ratification of the Convention by Nauru;\n");
+  std::set<std::pair<std::string, std::string>> got;
+  for (const json& a : OfKind(e, "treaty_action")) {
+    EXPECT_EQ(a["treaty"], "ETS 185");
+    EXPECT_TRUE(a["date"].is_null());
+    got.insert({a["state"].get<std::string>(), a["action"].get<std::string>()});
+  }
+  EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"GH", "ratification_or_accession"},
+                                                                {"PE", "ratification_or_accession"},
+                                                                {"CL", "ratification_or_accession"},
+                                                                {"TV", "accession"}}));
+}
+
+TEST(TreatyProseTest, ASentenceWrappedOverTwoLinesIsReadWhole) {
+  const auto actions = OfKind(ExtractBytes("In a ceremony held in the capital of the country, Ghana deposited the\n"
+                                           "instrument of accession to the Convention on Cybercrime on 2 June 2020.\n"),
+                              "treaty_action");
+  ASSERT_EQ(actions.size(), 1u);
+  EXPECT_EQ(actions[0]["date"], "2020-06-02");
+  EXPECT_EQ(actions[0]["line"], 1);
+}
+
+TEST(TcyPlenaryTest, AHeadingThenItsPlaceAndDatesAndTheReportsOpeningSentenceAreOneMeeting) {
+  const auto meetings = OfKind(ExtractBytes("Cybercrime Convention Committee (T-CY)\n\n"
+                                            "21st Plenary of the T-CY\n\n"
+                                            "Lisbon, 3 \u2013 5 October 2019\n\n"
+                                            "The 21st Plenary of the T-CY, meeting in Lisbon, was chaired by Anna "
+                                            "EXAMPLE (Portugal) and opened by the Minister.\n"),
+                               "activity", "tcy_plenary");
+  ASSERT_EQ(meetings.size(), 1u);
+  EXPECT_EQ(meetings[0]["number"], 21);
+  EXPECT_EQ(meetings[0]["start"], "2019-10-03");
+  EXPECT_EQ(meetings[0]["end"], "2019-10-05");
+  EXPECT_EQ(meetings[0]["places"], json::array({"Lisbon"}));
+  EXPECT_EQ(meetings[0]["chair"], "Anna EXAMPLE (Portugal)");
+}
+
+TEST(TcyPlenaryTest, APlenaryNamedInProseWithItsDates) {
+  const auto meetings = OfKind(ExtractBytes("The workshop will be followed by the plenary session of the Cybercrime "
+                                            "Convention Committee (T-CY) from 7 to 9 (morning) July 2021.\n\n"
+                                            "Forms were adopted by the Cybercrime Convention Committee at its 25th "
+                                            "Plenary on 30 November 2021.\n\n"
+                                            "A meeting of the T-CY working group was held as well.\n"),
+                               "activity", "tcy_plenary");
+  ASSERT_EQ(meetings.size(), 2u);
+  EXPECT_TRUE(meetings[0]["number"].is_null());
+  EXPECT_EQ(meetings[0]["start"], "2021-07-07");
+  EXPECT_EQ(meetings[0]["end"], "2021-07-09");
+  EXPECT_EQ(meetings[1]["number"], 25);
+  EXPECT_EQ(meetings[1]["start"], "2021-11-30");
+}
+
+TEST(TcyPlenaryTest, AYearlessMeetingTakesTheDocumentsYearOrStaysUndated) {
+  const std::string text = "2-3 March\n\nPlenary of the Cybercrime Convention Committee (T-CY)\n";
+  const auto dated = OfKind(ExtractDated(text, "2022-01-15"), "activity", "tcy_plenary");
+  ASSERT_EQ(dated.size(), 1u);
+  EXPECT_EQ(dated[0]["start"], "2022-03-02");
+  EXPECT_EQ(dated[0]["date_basis"], "year from the document's date");
+  EXPECT_TRUE(OfKind(ExtractBytes(text), "activity", "tcy_plenary").empty());  // no number, no date: nothing to record
+}
+
 // ---------------------------------------------------------------- hostile input
 
 TEST(HostileInput, NeverCrashesOnLinesOfAnyShape) {

@@ -162,9 +162,9 @@ LayoutResult ExtractConferencePage(const TextDocument& doc, const MentionFinder&
     if (p && p->start && p->precision == "day" && next < clean.size() && !IsProse(clean[next]) &&
         clean[next].size() < 160) {
       const std::string& what = clean[next];
-      if (text::FoldKey(what) == title_key) {
+      if (text::FoldKey(what) == title_key || IsTcyPlenary(what)) {
         i = next;
-        continue;  // the conference itself
+        continue;  // the conference itself; a T-CY plenary is the statement pass's (tcy_plenary)
       }
       Record r;
       r.line = static_cast<int>(next + 1);
@@ -179,7 +179,7 @@ LayoutResult ExtractConferencePage(const TextDocument& doc, const MentionFinder&
                                  {"end", IsoOrNull(p->end)},
                                  {"precision", p->precision},
                                  {"as_written", s},
-                                 {"section", IsTcyPlenary(what) ? "tcy_plenary" : "programme"},
+                                 {"section", "programme"},
                                  {"held_with", title}});
       }
       if (!p->year_given) r.fields["date_basis"] = "year from the event's dates";

@@ -26,8 +26,8 @@ LayoutResult ExtractNewsItemPage(const TextDocument& doc, const MentionFinder& f
 /// An event page (an Octopus conference): the title, the dates and venue in
 /// its first lines ("Tuesday 1 - Wednesday 2 April 2008" over "Council of
 /// Europe, Strasbourg, France"; "Bucharest, Romania | 13-15 December 2023"),
-/// and the programme beside it (a date line over a title line: the T-CY
-/// plenary becomes a tcy_meeting record; "AGENDA: 13 December 2023" over
+/// and the programme beside it (a date line over a title line, the T-CY
+/// plenary left to the statement pass; "AGENDA: 13 December 2023" over
 /// "Workshop 1: …" and its time). Nothing when the first lines give no date.
 LayoutResult ExtractConferencePage(const TextDocument& doc, const MentionFinder& finder);
 

@@ -1,10 +1,12 @@
 #include "ingest/internal/statements.h"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <string>
 
 #include "core/text.h"
+#include "ingest/internal/tcy_plenary.h"
 #include "ingest/internal/treaty_prose.h"
 
 namespace octopus::ingest::internal {
@@ -60,6 +62,42 @@ bool Continues(const Paragraph& p, size_t line, std::string_view prev_line, std:
 
 }  // namespace
 
+std::optional<PartialDate> DatelineOf(const CleanLines& lines) {
+  std::optional<PartialDate> found;
+  for (size_t i = 0; i < lines.clean.size(); ++i) {
+    const std::string& s = lines.clean[i];
+    if (lines.blank[i] || s.size() > 80 || s.find('.') != std::string::npos || s.find(':') != std::string::npos) {
+      continue;
+    }
+    const std::vector<FoundDate> dates = DatesIn(s, 0);
+    if (dates.size() != 1) continue;
+    const DatePhrase& d = dates.front().phrase;
+    if (d.precision != "day" || !d.year_given || !d.start || !d.end || !(*d.start == *d.end)) continue;
+    // Not the end of a span ("Tuesday 1 - Wednesday 2 April 2008", "3 and 4 May 2010").
+    const std::string_view before = text::Trim(std::string_view(s).substr(0, dates.front().begin));
+    auto ends = [&](std::string_view tail) {
+      return before.size() >= tail.size() && before.substr(before.size() - tail.size()) == tail;
+    };
+    if (!before.empty() && (std::isdigit(static_cast<unsigned char>(before.back())) || ends("-") || ends("\u2013") ||
+                            ends(" to") || ends(" and") || before.find(" - ") != std::string_view::npos ||
+                            before.find(" \u2013 ") != std::string_view::npos)) {
+      continue;
+    }
+    // The rest of the line: a few words that name a place or an office, no sentence.
+    const std::string rest = s.substr(0, dates.front().begin) + " " + s.substr(dates.front().end);
+    if (WordCount(rest) > 5) continue;
+    bool capitalised = true;
+    for (std::string_view w : text::Split(rest, ' ')) {
+      w = text::Trim(w);
+      if (!w.empty() && w.front() >= 'a' && w.front() <= 'z' && w != "of" && w != "de") capitalised = false;
+    }
+    if (!capitalised) continue;
+    if (found && !(*found == *d.start)) return std::nullopt;  // two datelines: which is the document's is unknown
+    found = d.start;
+  }
+  return found;
+}
+
 std::optional<PartialDate> ParseIsoDate(std::string_view iso) {
   auto number = [&](size_t at, size_t len) -> int {
     if (at + len > iso.size()) return -1;
@@ -91,6 +129,7 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
   const size_t n = doc.lines.size();
   const int document_year = document_date ? document_date->year : 0;
   TreatyProse prose(finder, document_year);
+  TcyPlenaries plenaries;
 
   // The items in line order; a line belongs to the first item that covers it.
   std::vector<const ItemSpan*> ordered;
@@ -102,10 +141,11 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
 
   std::map<int, size_t> last_line_of;  // a paragraph's 1-based first line → its last line (0-based)
   auto read = [&](size_t from, size_t to, const ItemSpan* item) {
+    const int year = item && item->year != 0 ? item->year : document_year;
     if (item) {
       prose.BeginItem(item->date, item->year != 0 ? item->year : document_year);
     } else {
-      prose.BeginItem(document_date, document_year);
+      prose.BeginItem(document_date, document_year, false);
     }
     std::vector<Paragraph> paragraphs;
     for (size_t i = from; i < to; ++i) {
@@ -115,8 +155,11 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
       if (s.empty()) continue;
       if (!paragraphs.empty()) {
         Paragraph& p = paragraphs.back();
-        const bool joins = heading ? p.heading && p.last + 1 == i
-                                   : Continues(p, i, lines.clean[p.last], s);
+        // A table row (TAB-separated cells) is a paragraph of its own.
+        const bool row = doc.lines[i].find('\t') != std::string::npos ||
+                         doc.lines[p.last].find('\t') != std::string::npos;
+        const bool joins = !row && (heading ? p.heading && p.last + 1 == i
+                                            : Continues(p, i, lines.clean[p.last], s));
         if (joins) {
           p.text += " " + s;
           p.last = i;
@@ -128,6 +171,8 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
     for (const Paragraph& p : paragraphs) {
       const int line = static_cast<int>(p.first + 1);
       last_line_of[line] = p.last;
+      // A table row is an activity its layout reads.
+      if (doc.lines[p.first].find('\t') == std::string::npos) plenaries.Paragraph(p.text, line, year);
       if (p.heading) {
         prose.Heading(p.text, line);
       } else {
@@ -147,6 +192,8 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
   if (at < n) read(at, n, nullptr);
 
   std::vector<Record> records = prose.Records();
+  for (Record& r : plenaries.Records()) records.push_back(std::move(r));
+  std::stable_sort(records.begin(), records.end(), [](const Record& a, const Record& b) { return a.line < b.line; });
   if (used) {
     used->assign(n, false);
     for (const Record& r : records) {

@@ -15,7 +15,8 @@
 
 namespace octopus::ingest::internal {
 
-/// The records (treaty_action, treaty_figure) stated in `doc`, in line order.
+/// The records stated in `doc`, in line order: treaty_action, treaty_figure,
+/// and the T-CY plenaries it names (activity, section tcy_plenary).
 /// Consecutive lines of one sentence wrapped over several lines are read as
 /// one paragraph. When `used` is given it is resized to the document's line
 /// count and marks the lines whose sentences gave a record.
@@ -23,6 +24,12 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
                                       const std::vector<ItemSpan>& items, const MentionFinder& finder,
                                       std::optional<PartialDate> document_date,
                                       std::vector<bool>* used = nullptr);
+
+/// The date a document of no dated items gives itself on a line of its own: a
+/// place and one exact day ("Strasbourg 02/06/2014", "Council of Europe
+/// Strasbourg 10 November 2016", "Strasbourg, 9 June 2017 T-CY (2017)13").
+/// Nullopt when no line reads so, or when such lines give different days.
+std::optional<PartialDate> DatelineOf(const CleanLines& lines);
 
 /// A date written as ISO at any precision ("2024-06-20", "2024-06", "2024");
 /// nullopt for anything else.

@@ -30,6 +30,50 @@ int OrdinalValue(std::string_view w) {
   return i > 0 ? n : 0;
 }
 
+// A count as the programme writes it: digits ("76", "2 777") or a number word
+// ("two", "Nine", "eighteen", "forty-four"); nullopt for anything else.
+std::optional<int> CountValue(std::string_view w) {
+  if (auto n = LeadingCount(w); n && static_cast<size_t>(std::to_string(*n).size()) == w.size()) return n;
+  static constexpr std::string_view kUnits[] = {"zero",    "one",     "two",       "three",    "four",
+                                                "five",    "six",     "seven",     "eight",    "nine",
+                                                "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+                                                "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
+  static constexpr std::string_view kTens[] = {"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"};
+  const std::string f = text::ToLowerAscii(w);
+  for (size_t i = 0; i < std::size(kUnits); ++i) {
+    if (f == kUnits[i]) return static_cast<int>(i);
+  }
+  for (size_t t = 0; t < std::size(kTens); ++t) {
+    if (f == kTens[t]) return static_cast<int>(20 + 10 * t);
+    if (f.size() > kTens[t].size() + 1 && f.compare(0, kTens[t].size(), kTens[t]) == 0 && f[kTens[t].size()] == '-') {
+      const std::string unit = f.substr(kTens[t].size() + 1);
+      for (size_t i = 1; i < 10; ++i) {
+        if (unit == kUnits[i]) return static_cast<int>(20 + 10 * t + i);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The word pattern a count is written with (digits or a number word), for the figure patterns.
+constexpr std::string_view kCount = R"(\d{1,3}|[a-z]+(?:-[a-z]+)?)";
+
+// The words between two States of one list: "Benin, Fiji and Kiribati", "Chile and the Philippines".
+bool IsListGap(std::string_view gap) {
+  const std::string g = text::FoldKey(gap);
+  return g.empty() || g == "and" || g == "the" || g == "and the" || g == "as well as" || g == "et" || g == "et le" ||
+         g == "et la" || g == "et l" || g == "le" || g == "la" || g == "l";
+}
+
+// The verbs of a treaty action, English and French ("has ratified", "were
+// invited to accede", "became the 76th State to join", "a adhéré").
+const std::regex& VerbRegex() {
+  static const std::regex kVerb(
+      R"(\b(?:has |have )?(deposited|conveyed|ratified|ratifies|signed|signs|acceded(?: to)?|accedes to|denounced|(?:was |were |is |are |been )?invited(?: by [^.;]{1,80}?| today| also| formally| officially| recently)? to (?:accede|join)|(?:became|becomes|has become|is|was) (?:the )?(\w+) (?:state|country|party) to (ratify|sign|accede|join)|a ratifié|ont ratifié|a signé|ont signé|a adhéré|ont adhéré|a déposé|ont déposé|a dénoncé|(?:a|ont) été invitée?s? à adhérer))",
+      kFlags);
+  return kVerb;
+}
+
 // How precise a stated date is: an exact day beats a month beats nothing.
 int Rank(const std::optional<PartialDate>& d) {
   if (!d) return 0;
@@ -54,6 +98,7 @@ std::string ActionOfVerb(const std::string& verb, std::string_view rest) {
   if (v.find("ratif") != std::string::npos) return "ratification";
   if (v.find("sign") != std::string::npos) return "signature";
   if (v.find("acced") != std::string::npos || v.find("adhere") != std::string::npos) return "accession";
+  if (v.find("denonc") != std::string::npos) return "denunciation";
   if (v.find("denounc") != std::string::npos) return "denunciation";
   return "";
 }
@@ -90,8 +135,11 @@ std::vector<std::string_view> SplitSentences(std::string_view p) {
   return out;
 }
 
-void TreatyProse::BeginItem(std::optional<PartialDate> item_date, int year) {
+void TreatyProse::BeginItem(std::optional<PartialDate> item_date, int year, bool own_date) {
   ++item_;
+  item_own_date_ = own_date;
+  last_dated_.reset();
+  last_year_ = 0;
   item_date_ = item_date;
   year_ = year != 0 ? year : default_year_;
   item_treaties_.clear();
@@ -111,7 +159,32 @@ void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
     }
   }
   if (EntryIntoForceSentence(s, line)) return;
-  ActionSentence(s, line, heading);
+  if (!NominalSentence(s, line)) {
+    // "A was invited … on 13 February 2018 and B deposited … on 28 March": each
+    // verb with a subject of its own starts a clause of its own.
+    std::vector<size_t> starts = {0};
+    size_t prev_end = 0;
+    for (auto it = std::regex_iterator<std::string_view::const_iterator>(s.begin(), s.end(), VerbRegex());
+         it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
+      const size_t at = static_cast<size_t>(it->position(0));
+      if (prev_end > 0 && at > prev_end) {
+        std::vector<Mention> states = finder_.Countries(s.substr(prev_end, at - prev_end));
+        if (!states.empty() && at - (prev_end + states.back().end) <= 40) {
+          size_t keep = states.size() - 1;
+          while (keep > 0 && IsListGap(s.substr(prev_end + states[keep - 1].end,
+                                                states[keep].begin - states[keep - 1].end))) {
+            --keep;
+          }
+          starts.push_back(prev_end + states[keep].begin);
+        }
+      }
+      prev_end = at + static_cast<size_t>(it->length(0));
+    }
+    starts.push_back(s.size());
+    for (size_t k = 0; k + 1 < starts.size(); ++k) {
+      ActionSentence(s.substr(starts[k], starts[k + 1] - starts[k]), s, line, heading);
+    }
+  }
   FigureSentence(s, line);
 }
 
@@ -123,10 +196,8 @@ std::vector<std::string> TreatyProse::TreatiesOr(std::string_view s, size_t from
   return out;
 }
 
-bool TreatyProse::ActionSentence(std::string_view s, int line, bool heading) {
-  static const std::regex kVerb(
-      R"(\b(?:has |have )?(deposited|conveyed|ratified|ratifies|signed|signs|acceded to|accedes to|denounced|(?:was |were |is |are |been )?invited to (?:accede|join)|(?:became|becomes|has become) (?:the )?(\w+) (?:state|country) to (ratify|sign|accede)|a ratifié|ont ratifié|a signé|ont signé|a adhéré|a déposé|ont déposé|a été invitée? à adhérer))",
-      kFlags);
+bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, int line, bool heading) {
+  const std::regex& kVerb = VerbRegex();
   std::match_results<std::string_view::const_iterator> m;
   if (!std::regex_search(s.begin(), s.end(), m, kVerb)) return false;
   const size_t verb_at = static_cast<size_t>(m.position(0));
@@ -137,7 +208,7 @@ bool TreatyProse::ActionSentence(std::string_view s, int line, bool heading) {
     ordinal = OrdinalValue(m[2].str());
     verb = m[3].str();
   }
-  const std::string action = ActionOfVerb(verb, s.substr(after));
+  const std::string action = text::FoldKey(verb) == "join" ? "join" : ActionOfVerb(verb, s.substr(after));
   if (action.empty()) return false;
 
   // The states: named before the verb, in the same clause, close to it.
@@ -147,6 +218,13 @@ bool TreatyProse::ActionSentence(std::string_view s, int line, bool heading) {
   if (subject.empty()) return false;
   const size_t last_end = clause + subject.back().end;
   if (verb_at - last_end > 40) return false;
+  // "Benin, Fiji and Kiribati have acceded": the list of States that ends at the verb.
+  size_t keep = subject.size() - 1;
+  while (keep > 0 && IsListGap(s.substr(clause + subject[keep - 1].end,
+                                        clause + subject[keep].begin - (clause + subject[keep - 1].end)))) {
+    --keep;
+  }
+  subject.erase(subject.begin(), subject.begin() + static_cast<long>(keep));
   const size_t subject_begin = clause + subject.front().begin;
 
   std::vector<std::string> treaties = TreatiesOr(s, after);
@@ -156,9 +234,14 @@ bool TreatyProse::ActionSentence(std::string_view s, int line, bool heading) {
   }
 
   // The date: after the verb, else before the subject ("On 16 July 2009, Romania …").
-  std::vector<FoundDate> dates = DatesIn(s.substr(after), year_);
-  if (dates.empty()) dates = DatesIn(s.substr(0, subject_begin), year_);
+  // A year-less date takes the year of the item (or document); without one,
+  // the year of a full date stated earlier in the item ("… on 13 February 2018
+  // and the Philippines deposited … on 28 March").
+  const int year = year_ != 0 ? year_ : last_year_;
+  std::vector<FoundDate> dates = DatesIn(s.substr(after), year);
+  if (dates.empty()) dates = DatesIn(s.substr(0, subject_begin), year);
   std::vector<std::optional<PartialDate>> per_state(subject.size());
+  bool year_from_context = false;
   if (!dates.empty()) {
     const DatePhrase& d = dates.front().phrase;
     const bool respectively = text::FoldKey(s).find("respectively") != std::string::npos;
@@ -169,35 +252,138 @@ bool TreatyProse::ActionSentence(std::string_view s, int line, bool heading) {
     } else if (d.precision == "month" && d.start) {
       std::fill(per_state.begin(), per_state.end(), d.start);
     }
+    year_from_context = per_state.front().has_value() && !d.year_given;
   }
-  for (size_t i = 0; i < subject.size(); ++i) {
-    for (const std::string& treaty : treaties) {
-      Action a;
-      a.state = subject[i].id;
-      a.treaty = treaty;
-      a.action = action;
-      a.date = per_state[i];
-      if (!a.date) a.reported = item_date_;
-      (void)heading;
-      a.span = std::string(s);
-      a.line = line;
-      a.item = item_;
-      AddAction(std::move(a));
+  if (action != "join") {
+    for (size_t i = 0; i < subject.size(); ++i) {
+      for (const std::string& treaty : treaties) {
+        Action a;
+        a.state = subject[i].id;
+        a.treaty = treaty;
+        a.action = action;
+        a.date = per_state[i];
+        if (a.date && year_from_context) {
+          a.date_basis = year_ != 0 ? "year from the document's date" : "year from an earlier date of the item";
+        }
+        if (!a.date) {
+          a.reported = item_date_;
+          a.reported_by_item = item_own_date_;
+        }
+        (void)heading;
+        a.span = std::string(sentence);
+        a.line = line;
+        a.item = item_;
+        AddAction(std::move(a));
+      }
     }
   }
-  if (ordinal > 0 && action == "ratification") {
+  if (per_state.front()) last_dated_ = per_state.front();
+  if (!dates.empty() && dates.front().phrase.year_given && dates.front().phrase.start) {
+    last_year_ = dates.front().phrase.start->year;
+  }
+  // "… became the 76th State to ratify / join": a count of the treaty's ratifications or Parties.
+  if (ordinal > 0 && (action == "ratification" || action == "join")) {
     for (const std::string& treaty : treaties) {
       Figure f;
       f.treaty = treaty;
-      f.measure = "ratified";
+      f.measure = action == "join" ? "parties" : "ratified";
       f.count = ordinal;
       f.as_of = per_state.front() ? per_state.front() : item_date_;
-      f.span = std::string(s);
+      f.by_item = per_state.front().has_value() || item_own_date_;
+      f.span = std::string(sentence);
       f.line = line;
       figures_.push_back(std::move(f));
     }
   }
   return true;
+}
+
+bool TreatyProse::NominalSentence(std::string_view s, int line) {
+  // "To welcome ratification or accession to the Convention (ETS 185) since the last
+  // plenary by Andorra, Chile and Tonga, and the signature of both instruments by San
+  // Marino": the acts a body welcomes or notes, named as nouns, their States after "by".
+  static const std::regex kWelcome(R"(\b(?:welcom(?:e|es|ed|ing)|congratulat\w*|salu(?:e|er|é)))", kFlags);
+  static const std::regex kNoun(
+      R"(\b(ratifications? or accessions?|accessions? or ratifications?|ratifications?|accessions?|signatures?)(?: (?:of|to)\b))",
+      kFlags);
+  std::match_results<std::string_view::const_iterator> w;
+  if (!std::regex_search(s.begin(), s.end(), w, kWelcome)) return false;
+  bool any = false;
+  size_t from = static_cast<size_t>(w.position(0) + w.length(0));
+  std::vector<std::string> named;  // the treaties the sentence names so far
+  while (from < s.size()) {
+    std::match_results<std::string_view::const_iterator> m;
+    if (!std::regex_search(s.begin() + static_cast<long>(from), s.end(), m, kNoun)) break;
+    const size_t noun_at = from + static_cast<size_t>(m.position(0));
+    const size_t noun_end = noun_at + static_cast<size_t>(m.length(0));
+    const std::string noun = text::FoldKey(m[1].str());
+    std::string action;
+    if (noun.find(" or ") != std::string::npos) {
+      action = "ratification_or_accession";
+    } else if (noun.rfind("ratification", 0) == 0) {
+      action = "ratification";
+    } else if (noun.rfind("accession", 0) == 0) {
+      action = "accession";
+    } else {
+      action = "signature";
+    }
+    // The States: after the next " by ", before the next act.
+    const size_t by = s.find(" by ", noun_end);
+    std::match_results<std::string_view::const_iterator> next;
+    const size_t next_at = std::regex_search(s.begin() + static_cast<long>(noun_end), s.end(), next, kNoun)
+                               ? noun_end + static_cast<size_t>(next.position(0))
+                               : s.size();
+    if (by == std::string_view::npos || by > next_at || by - noun_end > 250) {
+      from = noun_end;
+      continue;
+    }
+    std::vector<std::string> treaties;
+    for (const Mention& t : finder_.Treaties(s.substr(noun_end, by - noun_end))) {
+      if (std::find(treaties.begin(), treaties.end(), t.id) == treaties.end()) treaties.push_back(t.id);
+    }
+    const std::string between = text::FoldKey(s.substr(noun_end, by - noun_end));
+    if (treaties.empty() && (between.find("both instruments") != std::string::npos || between == "both")) {
+      // "both instruments": the two treaties the item named last.
+      std::vector<std::string> known = named;
+      for (const std::string& t : item_treaties_) {
+        if (std::find(known.begin(), known.end(), t) == known.end()) known.push_back(t);
+      }
+      if (known.size() == 2) treaties = known;
+    } else if (treaties.empty() && !item_treaties_.empty()) {
+      treaties.push_back(item_treaties_.back());
+    }
+    for (const std::string& t : treaties) {
+      if (std::find(named.begin(), named.end(), t) == named.end()) named.push_back(t);
+    }
+    // The list of States right after "by": "Andorra, Chile, Greece and Tonga".
+    const std::string_view tail = s.substr(by + 4, next_at > by + 4 ? next_at - by - 4 : 0);
+    std::vector<Mention> states = finder_.Countries(tail);
+    size_t keep = 0;
+    if (!states.empty() && IsListGap(tail.substr(0, states.front().begin))) {
+      keep = 1;
+      while (keep < states.size() &&
+             IsListGap(tail.substr(states[keep - 1].end, states[keep].begin - states[keep - 1].end))) {
+        ++keep;
+      }
+    }
+    for (size_t i = 0; i < keep; ++i) {
+      for (const std::string& treaty : treaties) {
+        Action a;
+        a.state = states[i].id;
+        a.treaty = treaty;
+        a.action = action;
+        a.reported = item_date_;
+        a.reported_by_item = item_own_date_;
+        a.span = std::string(s);
+        a.line = line;
+        a.item = item_;
+        AddAction(std::move(a));
+        any = true;
+      }
+    }
+    from = noun_end;
+  }
+  return any;
 }
 
 bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
@@ -250,38 +436,81 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
 }
 
 void TreatyProse::FigureSentence(std::string_view s, int line) {
-  static const std::regex kEither(
-      R"((\d+) States are now either Parties \((\d+)\),? have signed it \((\d+)\),? or been invited to accede \((\d+)\))",
-      kFlags);
-  static const std::regex kParties(
-      R"((\d+) (?:States|countries|États) (?:are|have) (?:now )?(?:become )?Parties|(\d+) États sont (?:désormais|maintenant) Parties)",
-      kFlags);
-  static const std::regex kSignatories(R"(one of the (\d+) States signator(?:y|ies))", kFlags);
-  std::match_results<std::string_view::const_iterator> m;
   std::vector<std::string> treaties = TreatiesOr(s, 0);
   if (treaties.empty() && !item_treaties_.empty()) treaties.push_back(item_treaties_.back());
   if (treaties.empty()) return;
-  auto add = [&](const std::string& measure, const std::string& count) {
-    const auto n = LeadingCount(count);
+  // "Now" in an item is its date; an item without one is as of the action it reports.
+  std::optional<PartialDate> as_of = item_date_;
+  std::string as_of_basis;
+  if (!as_of && last_dated_) {
+    as_of = last_dated_;
+    as_of_basis = "the date of the action the item reports";
+  }
+  std::vector<std::pair<size_t, std::string>> taken;  // where each count was read, and its measure
+  auto add = [&](const std::string& measure, size_t at, const std::string& count) {
+    const auto n = CountValue(count);
     if (!n) return;  // not a count a person wrote
+    for (const auto& t : taken) {
+      if (t.first == at) return;  // one count, one figure
+    }
+    taken.push_back({at, measure});
     Figure f;
     f.treaty = treaties.front();
     f.measure = measure;
     f.count = *n;
-    f.as_of = item_date_;
+    f.as_of = as_of;
+    f.as_of_basis = as_of_basis;
+    f.by_item = item_own_date_;
     f.span = std::string(s);
     f.line = line;
     figures_.push_back(std::move(f));
   };
+  static const std::regex kEither(
+      R"((\d+) States are now either Parties \((\d+)\),? have signed it \((\d+)\),? or been invited to accede \((\d+)\))",
+      kFlags);
+  std::match_results<std::string_view::const_iterator> m;
   if (std::regex_search(s.begin(), s.end(), m, kEither)) {
-    add("total", m[1].str());
-    add("parties", m[2].str());
-    add("signatories", m[3].str());
-    add("invited", m[4].str());
-  } else if (std::regex_search(s.begin(), s.end(), m, kParties)) {
-    add("parties", m[1].matched ? m[1].str() : m[2].str());
+    add("total", static_cast<size_t>(m.position(1)), m[1].str());
+    add("parties", static_cast<size_t>(m.position(2)), m[2].str());
+    add("signatories", static_cast<size_t>(m.position(3)), m[3].str());
+    add("invited", static_cast<size_t>(m.position(4)), m[4].str());
+    return;
   }
-  if (std::regex_search(s.begin(), s.end(), m, kSignatories)) add("signatories", m[1].str());
+  // Each pattern: a count (group 1) and the measure it gives. The counts are
+  // digits or number words; a word that is no number is skipped by `add`.
+  struct Pattern {
+    std::regex re;
+    const char* measure;
+  };
+  const std::string c = R"(\b()" + std::string(kCount) + ")";
+  static const std::vector<Pattern> kPatterns = [&] {
+    std::vector<Pattern> p;
+    auto re = [](const std::string& r) { return std::regex(r, kFlags); };
+    p.push_back({re(c + R"( (?:countries|States) have signed, ratified or (?:been invited to accede|acceded))"),
+                 "signed_ratified_or_invited"});
+    p.push_back({re(c + R"( (?:(?:more|other|member) )?(?:States |countries |États )?(?:are|have|is) (?:now |already )?(?:become )?(?:State )?Parties)"),
+                 "parties"});
+    p.push_back({re(R"(\bthere (?:are|were) (?:now |already )?)" + c + R"( (?:State |States )?Parties)"), "parties"});
+    p.push_back({re(R"(\b(?:now )?(?:has|had) )" + c + R"( (?:State )?Parties)"), "parties"});
+    p.push_back({re(R"(\bratified by )" + c + R"( (?:countries|States))"), "parties"});
+    p.push_back({re(c + R"( États sont (?:désormais|maintenant) Parties)"), "parties"});
+    p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?=$|[.;]| and | but |, and |, but |, while ))"),
+                 "signatories"});
+    p.push_back({re(R"(\bsigned by )" + c + R"( (?:others|other States|other countries|countries|States))"), "signatories"});
+    p.push_back({re(R"(one of the )" + c + R"( States signator(?:y|ies))"), "signatories"});
+    p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries)(?: including [^.;]{1,120}?)? )?(?:have|has) been (?:recently |formally )?invited to (?:accede|join))"),
+                 "invited"});
+    p.push_back({re(c + R"( (?:States|countries) (?:are|were) (?:now )?members (?:\(Parties\) )?or observers)"),
+                 "tcy_members_and_observers"});
+    p.push_back({re(c + R"( (?:more |other )?(?:States|countries) (?:that are |who are )?committed to)"), "committed"});
+    return p;
+  }();
+  for (const Pattern& p : kPatterns) {
+    for (auto it = std::regex_iterator<std::string_view::const_iterator>(s.begin(), s.end(), p.re);
+         it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
+      add(p.measure, static_cast<size_t>(it->position(1)), (*it)[1].str());
+    }
+  }
 }
 
 void TreatyProse::AddAction(Action a) { actions_.push_back(std::move(a)); }
@@ -307,7 +536,11 @@ std::vector<Record> TreatyProse::Records() const {
       same->line = std::min(same->line, a.line);
     }
     if (!same->entry_into_force) same->entry_into_force = a.entry_into_force;
-    if (!same->date && !same->reported) same->reported = a.reported;
+    // Reported by an item of its own date rather than by the document's date.
+    if (!same->date && a.reported && (!same->reported || (a.reported_by_item && !same->reported_by_item))) {
+      same->reported = a.reported;
+      same->reported_by_item = a.reported_by_item;
+    }
   }
   std::vector<Record> out;
   for (const Action& a : merged) {
@@ -321,9 +554,15 @@ std::vector<Record> TreatyProse::Records() const {
                              {"entry_into_force", IsoOrNull(a.entry_into_force)},
                              {"reported", IsoOrNull(a.reported)},
                              {"span", a.span}});
+    if (!a.date_basis.empty()) r.fields["date_basis"] = a.date_basis;
     out.push_back(std::move(r));
   }
   for (const Figure& f : figures_) {
+    // A count the document's context states again after an item stated it is the item's figure.
+    const bool restated = !f.by_item && std::any_of(figures_.begin(), figures_.end(), [&](const Figure& g) {
+      return g.by_item && g.treaty == f.treaty && g.measure == f.measure && g.count == f.count;
+    });
+    if (restated) continue;
     Record r;
     r.kind = "treaty_figure";
     r.line = f.line;
@@ -333,6 +572,7 @@ std::vector<Record> TreatyProse::Records() const {
                              {"at_least", f.at_least},
                              {"as_of", IsoOrNull(f.as_of)},
                              {"span", f.span}});
+    if (!f.as_of_basis.empty()) r.fields["as_of_basis"] = f.as_of_basis;
     out.push_back(std::move(r));
   }
   std::stable_sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.line < b.line; });

@@ -28,7 +28,9 @@ class TreatyProse {
   TreatyProse(const MentionFinder& finder, int default_year) : finder_(finder), default_year_(default_year) {}
 
   /// Starts an item: its own date (publication or event heading) and year.
-  void BeginItem(std::optional<PartialDate> item_date, int year);
+  /// `own_date` is false when the date is the document's, for lines outside
+  /// any item: an action an item reports takes the item's date over it.
+  void BeginItem(std::optional<PartialDate> item_date, int year, bool own_date = true);
   /// Reads one heading or title of the current item: an action it states
   /// takes the heading's date ("… ratified the Additional Protocol (10 June
   /// 2011, Strasbourg)"); without a date, the item's date.
@@ -46,7 +48,9 @@ class TreatyProse {
     std::string state, treaty, action;
     std::optional<PartialDate> date;
     std::optional<PartialDate> reported;  ///< the item's date, when the text gives no date
+    bool reported_by_item = true;         ///< `reported` is an item's own date, not the document's
     std::optional<PartialDate> entry_into_force;
+    std::string date_basis;  ///< how the date was completed ("year from the document's date"), "" when as stated
     std::string span;
     int line = 0;
     size_t item = 0;
@@ -56,13 +60,17 @@ class TreatyProse {
     int count = 0;
     bool at_least = false;
     std::optional<PartialDate> as_of;
+    std::string as_of_basis;  ///< why `as_of` is what it is when the sentence does not date it
+    bool by_item = true;      ///< read in an item of its own date (or dated by its sentence)
     std::string span;
     int line = 0;
   };
 
   void Sentence(std::string_view s, int line, bool heading);
-  bool ActionSentence(std::string_view s, int line, bool heading);
+  /// Reads the clause `s` of `sentence` (one verb and its subject).
+  bool ActionSentence(std::string_view s, std::string_view sentence, int line, bool heading);
   bool EntryIntoForceSentence(std::string_view s, int line);
+  bool NominalSentence(std::string_view s, int line);
   void FigureSentence(std::string_view s, int line);
   std::vector<std::string> TreatiesOr(std::string_view s, size_t from) const;
   void AddAction(Action a);
@@ -71,8 +79,11 @@ class TreatyProse {
   int default_year_ = 0;
   int year_ = 0;
   size_t item_ = 0;
+  bool item_own_date_ = true;
   std::optional<PartialDate> item_date_;
   std::vector<std::string> item_treaties_;  ///< treaties the item named so far
+  std::optional<PartialDate> last_dated_;   ///< the date of the item's last dated action
+  int last_year_ = 0;                       ///< the year of the item's last date that names its year
   std::vector<Action> actions_;
   std::vector<Figure> figures_;
 };
