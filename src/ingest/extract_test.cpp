@@ -837,7 +837,7 @@ TEST(ProseActivities, ReadsFrenchAndDatesThatTheSourcePrintsWithoutADash) {
 
 TEST(NewsPageShapes, AListingLineThatSpansDaysDatesTheEventItsTeaserNames) {
   const Extraction e = ExtractBytes(
-      "CyberEast: judicial training on electronic evidence\n\n"
+      "CyberEast: judges of the region prepare their national courses\n\n"
       "4-6 May 2021 Tbilisi, Georgia\n\n"
       "The Advanced Course on Electronic Evidence for Judges and Prosecutors brings together trainers of the "
       "region to prepare their national courses....\n\n"

@@ -208,7 +208,7 @@ Phrase Build(const std::vector<Word>& w, size_t h, const std::vector<std::pair<s
         break;
       }
       // A determiner starts a new phrase unless a preposition attaches it: "of the series".
-      if (In(cur.folded, {"the", "an", "la", "les"}) &&
+      if (In(cur.folded, {"the", "an", "la", "les"}) && !w[k - 1].capital &&
           !In(w[k - 1].folded, {"of", "on", "for", "into", "against", "by", "du", "de", "sur", "to"})) {
         break;
       }
@@ -405,7 +405,15 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       };
       auto emit = [&](const Phrase& p, const FoundDate* d) {
         std::string title = title_of(p);
-        if (title.empty()) return;
+        if (title.empty() || title.find(' ') == std::string::npos) return;  // "meeting" alone names nothing
+        // A date ties to an event by a verb of holding it, unless it is a day the phrase is next to:
+        // "the period of June to December 2020" is no date of the meeting, nor "roundtable: EN, May 2022".
+        const bool adjacent = d && d->begin >= w[p.last].end && d->begin - w[p.last].end <= 8;  // "event (from 13 …"
+        if (d && !adjacent && (p.anaphoric || d->phrase.start->day == 0) && !HasEventVerb(folded)) return;
+        if (d) {
+          const size_t from = d->begin > 12 ? d->begin - 12 : 0;
+          if (text::FoldKey(sentence.substr(from, d->begin - from)).find("period") != std::string::npos) return;
+        }
         std::optional<PartialDate> start, end;
         std::string date_basis;
         if (d) {
@@ -445,6 +453,20 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
         if (!d && !HasEventVerb(folded)) return;
         const int from = item ? static_cast<int>(ctx.items[*item].first + 1) : static_cast<int>(i + 1);
         const int to = item ? static_cast<int>(std::min(ctx.items[*item].end, n)) : static_cast<int>(i + 1);
+        if (start) {
+          // A date for an event named before without one: the same record, dated.
+          for (auto it = out.rbegin(); it != out.rend() && it->line >= from; ++it) {
+            if (it->fields["start"].is_null() &&
+                text::FoldKey(it->fields["title"].get<std::string>()) == text::FoldKey(title)) {
+              it->fields["start"] = start->Iso();
+              it->fields["end"] = IsoOrNull(end);
+              it->fields["precision"] = d->phrase.precision;
+              it->fields["as_written"] = std::string(sentence.substr(d->begin, d->end - d->begin));
+              if (!date_basis.empty()) it->fields["date_basis"] = date_basis;
+              return;
+            }
+          }
+        }
         if (known(title, start, from, to)) {
           // A date for an event named before without one: the same record, dated.
           if (!start) return;

@@ -334,8 +334,13 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finde
                                                    EventPhrase(paragraphs.front().second));
     if (ev.when && ev.when->start && ev.when->year_given && names_event) {
       std::string what = WithoutEventSuffix(title);
-      if (dated_by_anchor && !paragraphs.empty()) {
-        if (auto named = EventPhrase(paragraphs.front().second)) what = *named;
+      if (dated_by_anchor) {
+        // The title's event when it names one, else the one its teaser introduces.
+        if (auto named = EventPhrase(title)) {
+          what = *named;
+        } else if (auto teaser = paragraphs.empty() ? std::nullopt : EventPhrase(paragraphs.front().second)) {
+          what = *teaser;
+        }
       }
       if (dated_by_body) {
         // The body dates the event the title names: "… during the 2nd webinar of the series …".

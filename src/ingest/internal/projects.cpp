@@ -136,7 +136,7 @@ std::vector<std::string> Names(std::string_view s) {
     for (std::string_view lead : {"the budget of the ", "the budget of ", "the ", "The "}) {
       if (text::StartsWith(part, lead)) part.erase(0, lead.size());
     }
-    if (part.size() > 60 || part.empty()) continue;
+    if (part.size() > 120 || part.empty()) continue;
     out.push_back(part);
   }
   return out;
@@ -263,8 +263,14 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
   for (size_t i = 0; i < lines.clean.size(); ++i) {
     if (lines.blank[i]) continue;
     std::string para = lines.clean[i];
-    std::replace(para.begin(), para.end(), '\t', ' ');
     const int line = static_cast<int>(i + 1);
+    // A sentence wrapped over lines: "… funded by voluntary contributions" + "from Canada, …".
+    while (i + 1 < lines.clean.size() && !lines.blank[i + 1] && !para.empty() &&
+           std::string_view(".!?:;").find(para.back()) == std::string_view::npos && IsProse(para) &&
+           !lines.clean[i + 1].empty() && lines.clean[i + 1][0] >= 'a' && lines.clean[i + 1][0] <= 'z') {
+      para += " " + lines.clean[++i];
+    }
+    std::replace(para.begin(), para.end(), '\t', ' ');
     if (list_key_line && current && *current < projects.size()) {
       auto& b = projects[*current];
       if (b.countries.empty()) {
