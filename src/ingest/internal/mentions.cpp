@@ -222,6 +222,13 @@ std::vector<Mention> MentionFinder::Treaties(std::string_view text) const {
 
 std::vector<Mention> MentionFinder::Projects(std::string_view text) const {
   std::vector<Mention> out;
+  // Every project pattern holds one of these stems: a text without any needs no regex.
+  const std::string lower = text::ToLowerAscii(text);
+  bool may = false;
+  for (std::string_view stem : {"cyber", "glacy", "proceeds", "octopus", "ocwar", "global project"}) {
+    may = may || lower.find(stem) != std::string::npos;
+  }
+  if (!may) return out;
   const std::string s(text);
   for (const auto& [re, name] : ProjectRegexes()) {
     for (auto it = std::sregex_iterator(s.begin(), s.end(), re); it != std::sregex_iterator(); ++it) {
