@@ -227,8 +227,14 @@ json Amount(double v) {
 std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& finder, const ProseContext& ctx) {
   std::vector<Basics> projects;
   std::map<std::string, size_t> index;
+  std::map<std::string, std::string> keys;  // written name → key (ProjectName runs the patterns)
+  auto key_of = [&](const std::string& name) -> const std::string& {
+    auto it = keys.find(name);
+    if (it == keys.end()) it = keys.emplace(name, Key(name)).first;
+    return it->second;
+  };
   auto project = [&](const std::string& name, int line, const std::string& section) -> Basics& {
-    const std::string key = Key(name);
+    const std::string key = key_of(name);
     if (auto it = index.find(key); it != index.end()) return projects[it->second];
     index[key] = projects.size();
     Basics b;
@@ -525,7 +531,7 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
       existing.insert(Key(r.fields["name"].get<std::string>()));
     }
   }
-  auto recorded = [&](const std::string& name) { return existing.count(Key(name)) > 0; };
+  auto recorded = [&](const std::string& name) { return existing.count(key_of(name)) > 0; };
   std::vector<Record> out;
   for (const Basics& b : projects) {
     if (recorded(b.name)) continue;  // a layout recogniser read this project's basics already
