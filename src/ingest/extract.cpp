@@ -6,6 +6,7 @@
 #include "ingest/internal/recognisers.h"
 #include "ingest/internal/shapes.h"
 #include "ingest/internal/statements.h"
+#include "ingest/internal/treaty_chart.h"
 
 namespace octopus::ingest {
 
@@ -107,6 +108,13 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
   std::vector<bool> used;
   for (Record& r : internal::ExtractStatements(doc, cl, items, finder, document_date, &used)) {
     e.records.push_back(std::move(r));
+  }
+  // A treaty chart pasted as text: its rows are the Treaty Office's record of each State.
+  std::vector<Record> chart = internal::ExtractChartRows(doc, cl, finder, &used);
+  if (!chart.empty()) {
+    e.document.recognisers.push_back("treaty_chart");
+    if (layouts.empty()) e.document.shape = "treaty_chart";
+    for (Record& r : chart) e.records.push_back(std::move(r));
   }
   for (Record& r : internal::NonTreatyStatements(doc, finder, items, e)) e.records.push_back(std::move(r));
   for (size_t i = 0; i < unplaced.size(); ++i) {

@@ -22,6 +22,7 @@
 
 #include "core/testing/temp_dir.h"
 #include "ingest/internal/dates.h"
+#include "ingest/internal/treaty_chart.h"
 #include "ingest/reader.h"
 
 namespace octopus::ingest {
@@ -1163,6 +1164,65 @@ TEST(TcyPlenaryTest, AYearlessMeetingTakesTheDocumentsYearOrStaysUndated) {
   EXPECT_EQ(dated[0]["start"], "2022-03-02");
   EXPECT_EQ(dated[0]["date_basis"], "year from the document's date");
   EXPECT_TRUE(OfKind(ExtractBytes(text), "activity", "tcy_plenary").empty());  // no number, no date: nothing to record
+}
+
+TEST(TreatyChartTest, ReadsAChartPastedWithItsColumns) {
+  const Extraction e = ExtractBytes(
+      "Chart of signatures and ratifications of the Convention on Cybercrime (ETS 185)\n"
+      "Status as of 15/03/2024\n\n"
+      "States\tSignature\tRatification\tEntry into force\tNotes\tR.\tD.\tA.\n"
+      "Ghana\t\t3/12/2018\t1/4/2019\ta\t\tX\tX\n"
+      "Chile\t5/6/2010\t8/9/2012\t1/1/2013\t\tX\t\t\n"
+      "Peru\t7/7/2015\t\t\t\t\t\t\n");
+  EXPECT_EQ(e.document.shape, "treaty_chart");
+  std::set<std::tuple<std::string, std::string, std::string, std::string>> got;
+  for (const json& a : OfKind(e, "treaty_action")) {
+    EXPECT_EQ(a["treaty"], "ETS 185");
+    EXPECT_EQ(a["reported"], "2024-03-15");
+    got.insert({a["state"].get<std::string>(), a["action"].get<std::string>(), a["date"].get<std::string>(),
+                a["entry_into_force"].is_null() ? "" : a["entry_into_force"].get<std::string>()});
+  }
+  EXPECT_EQ(got, (std::set<std::tuple<std::string, std::string, std::string, std::string>>{
+                     {"GH", "accession", "2018-12-03", "2019-04-01"},
+                     {"CL", "signature", "2010-06-05", ""},
+                     {"CL", "ratification", "2012-09-08", "2013-01-01"},
+                     {"PE", "signature", "2015-07-07", ""}}));
+  const auto actions = OfKind(e, "treaty_action");
+  const json* ghana = Find(actions, "state", "GH");
+  ASSERT_NE(ghana, nullptr);
+  EXPECT_EQ((*ghana)["flags"], json::array({"D", "A"}));
+}
+
+TEST(TreatyChartTest, ReadsRowsRunTogetherAndIgnoresAFewDatesInATable) {
+  const Extraction e = ExtractBytes(
+      "Convention on Cybercrime\n"
+      "Ghana 3/12/2018 1/4/2019 a\n"
+      "Chile 5/6/2010 8/9/2012 1/1/2013\n"
+      "Peru 7/7/2015\n");
+  std::set<std::pair<std::string, std::string>> got;
+  for (const json& a : OfKind(e, "treaty_action")) got.insert({a["state"].get<std::string>(), a["action"].get<std::string>()});
+  EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{
+                     {"GH", "accession"}, {"CL", "signature"}, {"CL", "ratification"}, {"PE", "signature"}}));
+  EXPECT_TRUE(OfKind(ExtractBytes("Convention on Cybercrime\nGhana 3/12/2018\nChile 5/6/2010\n"), "treaty_action").empty());
+  EXPECT_FALSE(internal::ParseDayMonthYear("31/2/2020").has_value());
+  EXPECT_EQ(internal::ParseDayMonthYear("1/7/2004"), (internal::PartialDate{2004, 7, 1}));
+}
+
+TEST(TreatyProseTest, ReadsFrenchActionsAndCounts) {
+  const Extraction e = ExtractBytes(
+      "Nouvelles de la Convention\n\n"
+      "Le Ghana a adhéré à la Convention sur la cybercriminalité le 3 mai 2021. Le Pérou a été invité à adhérer à "
+      "la Convention de Budapest. Désormais, 66 États sont Parties à la Convention.\n");
+  std::map<std::string, std::string> got;
+  for (const json& a : OfKind(e, "treaty_action")) got[a["state"]] = a["action"];
+  EXPECT_EQ(got, (std::map<std::string, std::string>{{"GH", "accession"}, {"PE", "invitation"}}));
+  EXPECT_EQ(FigureCounts(e), (std::map<std::string, int>{{"parties", 66}}));
+}
+
+TEST(TreatyProseTest, TheNthStateToSignCountsTheSignatures) {
+  const Extraction e = ExtractBytes("Peru is the 20th State to sign the Second Additional Protocol.\n");
+  EXPECT_EQ(OfKind(e, "treaty_action").size(), 1u);
+  EXPECT_EQ(FigureCounts(e), (std::map<std::string, int>{{"signed", 20}}));
 }
 
 // ---------------------------------------------------------------- hostile input

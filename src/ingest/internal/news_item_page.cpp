@@ -37,7 +37,7 @@ bool IsReadMoreLine(std::string_view s) {
 
 
 std::optional<PartialDate> Dateline(std::string_view s, std::string* place) {
-  if (s.size() < 8 || s.size() > 80) return std::nullopt;
+  if (s.size() < 8 || s.size() > 80 || s.find('\t') != std::string_view::npos) return std::nullopt;  // a table row
   auto found = DateSuffix(s, 0);
   if (!found || !found->phrase.year_given || found->phrase.precision != "day" || !found->phrase.start ||
       !(*found->phrase.start == *found->phrase.end)) {

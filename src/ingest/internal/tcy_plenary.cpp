@@ -64,6 +64,14 @@ const char* Ordinal(int n) {
 void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
   text = text::Trim(text::TruncateUtf8(text, kMaxParagraph));
   if (text.empty()) return;
+  // Most paragraphs name no plenary: a cheap word test spares them the patterns.
+  const std::string low = text::ToLowerAscii(text);
+  const bool may_name = low.find("plenar") != std::string::npos || low.find("t-cy") != std::string::npos ||
+                        low.find("committee") != std::string::npos;
+  if (!may_name && !pending_ && text.size() > 40) {
+    date_line_.reset();
+    return;
+  }
   const std::string committee(kCommittee);
   static const std::regex kNumbered(R"(\b(\d{1,3}) ?(?:st|nd|rd|th) (?:Plenary|plenary meeting|plenary session)(?: meeting| session)? of the )" +
                                         committee + "|" + committee +

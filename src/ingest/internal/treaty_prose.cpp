@@ -1,6 +1,7 @@
 #include "ingest/internal/treaty_prose.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <map>
 #include <regex>
 
@@ -153,13 +154,25 @@ void TreatyProse::Paragraph(std::string_view text, int line) {
 
 void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
   s = text::TruncateUtf8(s, kMaxSentence);
-  for (const Mention& m : finder_.Treaties(s)) {
-    if (std::find(item_treaties_.begin(), item_treaties_.end(), m.id) == item_treaties_.end()) {
-      item_treaties_.push_back(m.id);
+  // Most sentences state no treaty matter: cheap word tests spare them the patterns.
+  const std::string low = text::ToLowerAscii(s);
+  auto has = [&](std::initializer_list<std::string_view> words) {
+    return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return low.find(w) != std::string::npos; });
+  };
+  const bool names_treaty = has({"conven", "protoc", "ets", "stce", "xviii", "treat", "trait"}) ||
+                            s.find("UN") != std::string_view::npos;
+  if (names_treaty) {
+    for (const Mention& m : finder_.Treaties(s)) {
+      if (std::find(item_treaties_.begin(), item_treaties_.end(), m.id) == item_treaties_.end()) {
+        item_treaties_.push_back(m.id);
+      }
     }
   }
-  if (EntryIntoForceSentence(s, line)) return;
-  if (!NominalSentence(s, line)) {
+  if (item_treaties_.empty()) return;  // no treaty named yet: no action or figure can be read
+  if (has({"into force", "vigueur"}) && EntryIntoForceSentence(s, line)) return;
+  const bool acts = has({"deposit", "convey", "ratif", "sign", "acced", "denounc", "invit", " to join", "adh",
+                         "dépos", "dénon"});
+  if (acts && !NominalSentence(s, line)) {
     // "A was invited … on 13 February 2018 and B deposited … on 28 March": each
     // verb with a subject of its own starts a clause of its own.
     std::vector<size_t> starts = {0};
@@ -185,7 +198,7 @@ void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
       ActionSentence(s.substr(starts[k], starts[k + 1] - starts[k]), s, line, heading);
     }
   }
-  FigureSentence(s, line);
+  if (has({"part", "sign", "invit", "member", "commit", "ratif"})) FigureSentence(s, line);
 }
 
 std::vector<std::string> TreatyProse::TreatiesOr(std::string_view s, size_t from) const {
@@ -281,12 +294,17 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
   if (!dates.empty() && dates.front().phrase.year_given && dates.front().phrase.start) {
     last_year_ = dates.front().phrase.start->year;
   }
-  // "… became the 76th State to ratify / join": a count of the treaty's ratifications or Parties.
-  if (ordinal > 0 && (action == "ratification" || action == "join")) {
+  // "… became the 76th State to ratify / sign / accede / join": a count of the
+  // treaty's ratifications, signatures, accessions or Parties.
+  if (ordinal > 0 && (action == "ratification" || action == "join" || action == "signature" || action == "accession")) {
+    const char* measure = action == "join"        ? "parties"
+                          : action == "signature" ? "signed"
+                          : action == "accession" ? "acceded"
+                                                  : "ratified";
     for (const std::string& treaty : treaties) {
       Figure f;
       f.treaty = treaty;
-      f.measure = action == "join" ? "parties" : "ratified";
+      f.measure = measure;
       f.count = ordinal;
       f.as_of = per_state.front() ? per_state.front() : item_date_;
       f.by_item = per_state.front().has_value() || item_own_date_;
@@ -493,7 +511,7 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     p.push_back({re(R"(\bthere (?:are|were) (?:now |already )?)" + c + R"( (?:State |States )?Parties)"), "parties"});
     p.push_back({re(R"(\b(?:now )?(?:has|had) )" + c + R"( (?:State )?Parties)"), "parties"});
     p.push_back({re(R"(\bratified by )" + c + R"( (?:countries|States))"), "parties"});
-    p.push_back({re(c + R"( États sont (?:désormais|maintenant) Parties)"), "parties"});
+    p.push_back({re(c + R"( États (?:sont|sont désormais|sont maintenant|sont aujourd'hui) Parties)"), "parties"});
     p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?=$|[.;]| and | but |, and |, but |, while ))"),
                  "signatories"});
     p.push_back({re(R"(\bsigned by )" + c + R"( (?:others|other States|other countries|countries|States))"), "signatories"});
