@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "ingest/internal/mentions.h"
+#include "ingest/internal/recognisers.h"
 #include "ingest/internal/shapes.h"
 #include "ingest/internal/statements.h"
 #include "ingest/internal/treaty_chart.h"
@@ -37,6 +38,11 @@ namespace {
 // brackets to score: its date lines are found by reading).
 std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const internal::MentionFinder& finder) {
   std::vector<internal::LayoutResult> out;
+  // An activity sheet has its own field names ("Title …", "Date …"): nothing else reads it.
+  if (internal::LayoutResult sheet = internal::ExtractActivitySheet(doc, finder); !sheet.recognisers.empty()) {
+    out.push_back(std::move(sheet));
+    return out;
+  }
   if (DetectShape(doc) == Shape::kQuarterlyUpdate) {
     out.push_back(internal::ExtractQuarterlyUpdate(doc, finder));
     return out;
@@ -44,7 +50,15 @@ std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const inter
   internal::LayoutResult news = internal::ExtractNewsPage(doc, finder);
   const bool found = std::any_of(news.extraction.records.begin(), news.extraction.records.end(),
                                  [](const Record& r) { return r.kind == "news_item"; });
-  if (found) out.push_back(std::move(news));
+  if (found) {
+    out.push_back(std::move(news));
+    return out;
+  }
+  // A page of one item or one event: each recogniser reports nothing when its layout is absent.
+  for (auto* recognise : {internal::ExtractConferencePage, internal::ExtractNewsItemPage}) {
+    internal::LayoutResult r = recognise(doc, finder);
+    if (!r.recognisers.empty()) out.push_back(std::move(r));
+  }
   return out;
 }
 
@@ -102,6 +116,7 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
     if (layouts.empty()) e.document.shape = "treaty_chart";
     for (Record& r : chart) e.records.push_back(std::move(r));
   }
+  for (Record& r : internal::NonTreatyStatements(doc, finder, items, e)) e.records.push_back(std::move(r));
   for (size_t i = 0; i < unplaced.size(); ++i) {
     if (unplaced[i] && !cl.blank[i] && !used[i]) e.not_understood.push_back({static_cast<int>(i + 1), cl.clean[i]});
   }

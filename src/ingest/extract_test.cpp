@@ -129,7 +129,20 @@ INSTANTIATE_TEST_SUITE_P(
                     PhraseCase{"21/06/2023", 0, "2023-06-21", "2023-06-21", "day"},
                     PhraseCase{"29 December - 3 January", 2023, "2023-12-29", "2024-01-03", "day"},
                     PhraseCase{"January 2021 \u2013 December 2027", 0, "2021-01", "2027-12", "range"},
-                    PhraseCase{"18 and 28 September", 2023, "2023-09-18", "2023-09-28", "day"}));
+                    PhraseCase{"18 and 28 September", 2023, "2023-09-18", "2023-09-28", "day"},
+                    PhraseCase{"Monday 3 - Thursday 6 May 2010", 0, "2010-05-03", "2010-05-06", "day"},
+                    PhraseCase{"March 9th, 2015", 0, "2015-03-09", "2015-03-09", "day"},
+                    PhraseCase{"4th of July 2019", 0, "2019-07-04", "2019-07-04", "day"},
+                    PhraseCase{"7 9 June 2012", 0, "2012-06-07", "2012-06-09", "day"},
+                    PhraseCase{"1 March 2012 28 February 2015", 0, "2012-03-01", "2015-02-28", "day"},
+                    PhraseCase{"from 3 to 5 October", 2017, "2017-10-03", "2017-10-05", "day"}));
+
+TEST(DatePhrase, ReadsAMonthBeforeItsDayOnlyWhenNothingElseCanFollow) {
+  // "May 5 experts" is no date; "on May 5." and "May 5th" are.
+  EXPECT_TRUE(internal::DatesIn("The visit began on May 5.", 2016).size() == 1);
+  const auto found = internal::DatesIn("In May 5 experts met.", 2016);
+  EXPECT_TRUE(found.empty() || found[0].phrase.start->day == 0);
+}
 
 TEST(DatePhrase, ListsTheDaysOfASpanThatIsNotOneRun) {
   auto p = internal::ParseDatePhrase("11-13 & 15 September", 2023);
@@ -740,6 +753,231 @@ TEST(WrappedPdf, KeepsMostInventoryRowsWhole) {
 
 INSTANTIATE_TEST_SUITE_P(Seeds, SameRecordsInEveryFormat, testing::Values(kSeed000, kSeed003),
                          [](const auto& info) { return info.param.stem().string().substr(0, 3) == "000" ? "NewsPage" : "QuarterlyUpdate"; });
+
+// ---------------------------------------------------------------- layouts of single pages and statements in prose
+
+TEST(NewsItemPage, ReadsTheTitleAfterTheBackLinkAndTheDatelineAtTheEnd) {
+  const Extraction e = ExtractBytes(
+      "Back Council of Europe opens a training centre in Tirana\n\n"
+      "The Council of Europe and the Albanian authorities opened a training centre for judges. The first "
+      "seminar on electronic evidence was held in Tirana on 14 March, with thirty participants.\n\n"
+      "Tirana 09/03/2015\n"
+      "Print the page\n");
+  EXPECT_EQ(e.document.shape, "news_item_page");
+  EXPECT_EQ(e.document.date, "2015-03-09");
+  EXPECT_EQ(e.document.date_basis, "dateline");
+  const auto items = OfKind(e, "news_item");
+  ASSERT_EQ(items.size(), 1u);
+  EXPECT_EQ(items[0]["title"], "Council of Europe opens a training centre in Tirana");
+  EXPECT_EQ(items[0]["date"], "2015-03-09");
+  EXPECT_EQ(items[0]["place"], "Tirana");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["title"], "first seminar on electronic evidence");
+  EXPECT_EQ(acts[0]["start"], "2015-03-14");
+  EXPECT_EQ(acts[0]["date_basis"], "year from the item's date");
+  EXPECT_EQ(acts[0]["places"], json::array({"Tirana"}));
+}
+
+TEST(NewsItemPage, AnEventTheBodyCallsTheWorkshopTakesTheItemsTitle) {
+  const Extraction e = ExtractBytes(
+      "Retour GLACY+: Workshop on online fraud for prosecutors of Ghana\n\n"
+      "Online , \n\n"
+      "Prosecutors need tools to follow the money across borders, and many lack them today in practice.\n\n"
+      "The workshop was held on 3 March 2021 and gathered forty prosecutors.\n");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["title"], "Workshop on online fraud for prosecutors of Ghana");
+  EXPECT_EQ(acts[0]["start"], "2021-03-03");
+  EXPECT_EQ(acts[0]["projects"], json::array({"GLACY+"}));
+  EXPECT_EQ(OfKind(e, "news_item")[0]["mode"], "online");
+}
+
+TEST(ProseActivities, AYearlessDateWithoutAnyYearStaysPartial) {
+  const Extraction e = ExtractBytes(
+      "Judges from six countries attended the regional seminar on cybercrime case law which was held in "
+      "Skopje on 12-13 May, the first of its kind in the region.\n");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["title"], "regional seminar on cybercrime case law");
+  EXPECT_TRUE(acts[0]["start"].is_null());  // no year anywhere: never a guess
+  EXPECT_EQ(acts[0]["as_written"], "12-13 May");
+}
+
+TEST(ProseActivities, ReadsTheDocumentsDateFromTheCaller) {
+  auto doc = ReadDocument(std::string(
+      "Experts from the region will take part in the Regional Conference on Electronic Evidence which will take "
+      "place in Chisinau, Moldova on 7-8 November.\n"));
+  ASSERT_TRUE(doc.ok());
+  doc->date = "2019-10-01";
+  doc->date_basis = "--date";
+  const Extraction e = Extract(*doc, {Places(), Treaties()});
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["title"], "Regional Conference on Electronic Evidence");
+  EXPECT_EQ(acts[0]["start"], "2019-11-07");
+  EXPECT_EQ(acts[0]["end"], "2019-11-08");
+  EXPECT_EQ(acts[0]["date_basis"], "year from the document's date");
+  EXPECT_EQ(acts[0]["countries"], json::array({"MD"}));
+}
+
+TEST(ProseActivities, ReadsFrenchAndDatesThatTheSourcePrintsWithoutADash) {
+  const Extraction e = ExtractBytes(
+      "Les experts ont adopté un plan d'action lors de la Conférence régionale du projet CyberSouth, à Tunis, "
+      "en Tunisie, le 4 avril 2019.\n\n"
+      "Following the assessment mission of the iPROCEEDS project (Belgrade, 2 4 June 2015), the report was "
+      "adopted by the authorities of Serbia in the autumn.\n");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 2u);
+  EXPECT_EQ(acts[0]["title"], "Conférence régionale du projet CyberSouth");
+  EXPECT_EQ(acts[0]["start"], "2019-04-04");
+  EXPECT_EQ(acts[1]["title"], "assessment mission of the iPROCEEDS project");
+  EXPECT_EQ(acts[1]["start"], "2015-06-02");
+  EXPECT_EQ(acts[1]["end"], "2015-06-04");
+}
+
+TEST(NewsPageShapes, AListingLineThatSpansDaysDatesTheEventItsTeaserNames) {
+  const Extraction e = ExtractBytes(
+      "CyberEast: judges of the region prepare their national courses\n\n"
+      "4-6 May 2021 Tbilisi, Georgia\n\n"
+      "The Advanced Course on Electronic Evidence for Judges and Prosecutors brings together trainers of the "
+      "region to prepare their national courses....\n\n"
+      "Read More\n\n"
+      "CyberEast: a new guide\n\n"
+      "12/05/2021 Kyiv\n\n"
+      "A guide on cooperation with service providers is now available in Ukrainian for practitioners...\n\n"
+      "Read More\n");
+  const auto items = OfKind(e, "news_item");
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["date"], "2021-05-04");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["title"], "Advanced Course on Electronic Evidence for Judges and Prosecutors");
+  EXPECT_EQ(acts[0]["start"], "2021-05-04");
+  EXPECT_EQ(acts[0]["end"], "2021-05-06");
+  EXPECT_EQ(acts[0]["countries"], json::array({"GE"}));
+}
+
+TEST(ConferencePage, ReadsTheHeaderAndTheProgrammeBesideIt) {
+  const Extraction e = ExtractBytes(
+      "Octopus Conference 2025\n"
+      "Strasbourg, France | 18-20 November 2025\n"
+      "The conference brings together experts on cybercrime from more than one hundred countries every year.\n"
+      "16-17 November\n"
+      "Plenary of the Cybercrime Convention Committee (T-CY)\n"
+      "Restricted to delegations.\n"
+      "17 November\n"
+      "Meeting of the network of prosecutors\n"
+      "AGENDA: 18 November 2025\n"
+      "Panel 1: Ransomware and the money it makes\n"
+      "10h00-11h30 CET\n");
+  EXPECT_EQ(e.document.shape, "conference_page");
+  auto acts = OfKind(e, "activity");
+  acts.erase(std::remove_if(acts.begin(), acts.end(), [](const json& a) { return a["section"] == "tcy_plenary"; }),
+             acts.end());
+  ASSERT_EQ(acts.size(), 3u);
+  EXPECT_EQ(acts[0]["title"], "Octopus Conference 2025");
+  EXPECT_EQ(acts[0]["start"], "2025-11-18");
+  EXPECT_EQ(acts[0]["end"], "2025-11-20");
+  EXPECT_EQ(acts[0]["places"], json::array({"Strasbourg", "France"}));
+  EXPECT_EQ(acts[1]["title"], "Meeting of the network of prosecutors");
+  EXPECT_EQ(acts[1]["start"], "2025-11-17");
+  EXPECT_EQ(acts[2]["title"], "Panel 1: Ransomware and the money it makes");
+  EXPECT_EQ(acts[2]["start"], "2025-11-18");
+  EXPECT_EQ(acts[2]["time"], "10h00-11h30 CET");
+  const auto plenary = OfKind(e, "activity", "tcy_plenary");
+  ASSERT_EQ(plenary.size(), 1u);
+  EXPECT_EQ(plenary[0]["start"], "2025-11-16");
+  EXPECT_EQ(plenary[0]["end"], "2025-11-17");
+}
+
+TEST(ConferencePage, ReadsDatesWithWeekdaysAndTheVenueUnderThem) {
+  const Extraction e = ExtractBytes(
+      "Octopus Interface 2010\n\n"
+      "Wednesday 23 - Friday 25 March 2010\n"
+      "Council of Europe, Strasbourg, France\n\n"
+      "The conference will look at the cooperation between the police and the providers of services.\n");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_GE(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["start"], "2010-03-23");
+  EXPECT_EQ(acts[0]["end"], "2010-03-25");
+  EXPECT_EQ(acts[0]["venue"], "Council of Europe");
+}
+
+TEST(ActivitySheet, ReadsTheListedActivitiesWithTheYearOfTheSheetsPeriod) {
+  const Extraction e = ExtractBytes(
+      "Activity Details\n"
+      "Title CyberCrime@IPA - Activities under Result 1 in 2012: legislation\n"
+      "Activities:\n"
+      "1) Review of the draft law on electronic evidence of Serbia (April)\n"
+      "2) Regional workshop on legislation (10-11 October, Budva, Montenegro)\n"
+      "Status Completed\n"
+      "Date 01/02/2012 - 31/12/2012\n"
+      "Countries Albania / Serbia / Montenegro\n"
+      "Project Purpose 1 - 2012/DGI/JP/1234 Regional Cooperation against Cybercrime (IPA)\n");
+  EXPECT_EQ(e.document.shape, "activity_sheet");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 2u);
+  EXPECT_EQ(acts[0]["start"], "2012-04");
+  EXPECT_EQ(acts[0]["date_basis"], "year from the activity period");
+  EXPECT_EQ(acts[1]["title"], "Regional workshop on legislation");
+  EXPECT_EQ(acts[1]["start"], "2012-10-10");
+  EXPECT_EQ(acts[1]["countries"], json::array({"ME"}));
+  const auto projects = OfKind(e, "project");
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["name"], "CyberCrime@IPA");
+  EXPECT_EQ(projects[0]["reference"], "2012/DGI/JP/1234");
+}
+
+TEST(ProseProjects, ReadsAProjectsBasicsFromItsSentences) {
+  const Extraction e = ExtractBytes(
+      "CyberWest is a joint project of the European Union and the Council of Europe.\n\n"
+      "Duration of the project: 1 March 2020 – 28 February 2023\n\n"
+      "The project will be implemented for 36 months with the budget of 3.5 million EUR, with 80% of funding "
+      "provided by the European Union and 20% contributed by the Council of Europe.\n");
+  const auto projects = OfKind(e, "project");
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["name"], "CyberWest");
+  EXPECT_EQ(projects[0]["start"], "2020-03-01");
+  EXPECT_EQ(projects[0]["end"], "2023-02-28");
+  EXPECT_EQ(projects[0]["duration_months"], 36);
+  EXPECT_EQ(projects[0]["budget_amount"], 3500000);
+  EXPECT_EQ(projects[0]["budget_currency"], "EUR");
+  EXPECT_EQ(projects[0]["funders"], json::array({"European Union", "Council of Europe"}));
+  ASSERT_EQ(projects[0]["funding_shares"].size(), 2u);
+  EXPECT_EQ(projects[0]["funding_shares"][0]["percent"], 80);
+  EXPECT_EQ(projects[0]["funding_shares"][0]["funder"], "European Union");
+  EXPECT_EQ(projects[0]["funding_shares"][1]["funder"], "Council of Europe");
+}
+
+TEST(ProseProjects, ReadsAListOfProjectsWithTheirYears) {
+  const Extraction e = ExtractBytes(
+      "Our projects\n\n"
+      "  \u2022 CyberNorth (2022-2025), aiming to support the countries of the region (Iceland and Norway);\n"
+      "  \u2022 CyberWest (2019-2021), aiming to strengthen the criminal justice response to cybercrime.\n");
+  const auto projects = OfKind(e, "project");
+  ASSERT_EQ(projects.size(), 2u);
+  EXPECT_EQ(projects[0]["name"], "CyberNorth");
+  EXPECT_EQ(projects[0]["start"], "2022");
+  EXPECT_EQ(projects[0]["end"], "2025");
+  EXPECT_EQ(projects[0]["countries"], json::array({"IS", "NO"}));
+  EXPECT_EQ(projects[1]["name"], "CyberWest");
+}
+
+TEST(ProseProjects, ReadsAFundingContributionAndTheProjectItFunds) {
+  const Extraction e = ExtractBytes(
+      "Canada, through its Ministry of Foreign Affairs, made a voluntary contribution of EUR 120 000 to the "
+      "Octopus Project, which is funded by voluntary contributions from Parties and Observers.\n");
+  const auto projects = OfKind(e, "project");
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["name"], "Octopus Project");
+  const json& c = projects[0]["contributions"];
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0]["contributor"], "Canada");
+  EXPECT_EQ(c[0]["countries"], json::array({"CA"}));
+  EXPECT_EQ(c[0]["amount"], 120000);
+  EXPECT_EQ(c[0]["currency"], "EUR");
+}
 
 // ---------------------------------------------------------------- statements in any layout
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "core/text.h"
 #include "domain/date.h"
@@ -24,6 +25,7 @@ enum class Tok {
   kTbd,      // TBD
   kFrom,     // from, du, on, le, of, in, between
   kBetween,
+  kOf,       // "the 10th of December"
   kOther,
 };
 
@@ -32,6 +34,8 @@ struct Token {
   size_t begin = 0, end = 0;
   int value = 0;          // day, year or month
   PartialDate numeric{};  // kNumDate
+  bool ordinal = false;   // a day written "14th", "1er"
+  bool closes = false;    // a day followed by , . ; ) or the end of the text
 };
 
 bool IsAsciiAlpha(unsigned char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
@@ -59,6 +63,14 @@ bool IsSpaceAt(std::string_view s, size_t i, size_t* len) {
   return false;
 }
 
+bool IsWeekday(std::string_view word) {
+  static constexpr std::string_view kDays[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
+                                               "saturday", "sunday", "lundi", "mardi", "mercredi",
+                                               "jeudi", "vendredi", "samedi", "dimanche"};
+  const std::string w = text::FoldKey(word);
+  return std::find(std::begin(kDays), std::end(kDays), w) != std::end(kDays);
+}
+
 Tok WordKind(std::string_view word, int* month) {
   const std::string w = text::FoldKey(word);
   if (w == "to" || w == "until" || w == "au" || w == "till") return Tok::kDash;
@@ -69,6 +81,7 @@ Tok WordKind(std::string_view word, int* month) {
   if (w == "tbd") return Tok::kTbd;
   if (w == "from" || w == "du" || w == "on" || w == "le" || w == "des") return Tok::kFrom;
   if (w == "between" || w == "entre") return Tok::kBetween;
+  if (w == "of") return Tok::kOf;
   if (int m = domain::ParseMonthName(word); m != 0 && w.size() >= 3) {
     *month = m;
     return Tok::kMonth;
@@ -129,9 +142,11 @@ std::vector<Token> Tokenize(std::string_view s) {
           if (s.substr(i, suf.size()) == suf &&
               (i + suf.size() >= s.size() || !IsAsciiAlpha(static_cast<unsigned char>(s[i + suf.size()])))) {
             i += suf.size();
+            t.ordinal = true;
             break;
           }
         }
+        t.closes = i >= s.size() || s[i] == ',' || s[i] == '.' || s[i] == ';' || s[i] == ')';
       } else if (digits.size() == 4) {
         const int y = std::stoi(std::string(digits));
         t.kind = (y >= 1900 && y < 2200) ? Tok::kYear : Tok::kOther;
@@ -160,9 +175,12 @@ std::vector<Token> Tokenize(std::string_view s) {
       }
       if (j == i) j = i + 1;  // a lone continuation byte
       int month = 0;
-      t.kind = WordKind(s.substr(i, j - i), &month);
-      t.value = month;
+      const std::string_view word = s.substr(i, j - i);
       i = j;
+      // "Tuesday 1 - Wednesday 2 April 2008": a weekday adds nothing to the date.
+      if (IsWeekday(word)) continue;
+      t.kind = WordKind(word, &month);
+      t.value = month;
     } else {
       t.kind = Tok::kOther;
       ++i;
@@ -220,10 +238,17 @@ std::optional<DatePhrase> ParseTokens(const std::vector<Token>& t, size_t first,
       if (t[i].kind == Tok::kDay) {
         p.day = t[i].value;
         ++i;
+        if (i + 1 < last && t[i].kind == Tok::kOf && t[i + 1].kind == Tok::kMonth) ++i;  // "10th of December"
       }
       if (i < last && t[i].kind == Tok::kMonth) {
         p.month = t[i].value;
         ++i;
+        // "April 14th, 2016", "on March 30.": the day after the month, when nothing else can follow.
+        if (p.day == 0 && i < last && t[i].kind == Tok::kDay &&
+            (t[i].ordinal || t[i].closes || (i + 1 < last && t[i + 1].kind == Tok::kYear))) {
+          p.day = t[i].value;
+          ++i;
+        }
         size_t k = i;
         if (k < last && t[k].kind == Tok::kComma && k + 1 < last && t[k + 1].kind == Tok::kYear) ++k;
         if (k < last && t[k].kind == Tok::kYear) {
@@ -251,6 +276,10 @@ std::optional<DatePhrase> ParseTokens(const std::vector<Token>& t, size_t first,
       }
     } else if (t[i].kind == Tok::kComma && i + 1 < last && t[i + 1].kind == Tok::kDay) {
       listed = true;
+    } else if (t[i].kind == Tok::kDay && !by && !mid) {
+      // A span whose dash the source dropped: "24 27 March 2014", "1 November 2013 31 October 2016".
+      ranged = true;
+      continue;
     } else {
       return std::nullopt;
     }

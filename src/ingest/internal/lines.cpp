@@ -245,7 +245,15 @@ void CheckTruncation(const TextDocument& doc, Extraction& e) {
   }
   if (!cut) return;
   e.document.truncated = true;
-  if (!e.records.empty()) e.records.back().fields["truncated"] = true;
+  if (e.records.empty()) return;
+  e.records.back().fields["truncated"] = true;
+  // The cut text belongs to the last news item too, when a record read from its body comes after it.
+  for (auto it = e.records.rbegin(); it != e.records.rend(); ++it) {
+    if (it->kind == "news_item") {
+      it->fields["truncated"] = true;
+      break;
+    }
+  }
 }
 
 }  // namespace octopus::ingest::internal

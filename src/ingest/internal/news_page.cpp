@@ -12,6 +12,7 @@
 
 #include "core/text.h"
 #include "ingest/internal/dates.h"
+#include "ingest/internal/recognisers.h"
 #include "ingest/internal/shapes.h"
 
 namespace octopus::ingest::internal {
@@ -74,10 +75,12 @@ std::optional<Anchor> ListingAnchor(const std::string& line) {
   cuts.push_back(line.size());
   for (size_t k = std::min<size_t>(cuts.size(), 4); k-- > 0;) {
     const std::string head = line.substr(0, cuts[k]);
-    auto day = ParseExactDay(head);
-    if (!day) continue;
+    // "11 october 2021", or the span of an event: "11-13 April 2016 Johannesburg".
+    auto p = ParseDatePhrase(head, 0);
+    if (!p || !p->year_given || p->precision != "day" || !p->start || !p->end || !p->days.empty()) continue;
     Anchor a;
-    a.date = *day;
+    a.date = *p->start;
+    if (!(*p->start == *p->end)) a.span = *p;
     a.place = std::string(text::Trim(std::string_view(line).substr(cuts[k])));
     if (!a.place.empty() && !IsMostlyPlace(a.place)) return std::nullopt;
     return a;
@@ -289,10 +292,13 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finde
     for (const auto& paragraph : paragraphs) body += (body.empty() ? "" : "\n\n") + paragraph.second;
     const std::string all = title + "\n" + body;
     TitleEvent ev = EventOfTitle(title);
+    bool dated_by_anchor = false;
     if (!ev.when && a.span && a.span->start && a.span->end && !(*a.span->start == *a.span->end)) {
+      dated_by_anchor = true;
       ev.when = a.span;  // "[17-18 March 2011, Lisbon]": the bracket dates the event itself
       ev.place = a.place;
     }
+    bool dated_by_body = false;
     if (!ev.when && !paragraphs.empty()) {
       // The event's date in the first paragraphs: "… will take place in Tallinn on 5-6 May 2011."
       for (size_t p = 0; p < std::min<size_t>(2, paragraphs.size()) && !ev.when; ++p) {
@@ -305,6 +311,7 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finde
           });
           if (cue && d.phrase.precision == "day" && d.phrase.year_given) {
             ev.when = d.phrase;
+            dated_by_body = true;
             break;
           }
         }
@@ -318,6 +325,43 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finde
       r.line = line;
       r.fields = json::object({{"caption", caption}, {"target", nullptr}, {"item_line", item_line}});
       e.records.push_back(std::move(r));
+    }
+    // The event the item is about, as an activity: the title's own event ("Closing Conference
+    // (29-30 April 2013, Budva, Montenegro)"), or the span a listing dates the item with, named
+    // by the event its teaser introduces.
+    // Only a title that names an event: "Germany ratified the Protocol (10 June 2011)" is news, no activity.
+    const bool names_event = NamesEvent(title) || (dated_by_anchor && !paragraphs.empty() &&
+                                                   EventPhrase(paragraphs.front().second));
+    if (ev.when && ev.when->start && ev.when->year_given && names_event) {
+      std::string what = WithoutEventSuffix(title);
+      if (dated_by_anchor) {
+        // The title's event when it names one, else the one its teaser introduces.
+        if (auto named = EventPhrase(title)) {
+          what = *named;
+        } else if (auto teaser = paragraphs.empty() ? std::nullopt : EventPhrase(paragraphs.front().second)) {
+          what = *teaser;
+        }
+      }
+      if (dated_by_body) {
+        // The body dates the event the title names: "… during the 2nd webinar of the series …".
+        if (auto named = EventPhrase(title)) what = *named;
+      }
+      std::vector<std::string> places = SplitOutsideParens(ev.place, ',');
+      Record act;
+      act.kind = "activity";
+      act.line = item_line;
+      act.fields = json::object({{"projects", MentionFinder::Ids(finder.Projects(all))},
+                                 {"title", what},
+                                 {"places", places},
+                                 {"countries", MentionFinder::Ids(finder.Countries(ev.place))},
+                                 {"mode", nullptr},
+                                 {"start", IsoOrNull(ev.when->start)},
+                                 {"end", IsoOrNull(ev.when->end)},
+                                 {"precision", ev.when->precision},
+                                 {"as_written", nullptr},
+                                 {"section", "news_item"},
+                                 {"item_line", item_line}});
+      e.records.push_back(std::move(act));
     }
     Record r;
     r.kind = "news_item";

@@ -303,6 +303,8 @@ int QuarterlyUpdateScore(const TextDocument& doc) {
     if (++seen < 20 && text::FoldKey(line).find("update") != std::string::npos &&
         text::FoldKey(line).find("cybercrime") != std::string::npos) {
       score += 3;
+      // A two-column PDF runs its headings into the text: "… UPDATE January – March 2018 Highlights …".
+      if (line.size() > 120 && (" " + text::FoldKey(line) + " ").find(" highlights ") != std::string::npos) ++score;
     }
   }
   return score;
@@ -328,6 +330,15 @@ LayoutResult ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder
     std::optional<DatePhrase> p = ParseDatePhrase(clean[i], 0);
     if (!p) {
       if (auto f = DateSuffix(clean[i], 0)) p = f->phrase;
+    }
+    if (!p && clean[i].size() > 120) {
+      // The period run into the first line of a two-column PDF: the first span of months in it.
+      for (const FoundDate& d : DatesIn(std::string_view(clean[i]).substr(0, 200), 0)) {
+        if (d.phrase.precision == "range" && d.phrase.year_given) {
+          p = d.phrase;
+          break;
+        }
+      }
     }
     if (p && p->year_given && (p->precision == "range" || p->precision == "month") && p->start && p->end) {
       auto last = PartialDate{p->end->year, p->end->month, 1};
