@@ -55,9 +55,13 @@ std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const inter
     return out;
   }
   // A page of one item or one event: each recogniser reports nothing when its layout is absent.
-  for (auto* recognise : {internal::ExtractConferencePage, internal::ExtractNewsItemPage}) {
-    internal::LayoutResult r = recognise(doc, finder);
-    if (!r.recognisers.empty()) out.push_back(std::move(r));
+  // A page with a news dateline is a news item, even when its title names an event: the date
+  // under its title is when it was published, not when an event took place.
+  if (internal::LayoutResult item = internal::ExtractNewsItemPage(doc, finder); !item.recognisers.empty()) {
+    out.push_back(std::move(item));
+  } else if (internal::LayoutResult event = internal::ExtractConferencePage(doc, finder);
+             !event.recognisers.empty()) {
+    out.push_back(std::move(event));
   }
   return out;
 }

@@ -904,6 +904,22 @@ TEST(ConferencePage, ReadsDatesWithWeekdaysAndTheVenueUnderThem) {
   EXPECT_EQ(acts[0]["venue"], "Council of Europe");
 }
 
+TEST(ConferencePage, YieldsToANewsDatelineWhoseTitleNamesAnEvent) {
+  // The date under a news item's title is when it was published: no event is dated by it.
+  const Extraction e = ExtractBytes(
+      "Two more accessions and a regional workshop\n\n"
+      "Strasbourg, 14 March 2025\n\n"
+      "Ghana and Rwanda acceded to the Convention on Cybercrime on 12 March 2025.\n\n"
+      "A regional workshop on electronic evidence for prosecutors was held in Accra, Ghana, on 4-6 February.\n");
+  EXPECT_EQ(e.document.shape, "news_item_page");
+  EXPECT_EQ(e.document.date, "2025-03-14");
+  for (const json& a : OfKind(e, "activity")) EXPECT_NE(a["start"], "2025-03-14") << a.dump();
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["start"], "2025-02-04");
+  EXPECT_EQ(acts[0]["end"], "2025-02-06");
+}
+
 TEST(ActivitySheet, ReadsTheListedActivitiesWithTheYearOfTheSheetsPeriod) {
   const Extraction e = ExtractBytes(
       "Activity Details\n"
