@@ -804,6 +804,18 @@ TEST(ProseActivities, AYearlessDateWithoutAnyYearStaysPartial) {
   EXPECT_EQ(acts[0]["as_written"], "12-13 May");
 }
 
+TEST(ProseActivities, TakesTheModeOnlyWhereTheSentenceSaysHowTheEventWasHeld) {
+  const Extraction e = ExtractBytes(
+      "A national workshop on tracing crime proceeds online was organised in Tirana, Albania, on 3-4 June 2024.\n\n"
+      "A regional workshop on electronic evidence was held online on 10 June 2024.\n\n"
+      "An online training course on darknet investigations took place on 20 June 2024.\n");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 3u);
+  EXPECT_TRUE(acts[0]["mode"].is_null()) << acts[0].dump();  // "online" qualifies the proceeds
+  EXPECT_EQ(acts[1]["mode"], "online");
+  EXPECT_EQ(acts[2]["mode"], "online");
+}
+
 TEST(ProseActivities, ReadsTheDocumentsDateFromTheCaller) {
   auto doc = ReadDocument(std::string(
       "Experts from the region will take part in the Regional Conference on Electronic Evidence which will take "

@@ -272,13 +272,42 @@ std::vector<std::string> PlacesAfter(std::string_view s, const std::vector<Word>
   return places;
 }
 
+// The mode a sentence gives its event: "online" is a mode only where it says how the event was
+// held ("was held online", "met virtually", "an online workshop", "by videoconference"), not where
+// it qualifies something else ("confiscation of crime proceeds online").
 std::optional<std::string> ModeOfSentence(std::string_view folded) {
-  const std::string s = " " + std::string(folded) + " ";
-  if (s.find(" online ") != std::string::npos || s.find(" on line ") != std::string::npos ||
-      s.find(" en ligne ") != std::string::npos || s.find(" virtual ") != std::string::npos) {
-    return "online";
+  const std::vector<std::string> w = text::Split(folded, ' ');
+  auto in = [](const std::string& word, std::initializer_list<std::string_view> set) {
+    return std::find(set.begin(), set.end(), word) != set.end();
+  };
+  auto held = [&](size_t k) {  // a verb of holding just before word k ("was held online")
+    for (size_t b = k >= 2 ? k - 2 : 0; b < k; ++b) {
+      if (in(w[b], {"held", "organised", "organized", "conducted", "delivered", "convened", "met", "hosted",
+                    "place", "run", "organise", "organisee", "tenu", "tenue", "deroule", "deroulee"})) {
+        return true;
+      }
+    }
+    return false;
+  };
+  auto event = [&](size_t k) {  // an event noun just after word k ("online workshop")
+    return k < w.size() && in(w[k], {"workshop", "webinar", "meeting", "training", "course", "conference", "session",
+                                     "seminar", "event", "exercise", "consultation", "roundtable", "round", "forum",
+                                     "discussion", "plenary", "edition", "format", "mode"});
+  };
+  bool online = false, hybrid = false;
+  for (size_t k = 0; k < w.size(); ++k) {
+    if (w[k] == "hybrid" && (held(k) || event(k + 1))) hybrid = true;
+    if ((w[k] == "online" || w[k] == "virtual" || w[k] == "virtually") && (held(k) || event(k + 1))) online = true;
+    if (k + 1 < w.size() && ((w[k] == "on" && w[k + 1] == "line") || (w[k] == "en" && w[k + 1] == "ligne")) &&
+        (held(k) || event(k + 2))) {
+      online = true;
+    }
+    if ((w[k] == "videoconference" || w[k] == "visioconference") && k > 0 && in(w[k - 1], {"by", "via", "par", "en"})) {
+      online = true;
+    }
   }
-  if (s.find(" hybrid ") != std::string::npos) return "hybrid";
+  if (hybrid) return "hybrid";
+  if (online) return "online";
   return std::nullopt;
 }
 
