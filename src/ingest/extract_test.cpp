@@ -1106,6 +1106,18 @@ TEST(TreatyProseTest, TheNthStateToJoinIsACountNotAnAction) {
   EXPECT_EQ(FigureCounts(e), (std::map<std::string, int>{{"parties", 70}}));
 }
 
+TEST(TreatyProseTest, TheNthPartyAnActionMakesIsACountAsOfThatAction) {
+  const Extraction e = ExtractBytes(
+      "Tuvalu deposited its instrument of accession to the Convention on Cybercrime on 2 July 2024. "
+      "It becomes the 77th Party.\n");
+  const auto figures = OfKind(e, "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["measure"], "parties");
+  EXPECT_EQ(figures[0]["count"], 77);
+  EXPECT_EQ(figures[0]["as_of"], "2024-07-02");
+  EXPECT_EQ(OfKind(e, "treaty_action").size(), 1u);
+}
+
 TEST(TreatyProseTest, AFigureOfAnUndatedItemIsAsOfTheActionItReports) {
   const auto figures = OfKind(ExtractBytes("On 4 May 2022, Ghana and Peru have been invited to accede to the "
                                            "Convention on Cybercrime.\n\n"

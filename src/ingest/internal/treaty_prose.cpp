@@ -494,6 +494,23 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     add("invited", static_cast<size_t>(m.position(4)), m[4].str());
     return;
   }
+  // "It becomes the 77th Party": the Party the item's action made is the Nth, as of that action.
+  static const std::regex kNthParty(
+      R"(\b(?:becomes|became|has become|is now|is) the (\d{1,3}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:State )?Party\b)",
+      kFlags);
+  if (std::regex_search(s.begin(), s.end(), m, kNthParty)) {
+    Figure f;
+    f.treaty = treaties.front();
+    f.measure = "parties";
+    f.count = OrdinalValue(m[1].str());
+    f.as_of = last_dated_ ? last_dated_ : as_of;
+    f.as_of_basis = last_dated_ ? "the date of the action the item reports" : as_of_basis;
+    f.by_item = last_dated_.has_value() || item_own_date_;
+    f.span = std::string(s);
+    f.line = line;
+    taken.push_back({static_cast<size_t>(m.position(1)), f.measure});
+    figures_.push_back(std::move(f));
+  }
   // Each pattern: a count (group 1) and the measure it gives. The counts are
   // digits or number words; a word that is no number is skipped by `add`.
   struct Pattern {
