@@ -848,6 +848,16 @@ TEST(ProseActivities, ReadsFrenchAndDatesThatTheSourcePrintsWithoutADash) {
   EXPECT_EQ(acts[1]["end"], "2015-06-04");
 }
 
+TEST(ProseActivities, AFrenchEventsNameEndsAtItsReflexiveVerb) {
+  const auto acts = OfKind(ExtractBytes("Un séminaire national sur la preuve électronique s'est tenu à Dakar, au "
+                                        "Sénégal, du 3 au 5 mars 2021.\n"),
+                           "activity");
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["title"], "séminaire national sur la preuve électronique");
+  EXPECT_EQ(acts[0]["start"], "2021-03-03");
+  EXPECT_EQ(acts[0]["end"], "2021-03-05");
+}
+
 TEST(NewsPageShapes, AListingLineThatSpansDaysDatesTheEventItsTeaserNames) {
   const Extraction e = ExtractBytes(
       "CyberEast: judges of the region prepare their national courses\n\n"

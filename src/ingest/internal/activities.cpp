@@ -150,7 +150,7 @@ bool StopsRight(const std::string& f) {
                 "started", "began", "begins", "starts", "concluded", "aims", "aimed", "aiming", "focused", "focuses",
                 "gathered", "brought", "marked", "discussed", "which", "that", "who", "where", "when", "in", "at",
                 "from", "between", "during", "with", "as", "organised", "organized", "held", "hosted", "a",
-                "le", "aura", "sera", "est", "s", "se", "it", "they", "to", "under", "through", "via", "within",
+                "le", "aura", "sera", "est", "s", "s est", "se", "sont", "ont", "it", "they", "to", "under", "through", "via", "within",
                 "took", "can", "could", "may", "should", "must", "has", "provided", "en", "dans", "lors", "pour"});
 }
 
