@@ -988,6 +988,34 @@ TEST(ProseProjects, ReadsAProjectsBasicsFromItsSentences) {
   EXPECT_EQ(projects[0]["funding_shares"][1]["funder"], "Council of Europe");
 }
 
+TEST(ProseProjects, ReadsAProjectPageWhoseHeadingStandsOverItsBasics) {
+  const Extraction e = ExtractBytes(
+      "CyberNorth – Action against cybercrime in the Arctic region\n\n"
+      "Duration: 1 April 2022 – 31 March 2025 (36 months)\n"
+      "Budget: EUR 2.4 million\n"
+      "Funding: European Union (85%) and Council of Europe (15%)\n"
+      "Participating countries: Iceland, Norway\n");
+  const auto projects = OfKind(e, "project");
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["name"], "CyberNorth");
+  EXPECT_EQ(projects[0]["start"], "2022-04-01");
+  EXPECT_EQ(projects[0]["end"], "2025-03-31");
+  EXPECT_EQ(projects[0]["duration_months"], 36);
+  EXPECT_EQ(projects[0]["budget_amount"], 2400000);
+  EXPECT_EQ(projects[0]["funders"], json::array({"European Union", "Council of Europe"}));
+  ASSERT_EQ(projects[0]["funding_shares"].size(), 2u);
+  EXPECT_EQ(projects[0]["funding_shares"][0]["percent"], 85);
+  EXPECT_EQ(projects[0]["funding_shares"][1]["funder"], "Council of Europe");
+  EXPECT_EQ(projects[0]["countries"], json::array({"IS", "NO"}));
+}
+
+TEST(ProseProjects, AHeadingWithoutBasicsUnderItIsNoProject) {
+  EXPECT_TRUE(OfKind(ExtractBytes("CyberNorth – a new guide for investigators\n\n"
+                                  "The guide explains how to request data from providers.\n"),
+                     "project")
+                  .empty());
+}
+
 TEST(ProseProjects, ReadsAListOfProjectsWithTheirYears) {
   const Extraction e = ExtractBytes(
       "Our projects\n\n"

@@ -217,6 +217,66 @@ json Shares(std::string_view s) {
   return out;
 }
 
+// The keys of a project page's basics.
+bool IsBasicsKey(const std::string& folded_key) {
+  return folded_key == "duration" || folded_key == "duration of the project" || folded_key == "project duration" ||
+         folded_key == "budget" || folded_key == "project budget" || folded_key == "funding" ||
+         folded_key == "funded by" || folded_key == "donors" || folded_key == "donor" || folded_key == "funders";
+}
+
+// A heading's name part: "CyberSEA – Cybercrime capacity building" → "CyberSEA"; the whole
+// heading when it has no such part; "" when it is too long to be a heading.
+std::string HeadingName(std::string_view head) {
+  if (head.size() > 120) return "";
+  for (std::string_view sep : {" \u2013 ", " \u2014 ", " - ", ": "}) {
+    if (const size_t at = head.find(sep); at != std::string_view::npos && at > 0 && at < 60) {
+      return std::string(text::Trim(head.substr(0, at)));
+    }
+  }
+  return head.size() <= 60 ? std::string(head) : "";
+}
+
+// True when "Key: value" lines of a project's basics follow the heading at `at` closely.
+bool BasicsFollow(const CleanLines& lines, size_t at) {
+  size_t seen = 0;
+  for (size_t i = at + 1; i < lines.clean.size() && seen < 12; ++i) {
+    if (lines.blank[i]) continue;
+    ++seen;
+    const std::string& l = lines.clean[i];
+    if (const size_t colon = l.find(':'); colon != std::string::npos && colon < 40 &&
+                                          IsBasicsKey(text::FoldKey(l.substr(0, colon)))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// "European Union (90%) and Council of Europe (10%)": each share after the name it belongs to.
+json SharesAfterNames(std::string_view s) {
+  json out = json::array();
+  size_t from = 0;
+  while (true) {
+    const size_t open = s.find('(', from);
+    if (open == std::string_view::npos) break;
+    const size_t close = s.find(')', open);
+    if (close == std::string_view::npos) break;
+    std::string_view inside = text::Trim(s.substr(open + 1, close - open - 1));
+    if (!inside.empty() && inside.back() == '%') inside = text::Trim(inside.substr(0, inside.size() - 1));
+    const bool number = !inside.empty() && std::all_of(inside.begin(), inside.end(), [](char c) {
+      return IsDigit(c) || c == '.';
+    }) && IsDigit(inside.front()) && s.substr(open, close - open).find('%') != std::string_view::npos;
+    std::string_view name = text::Trim(s.substr(from, open - from));
+    for (std::string_view lead : {"and ", ", ", "the "}) {
+      if (text::StartsWith(name, lead)) name = text::Trim(name.substr(lead.size()));
+    }
+    if (number && !name.empty()) {
+      out.push_back(json::object({{"percent", std::stod(std::string(inside))}, {"funder", std::string(name)}}));
+    }
+    from = close + 1;
+  }
+  return out;
+}
+
 json Amount(double v) {
   if (v == std::floor(v) && std::fabs(v) < 9e15) return json(static_cast<int64_t>(v));
   return json(v);
@@ -258,7 +318,14 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
     const bool called = head.size() < 60 && !IsProse(head) &&
                         (text::StartsWith(head, "Project on ") || text::StartsWith(head, "Project ") ||
                          (head.size() > 8 && head.substr(head.size() - 8) == " Project"));
-    if (whole || called) set_current(project(head, static_cast<int>(i + 1), "page"));
+    if (whole || called) {
+      set_current(project(head, static_cast<int>(i + 1), "page"));
+    } else if (const std::string name = HeadingName(head); !IsProse(head) && !name.empty() && BasicsFollow(lines, i)) {
+      // "CyberSEA – Cybercrime capacity building in …" over "Duration: …", "Budget: …": a project page.
+      Basics& b = project(name, static_cast<int>(i + 1), "page");
+      if (name != head) b.full_name = head;
+      set_current(b);
+    }
     break;
   }
 
@@ -329,6 +396,14 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
           std::string v = value;
           while (!v.empty() && v.back() == '.') v.pop_back();
           b.duration = v;
+          // "1 March 2023 – 28 February 2027 (48 months)": the span, and its months in parentheses.
+          if (const size_t open = v.find(" ("); open != std::string::npos && v.back() == ')') {
+            const std::string inside = v.substr(open + 2, v.size() - open - 3);
+            size_t k = 0;
+            while (k < inside.size() && IsDigit(inside[k])) ++k;
+            if (k > 0 && k <= 3 && inside.substr(k) == " months") b.months = std::stoi(inside.substr(0, k));
+            v.resize(open);
+          }
           if (auto d = ParseDatePhrase(v, 0); d && d->year_given && d->start && d->end) {
             b.start = d->start->Iso();
             b.end = d->end->Iso();
@@ -347,6 +422,15 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
             b.countries = MentionFinder::Ids(finder.Countries(value));
           }
         }
+        continue;
+      }
+      if ((key == "funding" || key == "funded by" || key == "donors" || key == "donor" || key == "funders") &&
+          current && *current < projects.size() && !value.empty()) {
+        // "European Union (90%) and Council of Europe (10%)": the funders, each with its share.
+        auto& b = projects[*current];
+        b.funding = value;
+        b.funders = Names(value);
+        b.shares = SharesAfterNames(value);
         continue;
       }
       if ((key == "budget" || key == "project budget") && current && *current < projects.size()) {
