@@ -185,7 +185,11 @@ Phrase Build(const std::vector<Word>& w, size_t h, const std::vector<std::pair<s
   // Left: modifiers up to a determiner, a preposition, a verb or a punctuation mark.
   while (p.first > 0 && h - p.first < 6) {
     const Word& prev = w[p.first - 1];
-    if (prev.closes || prev.possessive || StopsLeft(prev.folded) || in_date(p.first - 1) || w[p.first].opens) break;
+    // A bullet or dash before the name ("- Regional workshop …") is no part of it.
+    if (prev.folded.empty() || prev.closes || prev.possessive || StopsLeft(prev.folded) || in_date(p.first - 1) ||
+        w[p.first].opens) {
+      break;
+    }
     --p.first;
   }
   // Right: attachments ("of the GLACY project on Global Action on Cybercrime") up to a verb,
