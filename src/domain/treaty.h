@@ -146,6 +146,22 @@ struct StatedEntryIntoForce {
   SourceRef source;
 };
 
+/// A mark a source puts against a State under a treaty, as the Treaty Office
+/// charts' R./D./A./T./C./O. columns or a declaration note do. It is shown as
+/// the source gives it, with the source; it changes no date or count.
+struct StateFlag {
+  std::string treaty;   ///< canonical ref
+  std::string state;    ///< ISO alpha-2
+  std::string flag;     ///< "R", "D", "A", "T", "C", "O"; "R/D" for "reservations or declarations";
+                        ///< "X" for a mark whose column the source does not let one recover
+  std::string meaning;  ///< "reservation", "declaration", "authority", "territorial application", …
+  /// The date the source gives for it: a chart's printed status date, or the
+  /// act's own day; nullopt when the source states none it can be read at.
+  std::optional<Date> as_of;
+  std::string caveat;   ///< what the source itself says against the mark, "" when nothing
+  SourceRef source;
+};
+
 /// What one file contributes to the registry; stored in one transaction.
 struct TreatyBatch {
   std::string kind;    ///< "chart", "notification", "facts", "document"
@@ -157,6 +173,7 @@ struct TreatyBatch {
   std::vector<Snapshot> snapshots;
   std::vector<StatedEntryIntoForce> stated_eif;
   std::vector<StatedFigure> figures;
+  std::vector<StateFlag> flags;
   std::vector<std::string> unused;  ///< rows read but not used by the engine, with line numbers
 };
 

@@ -173,6 +173,7 @@ Result<treaty::Analysis> Registry::Analyse(const std::string& ref) {
                     {f.source}});
   }
   a.AddConflicts(std::move(more));
+  a.AddFlags(data->flags);
   return a;
 }
 

@@ -368,6 +368,41 @@ TEST_F(RegistryTest, TheShippedConflictListIsReportedAsConflictsOfSources) {
   EXPECT_EQ(listed, 12u);
 }
 
+TEST_F(RegistryTest, ShippedChartFlagsArePerStateRecordsWithTheirFileAndLine) {
+  auto a = registry_->Analyse("ETS 185");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  // Azerbaijan's row of the 2015 chart carries "R. D. A. T.".
+  std::vector<std::string> codes;
+  for (const auto& f : a->FlagsOf("AZ")) {
+    if (f.source.origin.find("coe185_chart_2015-12-03.csv") == std::string::npos) continue;
+    codes.push_back(f.flag);
+    EXPECT_GT(f.source.line, 0);
+    ASSERT_TRUE(f.as_of.has_value());
+    EXPECT_EQ(f.as_of->ToIso(), "2015-12-03");
+  }
+  EXPECT_EQ(codes, (std::vector<std::string>{"R", "D", "A", "T"}));
+  // The 2004 chart's marks are shown as that source gives them, with its warning and no date.
+  bool old_mark = false;
+  for (const auto& f : a->FlagsOf("AZ")) {
+    if (f.source.origin.find("coe185_chart_2004-06-18.csv") == std::string::npos) continue;
+    old_mark = true;
+    EXPECT_EQ(f.flag, "X");
+    EXPECT_FALSE(f.as_of.has_value());
+    EXPECT_NE(f.caveat.find("unreliable"), std::string::npos) << f.caveat;
+  }
+  EXPECT_TRUE(old_mark);
+}
+
+TEST_F(RegistryTest, CompiledDeclarationNotesAreFlagsWithTheRowsUrl) {
+  auto a = registry_->Analyse("ETS 189");
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  bool reservation = false;
+  for (const auto& f : a->FlagsOf("MC")) {
+    reservation = reservation || (f.flag == "R" && text::StartsWith(f.source.origin, "http"));
+  }
+  EXPECT_TRUE(reservation);
+}
+
 TEST_F(RegistryTest, ACompiledRowKeepsItsOwnSourceUrl) {
   auto a = registry_->Analyse("ETS 185");
   ASSERT_TRUE(a.ok());

@@ -205,6 +205,18 @@ json HeadlineJson(const Headline& h) {
           {"sentence", h.sentence}};
 }
 
+json FlagsJson(const std::vector<domain::StateFlag>& flags) {
+  json out = json::array();
+  for (const auto& f : flags) {
+    out.push_back({{"flag", f.flag},
+                   {"meaning", f.meaning},
+                   {"as_of", f.as_of ? json(f.as_of->ToIso()) : json(nullptr)},
+                   {"caveat", f.caveat.empty() ? json(nullptr) : json(f.caveat)},
+                   {"source", {{"origin", f.source.origin}, {"line", f.source.line}, {"quote", f.source.quote}}}});
+  }
+  return out;
+}
+
 json StatusJson(const Analysis& a, const domain::Gazetteer& g, const store::RegistryData& data,
                 domain::Date on) {
   json out = TreatySummaryJson(a, on);
@@ -255,6 +267,7 @@ json StatusJson(const Analysis& a, const domain::Gazetteer& g, const store::Regi
         {"status_text", st.text},
         {"last_on_record", st.last_on_record ? json(st.last_on_record->ToIso()) : json(nullptr)},
         {"decided", st.decided},
+        {"flags", FlagsJson(a.FlagsOf(iso))},
         {"sources", sources},
     });
   }

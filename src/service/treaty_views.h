@@ -18,6 +18,10 @@ nlohmann::json RangeJson(const treaty::Range& r);
 /// "2011-09-01", "2001-11-23/2011-06-01", or null.
 nlohmann::json IntervalJson(const std::optional<treaty::Interval>& iv);
 
+/// A State's flags: [{"flag":"R","meaning":"reservation","as_of":…|null,
+/// "caveat":…|null,"source":{"origin","line","quote"}}…].
+nlohmann::json FlagsJson(const std::vector<domain::StateFlag>& flags);
+
 /// The treaty's summary: ref, titles, opening, entry into force with its note,
 /// counts on `on`, the rule texts, completeness, and the complete lists on
 /// record with the dates each covers (`complete_sources`).
@@ -25,7 +29,7 @@ nlohmann::json TreatySummaryJson(const treaty::Analysis& a, domain::Date on);
 
 /// The chart as of `on`: summary plus one entry per State on record (name,
 /// ISO codes, membership, signature, consent and kind, computed entry into
-/// force, status, sources), conflicts, and stated figures compared with the
+/// force, status, flags, sources), conflicts, and stated figures compared with the
 /// engine's counts.
 nlohmann::json StatusJson(const treaty::Analysis& a, const domain::Gazetteer& g,
                           const store::RegistryData& data, domain::Date on);

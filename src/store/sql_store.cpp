@@ -227,6 +227,14 @@ Status SqlStore::InsertBatch(int64_t source_id, const domain::TreatyBatch& batch
          int64_t{f.source.line}, f.source.quote});
     if (!r) return r.status();
   }
+  for (const auto& f : batch.flags) {
+    auto r = conn_->Insert(
+        "INSERT INTO treaty_flags (treaty_ref, state, flag, meaning, as_of, caveat, source_id, origin, "
+        "line, quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {f.treaty, f.state, f.flag, f.meaning, OptDate(f.as_of), f.caveat, source_id, f.source.origin,
+         int64_t{f.source.line}, f.source.quote});
+    if (!r) return r.status();
+  }
   for (const auto& s : batch.stated_eif) {
     auto r = conn_->Insert(
         "INSERT INTO treaty_stated_eif (treaty_ref, state, date, source_id, origin, line, quote) "
@@ -311,6 +319,20 @@ Result<RegistryData> SqlStore::Registry(const std::string& treaty) {
   for (const Row& r : *eifs) {
     out.stated_eif.push_back({AsText(r[0]), AsText(r[1]), ToDate(r[2]).value_or(Date()),
                               {AsText(r[3]), static_cast<int>(AsInt(r[4])), AsText(r[5])}});
+  }
+  auto flags = conn_->Query("SELECT treaty_ref, state, flag, meaning, as_of, caveat, origin, line, quote "
+                            "FROM treaty_flags" + where + " ORDER BY id", params);
+  if (!flags) return flags.status();
+  for (const Row& r : *flags) {
+    domain::StateFlag f;
+    f.treaty = AsText(r[0]);
+    f.state = AsText(r[1]);
+    f.flag = AsText(r[2]);
+    f.meaning = AsText(r[3]);
+    f.as_of = ToDate(r[4]);
+    f.caveat = AsText(r[5]);
+    f.source = {AsText(r[6]), static_cast<int>(AsInt(r[7])), AsText(r[8])};
+    out.flags.push_back(std::move(f));
   }
   return out;
 }

@@ -34,6 +34,7 @@ struct RegistryData {
   std::vector<domain::Snapshot> snapshots;
   std::vector<domain::StatedEntryIntoForce> stated_eif;
   std::vector<domain::StatedFigure> figures;
+  std::vector<domain::StateFlag> flags;
 };
 
 /// An ingested document with its extraction report and records (JSON text).

@@ -128,6 +128,9 @@ domain::TreatyBatch FullBatch() {
   month_fig.source = {"https://www.coe.int/y", 5, "22 invited"};
   b.figures.push_back(month_fig);
 
+  b.flags.push_back({"ETS 185", "AT", "R", "reservation", D("2015-12-03"), "", {"chart.csv", 10, "R. D. A."}});
+  b.flags.push_back({"ETS 185", "BE", "X", "3 mark(s)", std::nullopt, "flags unreliable per the source",
+                     {"https://example.org/be", 11, "chart.csv:11: X x3"}});
   b.stated_eif.push_back({"ETS 185", "AT", D("2012-10-01"), {"chart.csv", 10, "Austria,..."}});
   b.stated_eif.push_back({"ETS 185", "BE", D("2012-12-01"), {"chart.csv", 11, "Belgium,..."}});
   return b;
@@ -182,6 +185,20 @@ void ExpectSameRegistry(const RegistryData& got, const domain::TreatyBatch& want
     ExpectSameSource(g.source, w.source);
   }
 
+  ASSERT_EQ(got.flags.size(), want.flags.size());
+  for (size_t i = 0; i < want.flags.size(); ++i) {
+    const auto& g = got.flags[i];
+    const auto& w = want.flags[i];
+    SCOPED_TRACE(w.state + " " + w.flag);
+    EXPECT_EQ(g.treaty, w.treaty);
+    EXPECT_EQ(g.state, w.state);
+    EXPECT_EQ(g.flag, w.flag);
+    EXPECT_EQ(g.meaning, w.meaning);
+    EXPECT_EQ(g.as_of, w.as_of);
+    EXPECT_EQ(g.caveat, w.caveat);
+    ExpectSameSource(g.source, w.source);
+  }
+
   ASSERT_EQ(got.stated_eif.size(), want.stated_eif.size());
   for (size_t i = 0; i < want.stated_eif.size(); ++i) {
     const auto& g = got.stated_eif[i];
@@ -195,7 +212,7 @@ void ExpectSameRegistry(const RegistryData& got, const domain::TreatyBatch& want
 }
 
 size_t CountAll(const RegistryData& r) {
-  return r.evidence.size() + r.snapshots.size() + r.figures.size() + r.stated_eif.size();
+  return r.evidence.size() + r.snapshots.size() + r.figures.size() + r.stated_eif.size() + r.flags.size();
 }
 
 class StoreTest : public ::testing::Test {
@@ -235,14 +252,15 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 7u);
+  ASSERT_EQ(migrations.size(), 8u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
   EXPECT_EQ(migrations[3].name, "004_subscribers");
   EXPECT_EQ(migrations[4].name, "005_profiles");
   EXPECT_EQ(migrations[5].name, "006_document_source");
-  EXPECT_EQ(migrations.back().name, "007_reread_shipped_treaty_data");
+  EXPECT_EQ(migrations[6].name, "007_reread_shipped_treaty_data");
+  EXPECT_EQ(migrations.back().name, "008_treaty_flags");
 
   auto conn = Raw();
   auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});
@@ -256,7 +274,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   for (const char* table :
        {"sources", "treaties", "treaty_evidence", "treaty_snapshots", "treaty_snapshot_states",
         "treaty_figures", "treaty_stated_eif", "documents", "records", "search_text",
-        "search_entries", "search_facets", "subscribers", "profile_revisions"}) {
+        "search_entries", "search_facets", "subscribers", "profile_revisions", "treaty_flags"}) {
     auto t = conn->Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                          {std::string(table)});
     ASSERT_TRUE(t.ok());
@@ -298,7 +316,7 @@ TEST_F(StoreTest, ReopeningKeepsTheDataAndDoesNotMigrateAgain) {
   auto data = (*store)->Registry("ETS 185");
   ASSERT_TRUE(data.ok()) << data.status().message();
   EXPECT_EQ(CountAll(*data),
-            CountAll({batch.evidence, batch.snapshots, batch.stated_eif, batch.figures}));
+            CountAll({batch.evidence, batch.snapshots, batch.stated_eif, batch.figures, batch.flags}));
 }
 
 TEST_F(StoreTest, JournalIsWalAndForeignKeysAreEnforced) {
@@ -873,6 +891,33 @@ TEST_F(StoreTest, MigratingFromVersion6DropsWhatTheShippedTreatyFilesGaveSoTheyA
   ASSERT_TRUE(data.ok());
   // What the user's own import gave is still there, once.
   ExpectSameRegistry(*data, FullBatch());
+}
+
+TEST_F(StoreTest, MigratingFromVersion7AddsTheFlagTableAndReadsTheShippedFilesAgain) {
+  {
+    auto store = OpenWithTreaties();
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->AddBatch(Source("sha-shipped", "data/treaties/coe185.csv"), FullBatch()).ok());
+    ASSERT_TRUE(store->AddBatch(Source("sha-mine", "my-chart.csv"), FullBatch()).ok());
+  }
+  // A database of version 7: no flag table yet.
+  ASSERT_TRUE(Raw()->ExecScript("DELETE FROM schema_migrations WHERE version >= 8; DROP TABLE treaty_flags").ok());
+  auto store = OpenStore(db_);
+  ASSERT_TRUE(store.ok()) << store.status().message();
+  auto shipped = (*store)->HasSource("sha-shipped");
+  auto mine = (*store)->HasSource("sha-mine");
+  ASSERT_TRUE(shipped.ok() && mine.ok());
+  EXPECT_FALSE(*shipped);
+  EXPECT_TRUE(*mine);
+  auto data = (*store)->Registry("ETS 185");
+  ASSERT_TRUE(data.ok()) << data.status().message();
+  // The user's import keeps its evidence; a file imported now keeps its flags.
+  EXPECT_EQ(data->evidence.size(), FullBatch().evidence.size());
+  EXPECT_TRUE(data->flags.empty());
+  ASSERT_TRUE((*store)->AddBatch(Source("sha-again", "data/treaties/coe185.csv"), FullBatch()).ok());
+  auto again = (*store)->Registry("ETS 185");
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->flags.size(), FullBatch().flags.size());
 }
 
 TEST_F(StoreTest, MigratingAnOlderDatabaseIndexesTheRecordsItHolds) {

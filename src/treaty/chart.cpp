@@ -168,6 +168,119 @@ std::vector<domain::StatedFigure> CommentFigures(std::string_view comment, const
   return out;
 }
 
+
+// The meaning of a chart's flag letter: the file's own legend ("R.=Reservations")
+// where it gives one, the Treaty Office's columns otherwise.
+std::string FlagMeaning(char letter, const std::vector<std::string>& comments) {
+  const std::string key = std::string(1, letter) + ".=";
+  for (const auto& c : comments) {
+    if (text::ToLowerAscii(c).find("legend") == std::string::npos) continue;
+    const size_t at = c.find(key);
+    if (at == std::string::npos || (at > 0 && std::isalpha(static_cast<unsigned char>(c[at - 1])))) continue;
+    size_t end = c.find(" ", at + key.size());
+    // A meaning may be two words ("Territorial application"): it runs to the next "X.=".
+    while (end != std::string::npos && end + 3 < c.size() &&
+           !(std::isupper(static_cast<unsigned char>(c[end + 1])) && c[end + 2] == '.' && c[end + 3] == '=')) {
+      end = c.find(" ", end + 1);
+    }
+    std::string meaning = text::ToLowerAscii(c.substr(at + key.size(), end == std::string::npos ? std::string::npos
+                                                                                      : end - at - key.size()));
+    if (meaning.size() > 3 && meaning.compare(meaning.size() - 3, 3, "ies") == 0) {
+      meaning = meaning.substr(0, meaning.size() - 3) + "y";
+    } else if (!meaning.empty() && meaning.back() == 's') {
+      meaning.pop_back();
+    }
+    if (!meaning.empty()) return meaning;
+  }
+  switch (letter) {
+    case 'R': return "reservation";
+    case 'D': return "declaration";
+    case 'A': return "authority";
+    case 'T': return "territorial application";
+    case 'C': return "communication";
+    case 'O': return "objection";
+    default: return "";
+  }
+}
+
+// The word at `at` in `low` is negated: "without reservation", "no reservation".
+bool Negated(const std::string& low, size_t at) {
+  for (std::string_view neg : {"without ", "no ", "not "}) {
+    if (at >= neg.size() && low.compare(at - neg.size(), neg.size(), neg) == 0) return true;
+  }
+  return false;
+}
+
+struct FlagMark {
+  std::string flag, meaning;
+};
+
+// The marks a notes_flags cell carries: chart letters ("R. D. A. T."), a
+// count of unplaced marks ("X x3"), and the words of a declaration note
+// ("reservation contained in the instrument", "declarations under Art. 24",
+// "reservations/declarations: Yes"). URLs in the note are not read.
+std::vector<FlagMark> NoteFlags(std::string_view cell, const std::vector<std::string>& comments) {
+  std::vector<FlagMark> out;
+  auto add = [&](std::string flag, std::string meaning) {
+    for (const auto& m : out) {
+      if (m.flag == flag) return;
+    }
+    out.push_back({std::move(flag), std::move(meaning)});
+  };
+  std::string words;
+  const std::vector<std::string> tokens = text::Split(cell, ' ');
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const std::string_view t = text::Trim(tokens[i]);
+    if (t.size() == 2 && t[1] == '.' && std::string_view("RDATCO").find(t[0]) != std::string_view::npos) {
+      add(std::string(1, t[0]), FlagMeaning(t[0], comments));
+      continue;
+    }
+    if (t == "X" && i + 1 < tokens.size()) {
+      const std::string_view n = text::Trim(tokens[i + 1]);
+      if (n.size() >= 2 && n[0] == 'x' &&
+          std::all_of(n.begin() + 1, n.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); })) {
+        add("X", std::string(n.substr(1)) + " mark(s) in the notes/flag columns, which columns not recoverable");
+        ++i;
+        continue;
+      }
+    }
+    if (t.find("://") != std::string_view::npos || t.find("src=") != std::string_view::npos) continue;
+    words += std::string(t) + " ";
+  }
+  const std::string low = text::ToLowerAscii(words);
+  if (size_t at = low.find("reservations/declarations"); at != std::string::npos) {
+    const std::string after = low.substr(at + 25, 6);
+    if (after.find("no") == std::string::npos) add("R/D", "reservations or declarations");
+    return out;
+  }
+  auto word = [&](std::string_view stem, std::string flag, std::string meaning) {
+    for (size_t at = low.find(stem); at != std::string::npos; at = low.find(stem, at + 1)) {
+      if (at > 0 && std::isalpha(static_cast<unsigned char>(low[at - 1]))) continue;
+      if (Negated(low, at)) continue;
+      add(flag, meaning);
+      return;
+    }
+  };
+  word("reservation", "R", "reservation");
+  word("declaration", "D", "declaration");
+  word("territorial", "T", "territorial application");
+  return out;
+}
+
+// What a chart's comments say against its own flag columns ("the flags appear
+// NOT to be filtered by the status date … Treat flags as unreliable").
+std::string FlagCaveat(const std::vector<std::string>& comments) {
+  std::vector<std::string> lines;
+  for (const auto& c : comments) {
+    const std::string low = text::ToLowerAscii(c);
+    if (low.find("flag") == std::string::npos && low.find("unreliable") == std::string::npos) continue;
+    if (low.find("unreliable") != std::string::npos || low.find("not to be filtered") != std::string::npos ||
+        low.find("not filtered") != std::string::npos) {
+      lines.push_back(c);
+    }
+  }
+  return Shorten(text::Join(lines, " "), 600);
+}
 }  // namespace
 
 bool LooksLikeFacts(std::string_view text) {
@@ -266,6 +379,7 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
     bool truncated, contracting, signatory;
     std::string quote;
     std::string url;  ///< the row's own source ("src=URL" in notes_flags)
+    std::string notes;
   };
   std::vector<Parsed> parsed;
   // The latest act a row dates: a list showing it was compiled on or after
@@ -317,6 +431,7 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
       const size_t end = row.fields[5].find_first_of(" ;,\"", from);
       p.url = row.fields[5].substr(from, end == std::string::npos ? std::string::npos : end - from);
     }
+    p.notes = row.fields[5];
     p.truncated = flags.find("truncated") != std::string::npos;
     p.contracting = text::StartsWith(flags, "contracting");
     p.signatory = text::StartsWith(flags, "signatory");
@@ -355,6 +470,7 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
   snapshot.treaty = treaty->ref;
   snapshot.source = {std::string(origin), 0, "complete lists as of the chart's date"};
 
+  const std::string flag_caveat = FlagCaveat(comments);
   for (const Parsed& p : parsed) {
     Evidence base;
     base.treaty = treaty->ref;
@@ -380,6 +496,22 @@ Result<Batch> ParseChart(std::string_view text, std::string_view origin, const C
       e.lo = batch.as_of;
       batch.evidence.push_back(e);
     };
+    for (auto& mark : NoteFlags(p.notes, comments)) {
+      domain::StateFlag f;
+      f.treaty = treaty->ref;
+      f.state = p.state;
+      f.flag = std::move(mark.flag);
+      f.meaning = std::move(mark.meaning);
+      f.caveat = flag_caveat;
+      // The chart's printed date dates its flags unless the source says they
+      // were not filtered by it; a row with its own source dates nothing.
+      if (status_printed && p.url.empty() && flag_caveat.empty()) f.as_of = batch.as_of;
+      f.source = p.url.empty() ? domain::SourceRef{std::string(origin), static_cast<int>(p.line),
+                                                   Shorten(p.notes)}
+                               : domain::SourceRef{p.url, static_cast<int>(p.line),
+                                                   Where(origin, p.line) + ": " + Shorten(p.notes)};
+      batch.flags.push_back(std::move(f));
+    }
     if (p.signature) add(ActionKind::kSignature, *p.signature, PrecisionOf(*p.signature));
     if (p.consent) {
       add(p.kind, *p.consent, PrecisionOf(*p.consent));
@@ -492,6 +624,18 @@ Result<Batch> ParseFacts(std::string_view text, std::string_view origin, const C
                              when.ToString() + " (compared with the rules file)");
     } else if (!state.empty() && kind) {
       add(*kind, when);
+      if (*kind == ActionKind::kReservation || *kind == ActionKind::kDeclaration ||
+          *kind == ActionKind::kTerritorialExtension) {
+        domain::StateFlag f;
+        f.treaty = treaty->ref;
+        f.state = state;
+        f.flag = *kind == ActionKind::kReservation ? "R" : *kind == ActionKind::kDeclaration ? "D" : "T";
+        f.meaning = *kind == ActionKind::kTerritorialExtension ? "territorial application"
+                                                               : std::string(domain::ActionKindName(*kind));
+        if (when.exact()) f.as_of = when.lo;
+        f.source = source;
+        batch.flags.push_back(std::move(f));
+      }
     } else if (!state.empty() && event == "ratification_announced") {
       add(ActionKind::kRatification, Interval{std::nullopt, when.hi});
     } else {
@@ -500,6 +644,18 @@ Result<Batch> ParseFacts(std::string_view text, std::string_view origin, const C
     }
   }
   return batch;
+}
+
+std::string FlagsCell(const std::vector<domain::StateFlag>& flags) {
+  std::vector<std::string> parts;
+  for (const auto& f : flags) {
+    std::string part = f.flag + " " + f.meaning;
+    if (f.as_of) part += " as of " + f.as_of->ToIso();
+    if (!f.caveat.empty()) part += " (the source calls it unreliable)";
+    part += " [" + f.source.origin + (f.source.line > 0 ? ":" + std::to_string(f.source.line) : "") + "]";
+    parts.push_back(std::move(part));
+  }
+  return text::Join(parts, " | ");
 }
 
 std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazetteer, Date on) {
@@ -526,7 +682,7 @@ std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazettee
       << "; each row's last_on_record is the date of its latest source)\n";
   out << "# empty cells: not known\n";
   out << "state,coe_member,signature,ratification_or_accession,entry_into_force,notes_flags,kind,"
-         "last_on_record,sources\n";
+         "last_on_record,sources,flags\n";
   std::vector<std::pair<std::string, const StateRecord*>> rows;
   for (const auto& [iso, rec] : analysis.states()) {
     const domain::Country* c = gazetteer.ByIso2(iso);
@@ -553,7 +709,7 @@ std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazettee
         << eif << ',' << quote(st.text) << ','
         << (consent.empty() || !rec.consent_kind_known ? "" : KindColumn(rec.consent_kind)) << ','
         << (rec.last_on_record ? rec.last_on_record->ToIso() : "") << ',' << quote(text::Join(origins, " "))
-        << '\n';
+        << ',' << quote(FlagsCell(analysis.FlagsOf(iso))) << '\n';
   }
   return out.str();
 }

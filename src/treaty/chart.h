@@ -56,9 +56,12 @@ Result<std::vector<ListedConflict>> ParseConflictList(std::string_view text, std
                                                       const Catalog& catalog,
                                                       const domain::Gazetteer& gazetteer);
 
+/// A State's flags in one cell: "R reservation as of 2015-12-03 [file:7] | …".
+std::string FlagsCell(const std::vector<domain::StateFlag>& flags);
+
 /// The chart as of `on`, in the import shape (one row per State on record),
-/// with `last_on_record` and `sources` (the origins of the row's evidence,
-/// space-separated) appended after the seven import columns. Its comments
+/// with `last_on_record`, `sources` (the origins of the row's evidence,
+/// space-separated) and `flags` (FlagsCell) appended after the seven import columns. Its comments
 /// state no status date and mark empty cells as not known, so that importing
 /// it adds nothing the rows do not say.
 std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazetteer, Date on);

@@ -32,6 +32,72 @@ TEST(ChartTest, TreatyIsReadFromTheCommentsWhenNotGiven) {
   EXPECT_EQ(b->stated_eif[0].date.ToIso(), "2004-07-01");
 }
 
+TEST(ChartFlagsTest, ChartLettersBecomeFlagsNamedByTheLegendAndDatedByThePrintedStatus) {
+  const std::string text =
+      std::string("# status as of: 01/02/2019 (2019-02-01)\n"
+                  "# legend: R.=Reservations D.=Declarations A.=Authorities T.=Territorial application\n") +
+      kHeader + "Malta,yes,2001-11-23,2012-04-12,2012-08-01,R. A. T.,ratification\nLatvia,yes,2001-11-23,,,,\n";
+  auto b = ParseChart(text, "flags.csv", F().catalog, F().gazetteer, "185");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  ASSERT_EQ(b->flags.size(), 3u);
+  EXPECT_EQ(b->flags[0].state, "MT");
+  EXPECT_EQ(b->flags[0].flag, "R");
+  EXPECT_EQ(b->flags[0].meaning, "reservation");
+  EXPECT_EQ(b->flags[1].meaning, "authority");
+  EXPECT_EQ(b->flags[2].meaning, "territorial application");
+  EXPECT_EQ(b->flags[2].as_of->ToIso(), "2019-02-01");
+  EXPECT_EQ(b->flags[2].source.origin, "flags.csv");
+  EXPECT_EQ(b->flags[2].source.line, 4);
+  EXPECT_TRUE(b->flags[2].caveat.empty());
+}
+
+TEST(ChartFlagsTest, MarksTheSourceCallsUnreliableKeepTheSourcesWarningAndNoDate) {
+  const std::string text =
+      std::string("# status as of: 2003-03-03\n"
+                  "# the marks in the flag columns are not filtered by the status date; treat them as unreliable\n") +
+      kHeader + "Malta,yes,2001-11-23,,,X x2,\n";
+  auto b = ParseChart(text, "old.csv", F().catalog, F().gazetteer, "185");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  ASSERT_EQ(b->flags.size(), 1u);
+  EXPECT_EQ(b->flags[0].flag, "X");
+  EXPECT_NE(b->flags[0].meaning.find("2 mark"), std::string::npos) << b->flags[0].meaning;
+  EXPECT_NE(b->flags[0].caveat.find("unreliable"), std::string::npos);
+  EXPECT_FALSE(b->flags[0].as_of.has_value());
+}
+
+TEST(ChartFlagsTest, DeclarationNotesBecomeFlagsWithTheRowsOwnSourceButNotANegatedWord) {
+  const std::string text = std::string("# status as of: compiled from many sources\n") + kHeader +
+                           "Malta,yes,,2019-05-06,,\"src=https://example.org/mt/declarations?x=1 ; a reservation "
+                           "under Art. 9 came with the instrument\",ratification\n"
+                           "Latvia,yes,2019-05-06,,,src=https://example.org/lv ; signed without reservation as to "
+                           "ratification,\n"
+                           "Poland,yes,2019-05-06,,,(R); reservations/declarations: Yes,\n";
+  auto b = ParseChart(text, "compiled.csv", F().catalog, F().gazetteer, "185");
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  ASSERT_EQ(b->flags.size(), 2u);
+  // Malta: the URL's "declarations" is not read; the note's reservation is.
+  EXPECT_EQ(b->flags[0].state, "MT");
+  EXPECT_EQ(b->flags[0].flag, "R");
+  EXPECT_EQ(b->flags[0].source.origin, "https://example.org/mt/declarations?x=1");
+  EXPECT_NE(b->flags[0].source.quote.find("compiled.csv:3"), std::string::npos);
+  EXPECT_FALSE(b->flags[0].as_of.has_value());
+  // Poland: the source does not say which of the two.
+  EXPECT_EQ(b->flags[1].state, "PL");
+  EXPECT_EQ(b->flags[1].flag, "R/D");
+}
+
+TEST(ChartFlagsTest, DatedDeclarationStatementsBecomeFlagsWithTheirDay) {
+  const std::string text =
+      "treaty,state,event,date,count_or_value,statement,source_url,notes\n"
+      "ETS185,Malta,declaration,2020-03-04,,Malta designated its authority under Art. 27,https://example.org/d,\n";
+  auto b = ParseFacts(text, "facts.csv", F().catalog, F().gazetteer);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  ASSERT_EQ(b->flags.size(), 1u);
+  EXPECT_EQ(b->flags[0].flag, "D");
+  EXPECT_EQ(b->flags[0].as_of->ToIso(), "2020-03-04");
+  EXPECT_EQ(b->flags[0].source.origin, "https://example.org/d");
+}
+
 TEST(ChartTest, EmptyCellsOfADatedChartSayTheActionHadNotHappenedYet) {
   const std::string text = std::string("# status as of: 18/6/2004 (2004-06-18)\n# CUT OFF: yes\n") +
                            kHeader + "Armenia,yes,2001-11-23,,,,\nAzerbaijan,yes,,,,,\n";

@@ -542,6 +542,11 @@ void Analysis::ComputeStates() {
       rec.denunciation_effective = Interval{
           treaty_.denunciation->Apply(d.lo.value_or(treaty_.opened)),
           d.hi ? std::optional<Date>(treaty_.denunciation->Apply(*d.hi)) : std::nullopt};
+    } else if (rec.denunciation) {
+      // No rule text: the denunciation cannot take effect before it is made,
+      // and nothing bounds it later.
+      rec.denunciation_rule_unknown = true;
+      rec.denunciation_effective = Interval{rec.denunciation->lo.value_or(treaty_.opened), std::nullopt};
     }
   }
 }
@@ -573,7 +578,13 @@ StateStatus Analysis::StatusOf(const std::string& state, Date on) const {
   };
   auto read = [&](bool earliest) -> Reading {
     const auto den = Pick(rec.denunciation_effective, earliest, treaty_.opened);
-    if (den && *den <= on) return {StatusKind::kDenounced, ", effective " + den->ToIso()};
+    if (den && *den <= on) {
+      if (rec.denunciation_rule_unknown) {
+        return {StatusKind::kDenounced, " " + rec.denunciation->ToString() +
+                                            ", effective date unknown (denunciation rule not obtained)"};
+      }
+      return {StatusKind::kDenounced, ", effective " + den->ToIso()};
+    }
     const auto eif = Pick(rec.entry_into_force, earliest, treaty_.opened);
     if (eif && *eif <= on) return {StatusKind::kInForce, ""};
     const auto consent = Pick(rec.consent, earliest, treaty_.opened);
@@ -595,6 +606,8 @@ StateStatus Analysis::StatusOf(const std::string& state, Date on) const {
     if (ter && *ter <= on) return {StatusKind::kTerritory, ""};
     return {StatusKind::kNotSigned, ""};
   };
+  // A denunciation the rule cannot date reads "denounced" at the earliest and
+  // not at the latest: both are shown.
   const Reading a = read(true), b = read(false);
   out.kind = b.kind;
   out.text = std::string(StatusKindName(b.kind)) + b.detail;
@@ -680,6 +693,18 @@ Range CountBy(const std::map<std::string, StateRecord>& states, Date on, Date op
 bool Analysis::Closed(Date on) const {
   return std::any_of(coverage_.begin(), coverage_.end(),
                      [&](const Coverage& c) { return c.from <= on && on <= c.to; });
+}
+
+void Analysis::AddFlags(const std::vector<domain::StateFlag>& flags) {
+  for (const auto& f : flags) {
+    if (f.treaty == treaty_.ref) flags_[f.state].push_back(f);
+  }
+}
+
+const std::vector<domain::StateFlag>& Analysis::FlagsOf(const std::string& state) const {
+  static const std::vector<domain::StateFlag> kNone;
+  auto it = flags_.find(state);
+  return it == flags_.end() ? kNone : it->second;
 }
 
 void Analysis::AddConflicts(std::vector<Conflict> more) {

@@ -78,7 +78,12 @@ struct StateRecord {
   std::optional<Interval> denunciation;
   std::optional<Interval> territorial_extension;
   std::optional<Interval> entry_into_force;   ///< computed
-  std::optional<Interval> denunciation_effective;  ///< computed
+  /// Computed by the treaty's denunciation rule. When the rule text was not
+  /// obtained, only its lower bound (the denunciation itself) is known.
+  std::optional<Interval> denunciation_effective;
+  /// Set when a denunciation is on record and the treaty's rule for its
+  /// effect was not obtained: its effective date is unknown.
+  bool denunciation_rule_unknown = false;
   std::string eif_note;  ///< why entry into force is unknown, when it is
   /// The latest date a source speaks of this State under this treaty: a
   /// chart's status date, a list's date, or the latest dated act.
@@ -152,6 +157,11 @@ class Analysis {
   void AddConflicts(std::vector<Conflict> more);
   /// Complete lists and the dates each covers, by status date.
   const std::vector<Coverage>& coverage() const { return coverage_; }
+  /// Adds the marks sources put against States (reservations, declarations,
+  /// territorial application, …) for this treaty; other treaties' are ignored.
+  void AddFlags(const std::vector<domain::StateFlag>& flags);
+  /// A State's marks, in the order added; empty when none.
+  const std::vector<domain::StateFlag>& FlagsOf(const std::string& state) const;
   /// True when a complete list covers `on`: every State's consent is decided.
   bool Closed(Date on) const;
 
@@ -182,6 +192,7 @@ class Analysis {
   std::map<std::string, StateRecord> states_;
   std::vector<Coverage> coverage_;
   std::vector<Conflict> conflicts_;
+  std::map<std::string, std::vector<domain::StateFlag>> flags_;
   TreatyEntryIntoForce eif_;
 };
 

@@ -233,6 +233,56 @@ TEST(StatusTest, EveryStatusOnItsDate) {
   EXPECT_EQ(a.StatusOf("ZZ", D("2030-05-01")).kind, StatusKind::kNotSigned);
 }
 
+TEST(DenunciationTest, DenunciationEndsPartyStatusOnTheDateTheTreatysRuleGives) {
+  domain::Treaty t = CoeTreaty();
+  t.denunciation = Months(6);
+  auto ev = FirstFive();
+  ev.push_back(Act("EE", ActionKind::kDenunciation, "2031-02-10"));
+  const Analysis a(t, ev, {}, Countries());
+  // Six months after 10 February end on 10 August; the first day of the next month is 1 September.
+  ASSERT_TRUE(a.states().at("EE").denunciation_effective.has_value());
+  EXPECT_EQ(a.states().at("EE").denunciation_effective->ToString(), "2031-09-01");
+  EXPECT_EQ(a.StatusOf("EE", D("2031-08-31")).kind, StatusKind::kInForce);
+  EXPECT_EQ(a.StatusOf("EE", D("2031-09-01")).kind, StatusKind::kDenounced);
+  EXPECT_EQ(a.InForce(D("2031-08-31")).min - a.InForce(D("2031-09-01")).min, 1);
+}
+
+TEST(DenunciationTest, WithoutTheRuleTextTheEffectiveDateIsUnknownNotGuessed) {
+  domain::Treaty t = CoeTreaty();
+  t.denunciation.reset();
+  auto ev = FirstFive();
+  ev.push_back(Act("HR", ActionKind::kDenunciation, "2031-02-10"));
+  const Analysis a(t, ev, {}, Countries());
+  const StateRecord& hr = a.states().at("HR");
+  EXPECT_TRUE(hr.denunciation_rule_unknown);
+  // Before the denunciation nothing changes.
+  EXPECT_EQ(a.StatusOf("HR", D("2031-02-09")).kind, StatusKind::kInForce);
+  EXPECT_FALSE(a.StatusOf("HR", D("2031-02-09")).or_kind.has_value());
+  // From it, the State may still be bound or not: both readings, and the text says why.
+  const StateStatus later = a.StatusOf("HR", D("2035-01-01"));
+  ASSERT_TRUE(later.or_kind.has_value());
+  EXPECT_NE(later.kind, *later.or_kind);
+  EXPECT_NE(later.text.find("effective date unknown (denunciation rule not obtained)"), std::string::npos)
+      << later.text;
+  // The count holds both: at least four in force, possibly five.
+  const Range r = a.InForce(D("2035-01-01"));
+  EXPECT_EQ(r.min, 4);
+  EXPECT_EQ(r.max, 5);
+}
+
+TEST(FlagsTest, FlagsAreKeptPerStateForTheirTreatyOnly) {
+  Analysis a(CoeTreaty(), FirstFive(), {}, Countries());
+  domain::StateFlag r{"ETS 185", "AL", "R", "reservation", D("2015-12-03"), "", {"chart.csv", 4, "R."}};
+  domain::StateFlag other{"ETS 189", "AL", "D", "declaration", std::nullopt, "", {"other.csv", 2, "D."}};
+  a.AddFlags({r, other});
+  ASSERT_EQ(a.FlagsOf("AL").size(), 1u);
+  EXPECT_EQ(a.FlagsOf("AL")[0].flag, "R");
+  EXPECT_EQ(a.FlagsOf("AL")[0].source.line, 4);
+  EXPECT_TRUE(a.FlagsOf("HR").empty());
+  // A flag changes no count.
+  EXPECT_EQ(a.InForce(D("2010-01-01")), Analysis(CoeTreaty(), FirstFive(), {}, Countries()).InForce(D("2010-01-01")));
+}
+
 // Property tests over random registries: the invariants every answer keeps.
 class EnginePropertyTest : public ::testing::TestWithParam<unsigned> {};
 

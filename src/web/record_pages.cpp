@@ -534,6 +534,8 @@ Result<CountryView> LoadCountry(Context& c) {
                 {"consent", nullptr},
                 {"kind", nullptr},
                 {"entry_into_force", nullptr},
+                {"flags", json::array()},
+                {"flag_links", json::array()},
                 {"on_record", false}};
     for (const json& s : status["states"]) {
       if (s.value("iso2", "") != country->iso2) continue;
@@ -544,6 +546,8 @@ Result<CountryView> LoadCountry(Context& c) {
       for (const char* key : {"signature", "consent", "entry_into_force"}) {
         row[std::string(key) + "_shown"] = ShowInterval(s[key]);
       }
+      row["flags"] = s["flags"];
+      row["flag_links"] = FlagLinks(s["flags"]);
       row["on_record"] = true;
     }
     v.treaties.push_back(std::move(row));
@@ -1107,7 +1111,8 @@ Result<Response> ApiCountry(Context& c) {
   const domain::Country& country = *v->country;
   json treaties = v->treaties;
   for (json& t : treaties) {
-    for (const char* key : {"on_record", "signature_shown", "consent_shown", "entry_into_force_shown"}) {
+    for (const char* key :
+         {"on_record", "signature_shown", "consent_shown", "entry_into_force_shown", "flag_links"}) {
       t.erase(key);
     }
   }

@@ -293,6 +293,15 @@ Result<Response> ApiTreaty(Context& c) {
   if (!t) return t.status();
   json j = service::TreatySummaryJson(t->analysis, t->on);
   j["headline"] = service::HeadlineJson(service::HeadlineCount(t->analysis, t->data.figures, t->on));
+  // Each State's reservations, declarations and other marks, with their sources.
+  json flags = json::array();
+  for (const auto& [iso, rec] : t->analysis.states()) {
+    const auto& marks = t->analysis.FlagsOf(iso);
+    if (marks.empty()) continue;
+    const domain::Country* country = c.registry.gazetteer().ByIso2(iso);
+    flags.push_back({{"iso2", iso}, {"state", country ? country->name_en : iso}, {"flags", service::FlagsJson(marks)}});
+  }
+  j["flags_by_state"] = std::move(flags);
   const std::string slug = TreatySlug(t->analysis.treaty());
   j["links"] = {{"page", "/treaties/" + slug},
                 {"status", "/api/v1/treaties/" + slug + "/status"},

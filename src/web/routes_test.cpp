@@ -109,6 +109,41 @@ TEST_F(SiteTest, ChartOfEts185On20110601ShowsThirtyOnePartiesAndTheUkRow) {
             std::string::npos);
 }
 
+TEST_F(SiteTest, ChartPageCountryPageAndApiShowEachStatesFlagsWithTheirSource) {
+  const Response r = Get("/treaties/185");
+  ASSERT_EQ(r.status, 200) << r.body;
+  ExpectCleanHtml(r, "chart");
+  const std::string az = Row(r.body, "AZ");
+  ASSERT_FALSE(az.empty());
+  EXPECT_NE(az.find("class=\"flag\""), std::string::npos) << az;
+  EXPECT_NE(az.find("territorial application (as of 2015-12-03)"), std::string::npos) << az;
+  EXPECT_NE(az.find("coe185_chart_2015-12-03.csv:"), std::string::npos) << az;
+  // The 2004 chart's marks carry the source's own warning.
+  EXPECT_NE(az.find("the source warns"), std::string::npos) << az;
+
+  const json api = ParseJson(Get("/api/v1/treaties/185"));
+  bool listed = false;
+  for (const json& s : api["flags_by_state"]) listed = listed || (s["iso2"] == "AZ" && !s["flags"].empty());
+  EXPECT_TRUE(listed);
+  const json status = ParseJson(Get("/api/v1/treaties/185/status"));
+  bool found = false;
+  for (const json& s : status["states"]) {
+    if (s["iso2"] != "AZ") continue;
+    for (const json& f : s["flags"]) {
+      if (f["flag"] != "R" || f["as_of"] != "2015-12-03") continue;
+      found = true;
+      EXPECT_EQ(f["meaning"], "reservation");
+      EXPECT_NE(f["source"]["origin"].get<std::string>().find("coe185_chart_2015-12-03.csv"), std::string::npos);
+      EXPECT_GT(f["source"]["line"].get<int>(), 0);
+    }
+  }
+  EXPECT_TRUE(found);
+
+  const Response country = Get("/countries/AZ");
+  ASSERT_EQ(country.status, 200);
+  EXPECT_NE(country.body.find("reservation (as of 2015-12-03)"), std::string::npos);
+}
+
 TEST_F(SiteTest, TreatyReferencesInEveryForm) {
   for (const char* ref : {"185", "ETS-185", "ETS%20185", "CETS-224", "UNCC", "Budapest%20Convention"}) {
     EXPECT_EQ(Get(std::string("/treaties/") + ref).status, 200) << ref;

@@ -192,6 +192,29 @@ json TreatyListModel(const std::vector<json>& treaty_rows, domain::Date on, doma
   };
 }
 
+json FlagLinks(const json& flags) {
+  json out = json::array();
+  if (!flags.is_array()) return out;
+  for (const json& f : flags) {
+    if (!f.is_object()) continue;
+    const json src = f.value("source", json::object());
+    const std::string origin = Str(src, "origin");
+    const bool web = origin.rfind("http://", 0) == 0 || origin.rfind("https://", 0) == 0;
+    const std::string as_of = Str(f, "as_of"), caveat = Str(f, "caveat");
+    std::string title = Str(f, "meaning");
+    if (!as_of.empty()) title += " (as of " + as_of + ")";
+    if (!caveat.empty()) title += "; the source warns: " + caveat;
+    title += "; source: " + origin;
+    const int line = src.value("line", 0);
+    if (line > 0) title += ":" + std::to_string(line);
+    out.push_back({{"code", Str(f, "flag")},
+                   {"title", title},
+                   {"href", web ? json(origin) : json(nullptr)},
+                   {"unreliable", !caveat.empty()}});
+  }
+  return out;
+}
+
 json TreatyPageModel(const treaty::Analysis& a, const json& status, domain::Date on,
                      domain::Date today, std::string plot_svg) {
   const domain::Treaty& t = a.treaty();
@@ -225,6 +248,7 @@ json TreatyPageModel(const treaty::Analysis& a, const json& status, domain::Date
                        {"text", web ? std::to_string(links.size() + 1) : origin}});
     }
     row["source_links"] = links;
+    row["flag_links"] = FlagLinks(s.contains("flags") ? s["flags"] : json::array());
     DateCell(row, "signature", s["signature"]);
     DateCell(row, "consent", s["consent"]);
     DateCell(row, "entry_into_force", s["entry_into_force"]);

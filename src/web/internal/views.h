@@ -21,6 +21,10 @@ std::string TreatySlug(const domain::Treaty& t);
 /// A date or interval as people read it: "2011-09-01", "2001-11-23 – 2011-06-01",
 /// "on or before 2011-06-01", "on or after 2011-06-02"; "" for null.
 std::string ShowInterval(const nlohmann::json& interval);
+/// A State's flags (service::FlagsJson) as page links: [{"code","title",
+/// "href" (the source when it is a URL, else null),"unreliable"}]; the title
+/// gives the meaning, the date, the source's caveat and the file and line.
+nlohmann::json FlagLinks(const nlohmann::json& flags);
 /// Every "YYYY-MM-DD/YYYY-MM-DD" in a sentence written as "YYYY-MM-DD – YYYY-MM-DD".
 std::string ShowRangesIn(std::string_view text);
 /// "31" or "30–31".
