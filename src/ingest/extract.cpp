@@ -22,13 +22,20 @@ std::string_view ShapeName(Shape s) {
   return "unknown";
 }
 
-Shape DetectShape(const TextDocument& doc) {
-  const int update = internal::QuarterlyUpdateScore(doc);
-  const int news = internal::NewsPageScore(doc);
+namespace {
+
+// The shape of a document whose lines are `cl`, cleaned once for both scores.
+Shape ShapeOf(const internal::CleanLines& cl) {
+  const int update = internal::QuarterlyUpdateScore(cl);
+  const int news = internal::NewsPageScore(cl);
   if (update >= 4 && update >= news) return Shape::kQuarterlyUpdate;
   if (news >= 2) return Shape::kNewsPage;
   return Shape::kUnknown;
 }
+
+}  // namespace
+
+Shape DetectShape(const TextDocument& doc) { return ShapeOf(internal::CleanLines(doc)); }
 
 namespace {
 
@@ -36,14 +43,15 @@ namespace {
 // whole document when it matches; otherwise the news reader is tried, and
 // matches when it finds a dated item (the later site's listing has no
 // brackets to score: its date lines are found by reading).
-std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const internal::MentionFinder& finder) {
+std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const internal::CleanLines& cl,
+                                            const internal::MentionFinder& finder) {
   std::vector<internal::LayoutResult> out;
   // An activity sheet has its own field names ("Title …", "Date …"): nothing else reads it.
   if (internal::LayoutResult sheet = internal::ExtractActivitySheet(doc, finder); !sheet.recognisers.empty()) {
     out.push_back(std::move(sheet));
     return out;
   }
-  if (DetectShape(doc) == Shape::kQuarterlyUpdate) {
+  if (ShapeOf(cl) == Shape::kQuarterlyUpdate) {
     out.push_back(internal::ExtractQuarterlyUpdate(doc, finder));
     return out;
   }
@@ -71,7 +79,7 @@ std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const inter
 Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
   const internal::MentionFinder finder(ctx.gazetteer, ctx.catalog, internal::LooksFrench(doc.lines));
   const internal::CleanLines cl(doc);
-  std::vector<internal::LayoutResult> layouts = Layouts(doc, finder);
+  std::vector<internal::LayoutResult> layouts = Layouts(doc, cl, finder);
 
   Extraction e;
   std::vector<internal::ItemSpan> items;

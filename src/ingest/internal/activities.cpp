@@ -100,7 +100,16 @@ bool IsFunctionWord(const std::string& f);
 // noun ("training institutions", "workshop participants").
 bool IsEventHead(const std::vector<Word>& w, size_t k) {
   const std::string& f = w[k].folded;
-  const std::string next_word = k + 1 < w.size() ? w[k + 1].folded : "";
+  // Only these words head an event (the tests below only take heads away): any other is none.
+  const bool head = In(f, {"conference", "workshop", "seminar", "meeting", "training", "course", "visit", "webinar",
+                           "exercise", "plenary", "forum", "roundtable", "summit", "hackathon", "mission",
+                           "consultation", "symposium", "event", "atelier", "seminaire", "reunion", "visite",
+                           "webinaire", "exercice", "colloque"}) ||
+                    // "the first Steering Committee of GLACY-e": the committee's meeting.
+                    (f == "committee" && k > 0 && w[k - 1].folded == "steering");
+  if (!head) return false;
+  static const std::string kNone;
+  const std::string& next_word = k + 1 < w.size() ? w[k + 1].folded : kNone;
   // "Training Institute", "training materials": the word names what it qualifies.
   if (In(next_word, {"institute", "institutes", "institution", "institutions", "centre", "center", "centres",
                      "materials", "material", "manual", "manuals", "strategy", "strategies", "platform", "modules",
@@ -124,13 +133,7 @@ bool IsEventHead(const std::vector<Word>& w, size_t k) {
       if (!french) return false;
     }
   }
-  if (In(f, {"conference", "workshop", "seminar", "meeting", "training", "course", "visit", "webinar", "exercise",
-             "plenary", "forum", "roundtable", "summit", "hackathon", "mission", "consultation", "symposium",
-             "event", "atelier", "seminaire", "reunion", "visite", "webinaire", "exercice", "colloque"})) {
-    return true;
-  }
-  // "the first Steering Committee of GLACY-e": the committee's meeting.
-  return f == "committee" && k > 0 && w[k - 1].folded == "steering";
+  return true;
 }
 
 bool StopsLeft(const std::string& f) {
@@ -408,6 +411,10 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
     for (std::string_view sentence : SplitSentences(para)) {
       if (sentence.size() > 1200) continue;
       const std::vector<Word> w = Words(sentence);
+      // A sentence that names no event is done with before its dates are read.
+      bool names_event = false;
+      for (size_t k = 0; k < w.size() && !names_event; ++k) names_event = IsEventHead(w, k);
+      if (!names_event) continue;
       // A placeholder year finds year-less dates when none is known; they then stay partial.
       std::vector<FoundDate> found = DatesIn(sentence, year != 0 ? year : 2000);
       std::vector<std::pair<size_t, size_t>> spans;

@@ -63,16 +63,16 @@ bool IsSpaceAt(std::string_view s, size_t i, size_t* len) {
   return false;
 }
 
-bool IsWeekday(std::string_view word) {
+// `w` is a word's FoldKey.
+bool IsWeekday(const std::string& w) {
   static constexpr std::string_view kDays[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
                                                "saturday", "sunday", "lundi", "mardi", "mercredi",
                                                "jeudi", "vendredi", "samedi", "dimanche"};
-  const std::string w = text::FoldKey(word);
   return std::find(std::begin(kDays), std::end(kDays), w) != std::end(kDays);
 }
 
-Tok WordKind(std::string_view word, int* month) {
-  const std::string w = text::FoldKey(word);
+// `w` is the FoldKey of `word`.
+Tok WordKind(std::string_view word, const std::string& w, int* month) {
   if (w == "to" || w == "until" || w == "au" || w == "till") return Tok::kDash;
   if (w == "and" || w == "et") return Tok::kAnd;
   if (w == "by" || w == "before" || w == "avant") return Tok::kBy;
@@ -82,7 +82,12 @@ Tok WordKind(std::string_view word, int* month) {
   if (w == "from" || w == "du" || w == "on" || w == "le" || w == "des") return Tok::kFrom;
   if (w == "between" || w == "entre") return Tok::kBetween;
   if (w == "of") return Tok::kOf;
-  if (int m = domain::ParseMonthName(word); m != 0 && w.size() >= 3) {
+  // Every month name, and every abbreviation of one, starts with one of these letters and has at most
+  // nine: other words are spared the look-up.
+  if (w.size() < 3 || w.size() > 9 || std::string_view("jfmasond").find(w[0]) == std::string_view::npos) {
+    return Tok::kOther;
+  }
+  if (int m = domain::ParseMonthName(word); m != 0) {
     *month = m;
     return Tok::kMonth;
   }
@@ -178,8 +183,9 @@ std::vector<Token> Tokenize(std::string_view s) {
       const std::string_view word = s.substr(i, j - i);
       i = j;
       // "Tuesday 1 - Wednesday 2 April 2008": a weekday adds nothing to the date.
-      if (IsWeekday(word)) continue;
-      t.kind = WordKind(word, &month);
+      const std::string key = text::FoldKey(word);
+      if (IsWeekday(key)) continue;
+      t.kind = WordKind(word, key, &month);
       t.value = month;
     } else {
       t.kind = Tok::kOther;

@@ -81,7 +81,7 @@ LayoutResult ExtractNewsItemPage(const TextDocument& doc, const MentionFinder& f
   const CleanLines cl(doc);
   const auto& clean = cl.clean;
   if (std::count_if(clean.begin(), clean.end(), [](const std::string& s) { return IsReadMoreLine(s); }) >= 2 ||
-      NewsPageScore(doc) >= 2) {
+      NewsPageScore(cl) >= 2) {
     return out;  // a listing: the news page recogniser reads it
   }
   std::optional<size_t> title_line;

@@ -161,11 +161,11 @@ constexpr std::string_view kEventCues[] = {" held ",    " place ",  " scheduled 
 
 }  // namespace
 
-int NewsPageScore(const TextDocument& doc) {
+int NewsPageScore(const CleanLines& lines) {
   int score = 0;
-  for (const std::string& raw : doc.lines) {
-    if (IsBlank(raw)) continue;
-    const std::string line = CleanLine(raw);
+  for (size_t i = 0; i < lines.clean.size(); ++i) {
+    if (lines.blank[i]) continue;
+    const std::string& line = lines.clean[i];
     if (BracketAnchor(line)) score += 2;
   }
   return score;

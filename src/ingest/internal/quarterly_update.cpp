@@ -292,12 +292,12 @@ bool RowIsComplete(const std::string& rest, int year) {
 
 }  // namespace
 
-int QuarterlyUpdateScore(const TextDocument& doc) {
+int QuarterlyUpdateScore(const CleanLines& lines) {
   int score = 0;
   size_t seen = 0;
-  for (const std::string& raw : doc.lines) {
-    if (IsBlank(raw)) continue;
-    const std::string line = CleanLine(raw);
+  for (size_t i = 0; i < lines.clean.size(); ++i) {
+    if (lines.blank[i]) continue;
+    const std::string& line = lines.clean[i];
     std::string name;
     if (auto s = SectionOf(line, &name)) score += (*s == Section::kInventory || *s == Section::kComingNext) ? 3 : 1;
     if (++seen < 20 && text::FoldKey(line).find("update") != std::string::npos &&

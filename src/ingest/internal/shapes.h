@@ -39,8 +39,8 @@ std::optional<int> LeadingCount(std::string_view s);
 std::vector<std::string> SplitOutsideParens(std::string_view s, char sep);
 
 /// How well a document fits a shape: the number of shape markers found.
-int NewsPageScore(const TextDocument& doc);
-int QuarterlyUpdateScore(const TextDocument& doc);
+int NewsPageScore(const CleanLines& lines);
+int QuarterlyUpdateScore(const CleanLines& lines);
 
 /// A stretch of lines a layout reads as one item: a news item, a project
 /// update, a whole single-item page. Line indexes are 0-based; `end` is one

@@ -84,8 +84,9 @@ void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
   static const std::regex kChair(R"(\bchaired by ([^,;]{3,80}?(?: \([^)]{2,40}\))?)(?:,| and |;|\.|$))", kFlags);
 
   std::match_results<std::string_view::const_iterator> m;
-  const bool numbered = std::regex_search(text.begin(), text.end(), m, kNumbered);
-  const bool named = numbered || std::regex_search(text.begin(), text.end(), m, kUnnumbered);
+  // Both patterns spell "plenar", "T-CY" or "Committee": without them, nothing is named.
+  const bool numbered = may_name && std::regex_search(text.begin(), text.end(), m, kNumbered);
+  const bool named = numbered || (may_name && std::regex_search(text.begin(), text.end(), m, kUnnumbered));
 
   // A heading naming the meeting; its place and dates on a line below.
   if (pending_ && !named) {

@@ -324,6 +324,12 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
   static const std::regex kNoun(
       R"(\b(ratifications? or accessions?|accessions? or ratifications?|ratifications?|accessions?|signatures?)(?: (?:of|to)\b))",
       kFlags);
+  // The welcoming words spelled out: a sentence without one is spared the patterns.
+  const std::string low = text::ToLowerAscii(s);
+  if (low.find("welcom") == std::string::npos && low.find("congratulat") == std::string::npos &&
+      low.find("salu") == std::string::npos) {
+    return false;
+  }
   std::match_results<std::string_view::const_iterator> w;
   if (!std::regex_search(s.begin(), s.end(), w, kWelcome)) return false;
   bool any = false;
@@ -483,11 +489,13 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     f.line = line;
     figures_.push_back(std::move(f));
   };
+  // Each pattern spells a word of its own: a sentence without it is spared the pattern.
+  const std::string low = text::ToLowerAscii(s);
   static const std::regex kEither(
       R"((\d+) States are now either Parties \((\d+)\),? have signed it \((\d+)\),? or been invited to accede \((\d+)\))",
       kFlags);
   std::match_results<std::string_view::const_iterator> m;
-  if (std::regex_search(s.begin(), s.end(), m, kEither)) {
+  if (low.find("either parties") != std::string::npos && std::regex_search(s.begin(), s.end(), m, kEither)) {
     add("total", static_cast<size_t>(m.position(1)), m[1].str());
     add("parties", static_cast<size_t>(m.position(2)), m[2].str());
     add("signatories", static_cast<size_t>(m.position(3)), m[3].str());
@@ -516,31 +524,33 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
   struct Pattern {
     std::regex re;
     const char* measure;
+    std::string_view word;  ///< lower case, in every text the pattern matches
   };
   const std::string c = R"(\b()" + std::string(kCount) + ")";
   static const std::vector<Pattern> kPatterns = [&] {
     std::vector<Pattern> p;
     auto re = [](const std::string& r) { return std::regex(r, kFlags); };
     p.push_back({re(c + R"( (?:countries|States) have signed, ratified or (?:been invited to accede|acceded))"),
-                 "signed_ratified_or_invited"});
+                 "signed_ratified_or_invited", "signed, ratified or "});
     p.push_back({re(c + R"( (?:(?:more|other|member) )?(?:States |countries |États )?(?:are|have|is) (?:now |already )?(?:become )?(?:State )?Parties)"),
-                 "parties"});
-    p.push_back({re(R"(\bthere (?:are|were) (?:now |already )?)" + c + R"( (?:State |States )?Parties)"), "parties"});
-    p.push_back({re(R"(\b(?:now )?(?:has|had) )" + c + R"( (?:State )?Parties)"), "parties"});
-    p.push_back({re(R"(\bratified by )" + c + R"( (?:countries|States))"), "parties"});
-    p.push_back({re(c + R"( États (?:sont|sont désormais|sont maintenant|sont aujourd'hui) Parties)"), "parties"});
+                 "parties", "parties"});
+    p.push_back({re(R"(\bthere (?:are|were) (?:now |already )?)" + c + R"( (?:State |States )?Parties)"), "parties", "parties"});
+    p.push_back({re(R"(\b(?:now )?(?:has|had) )" + c + R"( (?:State )?Parties)"), "parties", "parties"});
+    p.push_back({re(R"(\bratified by )" + c + R"( (?:countries|States))"), "parties", "ratified by "});
+    p.push_back({re(c + R"( États (?:sont|sont désormais|sont maintenant|sont aujourd'hui) Parties)"), "parties", "parties"});
     p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?=$|[.;]| and | but |, and |, but |, while ))"),
-                 "signatories"});
-    p.push_back({re(R"(\bsigned by )" + c + R"( (?:others|other States|other countries|countries|States))"), "signatories"});
-    p.push_back({re(R"(one of the )" + c + R"( States signator(?:y|ies))"), "signatories"});
+                 "signatories", "signed"});
+    p.push_back({re(R"(\bsigned by )" + c + R"( (?:others|other States|other countries|countries|States))"), "signatories", "signed by "});
+    p.push_back({re(R"(one of the )" + c + R"( States signator(?:y|ies))"), "signatories", "signator"});
     p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries)(?: including [^.;]{1,120}?)? )?(?:have|has) been (?:recently |formally )?invited to (?:accede|join))"),
-                 "invited"});
+                 "invited", "invited to "});
     p.push_back({re(c + R"( (?:States|countries) (?:are|were) (?:now )?members (?:\(Parties\) )?or observers)"),
-                 "tcy_members_and_observers"});
-    p.push_back({re(c + R"( (?:more |other )?(?:States|countries) (?:that are |who are )?committed to)"), "committed"});
+                 "tcy_members_and_observers", "members "});
+    p.push_back({re(c + R"( (?:more |other )?(?:States|countries) (?:that are |who are )?committed to)"), "committed", "committed to"});
     return p;
   }();
   for (const Pattern& p : kPatterns) {
+    if (low.find(p.word) == std::string::npos) continue;
     for (auto it = std::regex_iterator<std::string_view::const_iterator>(s.begin(), s.end(), p.re);
          it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
       add(p.measure, static_cast<size_t>(it->position(1)), (*it)[1].str());
