@@ -62,16 +62,7 @@ LayoutResult ExtractActivitySheet(const TextDocument& doc, const MentionFinder& 
   if (!named.empty()) {
     const std::string name = title.substr(named[0].begin, named[0].end - named[0].begin);
     projects.push_back(named[0].id);
-    json f = json::object({{"name", name},
-                           {"start", nullptr},
-                           {"end", nullptr},
-                           {"scope", nullptr},
-                           {"budget_amount", nullptr},
-                           {"budget_currency", nullptr},
-                           {"funders", json::array()},
-                           {"countries", json::array()},
-                           {"implementer", nullptr},
-                           {"section", "activity_sheet"}});
+    json f = EmptyProjectFields(name, "activity_sheet");
     if (countries_at) {
       const std::string c = After(clean[*countries_at], "Countries ");
       f["countries"] = MentionFinder::Ids(finder.Countries(c));

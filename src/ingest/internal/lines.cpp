@@ -211,6 +211,30 @@ std::optional<int> LeadingCount(std::string_view s) {
   return value;
 }
 
+std::string WithoutParentheticals(std::string_view s) {
+  std::string t;
+  int depth = 0;
+  for (char c : s) {
+    if (c == '(') ++depth;
+    if (depth == 0) t.push_back(c);
+    if (c == ')' && depth > 0) --depth;
+  }
+  return t;
+}
+
+nlohmann::json EmptyProjectFields(const std::string& name, const std::string& section) {
+  return nlohmann::json::object({{"name", name},
+                                 {"start", nullptr},
+                                 {"end", nullptr},
+                                 {"scope", nullptr},
+                                 {"budget_amount", nullptr},
+                                 {"budget_currency", nullptr},
+                                 {"funders", nlohmann::json::array()},
+                                 {"countries", nlohmann::json::array()},
+                                 {"implementer", nullptr},
+                                 {"section", section}});
+}
+
 std::vector<std::string> SplitOutsideParens(std::string_view s, char sep) {
   std::vector<std::string> out;
   int depth = 0;

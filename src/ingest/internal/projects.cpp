@@ -112,13 +112,7 @@ std::optional<std::pair<double, std::string>> Money(std::string_view s, std::str
 
 // "Estonia, Hungary, …, USA and Microsoft as well as the budget of the Council of Europe" → names.
 std::vector<std::string> Names(std::string_view s) {
-  std::string t;
-  int depth = 0;
-  for (char c : s) {  // parentheticals name instruments, not funders
-    if (c == '(') ++depth;
-    if (depth == 0) t.push_back(c);
-    if (c == ')' && depth > 0) --depth;
-  }
+  std::string t = WithoutParentheticals(s);  // parentheticals name instruments, not funders
   for (std::string_view stop : {" which ", " that ", " to support", " aiming", " aimed", " in order", " under "}) {
     if (const size_t p = t.find(stop); p != std::string::npos) t.erase(p);
   }

@@ -154,13 +154,7 @@ json Amount(double v) {
 // "Voluntary contributions by Canada, …, USA" → [Canada, …, USA];
 // "Joint project of the European Union (…) and the Council of Europe" → [European Union, Council of Europe].
 std::vector<std::string> Funders(std::string_view s) {
-  std::string t;
-  int depth = 0;
-  for (char c : s) {  // parentheticals name instruments, not funders
-    if (c == '(') ++depth;
-    if (depth == 0) t.push_back(c);
-    if (c == ')' && depth > 0) --depth;
-  }
+  std::string t = WithoutParentheticals(s);  // parentheticals name instruments, not funders
   std::string f = std::string(text::Trim(t));
   for (std::string_view prefix : {"Voluntary contributions by", "Voluntary contribution by", "Joint projects of",
                                   "Joint project of", "Funded by", "Funding by", "Contributions by"}) {
@@ -194,16 +188,7 @@ bool IsProjectKey(const std::string& key) {
 }
 
 Record ProjectRecord(const ProjectBlock& b, const std::string& section, const MentionFinder& finder) {
-  json f = json::object({{"name", b.name},
-                         {"start", nullptr},
-                         {"end", nullptr},
-                         {"scope", nullptr},
-                         {"budget_amount", nullptr},
-                         {"budget_currency", nullptr},
-                         {"funders", json::array()},
-                         {"countries", json::array()},
-                         {"implementer", nullptr},
-                         {"section", section}});
+  json f = EmptyProjectFields(b.name, section);
   if (!b.members.empty()) f["projects"] = b.members;
   for (const auto& [key, value] : b.fields) {
     if (key == "duration") {

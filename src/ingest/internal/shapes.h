@@ -38,6 +38,14 @@ std::optional<int> LeadingCount(std::string_view s);
 /// Splits on `sep` outside parentheses, trimming each part and dropping empty ones.
 std::vector<std::string> SplitOutsideParens(std::string_view s, char sep);
 
+/// `s` without its parenthesised parts ("EU (EUR 3 m) and CoE" → "EU  and CoE"); an unclosed
+/// parenthesis drops the rest.
+std::string WithoutParentheticals(std::string_view s);
+
+/// A project record's fields before a source fills them: its name and section, every other
+/// basic null or empty (the names in docs/ingest-report.md).
+nlohmann::json EmptyProjectFields(const std::string& name, const std::string& section);
+
 /// How well a document fits a shape: the number of shape markers found.
 int NewsPageScore(const CleanLines& lines);
 int QuarterlyUpdateScore(const CleanLines& lines);
