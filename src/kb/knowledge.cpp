@@ -1,0 +1,198 @@
+#include "kb/knowledge.h"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+namespace octopus::kb {
+
+namespace {
+
+struct FieldSpec {
+  std::string_view name;
+  bool set;
+};
+
+// The fields of each kind in the order pages show them. A field a claim names
+// that is not listed here is kept, after these, as a scalar.
+const std::vector<FieldSpec>& Schema(Kind kind) {
+  static const std::vector<FieldSpec> kProject = {
+      {"name", false},      {"acronym", false},       {"aliases", true},   {"phase", false},
+      {"start", false},     {"end", false},           {"duration", false}, {"budget_amount", false},
+      {"budget_currency", false}, {"funders", true},  {"implementers", true}, {"countries", true},
+      {"scope", false},     {"status", false}};
+  static const std::vector<FieldSpec> kActivity = {
+      {"title", false},  {"type", false},      {"projects", true}, {"places", true},
+      {"countries", true}, {"mode", false},    {"start", false},   {"end", false},
+      {"precision", false}, {"as_written", false}, {"status", false}};
+  static const std::vector<FieldSpec> kNewsItem = {
+      {"title", false},       {"date", false},      {"place", false},    {"event_start", false},
+      {"event_end", false},   {"event_place", false}, {"countries", true}, {"projects", true},
+      {"treaties", true},     {"activities", true}, {"body", false},     {"source_url", false}};
+  static const std::vector<FieldSpec> kOrganisation = {
+      {"name", false}, {"acronym", false}, {"aliases", true}};
+  static const std::vector<FieldSpec> kContribution = {
+      {"donor", false}, {"project", false}, {"amount", false}, {"currency", false},
+      {"date", false},  {"description", false}};
+  static const std::vector<FieldSpec> kResource = {
+      {"title", false}, {"type", false},     {"language", false}, {"link", false},
+      {"date", false},  {"projects", true}};
+  switch (kind) {
+    case Kind::kProject: return kProject;
+    case Kind::kActivity: return kActivity;
+    case Kind::kNewsItem: return kNewsItem;
+    case Kind::kOrganisation: return kOrganisation;
+    case Kind::kContribution: return kContribution;
+    case Kind::kResource: return kResource;
+  }
+  return kProject;
+}
+
+// Claims of unknown date sort first: they never supersede a dated claim.
+bool Earlier(const Claim& a, const Claim& b) {
+  return std::tie(a.source.stated_on, a.source.document_id, a.source.line, a.field, a.value) <
+         std::tie(b.source.stated_on, b.source.document_id, b.source.line, b.field, b.value);
+}
+
+Field DeriveField(std::string_view name, bool set, const std::vector<Claim>& claims) {
+  Field field{std::string(name), set, {}, false, {}};
+  // Values in order of their first claim; claims are already in time order.
+  std::vector<FieldValue> values;
+  for (size_t i = 0; i < claims.size(); ++i) {
+    if (claims[i].field != name) continue;
+    auto it = std::find_if(values.begin(), values.end(),
+                           [&](const FieldValue& v) { return v.value == claims[i].value; });
+    if (it == values.end()) {
+      values.push_back(FieldValue{claims[i].value, {}, {}});
+      it = values.end() - 1;
+    }
+    it->claims.push_back(i);
+    it->stated_on = std::max(it->stated_on, claims[i].source.stated_on);
+  }
+  if (set || values.size() <= 1) {
+    field.current = std::move(values);
+    return field;
+  }
+  std::string latest;
+  for (const FieldValue& v : values) latest = std::max(latest, v.stated_on);
+  for (FieldValue& v : values) {
+    (v.stated_on == latest ? field.current : field.history).push_back(std::move(v));
+  }
+  std::stable_sort(field.history.begin(), field.history.end(),
+                   [](const FieldValue& a, const FieldValue& b) { return a.stated_on < b.stated_on; });
+  field.conflict = field.current.size() > 1;
+  return field;
+}
+
+}  // namespace
+
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kProject: return "project";
+    case Kind::kActivity: return "activity";
+    case Kind::kNewsItem: return "news_item";
+    case Kind::kOrganisation: return "organisation";
+    case Kind::kContribution: return "contribution";
+    case Kind::kResource: return "resource";
+  }
+  return "project";
+}
+
+std::optional<Kind> KindFromName(std::string_view name) {
+  for (Kind k : kKinds) {
+    if (KindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+std::string_view KindPath(Kind kind) {
+  switch (kind) {
+    case Kind::kProject: return "projects";
+    case Kind::kActivity: return "activities";
+    case Kind::kNewsItem: return "news";
+    case Kind::kOrganisation: return "organisations";
+    case Kind::kContribution: return "contributions";
+    case Kind::kResource: return "resources";
+  }
+  return "projects";
+}
+
+const Field* Entity::field(std::string_view name) const {
+  for (const Field& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+std::string Entity::value(std::string_view name) const {
+  const Field* f = field(name);
+  return f && !f->current.empty() ? f->current.front().value : std::string();
+}
+
+std::vector<std::string> Entity::values(std::string_view name) const {
+  std::vector<std::string> out;
+  if (const Field* f = field(name)) {
+    for (const FieldValue& v : f->current) out.push_back(v.value);
+  }
+  return out;
+}
+
+std::string Entity::url() const {
+  return "/" + std::string(KindPath(kind)) + "/" + id;
+}
+
+const Entity* KnowledgeBase::Find(std::string_view id) const {
+  for (const Entity& e : entities) {
+    if (e.id == id) return &e;
+  }
+  return nullptr;
+}
+
+std::vector<const Entity*> KnowledgeBase::OfKind(Kind kind) const {
+  std::vector<const Entity*> out;
+  for (const Entity& e : entities) {
+    if (e.kind == kind) out.push_back(&e);
+  }
+  return out;
+}
+
+std::vector<const Entity*> KnowledgeBase::Referring(Kind kind, std::string_view field,
+                                                    std::string_view id) const {
+  std::vector<const Entity*> out;
+  for (const Entity& e : entities) {
+    if (e.kind != kind) continue;
+    const Field* f = e.field(field);
+    if (f && std::any_of(f->current.begin(), f->current.end(),
+                         [&](const FieldValue& v) { return v.value == id; })) {
+      out.push_back(&e);
+    }
+  }
+  return out;
+}
+
+void Derive(Entity& entity) {
+  std::stable_sort(entity.claims.begin(), entity.claims.end(), Earlier);
+  entity.fields.clear();
+  const std::vector<FieldSpec>& schema = Schema(entity.kind);
+  for (const FieldSpec& spec : schema) {
+    Field f = DeriveField(spec.name, spec.set, entity.claims);
+    if (!f.current.empty()) entity.fields.push_back(std::move(f));
+  }
+  // Fields outside the schema, in order of their first claim.
+  std::vector<std::string> others;
+  for (const Claim& c : entity.claims) {
+    const bool known = std::any_of(schema.begin(), schema.end(),
+                                   [&](const FieldSpec& s) { return s.name == c.field; });
+    if (!known && std::find(others.begin(), others.end(), c.field) == others.end()) {
+      others.push_back(c.field);
+    }
+  }
+  for (const std::string& name : others) entity.fields.push_back(DeriveField(name, false, entity.claims));
+
+  entity.label = entity.value("name");
+  if (entity.label.empty()) entity.label = entity.value("title");
+  if (entity.label.empty()) entity.label = entity.value("description");
+  if (entity.label.empty()) entity.label = entity.id;
+}
+
+}  // namespace octopus::kb
