@@ -47,15 +47,15 @@ std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const inter
                                             const internal::MentionFinder& finder) {
   std::vector<internal::LayoutResult> out;
   // An activity sheet has its own field names ("Title …", "Date …"): nothing else reads it.
-  if (internal::LayoutResult sheet = internal::ExtractActivitySheet(doc, finder); !sheet.recognisers.empty()) {
+  if (internal::LayoutResult sheet = internal::ExtractActivitySheet(doc, cl, finder); !sheet.recognisers.empty()) {
     out.push_back(std::move(sheet));
     return out;
   }
   if (ShapeOf(cl) == Shape::kQuarterlyUpdate) {
-    out.push_back(internal::ExtractQuarterlyUpdate(doc, finder));
+    out.push_back(internal::ExtractQuarterlyUpdate(doc, cl, finder));
     return out;
   }
-  internal::LayoutResult news = internal::ExtractNewsPage(doc, finder);
+  internal::LayoutResult news = internal::ExtractNewsPage(doc, cl, finder);
   const bool found = std::any_of(news.extraction.records.begin(), news.extraction.records.end(),
                                  [](const Record& r) { return r.kind == "news_item"; });
   if (found) {
@@ -65,9 +65,9 @@ std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const inter
   // A page of one item or one event: each recogniser reports nothing when its layout is absent.
   // A page with a news dateline is a news item, even when its title names an event: the date
   // under its title is when it was published, not when an event took place.
-  if (internal::LayoutResult item = internal::ExtractNewsItemPage(doc, finder); !item.recognisers.empty()) {
+  if (internal::LayoutResult item = internal::ExtractNewsItemPage(doc, cl, finder); !item.recognisers.empty()) {
     out.push_back(std::move(item));
-  } else if (internal::LayoutResult event = internal::ExtractConferencePage(doc, finder);
+  } else if (internal::LayoutResult event = internal::ExtractConferencePage(doc, cl, finder);
              !event.recognisers.empty()) {
     out.push_back(std::move(event));
   }
@@ -128,7 +128,7 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
     if (layouts.empty()) e.document.shape = "treaty_chart";
     for (Record& r : chart) e.records.push_back(std::move(r));
   }
-  for (Record& r : internal::NonTreatyStatements(doc, finder, items, e)) e.records.push_back(std::move(r));
+  for (Record& r : internal::NonTreatyStatements(doc, cl, finder, items, e)) e.records.push_back(std::move(r));
   for (size_t i = 0; i < unplaced.size(); ++i) {
     if (unplaced[i] && !cl.blank[i] && !used[i]) e.not_understood.push_back({static_cast<int>(i + 1), cl.clean[i]});
   }

@@ -647,7 +647,11 @@ std::string WithoutEventSuffix(std::string_view title) {
 
 std::vector<Record> NonTreatyStatements(const TextDocument& doc, const MentionFinder& finder,
                                         const std::vector<ItemSpan>& items, const Extraction& so_far) {
-  const CleanLines lines(doc);
+  return NonTreatyStatements(doc, CleanLines(doc), finder, items, so_far);
+}
+
+std::vector<Record> NonTreatyStatements(const TextDocument& doc, const CleanLines& lines, const MentionFinder& finder,
+                                        const std::vector<ItemSpan>& items, const Extraction& so_far) {
   std::optional<PartialDate> date;
   if (so_far.document.date) date = ParseIsoDate(*so_far.document.date);
   if (!date && so_far.document.period_end) {

@@ -34,8 +34,11 @@ std::string After(std::string_view s, std::string_view key) {
 }  // namespace
 
 LayoutResult ExtractActivitySheet(const TextDocument& doc, const MentionFinder& finder) {
+  return ExtractActivitySheet(doc, CleanLines(doc), finder);
+}
+
+LayoutResult ExtractActivitySheet(const TextDocument&, const CleanLines& cl, const MentionFinder& finder) {
   LayoutResult out;
-  const CleanLines cl(doc);
   const auto& clean = cl.clean;
   std::optional<size_t> title_at, date_at, countries_at, purpose_at;
   std::optional<DatePhrase> period;

@@ -82,8 +82,11 @@ json Countries(const MentionFinder& finder, const std::vector<std::string>& plac
 }  // namespace
 
 LayoutResult ExtractConferencePage(const TextDocument& doc, const MentionFinder& finder) {
+  return ExtractConferencePage(doc, CleanLines(doc), finder);
+}
+
+LayoutResult ExtractConferencePage(const TextDocument&, const CleanLines& cl, const MentionFinder& finder) {
   LayoutResult out;
-  const CleanLines cl(doc);
   const auto& clean = cl.clean;
   std::vector<size_t> first;
   for (size_t i = 0; i < clean.size() && first.size() < 5; ++i) {

@@ -77,8 +77,11 @@ std::optional<PartialDate> DocumentDate(const TextDocument& doc, const CleanLine
 }
 
 LayoutResult ExtractNewsItemPage(const TextDocument& doc, const MentionFinder& finder) {
+  return ExtractNewsItemPage(doc, CleanLines(doc), finder);
+}
+
+LayoutResult ExtractNewsItemPage(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder) {
   LayoutResult out;
-  const CleanLines cl(doc);
   const auto& clean = cl.clean;
   if (std::count_if(clean.begin(), clean.end(), [](const std::string& s) { return IsReadMoreLine(s); }) >= 2 ||
       NewsPageScore(cl) >= 2) {

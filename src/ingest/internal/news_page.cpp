@@ -172,12 +172,15 @@ int NewsPageScore(const CleanLines& lines) {
 }
 
 LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder) {
+  return ExtractNewsPage(doc, CleanLines(doc), finder);
+}
+
+LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder) {
   LayoutResult result;
   result.recognisers.push_back("news_page");
   Extraction& e = result.extraction;
   e.document.shape = "news_page";
   const auto& lines = doc.lines;
-  const CleanLines cl(doc);
   const std::vector<std::string>& clean = cl.clean;
   const std::vector<bool>& blank = cl.blank;
 

@@ -296,12 +296,15 @@ int QuarterlyUpdateScore(const CleanLines& lines) {
 }
 
 LayoutResult ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& finder) {
+  return ExtractQuarterlyUpdate(doc, CleanLines(doc), finder);
+}
+
+LayoutResult ExtractQuarterlyUpdate(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder) {
   LayoutResult result;
   result.recognisers.push_back("quarterly_update");
   Extraction& e = result.extraction;
   e.document.shape = "quarterly_update";
   const auto& lines = doc.lines;
-  const CleanLines cl(doc);
   const std::vector<std::string>& clean = cl.clean;
   const std::vector<bool>& blank = cl.blank;
   auto line_no = [](size_t i) { return static_cast<int>(i + 1); };

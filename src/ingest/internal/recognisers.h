@@ -22,6 +22,8 @@ namespace octopus::ingest::internal {
 /// Strasbourg 10 November 2016", "Strasbourg, 20 June 2024", "Published 20 June
 /// 2024") and the body. Nothing when the page shows no title line and no dateline.
 LayoutResult ExtractNewsItemPage(const TextDocument& doc, const MentionFinder& finder);
+/// The same, reading `cl`, the CleanLines of `doc` its caller already built.
+LayoutResult ExtractNewsItemPage(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder);
 
 /// An event page (an Octopus conference): the title, the dates and venue in
 /// its first lines ("Tuesday 1 - Wednesday 2 April 2008" over "Council of
@@ -30,12 +32,16 @@ LayoutResult ExtractNewsItemPage(const TextDocument& doc, const MentionFinder& f
 /// plenary left to the statement pass; "AGENDA: 13 December 2023" over
 /// "Workshop 1: …" and its time). Nothing when the first lines give no date.
 LayoutResult ExtractConferencePage(const TextDocument& doc, const MentionFinder& finder);
+/// The same, reading `cl`, the CleanLines of `doc` its caller already built.
+LayoutResult ExtractConferencePage(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder);
 
 /// An activity sheet of the joint programmes ("Title …", "Description …",
 /// "Date 01/03/2011 - 31/12/2011", "Countries …", "Project Purpose … (Cyber@EAP)"):
 /// the project, and the activities it lists ("2) Regional seminar (5-6
 /// September, Chisinau, Moldova)"), their years from the sheet's period.
 LayoutResult ExtractActivitySheet(const TextDocument& doc, const MentionFinder& finder);
+/// The same, reading `cl`, the CleanLines of `doc` its caller already built.
+LayoutResult ExtractActivitySheet(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder);
 
 /// The document's own date: `doc.date` when the reader or the caller set it,
 /// else a dateline line. Sets `basis` ("dateline", or `doc.date_basis`).
@@ -86,6 +92,9 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
 /// `so_far.document`, else DocumentDate) and the items' titles (their first
 /// heading). Returns only records `so_far` does not hold yet.
 std::vector<Record> NonTreatyStatements(const TextDocument& doc, const MentionFinder& finder,
+                                        const std::vector<ItemSpan>& items, const Extraction& so_far);
+/// The same, reading `cl`, the CleanLines of `doc` its caller already built.
+std::vector<Record> NonTreatyStatements(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder,
                                         const std::vector<ItemSpan>& items, const Extraction& so_far);
 
 /// "Back Title" / "Retour Title" → "Title"; other lines unchanged.

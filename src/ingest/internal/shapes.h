@@ -73,6 +73,9 @@ struct LayoutResult {
 
 LayoutResult ExtractNewsPage(const TextDocument& doc, const MentionFinder& finder);
 LayoutResult ExtractQuarterlyUpdate(const TextDocument& doc, const MentionFinder& finder);
+/// The same, reading `cl`, the CleanLines of `doc` its caller already built.
+LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder);
+LayoutResult ExtractQuarterlyUpdate(const TextDocument& doc, const CleanLines& cl, const MentionFinder& finder);
 
 /// Marks the extraction truncated when the document ends mid-item: the
 /// reader saw the input end early, or the last line is cut mid-sentence.

@@ -4,6 +4,8 @@
 #include <initializer_list>
 #include <map>
 #include <regex>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "core/text.h"
 #include "ingest/internal/shapes.h"
@@ -138,6 +140,7 @@ std::vector<std::string_view> SplitSentences(std::string_view p) {
 
 void TreatyProse::BeginItem(std::optional<PartialDate> item_date, int year, bool own_date) {
   ++item_;
+  item_first_action_ = actions_.size();
   item_own_date_ = own_date;
   last_dated_.reset();
   last_year_ = 0;
@@ -427,7 +430,9 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
   std::vector<std::string> states = MentionFinder::Ids(finder_.Countries(s));
   std::vector<std::string> treaties = TreatiesOr(s, 0);
   bool matched = false;
-  for (Action& a : actions_) {
+  // Actions are appended in item order: the current item's are the tail from its first.
+  for (size_t k = item_first_action_; k < actions_.size(); ++k) {
+    Action& a = actions_[k];
     if (a.item != item_ || a.action == "entry_into_force" || a.action == "signature" || a.action == "invitation") {
       continue;
     }
@@ -563,17 +568,23 @@ void TreatyProse::AddAction(Action a) { actions_.push_back(std::move(a)); }
 std::vector<Record> TreatyProse::Records() const {
   // One action per state, treaty and kind: the most precisely dated
   // statement, with the entry into force any statement gives.
+  // The merged actions of each state, treaty and kind, in order, so that each action is
+  // compared with its own kind only (not with every action of a long document).
   std::vector<Action> merged;
+  std::unordered_map<std::string, std::vector<size_t>> by_key;
   for (const Action& a : actions_) {
-    auto same = std::find_if(merged.begin(), merged.end(), [&](const Action& b) {
-      if (b.state != a.state || b.treaty != a.treaty || b.action != a.action) return false;
-      // Two different exact days are two statements (a disagreement to report, not to merge).
+    std::vector<size_t>& same_key = by_key[a.state + '\x1f' + a.treaty + '\x1f' + a.action];
+    // Two different exact days are two statements (a disagreement to report, not to merge).
+    const auto found = std::find_if(same_key.begin(), same_key.end(), [&](size_t k) {
+      const Action& b = merged[k];
       return !(Rank(a.date) == 3 && Rank(b.date) == 3 && !(*a.date == *b.date));
     });
-    if (same == merged.end()) {
+    if (found == same_key.end()) {
+      same_key.push_back(merged.size());
       merged.push_back(a);
       continue;
     }
+    Action* same = &merged[*found];
     if (Rank(a.date) > Rank(same->date)) {
       same->date = a.date;
       same->reported.reset();
@@ -602,12 +613,14 @@ std::vector<Record> TreatyProse::Records() const {
     if (!a.date_basis.empty()) r.fields["date_basis"] = a.date_basis;
     out.push_back(std::move(r));
   }
+  std::unordered_set<std::string> item_counts;  // treaty, measure and count of each item's figure
+  auto count_key = [](const Figure& f) { return f.treaty + '\x1f' + f.measure + '\x1f' + std::to_string(f.count); };
+  for (const Figure& g : figures_) {
+    if (g.by_item) item_counts.insert(count_key(g));
+  }
   for (const Figure& f : figures_) {
     // A count the document's context states again after an item stated it is the item's figure.
-    const bool restated = !f.by_item && std::any_of(figures_.begin(), figures_.end(), [&](const Figure& g) {
-      return g.by_item && g.treaty == f.treaty && g.measure == f.measure && g.count == f.count;
-    });
-    if (restated) continue;
+    if (!f.by_item && item_counts.contains(count_key(f))) continue;
     Record r;
     r.kind = "treaty_figure";
     r.line = f.line;

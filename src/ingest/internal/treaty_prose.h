@@ -79,6 +79,7 @@ class TreatyProse {
   int default_year_ = 0;
   int year_ = 0;
   size_t item_ = 0;
+  size_t item_first_action_ = 0;  ///< actions_[item_first_action_ …] are the current item's
   bool item_own_date_ = true;
   std::optional<PartialDate> item_date_;
   std::vector<std::string> item_treaties_;  ///< treaties the item named so far
