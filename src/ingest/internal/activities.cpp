@@ -96,15 +96,36 @@ bool In(std::string_view w, std::initializer_list<std::string_view> set) {
 bool StopsRight(const std::string& f);
 bool IsFunctionWord(const std::string& f);
 
+// Only these words head an event (IsEventHead's other tests only take heads away): any other is none.
+constexpr std::string_view kEventHeads[] = {
+    "conference", "workshop", "seminar", "meeting",  "training",  "course",    "visit",        "webinar",
+    "exercise",   "plenary",  "forum",   "roundtable", "summit", "hackathon", "mission",      "consultation",
+    "symposium",  "event",    "atelier", "seminaire", "reunion", "visite",    "webinaire",    "exercice",
+    "colloque"};
+
+// False when no word of `s` can head an event: no head word (nor "committee", of "Steering
+// Committee") is in its folded text. Each word's FoldKey is a piece of the text's FoldKey, so a
+// text without them has no head. ASCII text folds to its letters lowercased, spaces elsewhere:
+// it is searched lowercased as it is, without folding.
+bool MayNameEvent(std::string_view s) {
+  thread_local std::string buffer;
+  const bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (ascii) {
+    buffer.assign(s);
+    for (char& c : buffer) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+  } else {
+    buffer = text::FoldKey(s);
+  }
+  if (buffer.find("committee") != std::string::npos) return true;
+  return std::any_of(std::begin(kEventHeads), std::end(kEventHeads),
+                     [](std::string_view h) { return buffer.find(h) != std::string::npos; });
+}
+
 // The words that head a phrase naming an event; not one that qualifies the next
 // noun ("training institutions", "workshop participants").
 bool IsEventHead(const std::vector<Word>& w, size_t k) {
   const std::string& f = w[k].folded;
-  // Only these words head an event (the tests below only take heads away): any other is none.
-  const bool head = In(f, {"conference", "workshop", "seminar", "meeting", "training", "course", "visit", "webinar",
-                           "exercise", "plenary", "forum", "roundtable", "summit", "hackathon", "mission",
-                           "consultation", "symposium", "event", "atelier", "seminaire", "reunion", "visite",
-                           "webinaire", "exercice", "colloque"}) ||
+  const bool head = std::find(std::begin(kEventHeads), std::end(kEventHeads), f) != std::end(kEventHeads) ||
                     // "the first Steering Committee of GLACY-e": the committee's meeting.
                     (f == "committee" && k > 0 && w[k - 1].folded == "steering");
   if (!head) return false;
@@ -409,7 +430,7 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       if (close != std::string::npos && close < 100) para.erase(0, close + 1);
     }
     for (std::string_view sentence : SplitSentences(para)) {
-      if (sentence.size() > 1200) continue;
+      if (sentence.size() > 1200 || !MayNameEvent(sentence)) continue;
       const std::vector<Word> w = Words(sentence);
       // A sentence that names no event is done with before its dates are read.
       bool names_event = false;
@@ -592,6 +613,7 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
 }
 
 bool NamesEvent(std::string_view text) {
+  if (!MayNameEvent(text)) return false;
   const std::vector<Word> w = Words(text);
   for (size_t k = 0; k < w.size(); ++k) {
     if (IsEventHead(w, k)) return true;

@@ -43,24 +43,26 @@ constexpr ExtraTreatyName kExtraTreatyNames[] = {
 };
 
 // The programme's capacity-building projects and the ways documents write them.
+// Each pattern spells its anchor (lower case, one of kAnchors below) in every text it matches.
 struct ProjectPattern {
   const char* pattern;
   const char* name;  ///< canonical; empty: as written
+  std::string_view anchor;
 };
 const ProjectPattern kProjects[] = {
-    {R"(CyberCrime@[A-Za-z]+(?: (?:II|III|IV))?)", ""},
-    {R"(GLACY\+)", "GLACY+"},
-    {R"(GLACY-e)", "GLACY-e"},
-    {R"(GLACY(?![+\-\w]))", "GLACY"},
-    {R"(i-?PROCEEDS[- ]?2)", "iPROCEEDS-2"},
-    {R"(i-?PROCEEDS(?![- ]?2)(?![\w-]))", "iPROCEEDS"},
-    {R"(CyberEast)", "CyberEast"},
-    {R"(CyberSouth)", "CyberSouth"},
-    {R"(CyberKOP)", "CyberKOP"},
-    {R"(OCWAR-?C)", "OCWAR-C"},
-    {R"(Octopus [Pp]roject)", "Octopus"},
-    {R"(Global Project on Cybercrime)", "Global Project on Cybercrime"},
-    {R"(Cybersecurity EAST)", "Cybersecurity EAST"},
+    {R"(CyberCrime@[A-Za-z]+(?: (?:II|III|IV))?)", "", "cybercrime@"},
+    {R"(GLACY\+)", "GLACY+", "glacy"},
+    {R"(GLACY-e)", "GLACY-e", "glacy"},
+    {R"(GLACY(?![+\-\w]))", "GLACY", "glacy"},
+    {R"(i-?PROCEEDS[- ]?2)", "iPROCEEDS-2", "proceeds"},
+    {R"(i-?PROCEEDS(?![- ]?2)(?![\w-]))", "iPROCEEDS", "proceeds"},
+    {R"(CyberEast)", "CyberEast", "cybereast"},
+    {R"(CyberSouth)", "CyberSouth", "cybersouth"},
+    {R"(CyberKOP)", "CyberKOP", "cyberkop"},
+    {R"(OCWAR-?C)", "OCWAR-C", "ocwar"},
+    {R"(Octopus [Pp]roject)", "Octopus", "octopus"},
+    {R"(Global Project on Cybercrime)", "Global Project on Cybercrime", "global project"},
+    {R"(Cybersecurity EAST)", "Cybersecurity EAST", "cybersecurity"},
 };
 
 const std::vector<std::pair<std::regex, std::string>>& ProjectRegexes() {
@@ -136,37 +138,50 @@ std::vector<TreatyRef> TreatyRefs(std::string_view s) {
   return out;
 }
 
+// A window of a text that may hold a project name, and the anchors found in it (bit k: kAnchors[k]).
+struct ProjectWindow {
+  size_t begin = 0;
+  size_t end = 0;
+  uint32_t anchors = 0;
+};
+constexpr std::string_view kAnchors[] = {"cybercrime@", "cybereast", "cybersouth", "cyberkop",
+                                         "cybersecurity", "glacy", "proceeds", "ocwar",
+                                         "octopus", "global project"};
+
+uint32_t AnchorBit(std::string_view anchor) {
+  for (size_t k = 0; k < std::size(kAnchors); ++k) {
+    if (kAnchors[k] == anchor) return 1u << k;
+  }
+  return 0;
+}
+
 // The windows of `text` that may hold a project name: around each anchor word (ASCII, any case)
 // from a few bytes before it (the name's prefix and the byte before the name) to past the end of
-// the longest name starting there. Overlapping windows are merged.
-std::vector<std::pair<size_t, size_t>> ProjectWindows(std::string_view text) {
-  static constexpr std::string_view kAnchors[] = {"cybercrime@", "cybereast", "cybersouth", "cyberkop",
-                                                  "cybersecurity", "glacy", "proceeds", "ocwar",
-                                                  "octopus", "global project"};
+// the longest name starting there. Overlapping windows are merged. A name lies in one window, the
+// one around its anchor: only the patterns of the anchors a window holds can match in it.
+std::vector<ProjectWindow> ProjectWindows(std::string_view text) {
   constexpr size_t kBefore = 3;  // "i-" of i-PROCEEDS and the byte before the name
   constexpr size_t kAfter = 40;  // past the longest fixed name from its anchor
-  std::vector<std::pair<size_t, size_t>> out;
+  std::vector<ProjectWindow> out;
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = Lower(text[i]);
     if (c != 'c' && c != 'g' && c != 'p' && c != 'o') continue;
-    bool anchor = false;
-    for (std::string_view a : kAnchors) {
-      if (a[0] == c && StartsWithNoCase(text, i, a)) {
-        anchor = true;
-        break;
-      }
+    uint32_t anchor = 0;
+    for (size_t k = 0; k < std::size(kAnchors); ++k) {
+      if (kAnchors[k][0] == c && StartsWithNoCase(text, i, kAnchors[k])) anchor |= 1u << k;
     }
-    if (!anchor) continue;
+    if (anchor == 0) continue;
     const size_t b = i >= kBefore ? i - kBefore : 0;
     size_t e = std::min(text.size(), i + kAfter);
     // "CyberCrime@<letters> II" has no fixed length: run on to the end of the word, then past a
     // phase number (" III") and the byte after the name, which some patterns look at.
     while (e < text.size() && (IsRegexWordByte(text[e]) || text[e] == '@' || text[e] == '+' || text[e] == '-')) ++e;
     e = std::min(text.size(), e + 6);
-    if (!out.empty() && b <= out.back().second) {
-      out.back().second = std::max(out.back().second, e);
+    if (!out.empty() && b <= out.back().end) {
+      out.back().end = std::max(out.back().end, e);
+      out.back().anchors |= anchor;
     } else {
-      out.emplace_back(b, e);
+      out.push_back({b, e, anchor});
     }
   }
   return out;
@@ -369,9 +384,14 @@ std::vector<Mention> MentionFinder::Projects(std::string_view text) const {
   // around each anchor, so a long text costs one search for the anchors. The windows are disjoint,
   // so each match is found once, as by one search over the whole text.
   std::vector<Mention> out;
-  for (const auto& [wb, we] : ProjectWindows(text)) {
+  const auto& regexes = ProjectRegexes();
+  for (const ProjectWindow& w : ProjectWindows(text)) {
+    const size_t wb = w.begin;
+    const size_t we = w.end;
     const auto flags = wb > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
-    for (const auto& [re, name] : ProjectRegexes()) {
+    for (size_t k = 0; k < regexes.size(); ++k) {
+      if ((w.anchors & AnchorBit(kProjects[k].anchor)) == 0) continue;  // its anchor is not in the window
+      const auto& [re, name] = regexes[k];
       using It = std::regex_iterator<std::string_view::const_iterator>;
       for (It it(text.begin() + static_cast<std::ptrdiff_t>(wb), text.begin() + static_cast<std::ptrdiff_t>(we), re,
                  flags);
