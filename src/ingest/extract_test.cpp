@@ -1196,6 +1196,27 @@ TEST(TreatyProseTest, ActsACommitteeWelcomesAreActionsAndStepsUnderwayAreNot) {
                                                                 {"TV", "accession"}}));
 }
 
+TEST(TreatyProseTest, BothInstrumentsWhenOnlyOneIsNamedGivesTheNamedOneOnly) {
+  const auto one = OfKind(ExtractBytes("The Committee decided:\n\n"
+                                       "- To welcome accession to the Convention on Cybercrime (ETS 185) by Ghana, "
+                                       "and the signature of both instruments by Tuvalu;\n"),
+                          "treaty_action");
+  std::set<std::pair<std::string, std::string>> got;
+  for (const json& a : one) got.insert({a["state"].get<std::string>(), a["treaty"].get<std::string>()});
+  EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"GH", "ETS 185"}, {"TV", "ETS 185"}}));
+
+  const auto two = OfKind(ExtractBytes("The Committee decided:\n\n"
+                                       "- To welcome accession to the Convention on Cybercrime (ETS 185) and to its "
+                                       "Additional Protocol (ETS 189) by Ghana, and the signature of both instruments "
+                                       "by Tuvalu;\n"),
+                          "treaty_action");
+  got.clear();
+  for (const json& a : two) {
+    if (a["state"] == "TV") got.insert({a["action"].get<std::string>(), a["treaty"].get<std::string>()});
+  }
+  EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"signature", "ETS 185"}, {"signature", "ETS 189"}}));
+}
+
 TEST(TreatyProseTest, ASentenceWrappedOverTwoLinesIsReadWhole) {
   const auto actions = OfKind(ExtractBytes("In a ceremony held in the capital of the country, Ghana deposited the\n"
                                            "instrument of accession to the Convention on Cybercrime on 2 June 2020.\n"),

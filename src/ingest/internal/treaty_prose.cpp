@@ -367,12 +367,13 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
     }
     const std::string between = text::FoldKey(s.substr(noun_end, by - noun_end));
     if (treaties.empty() && (between.find("both instruments") != std::string::npos || between == "both")) {
-      // "both instruments": the two treaties the item named last.
+      // "both instruments": the two treaties the item named last. When it named
+      // one only, that one is certainly among them and the other stays unknown.
       std::vector<std::string> known = named;
       for (const std::string& t : item_treaties_) {
         if (std::find(known.begin(), known.end(), t) == known.end()) known.push_back(t);
       }
-      if (known.size() == 2) treaties = known;
+      if (known.size() <= 2) treaties = known;
     } else if (treaties.empty() && !item_treaties_.empty()) {
       treaties.push_back(item_treaties_.back());
     }
