@@ -816,6 +816,28 @@ TEST(ProseActivities, TakesTheModeOnlyWhereTheSentenceSaysHowTheEventWasHeld) {
   EXPECT_EQ(acts[2]["mode"], "online");
 }
 
+TEST(ProseActivities, AListedEventTakesItsPlaceAndModeFromItsParenthesis) {
+  const Extraction e = ExtractBytes(
+      "Port Vila, 9 September 2021\n\n"
+      "Among the events of the year:\n"
+      "- Regional course on financial investigations (11-12 October, Suva, Fiji)\n"
+      "- Desk study of the draft data protection act (November 2021, online)\n"
+      "- Seminar for prosecutors (2 December, with the bar association)\n");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 3u);
+  EXPECT_EQ(acts[0]["title"], "Regional course on financial investigations");
+  EXPECT_EQ(acts[0]["start"], "2021-10-11");
+  EXPECT_EQ(acts[0]["places"], json::array({"Suva", "Fiji"}));
+  EXPECT_EQ(acts[0]["countries"], json::array({"FJ"}));
+  EXPECT_EQ(acts[1]["title"], "Desk study of the draft data protection act");
+  EXPECT_EQ(acts[1]["start"], "2021-11");
+  EXPECT_EQ(acts[1]["mode"], "online");
+  EXPECT_TRUE(acts[1]["places"].empty());
+  // A remark in the parenthesis is no place.
+  EXPECT_EQ(acts[2]["start"], "2021-12-02");
+  EXPECT_TRUE(acts[2]["places"].empty());
+}
+
 TEST(ProseActivities, ReadsTheDocumentsDateFromTheCaller) {
   auto doc = ReadDocument(std::string(
       "Experts from the region will take part in the Regional Conference on Electronic Evidence which will take "
@@ -1014,6 +1036,14 @@ TEST(ProseProjects, AHeadingWithoutBasicsUnderItIsNoProject) {
                                   "The guide explains how to request data from providers.\n"),
                      "project")
                   .empty());
+}
+
+TEST(ProseProjects, AGenericHeadingStartingWithProjectIsNoProject) {
+  for (const char* text : {"Project news\n\nThe team met partners in Accra.\n",
+                           "Our Project\n\nThe team met partners in Accra.\n"}) {
+    EXPECT_TRUE(OfKind(ExtractBytes(text), "project").empty()) << text;
+  }
+  EXPECT_EQ(OfKind(ExtractBytes("Project Harbour\n\nThe team met partners in Accra.\n"), "project").size(), 1u);
 }
 
 TEST(ProseProjects, ReadsAListOfProjectsWithTheirYears) {

@@ -6,6 +6,7 @@
 /// 16 February 2022" names the item's own event: the phrase takes the item's title.
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 
 #include "core/text.h"
@@ -106,7 +107,9 @@ bool IsEventHead(const std::vector<Word>& w, size_t k) {
                            "consultation", "symposium", "event", "atelier", "seminaire", "reunion", "visite",
                            "webinaire", "exercice", "colloque"}) ||
                     // "the first Steering Committee of GLACY-e": the committee's meeting.
-                    (f == "committee" && k > 0 && w[k - 1].folded == "steering");
+                    (f == "committee" && k > 0 && w[k - 1].folded == "steering") ||
+                    // "a desk study of the draft law": a piece of work the programme delivers.
+                    (f == "study" && k > 0 && w[k - 1].folded == "desk");
   if (!head) return false;
   static const std::string kNone;
   const std::string& next_word = k + 1 < w.size() ? w[k + 1].folded : kNone;
@@ -329,6 +332,41 @@ bool SameEvent(const json& a, const std::string& title, const std::optional<Part
   return s.is_string() && s.get<std::string>() == start->Iso();
 }
 
+// True when the date at [begin, …) opens a parenthesis: "Training of trainers (14-15 May, …)".
+bool OpensParenthesis(std::string_view s, size_t begin) {
+  while (begin > 0 && s[begin - 1] == ' ') --begin;
+  return begin > 0 && s[begin - 1] == '(';
+}
+
+// What a parenthesis says after its date: "(14-15 May, Amman, Jordan)" → places Amman, Jordan;
+// "(January, online)" → the mode. Only short parts that name a place (capitalised) or a mode.
+struct ParenthesisDetails {
+  std::vector<std::string> places;
+  std::optional<std::string> mode;
+};
+ParenthesisDetails DetailsAfterDate(std::string_view s, size_t date_end) {
+  ParenthesisDetails out;
+  const size_t close = s.find(')', date_end);
+  if (close == std::string_view::npos || close - date_end > 120) return out;
+  for (const std::string& raw : text::Split(s.substr(date_end, close - date_end), ',')) {
+    const std::string part(text::Trim(raw));
+    if (part.empty()) continue;
+    const std::string f = text::FoldKey(part);
+    if (f == "online" || f == "virtual" || f == "by videoconference" || f == "videoconference") {
+      out.mode = "online";
+    } else if (f == "hybrid") {
+      out.mode = "hybrid";
+    } else if (f == "in person" || f == "in presence") {
+      out.mode = "in person";
+    } else if (std::isupper(static_cast<unsigned char>(part[0])) && std::count(part.begin(), part.end(), ' ') < 4) {
+      out.places.push_back(part);
+    } else {
+      return {};  // a remark, not a place: the parenthesis is not read
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder& finder, const ProseContext& ctx) {
@@ -523,7 +561,13 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
           }
           return;
         }
-        const std::vector<std::string> places = PlacesAfter(sentence, w, p.last + 1, spans);
+        std::vector<std::string> places = PlacesAfter(sentence, w, p.last + 1, spans);
+        std::optional<std::string> mode = ModeOfSentence(folded);
+        if (d && adjacent && OpensParenthesis(sentence, d->begin)) {
+          ParenthesisDetails details = DetailsAfterDate(sentence, d->end);
+          if (places.empty()) places = std::move(details.places);
+          if (!mode) mode = details.mode;
+        }
         std::string place_text;
         for (const auto& pl : places) place_text += pl + ", ";
         std::vector<std::string> projects = MentionFinder::Ids(finder.Projects(std::string(sentence) + "\n" + item_title));
@@ -534,7 +578,7 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
                                  {"title", title},
                                  {"places", places},
                                  {"countries", MentionFinder::Ids(finder.Countries(place_text))},
-                                 {"mode", ModeOfSentence(folded) ? json(*ModeOfSentence(folded)) : json(nullptr)},
+                                 {"mode", mode ? json(*mode) : json(nullptr)},
                                  {"start", IsoOrNull(start)},
                                  {"end", IsoOrNull(end)},
                                  {"precision", d ? json(d->phrase.precision) : json(nullptr)},
@@ -552,7 +596,10 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       };
       // Each date goes to the nearest event phrase before it (else the first after it).
       for (const FoundDate& d : found) {
-        const bool has_day = (d.phrase.start && d.phrase.start->day != 0) || d.phrase.year_given;
+        // A month alone dates an event only where it opens the parenthesis right after its name:
+        // "Desk study on safeguards (January, online)".
+        const bool has_day = (d.phrase.start && d.phrase.start->day != 0) || d.phrase.year_given ||
+                             OpensParenthesis(sentence, d.begin);
         if (!has_day || !d.phrase.start) continue;
         std::optional<size_t> pick;
         for (size_t k = 0; k < phrases.size(); ++k) {

@@ -6,6 +6,7 @@
 /// funding shares and countries. A mere mention makes no project record.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -309,9 +310,18 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
     const std::string& head = lines.clean[i];
     const auto named = finder.Projects(head);
     const bool whole = named.size() == 1 && named[0].begin == 0 && named[0].end + 1 >= head.size();
+    // "Project Octopus", "Project on Cybercrime", "GLACY Project" — not "Project news" or
+    // "Our Project", whose other word is no name.
+    const auto capital_at = [&](size_t at) { return at < head.size() && std::isupper(static_cast<unsigned char>(head[at])); };
     const bool called = head.size() < 60 && !IsProse(head) &&
-                        (text::StartsWith(head, "Project on ") || text::StartsWith(head, "Project ") ||
-                         (head.size() > 8 && head.substr(head.size() - 8) == " Project"));
+                        (text::StartsWith(head, "Project on ") ||
+                         (text::StartsWith(head, "Project ") && capital_at(8)) ||
+                         (head.size() > 8 && head.substr(head.size() - 8) == " Project" &&
+                          std::any_of(head.begin() + 1, head.end() - 8, [](char c) {
+                            return std::isupper(static_cast<unsigned char>(c)) || (c >= '0' && c <= '9');
+                          }) &&
+                          !text::StartsWith(head, "Our ") && !text::StartsWith(head, "The ") &&
+                          !text::StartsWith(head, "This ")));
     if (whole || called) {
       set_current(project(head, static_cast<int>(i + 1), "page"));
     } else if (const std::string name = HeadingName(head); !IsProse(head) && !name.empty() && BasicsFollow(lines, i)) {
