@@ -117,6 +117,17 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
       e.document.date_basis = "dateline";
     }
   }
+  // A republished text: its original's publisher and date; the original's date dates the
+  // text when nothing else does ("now" in it is then).
+  if (auto original = internal::RepublicationOf(cl)) {
+    if (!original->publisher.empty()) e.document.original_publisher = original->publisher;
+    if (original->date) e.document.original_date = original->date->Iso();
+    if (!document_date && original->date) {
+      document_date = original->date;
+      e.document.date = original->date->Iso();
+      e.document.date_basis = "the original publication's date";
+    }
+  }
   std::vector<bool> used;
   for (Record& r : internal::ExtractStatements(doc, cl, items, finder, document_date, &used)) {
     e.records.push_back(std::move(r));

@@ -838,6 +838,21 @@ TEST(ProseActivities, AListedEventTakesItsPlaceAndModeFromItsParenthesis) {
   EXPECT_TRUE(acts[2]["places"].empty());
 }
 
+TEST(NewsItemPage, ARepublishedTextNamesItsOriginalAndIsDatedByIt) {
+  const Extraction e = ExtractBytes(
+      "Island States step up work on e-evidence\n\n"
+      "Judges and prosecutors met in Apia to discuss electronic evidence.\n\n"
+      "This story was originally published by the Pacific Example Review on 12 March 2022.\n");
+  EXPECT_EQ(e.document.original_publisher, "Pacific Example Review");
+  EXPECT_EQ(e.document.original_date, "2022-03-12");
+  EXPECT_EQ(e.document.date, "2022-03-12");
+  EXPECT_EQ(e.document.date_basis, "the original publication's date");
+
+  const Extraction plain = ExtractBytes("Judges met in Apia.\n\nThey discussed electronic evidence.\n");
+  EXPECT_FALSE(plain.document.original_publisher);
+  EXPECT_FALSE(plain.document.original_date);
+}
+
 TEST(ProseActivities, ReadsTheDocumentsDateFromTheCaller) {
   auto doc = ReadDocument(std::string(
       "Experts from the region will take part in the Regional Conference on Electronic Evidence which will take "
@@ -1245,6 +1260,33 @@ TEST(TreatyProseTest, BothInstrumentsWhenOnlyOneIsNamedGivesTheNamedOneOnly) {
     if (a["state"] == "TV") got.insert({a["action"].get<std::string>(), a["treaty"].get<std::string>()});
   }
   EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"signature", "ETS 185"}, {"signature", "ETS 189"}}));
+}
+
+TEST(TreatyProseTest, AnEntryIntoForceForTheConventionIsNotGivenToTheProtocolJoinedTheSameDay) {
+  const auto actions = OfKind(ExtractBytes("Published 4 May 2021\n\n"
+                                           "Vanuatu has acceded to the Convention on Cybercrime and its Additional "
+                                           "Protocol (ETS 189), bringing the number of Parties to 66. The Convention "
+                                           "will enter into force for Vanuatu on 1 September 2021.\n"),
+                              "treaty_action");
+  ASSERT_EQ(actions.size(), 2u);
+  for (const json& a : actions) {
+    if (a["treaty"] == "ETS 185") {
+      EXPECT_EQ(a["entry_into_force"], "2021-09-01");
+    } else {
+      EXPECT_TRUE(a["entry_into_force"].is_null()) << a.dump();
+    }
+  }
+}
+
+TEST(TreatyProseTest, BringingTheNumberOfPartiesToNIsAFigure) {
+  const auto figures = OfKind(ExtractBytes("Strasbourg, 4 May 2021\n\n"
+                                           "Vanuatu acceded to the Convention on Cybercrime today, bringing the "
+                                           "number of Parties to 66.\n"),
+                              "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["count"], 66);
+  EXPECT_EQ(figures[0]["measure"], "parties");
+  EXPECT_EQ(figures[0]["as_of"], "2021-05-04");
 }
 
 TEST(TreatyProseTest, ASentenceWrappedOverTwoLinesIsReadWhole) {

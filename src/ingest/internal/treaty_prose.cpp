@@ -427,6 +427,18 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
   if (!eif) return false;
   std::vector<std::string> states = MentionFinder::Ids(finder_.Countries(s));
   std::vector<std::string> treaties = TreatiesOr(s, 0);
+  // Unnamed, the treaty is still a convention or a protocol: "The Convention will enter into
+  // force for Ghana" says nothing of the Protocol Ghana joined the same day.
+  const std::string folded = " " + text::FoldKey(s.substr(0, m.position(0))) + " ";
+  const bool says_convention = folded.find(" convention ") != std::string::npos;
+  const bool says_protocol = folded.find(" protocol ") != std::string::npos;
+  auto kind_ok = [&](const std::string& ref) {
+    if (!treaties.empty() || says_convention == says_protocol) return true;
+    const domain::Treaty* t = finder_.catalog().Resolve(ref);
+    if (!t) return true;
+    const bool protocol = text::FoldKey(t->title).find("protocol") != std::string::npos;
+    return protocol == says_protocol;
+  };
   bool matched = false;
   for (Action& a : actions_) {
     if (a.item != item_ || a.action == "entry_into_force" || a.action == "signature" || a.action == "invitation") {
@@ -434,7 +446,7 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
     }
     const bool state_ok = states.empty() || std::find(states.begin(), states.end(), a.state) != states.end();
     const bool treaty_ok =
-        treaties.empty() || std::find(treaties.begin(), treaties.end(), a.treaty) != treaties.end();
+        (treaties.empty() && kind_ok(a.treaty)) || std::find(treaties.begin(), treaties.end(), a.treaty) != treaties.end();
     if (state_ok && treaty_ok) {
       a.entry_into_force = eif;
       matched = true;
@@ -538,6 +550,9 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     p.push_back({re(R"(\bthere (?:are|were) (?:now |already )?)" + c + R"( (?:State |States )?Parties)"), "parties", "parties"});
     p.push_back({re(R"(\b(?:now )?(?:has|had) )" + c + R"( (?:State )?Parties)"), "parties", "parties"});
     p.push_back({re(R"(\bratified by )" + c + R"( (?:countries|States))"), "parties", "ratified by "});
+    // "…, bringing the number of Parties to 62", "the number of States Parties now stands at 62".
+    p.push_back({re(R"(\bnumber of (?:States? )?Parties(?: to (?:the|this) (?:Convention|Protocol|treaty))? (?:to|(?:now )?(?:stands at|reaches|reached|is)) )" + c + R"(\b)"),
+                 "parties", "number of "});
     p.push_back({re(c + R"( États (?:sont|sont désormais|sont maintenant|sont aujourd'hui) Parties)"), "parties", "parties"});
     p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?=$|[.;]| and | but |, and |, but |, while ))"),
                  "signatories", "signed"});
