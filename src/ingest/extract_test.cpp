@@ -1289,6 +1289,32 @@ TEST(TreatyProseTest, BringingTheNumberOfPartiesToNIsAFigure) {
   EXPECT_EQ(figures[0]["as_of"], "2021-05-04");
 }
 
+TEST(TreatyProseTest, TodayInADatedItemIsTheItemsDateAndElsewhereNoDate) {
+  const auto dated = OfKind(ExtractBytes("Tuvalu joins\n\nStrasbourg, 3 February 2025\n\n"
+                                         "Tuvalu deposited today its instrument of accession to the Convention on "
+                                         "Cybercrime.\n"),
+                            "treaty_action");
+  ASSERT_EQ(dated.size(), 1u);
+  EXPECT_EQ(dated[0]["date"], "2025-02-03");
+  EXPECT_EQ(dated[0]["date_basis"], "\"today\" in an item of that date");
+
+  const auto undated = OfKind(ExtractBytes("Tuvalu deposited today its instrument of accession to the Convention on "
+                                           "Cybercrime.\n"),
+                              "treaty_action");
+  ASSERT_EQ(undated.size(), 1u);
+  EXPECT_TRUE(undated[0]["date"].is_null());
+}
+
+TEST(TreatyProseTest, AFrenchCountOfPartiesIsAFigure) {
+  const auto figures = OfKind(ExtractBytes("Strasbourg, 3 février 2025\n\n"
+                                           "Les Tuvalu ont adhéré à la Convention sur la cybercriminalité. La "
+                                           "Convention compte désormais 78 Parties.\n"),
+                              "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["count"], 78);
+  EXPECT_EQ(figures[0]["as_of"], "2025-02-03");
+}
+
 TEST(TreatyProseTest, ASentenceWrappedOverTwoLinesIsReadWhole) {
   const auto actions = OfKind(ExtractBytes("In a ceremony held in the capital of the country, Ghana deposited the\n"
                                            "instrument of accession to the Convention on Cybercrime on 2 June 2020.\n"),

@@ -267,6 +267,12 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
     }
     year_from_context = per_state.front().has_value() && !d.year_given;
   }
+  // "today" in the clause, not in a date it quotes ("today's meeting" is no act's date either).
+  const std::string clause_low = text::ToLowerAscii(s);
+  const bool says_today = dates.empty() && (clause_low.find(" today") != std::string::npos ||
+                                            clause_low.find("aujourd'hui") != std::string::npos ||
+                                            clause_low.find("aujourd\u2019hui") != std::string::npos) &&
+                          clause_low.find("today's") == std::string::npos;
   if (action != "join") {
     for (size_t i = 0; i < subject.size(); ++i) {
       for (const std::string& treaty : treaties) {
@@ -277,6 +283,11 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
         a.date = per_state[i];
         if (a.date && year_from_context) {
           a.date_basis = year_ != 0 ? "year from the document's date" : "year from an earlier date of the item";
+        }
+        if (!a.date && says_today && item_own_date_ && item_date_ && item_date_->day != 0) {
+          // "Benin deposited today …" in an item dated 20 November 2024: that day.
+          a.date = item_date_;
+          a.date_basis = "\"today\" in an item of that date";
         }
         if (!a.date) {
           a.reported = item_date_;
@@ -554,6 +565,9 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     p.push_back({re(R"(\bnumber of (?:States? )?Parties(?: to (?:the|this) (?:Convention|Protocol|treaty))? (?:to|(?:now )?(?:stands at|reaches|reached|is)) )" + c + R"(\b)"),
                  "parties", "number of "});
     p.push_back({re(c + R"( États (?:sont|sont désormais|sont maintenant|sont aujourd'hui) Parties)"), "parties", "parties"});
+    // "La Convention compte désormais 77 Parties".
+    p.push_back({re(R"(\bcompte (?:désormais |maintenant |aujourd'hui |à présent )?)" + c + R"( (?:États )?Parties)"),
+                 "parties", "compte "});
     p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?=$|[.;]| and | but |, and |, but |, while ))"),
                  "signatories", "signed"});
     p.push_back({re(R"(\bsigned by )" + c + R"( (?:others|other States|other countries|countries|States))"), "signatories", "signed by "});
