@@ -1061,6 +1061,34 @@ TEST(ProseProjects, AGenericHeadingStartingWithProjectIsNoProject) {
   EXPECT_EQ(OfKind(ExtractBytes("Project Harbour\n\nThe team met partners in Accra.\n"), "project").size(), 1u);
 }
 
+TEST(ProseProjects, AProjectPageGivesItsImplementerAndItsListedActivities) {
+  const Extraction e = ExtractBytes(
+      "CyberPacific\n\n"
+      "Cybercrime capacity building for the Pacific islands\n\n"
+      "Duration: 1 March 2025 - 28 February 2029\n"
+      "Budget: EUR 3.2 million\n"
+      "Implementation: Cybercrime Programme Office of the Council of Europe\n\n"
+      "Recent activities\n"
+      "12-13 May 2025, Suva, Fiji - National workshop on electronic evidence for magistrates\n"
+      "2 June 2025, online \u2013 Webinar on the Second Additional Protocol\n");
+  EXPECT_EQ(e.document.shape, "project_page");
+  const auto projects = OfKind(e, "project");
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["implementer"], "Cybercrime Programme Office of the Council of Europe");
+  EXPECT_EQ(projects[0]["budget_amount"], 3200000);
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 2u);
+  EXPECT_EQ(acts[0]["title"], "National workshop on electronic evidence for magistrates");
+  EXPECT_EQ(acts[0]["start"], "2025-05-12");
+  EXPECT_EQ(acts[0]["places"], json::array({"Suva", "Fiji"}));
+  EXPECT_EQ(acts[0]["countries"], json::array({"FJ"}));
+  EXPECT_EQ(acts[1]["title"], "Webinar on the Second Additional Protocol");
+  EXPECT_EQ(acts[1]["mode"], "online");
+  // The last row of a list ends without a full stop: the page is not cut.
+  EXPECT_FALSE(e.document.truncated);
+  EXPECT_FALSE(acts[1].contains("truncated"));
+}
+
 TEST(ProseProjects, ReadsAListOfProjectsWithTheirYears) {
   const Extraction e = ExtractBytes(
       "Our projects\n\n"

@@ -344,11 +344,11 @@ struct ParenthesisDetails {
   std::vector<std::string> places;
   std::optional<std::string> mode;
 };
-ParenthesisDetails DetailsAfterDate(std::string_view s, size_t date_end) {
+// The comma-separated parts of `parts`: places (capitalised, a few words) and a mode; nothing
+// when a part is neither.
+ParenthesisDetails PlaceAndModeParts(std::string_view parts) {
   ParenthesisDetails out;
-  const size_t close = s.find(')', date_end);
-  if (close == std::string_view::npos || close - date_end > 120) return out;
-  for (const std::string& raw : text::Split(s.substr(date_end, close - date_end), ',')) {
+  for (const std::string& raw : text::Split(parts, ',')) {
     const std::string part(text::Trim(raw));
     if (part.empty()) continue;
     const std::string f = text::FoldKey(part);
@@ -365,6 +365,33 @@ ParenthesisDetails DetailsAfterDate(std::string_view s, size_t date_end) {
     }
   }
   return out;
+}
+
+ParenthesisDetails DetailsAfterDate(std::string_view s, size_t date_end) {
+  const size_t close = s.find(')', date_end);
+  if (close == std::string_view::npos || close - date_end > 120) return {};
+  return PlaceAndModeParts(s.substr(date_end, close - date_end));
+}
+
+// A list row that opens with its date: "25-26 September 2024, Bangkok, Thailand - Regional
+// workshop on …", "8 October 2024, online – Webinar on …". True when the text between the date's
+// end and the event's first word is only places or a mode, then a dash or colon; `details` then
+// holds them.
+bool RowHeadBefore(std::string_view s, size_t date_end, size_t event_begin, ParenthesisDetails* details) {
+  if (event_begin < date_end || event_begin - date_end > 100) return false;
+  std::string_view head = text::Trim(s.substr(date_end, event_begin - date_end));
+  bool separated = false;
+  for (std::string_view sep : {"\u2013", "\u2014", "-", ":", "|"}) {
+    if (head.size() >= sep.size() && head.substr(head.size() - sep.size()) == sep) {
+      head = text::Trim(head.substr(0, head.size() - sep.size()));
+      separated = true;
+      break;
+    }
+  }
+  if (!separated) return false;
+  if (!head.empty() && head.front() == ',') head.remove_prefix(1);
+  *details = PlaceAndModeParts(head);
+  return head.empty() || !details->places.empty() || details->mode.has_value();
 }
 
 }  // namespace
@@ -466,6 +493,7 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       if (phrases.empty()) continue;
       const std::string folded = text::FoldKey(sentence);
       std::vector<bool> used(phrases.size(), false);
+      ParenthesisDetails row;  // the places and mode a list row gives before its event
       auto title_of = [&](const Phrase& p) -> std::string {
         // "the second webinar" in the body of an item whose title names "the 2nd webinar of the series …".
         if ((p.anaphoric || p.last == p.head) && !title_head.empty() && w[p.head].folded == title_head &&
@@ -563,6 +591,8 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
         }
         std::vector<std::string> places = PlacesAfter(sentence, w, p.last + 1, spans);
         std::optional<std::string> mode = ModeOfSentence(folded);
+        if (places.empty()) places = row.places;
+        if (!mode) mode = row.mode;
         if (d && adjacent && OpensParenthesis(sentence, d->begin)) {
           ParenthesisDetails details = DetailsAfterDate(sentence, d->end);
           if (places.empty()) places = std::move(details.places);
@@ -596,6 +626,7 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       };
       // Each date goes to the nearest event phrase before it (else the first after it).
       for (const FoundDate& d : found) {
+        row = {};
         // A month alone dates an event only where it opens the parenthesis right after its name:
         // "Desk study on safeguards (January, online)".
         const bool has_day = (d.phrase.start && d.phrase.start->day != 0) || d.phrase.year_given ||
@@ -617,10 +648,15 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
               break;
             }
           }
+          // A list row: its date and place, a dash, then the event.
+          for (size_t k = 0; !pick && k < phrases.size(); ++k) {
+            if (!used[k] && RowHeadBefore(sentence, d.end, w[phrases[k].first].begin, &row)) pick = k;
+          }
         }
         if (!pick) continue;
         used[*pick] = true;
         emit(phrases[*pick], &d);
+        row = {};
       }
       for (size_t k = 0; k < phrases.size(); ++k) {
         if (!used[k]) emit(phrases[k], nullptr);

@@ -25,7 +25,7 @@ struct Basics {
   std::string name;
   int line = 0;
   std::string section;
-  std::optional<std::string> full_name, start, end, duration, budget, funding, scope, reference;
+  std::optional<std::string> full_name, start, end, duration, budget, funding, scope, reference, implementer;
   std::optional<int> months;
   std::optional<double> amount;
   std::string currency;
@@ -216,7 +216,8 @@ json Shares(std::string_view s) {
 bool IsBasicsKey(const std::string& folded_key) {
   return folded_key == "duration" || folded_key == "duration of the project" || folded_key == "project duration" ||
          folded_key == "budget" || folded_key == "project budget" || folded_key == "funding" ||
-         folded_key == "funded by" || folded_key == "donors" || folded_key == "donor" || folded_key == "funders";
+         folded_key == "funded by" || folded_key == "donors" || folded_key == "donor" || folded_key == "funders" ||
+         folded_key == "implementation" || folded_key == "implemented by";
 }
 
 // A heading's name part: "CyberSEA – Cybercrime capacity building" → "CyberSEA"; the whole
@@ -437,6 +438,14 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
         b.shares = SharesAfterNames(value);
         continue;
       }
+      if ((key == "implementation" || key == "implemented by" || key == "implementing partner" ||
+           key == "implementing partners" || key == "implementer" || key == "implementing organisation") &&
+          current && *current < projects.size() && !value.empty()) {
+        std::string v = value;
+        while (!v.empty() && v.back() == '.') v.pop_back();
+        projects[*current].implementer = v;
+        continue;
+      }
       if ((key == "budget" || key == "project budget") && current && *current < projects.size()) {
         std::string as_written;
         if (auto m = Money(value, &as_written)) {
@@ -634,7 +643,7 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
                              {"budget_currency", b.amount ? json(b.currency) : json(nullptr)},
                              {"funders", b.funders},
                              {"countries", b.countries},
-                             {"implementer", nullptr},
+                             {"implementer", b.implementer ? json(*b.implementer) : json(nullptr)},
                              {"section", b.section},
                              {"duration", b.duration ? json(*b.duration) : json(nullptr)},
                              {"duration_months", b.months ? json(*b.months) : json(nullptr)},
