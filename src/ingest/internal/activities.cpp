@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 #include <iterator>
+#include <utility>
 
 #include "core/text.h"
 #include "ingest/internal/recognisers.h"
@@ -103,9 +104,14 @@ constexpr std::string_view kEventHeads[] = {
     "exercise",   "plenary",  "forum",   "roundtable", "summit", "hackathon", "mission",      "consultation",
     "symposium",  "event",    "atelier", "seminaire", "reunion", "visite",    "webinaire",    "exercice",
     "colloque"};
+// Words that head an event after one word only: {word before, head}.
+constexpr std::pair<std::string_view, std::string_view> kQualifiedEventHeads[] = {
+    {"steering", "committee"},  // "the first Steering Committee of GLACY-e": the committee's meeting
+    {"desk", "study"},          // "a desk study of the draft law": a piece of work the programme delivers
+};
 
-// False when no word of `s` can head an event: no head word (nor "committee", of "Steering
-// Committee") is in its folded text. Each word's FoldKey is a piece of the text's FoldKey, so a
+// False when no word of `s` can head an event: no head word (of kEventHeads or
+// kQualifiedEventHeads) is in its folded text. Each word's FoldKey is a piece of the text's FoldKey, so a
 // text without them has no head. ASCII text folds to its letters lowercased, spaces elsewhere:
 // it is searched lowercased as it is, without folding.
 bool MayNameEvent(std::string_view s) {
@@ -117,7 +123,9 @@ bool MayNameEvent(std::string_view s) {
   } else {
     buffer = text::FoldKey(s);
   }
-  if (buffer.find("committee") != std::string::npos) return true;
+  for (const auto& [before, head] : kQualifiedEventHeads) {
+    if (buffer.find(head) != std::string::npos) return true;
+  }
   return std::any_of(std::begin(kEventHeads), std::end(kEventHeads),
                      [](std::string_view h) { return buffer.find(h) != std::string::npos; });
 }
@@ -127,10 +135,9 @@ bool MayNameEvent(std::string_view s) {
 bool IsEventHead(const std::vector<Word>& w, size_t k) {
   const std::string& f = w[k].folded;
   const bool head = std::find(std::begin(kEventHeads), std::end(kEventHeads), f) != std::end(kEventHeads) ||
-                    // "the first Steering Committee of GLACY-e": the committee's meeting.
-                    (f == "committee" && k > 0 && w[k - 1].folded == "steering") ||
-                    // "a desk study of the draft law": a piece of work the programme delivers.
-                    (f == "study" && k > 0 && w[k - 1].folded == "desk");
+                    std::any_of(std::begin(kQualifiedEventHeads), std::end(kQualifiedEventHeads), [&](const auto& q) {
+                      return f == q.second && k > 0 && w[k - 1].folded == q.first;
+                    });
   if (!head) return false;
   static const std::string kNone;
   const std::string& next_word = k + 1 < w.size() ? w[k + 1].folded : kNone;

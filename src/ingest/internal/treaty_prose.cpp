@@ -535,7 +535,7 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
   static const std::regex kNthParty(
       R"(\b(?:becomes|became|has become|is now|is) the (\d{1,3}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:State )?Party\b)",
       kFlags);
-  if (std::regex_search(s.begin(), s.end(), m, kNthParty)) {
+  if (low.find("party") != std::string::npos && std::regex_search(s.begin(), s.end(), m, kNthParty)) {
     Figure f;
     f.treaty = treaties.front();
     f.measure = "parties";
