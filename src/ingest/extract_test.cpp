@@ -853,6 +853,19 @@ TEST(NewsItemPage, ARepublishedTextNamesItsOriginalAndIsDatedByIt) {
   EXPECT_FALSE(plain.document.original_date);
 }
 
+TEST(ProseActivities, FindsAnEventWordWrittenInCapitalsOrWithAccentsInAnASCIIOrAccentedSentence) {
+  const Extraction e = ExtractBytes(
+      "A REGIONAL WORKSHOP on cyber threats was held in Accra, Ghana, on 7 May 2024.\n\n"
+      "Le S\u00c9MINAIRE r\u00e9gional sur la cybercriminalit\u00e9 s'est tenu \u00e0 Dakar le 14 mai 2024.\n\n"
+      "A Desk Study of the draft cybercrime bill was delivered on 21 May 2024.\n\n"
+      "The delegation met the minister in Accra on 28 May 2024.\n");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 3u) << json(acts).dump();
+  EXPECT_EQ(acts[0]["start"], "2024-05-07");
+  EXPECT_EQ(acts[1]["start"], "2024-05-14");
+  EXPECT_EQ(acts[2]["start"], "2024-05-21");
+}
+
 TEST(ProseActivities, ReadsTheDocumentsDateFromTheCaller) {
   auto doc = ReadDocument(std::string(
       "Experts from the region will take part in the Regional Conference on Electronic Evidence which will take "
