@@ -41,7 +41,7 @@ std::vector<std::string> Lines(const std::vector<std::string>& values) {
 std::string Display(const kb::KnowledgeBase& knowledge, const std::string& value) {
   const Entity* other = knowledge.Find(value);
   if (!other) return OneLine(value);
-  return other->kind == Kind::kProject ? ShortName(*other) : OneLine(other->label);
+  return other->kind == Kind::kProject ? ProjectName(*other) : OneLine(other->label);
 }
 
 std::vector<std::string> Displays(const kb::KnowledgeBase& knowledge,
@@ -151,7 +151,7 @@ Project ReadProject(const kb::KnowledgeBase& knowledge, const Entity& e,
   Project p;
   p.id = e.id;
   p.url = e.url();
-  p.name = ShortName(e);
+  p.name = ProjectName(e);
   p.scope = Text(e, "scope");
   p.status = Text(e, "status");
   p.budget_currency = Text(e, "budget_currency");
@@ -201,7 +201,16 @@ Contribution ReadContribution(const kb::KnowledgeBase& knowledge, const Entity& 
 
 }  // namespace
 
-std::string ShortName(const kb::Entity& project) {
+std::string ProjectName(const kb::Entity& project) {
+  // The quote of a name claim is the name as the source wrote it; a long one
+  // is a sentence about the project rather than its name.
+  constexpr size_t kLongestName = 80;
+  for (auto it = project.claims.rbegin(); it != project.claims.rend(); ++it) {
+    if (it->field != "name") continue;
+    std::string written = OneLine(it->source.quote);
+    if (!written.empty() && written.size() <= kLongestName) return written;
+    break;
+  }
   std::string acronym = OneLine(project.value("acronym"));
   return acronym.empty() ? OneLine(project.label) : acronym;
 }

@@ -76,8 +76,8 @@ struct ActivityEntry {
   std::string id;   ///< the activity's entity id
   std::string url;  ///< its page: "/activities/{id}"
   std::string title;
-  /// Each project's short name (its acronym, else its name: "GLACY+",
-  /// "Octopus Project"); a name no project entity has, as the source gave it.
+  /// Each project's name as the latest source wrote it ("GLACY+", "Octopus
+  /// Project"); a name no project entity has, as the source gave it.
   std::vector<std::string> projects;
   std::vector<std::string> places;     ///< as recorded
   std::vector<std::string> countries;  ///< English names
@@ -125,7 +125,7 @@ struct ContributionEntry {
 struct ProjectEntry {
   std::string id;   ///< the project's entity id ("" for a joint initiative no entity has)
   std::string url;  ///< its page: "/projects/{id}"
-  std::string name;  ///< its short name: the acronym, else the name
+  std::string name;  ///< as the latest source wrote it, else its acronym, else its name
   std::string duration;  ///< "January 2021 – December 2027", "" when unknown
   std::string scope;
   std::optional<double> budget_amount;

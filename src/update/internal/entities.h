@@ -97,7 +97,8 @@ struct Entities {
 Entities ReadEntities(const kb::KnowledgeBase& knowledge,
                       std::optional<domain::Date> as_of = std::nullopt);
 
-/// The short name of a project for lists: its acronym, else its name.
-std::string ShortName(const kb::Entity& project);
+/// The name of a project for headings and lists: as the latest source wrote
+/// it ("GLACY+", "Octopus Project"), else its acronym, else its name.
+std::string ProjectName(const kb::Entity& project);
 
 }  // namespace octopus::update::internal
