@@ -70,6 +70,15 @@ Activity ReadActivity(const kb::KnowledgeBase& knowledge, const Entity& e) {
   a.id = e.id;
   a.url = e.url();
   a.title = Text(e, "title");
+  // Where the lists and an announcement word it differently, the latest
+  // list's wording (a save-the-date entry keeps its own, below).
+  for (auto it = e.claims.rbegin(); it != e.claims.rend(); ++it) {
+    if (it->field == "title" && text::ToLowerAscii(it->source.section) != "save_the_date" &&
+        !OneLine(it->value).empty()) {
+      a.title = OneLine(it->value);
+      break;
+    }
+  }
   a.mode = NormaliseMode(e.value("mode"));
   a.as_written = Text(e, "as_written");
   a.status = text::ToLowerAscii(Text(e, "status"));
