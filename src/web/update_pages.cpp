@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/record.h"
-#include "service/knowledge.h"
 #include "update/mailing.h"
 #include "update/update.h"
 
@@ -30,14 +29,6 @@ void AddQuartersOf(std::string_view text, std::set<std::pair<int, int>>& out) {
     out.emplace(q.year, q.number);
     if (q == last) break;
   }
-}
-
-/// The knowledge base of the site's store, rebuilt first if the stored
-/// entities are older than the stored documents.
-Result<std::shared_ptr<const kb::KnowledgeBase>> CurrentKnowledge(Context& c) {
-  auto knowledge = service::Knowledge::Open(c.registry.store(), service::FindDataDir());
-  if (!knowledge) return knowledge.status();
-  return (*knowledge)->Current();
 }
 
 /// Quarters that have something to tell: the periods of the documents and
@@ -115,7 +106,7 @@ Result<std::string> TokenOf(const Context& c) {
 }  // namespace
 
 Result<Response> UpdatesPage(Context& c) {
-  auto knowledge = CurrentKnowledge(c);
+  auto knowledge = c.Knowledge();
   if (!knowledge) return knowledge.status();
   auto quarters = QuartersWithContent(c.registry.store(), **knowledge);
   if (!quarters) return quarters.status();
@@ -139,7 +130,7 @@ Result<Response> UpdateIssuePage(Context& c) {
                   "installed. The issue is served as " + request->quarter.ToString() +
                       ".html, .md, .txt and .json.");
   }
-  auto knowledge = CurrentKnowledge(c);
+  auto knowledge = c.Knowledge();
   if (!knowledge) return knowledge.status();
   if (!in_site) {
     auto bytes = update::ComposeUpdate(c.registry, **knowledge, request->quarter, request->format);
@@ -165,7 +156,7 @@ Result<Response> ApiUpdate(Context& c) {
   if (request->format != update::Format::kHtml) {
     return InvalidArgument("parameter 'quarter': give the quarter alone, such as 2023Q3");
   }
-  auto knowledge = CurrentKnowledge(c);
+  auto knowledge = c.Knowledge();
   if (!knowledge) return knowledge.status();
   auto issue = update::BuildIssue(c.registry, **knowledge, request->quarter);
   if (!issue) return issue.status();
