@@ -157,6 +157,14 @@ class Builder {
     w.entity.claims.push_back(std::move(c));
   }
 
+  // True when the entity has a claim of `field` stated on the same day as
+  // `src` with a value other than `value`.
+  static bool SaidOtherwise(const Work& w, const std::string& field, const std::string& value, const Source& src) {
+    return std::any_of(w.entity.claims.begin(), w.entity.claims.end(), [&](const Claim& c) {
+      return c.field == field && c.source.stated_on == src.stated_on && c.value != value;
+    });
+  }
+
   // The organisation a name denotes, created on first mention.
   std::string Organisation(const std::string& name, const Source& src) {
     std::string id, rule, canonical;
@@ -212,7 +220,10 @@ class Builder {
     Work* w = Find(id);
     if (!w) w = &Create(Kind::kProject, id);
     Say(*w, "name", canonical, src, rule);
-    if (internal::NameKey(written) != internal::NameKey(canonical)) Say(*w, "aliases", written, src, rule);
+    if (internal::NameKey(written) != internal::NameKey(canonical) &&
+        (acronym.empty() || internal::NameKey(written) != internal::NameKey(acronym))) {
+      Say(*w, "aliases", written, src, rule);
+    }
     if (!acronym.empty() && internal::NameKey(written) == internal::NameKey(acronym)) {
       Say(*w, "acronym", acronym, src, rule);
     }
@@ -330,7 +341,9 @@ class Builder {
     for (const std::string& c : key.countries) w.countries.push_back(c);
     if (key.span) w.span = w.span ? internal::Narrower(*w.span, *key.span) : *key.span;
 
-    Say(w, "title", title, src, rule);
+    // Another wording of the title stated on the same day is no
+    // contradiction: it is kept as another title.
+    Say(w, SaidOtherwise(w, "title", title, src) ? "also_titled" : "title", title, src, rule);
     Say(w, "type", internal::ActivityType(title), src, rule);
     for (const std::string& p : key.projects) Say(w, "projects", p, src, rule);
     for (const std::string& o : organisers) Say(w, "organisers", Organisation(o, src), src, rule);
@@ -340,7 +353,9 @@ class Builder {
     Say(w, "start", start, src, rule);
     Say(w, "end", end, src, rule);
     Say(w, "precision", precision, src, rule);
-    Say(w, "as_written", Text(f, "as_written"), src, rule);
+    if (!SaidOtherwise(w, "as_written", Text(f, "as_written"), src)) {
+      Say(w, "as_written", Text(f, "as_written"), src, rule);
+    }
     Say(w, "status", internal::ActivityStatus(src.section, title + " " + Text(f, "as_written"), key.span,
                                               doc.date),
         src, rule);
@@ -399,13 +414,17 @@ class Builder {
       if (news.entity.kind != Kind::kNewsItem) continue;
       const Entity& n = news.entity;
       internal::NewsKey key{n.value("title"), n.values("projects"), n.value("date"),
-                            internal::SpanOf(n.value("event_start"), n.value("event_end"), "")};
+                            internal::SpanOf(n.value("event_start"), n.value("event_end"), ""), {},
+                            n.values("countries")};
+      for (const char* field : {"place", "event_place"}) {
+        if (!n.value(field).empty()) key.places.push_back(n.value(field));
+      }
       if (key.title.empty()) continue;
       std::vector<std::pair<std::string, std::string>> found;  // (activity id, rule)
       for (const Work& a : works_) {
         if (a.entity.kind != Kind::kActivity) continue;
         for (const std::string& t : a.titles) {
-          auto rule = internal::NewsReports(key, t, a.projects, a.span);
+          auto rule = internal::NewsReports(key, internal::ActivityKey{t, a.projects, a.places, a.countries, a.span});
           if (rule) {
             found.emplace_back(a.entity.id, *rule);
             break;

@@ -368,6 +368,8 @@ TEST(ActivityRulesTest, TypeIsTheFirstTypeWordOfTheTitle) {
   EXPECT_EQ(internal::ActivityType("Desk study on legislation (part of the wider advisory mission)"), "desk study");
   EXPECT_EQ(internal::ActivityType("Regional Meeting with partners"), "meeting");
   EXPECT_EQ(internal::ActivityType("Publication of resources"), "");
+  EXPECT_EQ(internal::ActivityType("Launch of the online training platform"), "");
+  EXPECT_EQ(internal::ActivityType("Review of the training strategy, workshop"), "workshop");
 }
 
 TEST(ActivityRulesTest, StatusFollowsTheSectionAndWhatTheTextSays) {
@@ -383,10 +385,26 @@ TEST(ActivityRulesTest, StatusFollowsTheSectionAndWhatTheTextSays) {
   EXPECT_EQ(internal::ActivityStatus("prose", "Workshop", may, ""), "");
 }
 
+TEST(NewsRulesTest, AnItemReportsAnActivityOfItsProjectPlaceAndDays) {
+  internal::NewsKey news{"Regional exercise on virtual currency tracing", {"cybereast"}, "2025-07-14", std::nullopt,
+                         {"Tbilisi"}, {"GE"}};
+  const auto exercise = Act("Regional exercise on tracing virtual currency", "cybereast", "GE", "2025-07-08", "2025-07-10");
+  auto rule = internal::NewsReports(news, exercise);
+  ASSERT_TRUE(rule);
+  EXPECT_NE(rule->find("same country"), std::string::npos) << *rule;
+  EXPECT_FALSE(internal::NewsReports(news, Act(exercise.title, "cybereast", "AM", "2025-07-08", "2025-07-10")));
+  EXPECT_FALSE(internal::NewsReports(news, Act(exercise.title, "cybersouth", "GE", "2025-07-08", "2025-07-10")));
+  news.date = "2025-09-01";  // more than kNewsReportDays after
+  EXPECT_FALSE(internal::NewsReports(news, exercise));
+  news.event = internal::SpanOf("2025-07-09", "", "day");
+  EXPECT_TRUE(internal::NewsReports(news, exercise));
+}
+
 TEST(ResourceRulesTest, PublicationsAreResourcesAndAgendasAreNot) {
   EXPECT_EQ(internal::ResourceType("Guide on electronic evidence (English)"), "guideline");
   EXPECT_EQ(internal::ResourceLanguage("Guide on electronic evidence (English)"), "en");
   EXPECT_EQ(internal::ResourceType("Study on cyberviolence"), "study");
+  EXPECT_EQ(internal::ResourceLanguage("Guidelines: Arabic / Spanish / French"), "");
   EXPECT_EQ(internal::ResourceType("Agenda"), "");
   EXPECT_EQ(internal::ResourceType("List of participants"), "");
 }
