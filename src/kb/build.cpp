@@ -165,6 +165,14 @@ class Builder {
     });
   }
 
+  // True when a title already stated differs from `title` only in case,
+  // accents or punctuation.
+  static bool SpelledAlike(const Work& w, const std::string& title) {
+    return std::any_of(w.entity.claims.begin(), w.entity.claims.end(), [&](const Claim& c) {
+      return (c.field == "title" || c.field == "also_titled") && internal::NameKey(c.value) == internal::NameKey(title);
+    });
+  }
+
   // The organisation a name denotes, created on first mention.
   std::string Organisation(const std::string& name, const Source& src) {
     std::string id, rule, canonical;
@@ -311,7 +319,7 @@ class Builder {
     double best = -1;
     for (Work& w : works_) {
       if (w.entity.kind != Kind::kActivity) continue;
-      if (w.listed_in.count({doc.id, src.section})) continue;  // a list names an activity once
+      if (internal::IsList(src.section) && w.listed_in.count({doc.id, src.section})) continue;
       internal::ActivityKey other{w.titles.front(), w.projects, w.places, w.countries, w.span};
       for (const std::string& t : w.titles) {
         other.title = t;
@@ -343,7 +351,11 @@ class Builder {
 
     // Another wording of the title stated on the same day is no
     // contradiction: it is kept as another title.
-    Say(w, SaidOtherwise(w, "title", title, src) ? "also_titled" : "title", title, src, rule);
+    if (!SaidOtherwise(w, "title", title, src)) {
+      Say(w, "title", title, src, rule);
+    } else if (!SpelledAlike(w, title)) {
+      Say(w, "also_titled", title, src, rule);
+    }
     Say(w, "type", internal::ActivityType(title), src, rule);
     for (const std::string& p : key.projects) Say(w, "projects", p, src, rule);
     for (const std::string& o : organisers) Say(w, "organisers", Organisation(o, src), src, rule);

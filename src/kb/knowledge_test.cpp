@@ -482,6 +482,35 @@ TEST(KbBuildTest, ContradictoryClaimsOfTheSameDateAreAConflict) {
   EXPECT_EQ(p->values("aliases"), std::vector<std::string>{"Cyber East"});
 }
 
+const std::string kContributions = R"({"name":"Octopus Project","section":"prose","contributions":[
+  {"contributor":"The Government of Japan, through its Ministry of Justice","countries":["JP"],"amount":250000,
+   "currency":"EUR","count":1,"line":7,"span":"The Government of Japan, through its Ministry of Justice, made a contribution of EUR 250,000 to the Octopus Project"},
+  {"contributor":"the Kingdom of Nowhere","amount":1200.5,"currency":"EUR","line":9,"span":"the Kingdom of Nowhere contributed EUR 1,200.50"}]})";
+
+TEST(KbBuildTest, ContributionsInAProjectRecordGoFromTheirDonorToTheProject) {
+  const KnowledgeBase kb = Build({Records(1, "2025-02-01", {{"project", 6, kContributions}}),
+                                  Records(2, "2025-03-01", {{"project", 2, kContributions}})},
+                                 Names());
+  const auto contributions = kb.OfKind(Kind::kContribution);
+  ASSERT_EQ(contributions.size(), 2u);
+  const auto japan = kb.Referring(Kind::kContribution, "donor", "japan");
+  ASSERT_EQ(japan.size(), 1u);
+  EXPECT_EQ(japan[0]->value("project"), "octopus");
+  EXPECT_EQ(japan[0]->value("amount"), "250000");
+  EXPECT_EQ(japan[0]->value("currency"), "EUR");
+  EXPECT_EQ(japan[0]->field("amount")->current[0].claims.size(), 2u) << "both documents state it";
+  const auto& claim = japan[0]->claims.front();
+  EXPECT_EQ(claim.source.line, 7);
+  EXPECT_NE(claim.source.quote.find("EUR 250,000"), std::string::npos);
+  const Entity* donor = kb.Find("japan");
+  ASSERT_NE(donor, nullptr);
+  EXPECT_EQ(donor->claims.front().rule, "organisation named in 'The Government of Japan, through its Ministry of Justice'");
+  const auto other = kb.Referring(Kind::kContribution, "donor", "the-kingdom-of-nowhere");
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0]->value("amount"), "1200.5");
+  EXPECT_EQ(kb.Find("octopus")->kind, Kind::kProject);
+}
+
 TEST(KbBuildTest, ARecordThatCannotBeReadIsSkipped) {
   const KnowledgeBase kb = Build({Records(1, "2025-01-01", {{"project", 1, "not json"}, {"activity", 2, "[1]"},
                                                             {"news_item", 3, R"({"title": 5})"}})},

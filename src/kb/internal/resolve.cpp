@@ -156,6 +156,11 @@ const Directory::Name* NamedWithin(const std::vector<Directory::Name>& names, st
   return best;
 }
 
+bool IsList(std::string_view section) {
+  return section == "inventory" || section == "coming_next" || section == "save_the_date" ||
+         section == "programme";
+}
+
 std::optional<ActivityMatch> MatchActivities(const ActivityKey& a, const ActivityKey& b) {
   std::string rule;
   double needed = kActivityTitleSimilarity;

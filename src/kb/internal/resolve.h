@@ -45,6 +45,11 @@ std::vector<const Directory::Name*> MentionedNames(const std::vector<Directory::
 /// represented by …" names the United States).
 const Directory::Name* NamedWithin(const std::vector<Directory::Name>& names, std::string_view text);
 
+/// True for the sections that list activities, one row each ("inventory",
+/// "coming_next", "save_the_date", "programme"): two rows of one list are
+/// never one activity, while prose may tell of one activity twice.
+bool IsList(std::string_view section);
+
 /// What the activity rules compare.
 struct ActivityKey {
   std::string title;
