@@ -293,7 +293,10 @@ class Builder {
   void AddActivity(const DocumentInput& doc, const json& f, Source src) {
     const std::string title = Text(f, "title");
     if (title.empty()) return;
-    src.quote = !Text(f, "as_written").empty() ? Text(f, "as_written") + ": " + title : title;
+    src.quote = title;
+    // The dates are quoted in the source's own words for them.
+    Source when = src;
+    if (!Text(f, "as_written").empty()) when.quote = Text(f, "as_written");
     internal::ActivityKey key;
     key.title = title;
     // The column of project names may name an office or committee
@@ -362,11 +365,11 @@ class Builder {
     for (const std::string& p : key.places) Say(w, "places", p, src, rule);
     for (const std::string& c : key.countries) Say(w, "countries", c, src, rule);
     Say(w, "mode", Text(f, "mode"), src, rule);
-    Say(w, "start", start, src, rule);
-    Say(w, "end", end, src, rule);
-    Say(w, "precision", precision, src, rule);
-    if (!SaidOtherwise(w, "as_written", Text(f, "as_written"), src)) {
-      Say(w, "as_written", Text(f, "as_written"), src, rule);
+    Say(w, "start", start, when, rule);
+    Say(w, "end", end, when, rule);
+    Say(w, "precision", precision, when, rule);
+    if (!SaidOtherwise(w, "as_written", Text(f, "as_written"), when)) {
+      Say(w, "as_written", Text(f, "as_written"), when, rule);
     }
     Say(w, "status", internal::ActivityStatus(src.section, title + " " + Text(f, "as_written"), key.span,
                                               doc.date),

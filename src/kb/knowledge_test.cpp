@@ -518,6 +518,32 @@ TEST(KbBuildTest, ARecordThatCannotBeReadIsSkipped) {
   EXPECT_TRUE(kb.entities.empty());
 }
 
+TEST(KbBuildTest, AnyBytesAsRecordsOrDirectoryTablesNeverCrash) {
+  std::mt19937 random(7);
+  const std::string alphabet = "{}[]\":,0123456789.-eE tnrufalse\"name\"title\"start\"\xff\xc3|\n#";
+  std::vector<std::string> kinds = {"project", "activity", "news_item", "link"};
+  for (int i = 0; i < 300; ++i) {
+    std::string bytes;
+    const size_t n = random() % 120;
+    for (size_t k = 0; k < n; ++k) bytes += alphabet[random() % alphabet.size()];
+    const KnowledgeBase kb = Build({Records(1, "2025", {{kinds[i % 4], i, bytes}})}, Names());
+    for (const Entity& e : kb.entities) EXPECT_FALSE(e.id.empty());
+    auto d = Directory::Parse(bytes, bytes);
+    if (!d.ok()) continue;
+    for (const Directory::Name& row : d->projects()) EXPECT_EQ(internal::Slug(row.id), row.id);
+  }
+  // Well-formed records whose fields have the wrong types.
+  const KnowledgeBase kb = Build(
+      {Records(1, "2025", {{"activity", 1, R"({"title":"Workshop","projects":"CyberEast","start":7,"places":[1,null]})"},
+                           {"project", 2, R"({"name":"CyberEast","budget_amount":"lots","funders":{"a":1},"contributions":[1,{"amount":3}]})"}})},
+      Names());
+  ASSERT_NE(kb.Find("cybereast"), nullptr);
+  EXPECT_EQ(kb.Find("cybereast")->value("budget_amount"), "");
+  ASSERT_EQ(kb.OfKind(Kind::kActivity).size(), 1u);
+  EXPECT_EQ(kb.OfKind(Kind::kActivity)[0]->values("projects"), std::vector<std::string>{"cybereast"});
+  EXPECT_EQ(kb.OfKind(Kind::kActivity)[0]->value("start"), "");
+}
+
 // Every field and claim of every entity, as text, for comparing two builds.
 std::string Dump(const KnowledgeBase& kb) {
   std::ostringstream out;
