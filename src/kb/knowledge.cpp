@@ -22,7 +22,7 @@ const std::vector<FieldSpec>& Schema(Kind kind) {
       {"budget_currency", false}, {"funders", true},  {"implementers", true}, {"countries", true},
       {"scope", false},     {"status", false}};
   static const std::vector<FieldSpec> kActivity = {
-      {"title", false},  {"type", false},      {"projects", true}, {"organisers", true}, {"places", true},
+      {"title", false},  {"also_titled", true}, {"type", false},      {"projects", true}, {"organisers", true}, {"places", true},
       {"countries", true}, {"mode", false},    {"start", false},   {"end", false},
       {"precision", false}, {"as_written", false}, {"status", false}};
   static const std::vector<FieldSpec> kNewsItem = {

@@ -368,6 +368,8 @@ TEST(ActivityRulesTest, TypeIsTheFirstTypeWordOfTheTitle) {
   EXPECT_EQ(internal::ActivityType("Desk study on legislation (part of the wider advisory mission)"), "desk study");
   EXPECT_EQ(internal::ActivityType("Regional Meeting with partners"), "meeting");
   EXPECT_EQ(internal::ActivityType("Publication of resources"), "");
+  EXPECT_EQ(internal::ActivityType("Launch of the online training platform"), "");
+  EXPECT_EQ(internal::ActivityType("Review of the training strategy, workshop"), "workshop");
 }
 
 TEST(ActivityRulesTest, StatusFollowsTheSectionAndWhatTheTextSays) {
@@ -383,10 +385,26 @@ TEST(ActivityRulesTest, StatusFollowsTheSectionAndWhatTheTextSays) {
   EXPECT_EQ(internal::ActivityStatus("prose", "Workshop", may, ""), "");
 }
 
+TEST(NewsRulesTest, AnItemReportsAnActivityOfItsProjectPlaceAndDays) {
+  internal::NewsKey news{"Regional exercise on virtual currency tracing", {"cybereast"}, "2025-07-14", std::nullopt,
+                         {"Tbilisi"}, {"GE"}};
+  const auto exercise = Act("Regional exercise on tracing virtual currency", "cybereast", "GE", "2025-07-08", "2025-07-10");
+  auto rule = internal::NewsReports(news, exercise);
+  ASSERT_TRUE(rule);
+  EXPECT_NE(rule->find("same country"), std::string::npos) << *rule;
+  EXPECT_FALSE(internal::NewsReports(news, Act(exercise.title, "cybereast", "AM", "2025-07-08", "2025-07-10")));
+  EXPECT_FALSE(internal::NewsReports(news, Act(exercise.title, "cybersouth", "GE", "2025-07-08", "2025-07-10")));
+  news.date = "2025-09-01";  // more than kNewsReportDays after
+  EXPECT_FALSE(internal::NewsReports(news, exercise));
+  news.event = internal::SpanOf("2025-07-09", "", "day");
+  EXPECT_TRUE(internal::NewsReports(news, exercise));
+}
+
 TEST(ResourceRulesTest, PublicationsAreResourcesAndAgendasAreNot) {
   EXPECT_EQ(internal::ResourceType("Guide on electronic evidence (English)"), "guideline");
   EXPECT_EQ(internal::ResourceLanguage("Guide on electronic evidence (English)"), "en");
   EXPECT_EQ(internal::ResourceType("Study on cyberviolence"), "study");
+  EXPECT_EQ(internal::ResourceLanguage("Guidelines: Arabic / Spanish / French"), "");
   EXPECT_EQ(internal::ResourceType("Agenda"), "");
   EXPECT_EQ(internal::ResourceType("List of participants"), "");
 }
@@ -464,11 +482,66 @@ TEST(KbBuildTest, ContradictoryClaimsOfTheSameDateAreAConflict) {
   EXPECT_EQ(p->values("aliases"), std::vector<std::string>{"Cyber East"});
 }
 
+const std::string kContributions = R"({"name":"Octopus Project","section":"prose","contributions":[
+  {"contributor":"The Government of Japan, through its Ministry of Justice","countries":["JP"],"amount":250000,
+   "currency":"EUR","count":1,"line":7,"span":"The Government of Japan, through its Ministry of Justice, made a contribution of EUR 250,000 to the Octopus Project"},
+  {"contributor":"the Kingdom of Nowhere","amount":1200.5,"currency":"EUR","line":9,"span":"the Kingdom of Nowhere contributed EUR 1,200.50"}]})";
+
+TEST(KbBuildTest, ContributionsInAProjectRecordGoFromTheirDonorToTheProject) {
+  const KnowledgeBase kb = Build({Records(1, "2025-02-01", {{"project", 6, kContributions}}),
+                                  Records(2, "2025-03-01", {{"project", 2, kContributions}})},
+                                 Names());
+  const auto contributions = kb.OfKind(Kind::kContribution);
+  ASSERT_EQ(contributions.size(), 2u);
+  const auto japan = kb.Referring(Kind::kContribution, "donor", "japan");
+  ASSERT_EQ(japan.size(), 1u);
+  EXPECT_EQ(japan[0]->value("project"), "octopus");
+  EXPECT_EQ(japan[0]->value("amount"), "250000");
+  EXPECT_EQ(japan[0]->value("currency"), "EUR");
+  EXPECT_EQ(japan[0]->field("amount")->current[0].claims.size(), 2u) << "both documents state it";
+  const auto& claim = japan[0]->claims.front();
+  EXPECT_EQ(claim.source.line, 7);
+  EXPECT_NE(claim.source.quote.find("EUR 250,000"), std::string::npos);
+  const Entity* donor = kb.Find("japan");
+  ASSERT_NE(donor, nullptr);
+  EXPECT_EQ(donor->claims.front().rule, "organisation named in 'The Government of Japan, through its Ministry of Justice'");
+  const auto other = kb.Referring(Kind::kContribution, "donor", "the-kingdom-of-nowhere");
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0]->value("amount"), "1200.5");
+  EXPECT_EQ(kb.Find("octopus")->kind, Kind::kProject);
+}
+
 TEST(KbBuildTest, ARecordThatCannotBeReadIsSkipped) {
   const KnowledgeBase kb = Build({Records(1, "2025-01-01", {{"project", 1, "not json"}, {"activity", 2, "[1]"},
                                                             {"news_item", 3, R"({"title": 5})"}})},
                                  Names());
   EXPECT_TRUE(kb.entities.empty());
+}
+
+TEST(KbBuildTest, AnyBytesAsRecordsOrDirectoryTablesNeverCrash) {
+  std::mt19937 random(7);
+  const std::string alphabet = "{}[]\":,0123456789.-eE tnrufalse\"name\"title\"start\"\xff\xc3|\n#";
+  std::vector<std::string> kinds = {"project", "activity", "news_item", "link"};
+  for (int i = 0; i < 300; ++i) {
+    std::string bytes;
+    const size_t n = random() % 120;
+    for (size_t k = 0; k < n; ++k) bytes += alphabet[random() % alphabet.size()];
+    const KnowledgeBase kb = Build({Records(1, "2025", {{kinds[i % 4], i, bytes}})}, Names());
+    for (const Entity& e : kb.entities) EXPECT_FALSE(e.id.empty());
+    auto d = Directory::Parse(bytes, bytes);
+    if (!d.ok()) continue;
+    for (const Directory::Name& row : d->projects()) EXPECT_EQ(internal::Slug(row.id), row.id);
+  }
+  // Well-formed records whose fields have the wrong types.
+  const KnowledgeBase kb = Build(
+      {Records(1, "2025", {{"activity", 1, R"({"title":"Workshop","projects":"CyberEast","start":7,"places":[1,null]})"},
+                           {"project", 2, R"({"name":"CyberEast","budget_amount":"lots","funders":{"a":1},"contributions":[1,{"amount":3}]})"}})},
+      Names());
+  ASSERT_NE(kb.Find("cybereast"), nullptr);
+  EXPECT_EQ(kb.Find("cybereast")->value("budget_amount"), "");
+  ASSERT_EQ(kb.OfKind(Kind::kActivity).size(), 1u);
+  EXPECT_EQ(kb.OfKind(Kind::kActivity)[0]->values("projects"), std::vector<std::string>{"cybereast"});
+  EXPECT_EQ(kb.OfKind(Kind::kActivity)[0]->value("start"), "");
 }
 
 // Every field and claim of every entity, as text, for comparing two builds.

@@ -1,4 +1,5 @@
-// Search over the fixture documents' entities: query parsing, accent-insensitive and
+// Search over the entities the knowledge service builds from the fixture
+// documents: query parsing, accent-insensitive and
 // phrase and prefix matching, parameters checked by name, facets labelled and
 // counted consistently, pagination.
 #include "search/search.h"
@@ -8,7 +9,7 @@
 #include <map>
 
 #include "core/testing/temp_dir.h"
-#include "store/testing/knowledge_fixtures.h"
+#include "service/knowledge.h"
 #include "store/testing/record_fixtures.h"
 
 namespace octopus::search {
@@ -52,13 +53,12 @@ class SearchTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);
     ASSERT_TRUE(test_support::AddRecordFixtures(*store_).ok());
-    auto k = test_support::FixtureKnowledge(*store_);
+    // The documents' entities, as the knowledge service builds them.
+    auto k = service::Knowledge::Open(*store_, OCTOPUS_TEST_DATA_DIR);
     ASSERT_TRUE(k.ok()) << k.status().message();
-    const Status put = store_->PutKnowledge(*k, "fixture");
-    ASSERT_TRUE(put.ok()) << put.message();
-    auto stored = store_->Knowledge();
-    ASSERT_TRUE(stored.ok()) << stored.status().message();
-    knowledge_ = std::make_shared<const kb::KnowledgeBase>(std::move(*stored));
+    auto current = (*k)->Current();
+    ASSERT_TRUE(current.ok()) << current.status().message();
+    knowledge_ = *current;
   }
 
   Result<Request> Parse(std::map<std::string, std::string> params) {
@@ -226,13 +226,15 @@ TEST_F(SearchTest, OrganisationsAreFoundByNameWithTheirUrls) {
   ASSERT_EQ(eu.total, 1);
   EXPECT_EQ(eu.hits[0].url, "/organisations/european-union");
   EXPECT_EQ(Unmarked(eu.hits[0].title_marked), "European Union");
-  // A project's facet is labelled with its name.
+  // A project's facet value is its id, labelled with its name.
+  const kb::Entity* glacy = knowledge_->Find("glacy-plus");
+  ASSERT_NE(glacy, nullptr);
   const Results activities = Run({{"kind", "activity"}});
   bool labelled = false;
   for (const Facet& f : activities.facets) {
     if (f.name != "project") continue;
     for (const FacetValue& v : f.values) {
-      if (v.value == "glacy-plus") labelled = v.label == "GLACY+" && v.count == 3;
+      if (v.value == "glacy-plus") labelled = v.label == glacy->label && v.count == 3;
     }
   }
   EXPECT_TRUE(labelled);

@@ -721,6 +721,17 @@ Status SqlStore::IndexEntity(const kb::Entity& entity,
     }
   }
   if (t.year > 0) facets.push_back({"year", std::to_string(t.year), std::to_string(t.year)});
+  std::vector<std::string> names = {entity.id, entity.label};
+  for (const char* field : {"name", "acronym", "aliases"}) {
+    for (std::string& n : entity.values(field)) names.push_back(std::move(n));
+  }
+  for (const std::string& n : names) {
+    const std::string key = text::ToLowerAscii(text::Trim(n));
+    if (key.empty()) continue;
+    auto r = conn_->Insert("INSERT INTO entity_names (entity_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                           {entity.id, key});
+    if (!r) return r.status();
+  }
   if (!t.mode.empty()) facets.push_back({"mode", t.mode, t.mode});
   for (const FacetRow& f : facets) {
     auto r = conn_->Insert(
@@ -739,8 +750,8 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
   // Whole tables at once rather than row by row through the cascades.
   if (HasFullText()) OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript("DELETE FROM entity_text"));
   OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
-      "DELETE FROM entity_facets; DELETE FROM entity_entries; DELETE FROM claims; "
-      "DELETE FROM entities"));
+      "DELETE FROM entity_names; DELETE FROM entity_facets; DELETE FROM entity_entries; "
+      "DELETE FROM claims; DELETE FROM entities"));
   std::map<std::string_view, const kb::Entity*> by_id;
   for (const kb::Entity& e : kb.entities) by_id.emplace(e.id, &e);
   for (const kb::Entity& e : kb.entities) {
@@ -833,11 +844,14 @@ std::string EntityConditions(const RecordQuery& q, const std::string& match,
   }
   for (const auto& [facet, value] : q.filters) {
     if (facet == skip_facet) continue;
+    // The value as stored, as shown, or, for a value naming an entity, any
+    // name of that entity.
     where +=
         " AND e.id IN (SELECT entry FROM entity_facets WHERE facet = ? AND (key = ? OR "
-        "label_key = ?))";
+        "label_key = ? OR value IN (SELECT entity_id FROM entity_names WHERE key = ?)))";
     const std::string key = text::ToLowerAscii(text::Trim(value));
     params.push_back(facet);
+    params.push_back(key);
     params.push_back(key);
     params.push_back(key);
   }

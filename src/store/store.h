@@ -205,8 +205,8 @@ class Store {
   /// resources; contributions are not indexed) matching `query`, as FindRecords does for
   /// records: ranked by bm25 with the label first or by date, snippets,
   /// facets (kind, country, project, year, mode) counted without their own
-  /// filter, the date window. A project filter takes the project's id or its
-  /// name. InvalidArgument for a backend without full-text search.
+  /// filter, the date window. A project filter takes the project's id or any
+  /// of its names (name, acronym, alias), compared case-insensitively. InvalidArgument for a backend without full-text search.
   virtual Result<EntityPage> FindEntities(const RecordQuery& query) = 0;
 
   /// Adds `email` as a pending subscriber holding `token`. An address already

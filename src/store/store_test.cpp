@@ -277,7 +277,8 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
        {"sources", "treaties", "treaty_evidence", "treaty_snapshots", "treaty_snapshot_states",
         "treaty_figures", "treaty_stated_eif", "documents", "records", "search_text",
         "search_entries", "search_facets", "subscribers", "profile_revisions", "treaty_flags",
-        "entities", "claims", "knowledge_meta", "entity_text", "entity_entries", "entity_facets"}) {
+        "entities", "claims", "knowledge_meta", "entity_text", "entity_entries", "entity_facets",
+        "entity_names"}) {
     auto t = conn->Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                          {std::string(table)});
     ASSERT_TRUE(t.ok());
@@ -1079,6 +1080,19 @@ TEST_F(KnowledgeStoreTest, EntityFacetCountsEqualTheResultsTheirFilterGives) {
   RecordQuery other;
   other.filters = {{"project", "glacy"}};
   EXPECT_EQ(Find(other).total, 0);
+  // Or by an alias the project's claims give it.
+  for (kb::Entity& e : kb_.entities) {
+    if (e.id != "glacy-plus") continue;
+    kb::Claim alias = e.claims.front();
+    alias.field = "aliases";
+    alias.value = "GLACY Plus";
+    e.claims.push_back(alias);
+    kb::Derive(e);
+  }
+  Put("with-alias");
+  RecordQuery by_alias;
+  by_alias.filters = {{"project", "Glacy plus"}, {"kind", "activity"}};
+  EXPECT_EQ(Find(by_alias).total, 3);
 }
 
 TEST_F(KnowledgeStoreTest, EntityDateWindowKeepsActivitiesThatMayFallWithinIt) {

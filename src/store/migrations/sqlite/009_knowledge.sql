@@ -69,6 +69,15 @@ CREATE TABLE IF NOT EXISTS entity_facets (
 CREATE INDEX IF NOT EXISTS entity_facets_by_entry ON entity_facets (entry);
 CREATE INDEX IF NOT EXISTS entity_facets_by_label ON entity_facets (facet, label_key);
 
+-- The names an entity goes by (label, name, acronym, aliases; lower case), so
+-- that a facet whose values are entity ids (project) can be filtered by any
+-- of them: "GLACY+" as well as "glacy-plus".
+CREATE TABLE IF NOT EXISTS entity_names (
+  entity_id  TEXT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+  key        TEXT NOT NULL,
+  PRIMARY KEY (key, entity_id)
+) WITHOUT ROWID;
+
 CREATE TRIGGER IF NOT EXISTS entity_text_follows_entries AFTER DELETE ON entity_entries BEGIN
   DELETE FROM entity_text WHERE rowid = old.id;
 END;
