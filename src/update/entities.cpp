@@ -65,15 +65,18 @@ std::vector<const Entity*> InSourceOrder(const kb::KnowledgeBase& knowledge, Kin
   return out;
 }
 
+bool IsTitle(std::string_view field) { return field == "title" || field == "also_titled"; }
+
 Activity ReadActivity(const kb::KnowledgeBase& knowledge, const Entity& e) {
   Activity a;
   a.id = e.id;
   a.url = e.url();
   a.title = Text(e, "title");
-  // Where the lists and an announcement word it differently, the latest
-  // list's wording (a save-the-date entry keeps its own, below).
+  // Where the lists and an announcement word it differently (a second
+  // wording is an "also_titled" claim), the latest list's wording; a
+  // save-the-date entry keeps its own, below.
   for (auto it = e.claims.rbegin(); it != e.claims.rend(); ++it) {
-    if (it->field == "title" && text::ToLowerAscii(it->source.section) != "save_the_date" &&
+    if (IsTitle(it->field) && text::ToLowerAscii(it->source.section) != "save_the_date" &&
         !OneLine(it->value).empty()) {
       a.title = OneLine(it->value);
       break;
@@ -101,7 +104,7 @@ Activity ReadActivity(const kb::KnowledgeBase& knowledge, const Entity& e) {
              (!x.stated_on || (x.stated_on->lo == m.stated_on->lo && x.stated_on->hi == m.stated_on->hi));
     });
     // The latest title a save-the-date list gives.
-    if (c.field == "title" && m.section == "save_the_date") a.save_the_date_title = OneLine(c.value);
+    if (IsTitle(c.field) && m.section == "save_the_date") a.save_the_date_title = OneLine(c.value);
     if (!known) a.mentions.push_back(std::move(m));
   }
   return a;
