@@ -157,6 +157,22 @@ class Builder {
     w.entity.claims.push_back(std::move(c));
   }
 
+  // True when the entity has a claim of `field` stated on the same day as
+  // `src` with a value other than `value`.
+  static bool SaidOtherwise(const Work& w, const std::string& field, const std::string& value, const Source& src) {
+    return std::any_of(w.entity.claims.begin(), w.entity.claims.end(), [&](const Claim& c) {
+      return c.field == field && c.source.stated_on == src.stated_on && c.value != value;
+    });
+  }
+
+  // True when a title already stated differs from `title` only in case,
+  // accents or punctuation.
+  static bool SpelledAlike(const Work& w, const std::string& title) {
+    return std::any_of(w.entity.claims.begin(), w.entity.claims.end(), [&](const Claim& c) {
+      return (c.field == "title" || c.field == "also_titled") && internal::NameKey(c.value) == internal::NameKey(title);
+    });
+  }
+
   // The organisation a name denotes, created on first mention.
   std::string Organisation(const std::string& name, const Source& src) {
     std::string id, rule, canonical;
@@ -168,7 +184,7 @@ class Builder {
       id = m->id;
       canonical = m->name;
       rule = "organisation named in '" + name + "'";
-    } else {
+    } else if (internal::LooksLikeAName(name)) {
       id = internal::Slug(name);
       canonical = name;
       rule = "folded organisation name";
@@ -205,6 +221,7 @@ class Builder {
       // initiatives") describes them, it is not one more.
       const std::string about = written + " " + Text(f, "scope") + " " + text::Join(Texts(f, "projects"), ", ");
       if (internal::MentionedNames(directory_.projects(), about).size() >= 2) return;
+      if (!internal::LooksLikeAName(written)) return;
       id = internal::Slug(written);
       rule = "folded project name";
     }
@@ -212,7 +229,10 @@ class Builder {
     Work* w = Find(id);
     if (!w) w = &Create(Kind::kProject, id);
     Say(*w, "name", canonical, src, rule);
-    if (internal::NameKey(written) != internal::NameKey(canonical)) Say(*w, "aliases", written, src, rule);
+    if (internal::NameKey(written) != internal::NameKey(canonical) &&
+        (acronym.empty() || internal::NameKey(written) != internal::NameKey(acronym))) {
+      Say(*w, "aliases", written, src, rule);
+    }
     if (!acronym.empty() && internal::NameKey(written) == internal::NameKey(acronym)) {
       Say(*w, "acronym", acronym, src, rule);
     }
@@ -274,7 +294,10 @@ class Builder {
   void AddActivity(const DocumentInput& doc, const json& f, Source src) {
     const std::string title = Text(f, "title");
     if (title.empty()) return;
-    src.quote = !Text(f, "as_written").empty() ? Text(f, "as_written") + ": " + title : title;
+    src.quote = title;
+    // The dates are quoted in the source's own words for them.
+    Source when = src;
+    if (!Text(f, "as_written").empty()) when.quote = Text(f, "as_written");
     internal::ActivityKey key;
     key.title = title;
     // The column of project names may name an office or committee
@@ -300,7 +323,7 @@ class Builder {
     double best = -1;
     for (Work& w : works_) {
       if (w.entity.kind != Kind::kActivity) continue;
-      if (w.listed_in.count({doc.id, src.section})) continue;  // a list names an activity once
+      if (internal::IsList(src.section) && w.listed_in.count({doc.id, src.section})) continue;
       internal::ActivityKey other{w.titles.front(), w.projects, w.places, w.countries, w.span};
       for (const std::string& t : w.titles) {
         other.title = t;
@@ -330,17 +353,25 @@ class Builder {
     for (const std::string& c : key.countries) w.countries.push_back(c);
     if (key.span) w.span = w.span ? internal::Narrower(*w.span, *key.span) : *key.span;
 
-    Say(w, "title", title, src, rule);
-    Say(w, "type", internal::ActivityType(title), src, rule);
+    // Another wording of the title stated on the same day is no
+    // contradiction: it is kept as another title.
+    if (!SaidOtherwise(w, "title", title, src)) {
+      Say(w, "title", title, src, rule);
+      Say(w, "type", internal::ActivityType(title), src, rule);
+    } else if (!SpelledAlike(w, title)) {
+      Say(w, "also_titled", title, src, rule);
+    }
     for (const std::string& p : key.projects) Say(w, "projects", p, src, rule);
     for (const std::string& o : organisers) Say(w, "organisers", Organisation(o, src), src, rule);
     for (const std::string& p : key.places) Say(w, "places", p, src, rule);
     for (const std::string& c : key.countries) Say(w, "countries", c, src, rule);
     Say(w, "mode", Text(f, "mode"), src, rule);
-    Say(w, "start", start, src, rule);
-    Say(w, "end", end, src, rule);
-    Say(w, "precision", precision, src, rule);
-    Say(w, "as_written", Text(f, "as_written"), src, rule);
+    Say(w, "start", start, when, rule);
+    Say(w, "end", end, when, rule);
+    Say(w, "precision", precision, when, rule);
+    if (!SaidOtherwise(w, "as_written", Text(f, "as_written"), when)) {
+      Say(w, "as_written", Text(f, "as_written"), when, rule);
+    }
     Say(w, "status", internal::ActivityStatus(src.section, title + " " + Text(f, "as_written"), key.span,
                                               doc.date),
         src, rule);
@@ -399,13 +430,17 @@ class Builder {
       if (news.entity.kind != Kind::kNewsItem) continue;
       const Entity& n = news.entity;
       internal::NewsKey key{n.value("title"), n.values("projects"), n.value("date"),
-                            internal::SpanOf(n.value("event_start"), n.value("event_end"), "")};
+                            internal::SpanOf(n.value("event_start"), n.value("event_end"), ""), {},
+                            n.values("countries")};
+      for (const char* field : {"place", "event_place"}) {
+        if (!n.value(field).empty()) key.places.push_back(n.value(field));
+      }
       if (key.title.empty()) continue;
       std::vector<std::pair<std::string, std::string>> found;  // (activity id, rule)
       for (const Work& a : works_) {
         if (a.entity.kind != Kind::kActivity) continue;
         for (const std::string& t : a.titles) {
-          auto rule = internal::NewsReports(key, t, a.projects, a.span);
+          auto rule = internal::NewsReports(key, internal::ActivityKey{t, a.projects, a.places, a.countries, a.span});
           if (rule) {
             found.emplace_back(a.entity.id, *rule);
             break;

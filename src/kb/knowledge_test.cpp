@@ -83,6 +83,30 @@ TEST(KnowledgeTest, AnUndatedClaimNeverSupersedesADatedOne) {
   EXPECT_FALSE(e.field("status")->conflict);
 }
 
+TEST(KnowledgeTest, ADayWithinAMonthOfTheSameDateRefinesItAndItsPrecisionFollows) {
+  Entity e;
+  e.id = "a1";
+  e.kind = Kind::kActivity;
+  Claim month = Said("start", "2025-07", "2025-06-30", 1, 4), day = Said("start", "2025-07-08", "2025-06-30", 1, 9);
+  Claim coarse = Said("precision", "month", "2025-06-30", 1, 4), fine = Said("precision", "day", "2025-06-30", 1, 9);
+  month.source.record_id = coarse.source.record_id = 11;
+  day.source.record_id = fine.source.record_id = 12;
+  e.claims = {month, day, coarse, fine, Said("end", "2025-08-10", "2025-06-30", 1, 4),
+              Said("end", "2025-08", "2025-06-30", 1, 9)};
+  Derive(e);
+  EXPECT_EQ(e.values("start"), std::vector<std::string>{"2025-07-08"});
+  EXPECT_FALSE(e.field("start")->conflict);
+  EXPECT_EQ(e.field("start")->history[0].value, "2025-07");
+  EXPECT_EQ(e.values("precision"), std::vector<std::string>{"day"});
+  EXPECT_FALSE(e.field("precision")->conflict);
+  EXPECT_EQ(e.values("end"), std::vector<std::string>{"2025-08-10"});
+  // Two days are a contradiction.
+  e.claims.push_back(Said("start", "2025-07-09", "2025-06-30", 2, 1));
+  Derive(e);
+  EXPECT_TRUE(e.field("start")->conflict);
+  EXPECT_TRUE(e.field("precision")->conflict);
+}
+
 TEST(KnowledgeTest, SetFieldsTakeTheUnionInOrderOfFirstStatement) {
   Entity e = Project({Said("countries", "GE", "2023-09-30", 1, 1), Said("countries", "AM", "2023-09-30", 1, 2),
                       Said("countries", "GE", "2024-03-31", 2, 1)});
@@ -288,9 +312,10 @@ TEST(KbIdsTest, Fnv1aIsTheStandardFunction) {
   EXPECT_NE(internal::ShortHash({"a", "b"}), internal::ShortHash({"ab"}));
 }
 
-TEST(KbIdsTest, SlugsReadPlusAndAt) {
+TEST(KbIdsTest, SlugsReadPlus) {
   EXPECT_EQ(internal::Slug("GLACY+"), "glacy-plus");
-  EXPECT_EQ(internal::Slug("Cybercrime@EAP III"), "cybercrime-at-eap-iii");
+  EXPECT_EQ(internal::Slug("Cybercrime@EAP III"), "cybercrime-eap-iii");
+  EXPECT_EQ(Names().Project("Cybercrime EAP II")->id, "cybercrime-eap-ii");
   EXPECT_EQ(internal::Slug("--"), "");
 }
 
@@ -368,6 +393,8 @@ TEST(ActivityRulesTest, TypeIsTheFirstTypeWordOfTheTitle) {
   EXPECT_EQ(internal::ActivityType("Desk study on legislation (part of the wider advisory mission)"), "desk study");
   EXPECT_EQ(internal::ActivityType("Regional Meeting with partners"), "meeting");
   EXPECT_EQ(internal::ActivityType("Publication of resources"), "");
+  EXPECT_EQ(internal::ActivityType("Launch of the online training platform"), "");
+  EXPECT_EQ(internal::ActivityType("Review of the training strategy, workshop"), "workshop");
 }
 
 TEST(ActivityRulesTest, StatusFollowsTheSectionAndWhatTheTextSays) {
@@ -383,10 +410,26 @@ TEST(ActivityRulesTest, StatusFollowsTheSectionAndWhatTheTextSays) {
   EXPECT_EQ(internal::ActivityStatus("prose", "Workshop", may, ""), "");
 }
 
+TEST(NewsRulesTest, AnItemReportsAnActivityOfItsProjectPlaceAndDays) {
+  internal::NewsKey news{"Regional exercise on virtual currency tracing", {"cybereast"}, "2025-07-14", std::nullopt,
+                         {"Tbilisi"}, {"GE"}};
+  const auto exercise = Act("Regional exercise on tracing virtual currency", "cybereast", "GE", "2025-07-08", "2025-07-10");
+  auto rule = internal::NewsReports(news, exercise);
+  ASSERT_TRUE(rule);
+  EXPECT_NE(rule->find("same country"), std::string::npos) << *rule;
+  EXPECT_FALSE(internal::NewsReports(news, Act(exercise.title, "cybereast", "AM", "2025-07-08", "2025-07-10")));
+  EXPECT_FALSE(internal::NewsReports(news, Act(exercise.title, "cybersouth", "GE", "2025-07-08", "2025-07-10")));
+  news.date = "2025-09-01";  // more than kNewsReportDays after
+  EXPECT_FALSE(internal::NewsReports(news, exercise));
+  news.event = internal::SpanOf("2025-07-09", "", "day");
+  EXPECT_TRUE(internal::NewsReports(news, exercise));
+}
+
 TEST(ResourceRulesTest, PublicationsAreResourcesAndAgendasAreNot) {
   EXPECT_EQ(internal::ResourceType("Guide on electronic evidence (English)"), "guideline");
   EXPECT_EQ(internal::ResourceLanguage("Guide on electronic evidence (English)"), "en");
   EXPECT_EQ(internal::ResourceType("Study on cyberviolence"), "study");
+  EXPECT_EQ(internal::ResourceLanguage("Guidelines: Arabic / Spanish / French"), "");
   EXPECT_EQ(internal::ResourceType("Agenda"), "");
   EXPECT_EQ(internal::ResourceType("List of participants"), "");
 }
@@ -449,7 +492,7 @@ TEST(KbBuildTest, ANewsItemAboutAnActivityNamesIt) {
 }
 
 const std::string kPage1 = R"({"name":"CyberEast","budget_amount":6800000,"budget_currency":"EUR","section":"project_page"})";
-const std::string kPage2 = R"({"name":"Cyber East","budget_amount":7100000,"budget_currency":"EUR","section":"project_page"})";
+const std::string kPage2 = R"({"name":"Action on Cybercrime for Cyber Resilience in the Eastern Partnership region","budget_amount":7100000,"budget_currency":"EUR","section":"project_page"})";
 
 TEST(KbBuildTest, ContradictoryClaimsOfTheSameDateAreAConflict) {
   std::vector<DocumentInput> docs = Quarters();
@@ -461,7 +504,38 @@ TEST(KbBuildTest, ContradictoryClaimsOfTheSameDateAreAConflict) {
   const Field* f = p->field("budget_amount");
   EXPECT_TRUE(f->conflict);
   EXPECT_EQ(p->values("budget_amount"), (std::vector<std::string>{"6800000", "7100000"}));
-  EXPECT_EQ(p->values("aliases"), std::vector<std::string>{"Cyber East"});
+  EXPECT_EQ(p->values("aliases"),
+            std::vector<std::string>{"Action on Cybercrime for Cyber Resilience in the Eastern Partnership region"});
+  EXPECT_EQ(p->value("name"), "CyberEast");
+}
+
+const std::string kContributions = R"({"name":"Octopus Project","section":"prose","contributions":[
+  {"contributor":"The Government of Japan, through its Ministry of Justice","countries":["JP"],"amount":250000,
+   "currency":"EUR","count":1,"line":7,"span":"The Government of Japan, through its Ministry of Justice, made a contribution of EUR 250,000 to the Octopus Project"},
+  {"contributor":"The Kingdom of Nowhere","amount":1200.5,"currency":"EUR","line":9,"span":"The Kingdom of Nowhere contributed EUR 1,200.50"}]})";
+
+TEST(KbBuildTest, ContributionsInAProjectRecordGoFromTheirDonorToTheProject) {
+  const KnowledgeBase kb = Build({Records(1, "2025-02-01", {{"project", 6, kContributions}}),
+                                  Records(2, "2025-03-01", {{"project", 2, kContributions}})},
+                                 Names());
+  const auto contributions = kb.OfKind(Kind::kContribution);
+  ASSERT_EQ(contributions.size(), 2u);
+  const auto japan = kb.Referring(Kind::kContribution, "donor", "japan");
+  ASSERT_EQ(japan.size(), 1u);
+  EXPECT_EQ(japan[0]->value("project"), "octopus");
+  EXPECT_EQ(japan[0]->value("amount"), "250000");
+  EXPECT_EQ(japan[0]->value("currency"), "EUR");
+  EXPECT_EQ(japan[0]->field("amount")->current[0].claims.size(), 2u) << "both documents state it";
+  const auto& claim = japan[0]->claims.front();
+  EXPECT_EQ(claim.source.line, 7);
+  EXPECT_NE(claim.source.quote.find("EUR 250,000"), std::string::npos);
+  const Entity* donor = kb.Find("japan");
+  ASSERT_NE(donor, nullptr);
+  EXPECT_EQ(donor->claims.front().rule, "organisation named in 'The Government of Japan, through its Ministry of Justice'");
+  const auto other = kb.Referring(Kind::kContribution, "donor", "the-kingdom-of-nowhere");
+  ASSERT_EQ(other.size(), 1u);
+  EXPECT_EQ(other[0]->value("amount"), "1200.5");
+  EXPECT_EQ(kb.Find("octopus")->kind, Kind::kProject);
 }
 
 TEST(KbBuildTest, ARecordThatCannotBeReadIsSkipped) {
@@ -469,6 +543,32 @@ TEST(KbBuildTest, ARecordThatCannotBeReadIsSkipped) {
                                                             {"news_item", 3, R"({"title": 5})"}})},
                                  Names());
   EXPECT_TRUE(kb.entities.empty());
+}
+
+TEST(KbBuildTest, AnyBytesAsRecordsOrDirectoryTablesNeverCrash) {
+  std::mt19937 random(7);
+  const std::string alphabet = "{}[]\":,0123456789.-eE tnrufalse\"name\"title\"start\"\xff\xc3|\n#";
+  std::vector<std::string> kinds = {"project", "activity", "news_item", "link"};
+  for (int i = 0; i < 300; ++i) {
+    std::string bytes;
+    const size_t n = random() % 120;
+    for (size_t k = 0; k < n; ++k) bytes += alphabet[random() % alphabet.size()];
+    const KnowledgeBase kb = Build({Records(1, "2025", {{kinds[i % 4], i, bytes}})}, Names());
+    for (const Entity& e : kb.entities) EXPECT_FALSE(e.id.empty());
+    auto d = Directory::Parse(bytes, bytes);
+    if (!d.ok()) continue;
+    for (const Directory::Name& row : d->projects()) EXPECT_EQ(internal::Slug(row.id), row.id);
+  }
+  // Well-formed records whose fields have the wrong types.
+  const KnowledgeBase kb = Build(
+      {Records(1, "2025", {{"activity", 1, R"({"title":"Workshop","projects":"CyberEast","start":7,"places":[1,null]})"},
+                           {"project", 2, R"({"name":"CyberEast","budget_amount":"lots","funders":{"a":1},"contributions":[1,{"amount":3}]})"}})},
+      Names());
+  ASSERT_NE(kb.Find("cybereast"), nullptr);
+  EXPECT_EQ(kb.Find("cybereast")->value("budget_amount"), "");
+  ASSERT_EQ(kb.OfKind(Kind::kActivity).size(), 1u);
+  EXPECT_EQ(kb.OfKind(Kind::kActivity)[0]->values("projects"), std::vector<std::string>{"cybereast"});
+  EXPECT_EQ(kb.OfKind(Kind::kActivity)[0]->value("start"), "");
 }
 
 // Every field and claim of every entity, as text, for comparing two builds.

@@ -156,6 +156,11 @@ const Directory::Name* NamedWithin(const std::vector<Directory::Name>& names, st
   return best;
 }
 
+bool IsList(std::string_view section) {
+  return section == "inventory" || section == "coming_next" || section == "save_the_date" ||
+         section == "programme";
+}
+
 std::optional<ActivityMatch> MatchActivities(const ActivityKey& a, const ActivityKey& b) {
   std::string rule;
   double needed = kActivityTitleSimilarity;
@@ -169,7 +174,6 @@ std::optional<ActivityMatch> MatchActivities(const ActivityKey& a, const Activit
   } else {
     return std::nullopt;
   }
-  const double similarity = TitleSimilarity(a.title, b.title);
   if (a.span && b.span) {
     if (!Overlap(*a.span, *b.span)) return std::nullopt;
     rule += ", overlapping span";
@@ -191,6 +195,8 @@ std::optional<ActivityMatch> MatchActivities(const ActivityKey& a, const Activit
     needed = std::max(needed, kActivityTitleSimilarityWithoutPlace);
     rule += ", place not given";
   }
+  // The title last: the other tests are cheaper and rule most pairs out.
+  const double similarity = TitleSimilarity(a.title, b.title);
   if (similarity < needed) return std::nullopt;
   return ActivityMatch{similarity, rule + ", similar title (" + Fixed(similarity) + ")"};
 }
@@ -235,14 +241,25 @@ std::string ActivityType(std::string_view title) {
       {"symposium", "conference"},
       {"mission", "advisory mission"},
   };
+  // A type word before one of these names a thing, not an event
+  // ("training platform", "workshop report").
+  static constexpr std::string_view kThings[] = {"platform", "platforms", "material", "materials", "manual",
+                                                 "strategy", "report", "reports", "centre", "center",
+                                                 "curriculum", "module", "modules", "tool"};
   const std::string key = " " + NameKey(title) + " ";
   size_t first = std::string::npos;
   std::string_view type;
   for (const auto& [words, name] : kTypes) {
-    const size_t at = key.find(" " + NameKey(words) + " ");
-    if (at != std::string::npos && (first == std::string::npos || at < first)) {
-      first = at;
-      type = name;
+    const std::string needle = " " + NameKey(words) + " ";
+    for (size_t at = key.find(needle); at != std::string::npos; at = key.find(needle, at + 1)) {
+      const size_t next = at + needle.size();
+      const std::string_view following = std::string_view(key).substr(next, key.find(' ', next) - next);
+      if (std::find(std::begin(kThings), std::end(kThings), following) != std::end(kThings)) continue;
+      if (first == std::string::npos || at < first) {
+        first = at;
+        type = name;
+      }
+      break;
     }
   }
   return std::string(type);
@@ -303,22 +320,35 @@ std::string ResourceLanguage(std::string_view caption) {
       {"portuguese", "pt"}, {"arabic", "ar"}, {"russian", "ru"},  {"ukrainian", "uk"}, {"georgian", "ka"},
       {"armenian", "hy"}, {"azerbaijani", "az"}, {"romanian", "ro"}, {"german", "de"}};
   const std::string key = " " + NameKey(caption) + " ";
+  std::string found;
   for (const auto& [word, code] : kLanguages) {
-    if (key.find(" " + std::string(word) + " ") != std::string::npos) return std::string(code);
+    if (key.find(" " + std::string(word) + " ") == std::string::npos || found == code) continue;
+    if (!found.empty()) return "";  // several versions: no one language
+    found = code;
   }
-  return "";
+  return found;
 }
 
-std::optional<std::string> NewsReports(const NewsKey& news, std::string_view activity_title,
-                                       const std::vector<std::string>& activity_projects,
-                                       const std::optional<Span>& activity_span) {
+std::optional<std::string> NewsReports(const NewsKey& news, const ActivityKey& activity) {
+  const std::string_view activity_title = activity.title;
+  const std::optional<Span>& activity_span = activity.span;
   std::string rule;
-  if (news.projects.empty() && activity_projects.empty()) {
+  if (news.projects.empty() && activity.projects.empty()) {
     rule = "both without project";
-  } else if (Shares(news.projects, activity_projects)) {
+  } else if (Shares(news.projects, activity.projects)) {
     rule = "same project";
   } else {
     return std::nullopt;
+  }
+  if ((!news.places.empty() || !news.countries.empty()) &&
+      (!activity.places.empty() || !activity.countries.empty())) {
+    if (SharesFolded(news.places, activity.places)) {
+      rule += ", same place";
+    } else if (Shares(news.countries, activity.countries)) {
+      rule += ", same country";
+    } else {
+      return std::nullopt;
+    }
   }
   if (!activity_span) return std::nullopt;
   if (news.event) {

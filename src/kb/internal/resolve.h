@@ -45,6 +45,11 @@ std::vector<const Directory::Name*> MentionedNames(const std::vector<Directory::
 /// represented by …" names the United States).
 const Directory::Name* NamedWithin(const std::vector<Directory::Name>& names, std::string_view text);
 
+/// True for the sections that list activities, one row each ("inventory",
+/// "coming_next", "save_the_date", "programme"): two rows of one list are
+/// never one activity, while prose may tell of one activity twice.
+bool IsList(std::string_view section);
+
 /// What the activity rules compare.
 struct ActivityKey {
   std::string title;
@@ -69,7 +74,8 @@ std::optional<ActivityMatch> MatchActivities(const ActivityKey& a, const Activit
 /// The activity type a title names by its first type word: "workshop",
 /// "training", "conference", "meeting", "advisory mission", "desk study",
 /// "webinar", "seminar", "round table", "plenary", "exercise", "visit",
-/// "summit", "forum", "course"… "" when it names none.
+/// "summit", "forum", "course"… A type word followed by a word naming a thing
+/// ("training platform", "workshop report") is not read. "" when it names none.
 std::string ActivityType(std::string_view title);
 
 /// "planned" for coming_next and save_the_date entries or a text saying the
@@ -85,7 +91,7 @@ std::string ActivityStatus(std::string_view section, std::string_view text, cons
 std::string ResourceType(std::string_view caption);
 
 /// The language a caption names ("English", "French", …) as an ISO 639-1
-/// code, else "".
+/// code; "" when it names none or several.
 std::string ResourceLanguage(std::string_view caption);
 
 /// What the news-to-activity rule compares.
@@ -94,14 +100,14 @@ struct NewsKey {
   std::vector<std::string> projects;
   std::string date;
   std::optional<Span> event;
+  std::vector<std::string> places, countries;
 };
 
 /// The rule by which a news item reports the activity, or nullopt: a shared
 /// project (or both without), titles alike to kNewsActivityTitleSimilarity,
-/// and the item's event span overlapping the activity's, or without an event
-/// span, the item dated on or up to kNewsReportDays after the activity's start.
-std::optional<std::string> NewsReports(const NewsKey& news, std::string_view activity_title,
-                                       const std::vector<std::string>& activity_projects,
-                                       const std::optional<Span>& activity_span);
+/// a shared place or country when both name any, and the item's event span
+/// overlapping the activity's, or without an event span, the item dated on
+/// or up to kNewsReportDays after the activity's start.
+std::optional<std::string> NewsReports(const NewsKey& news, const ActivityKey& activity);
 
 }  // namespace octopus::kb::internal
