@@ -53,7 +53,11 @@ json DocumentJson(const DocumentInfo& d) {
                        {"date", OptionalString(d.date)},
                        {"date_basis", d.date_basis.empty() ? json(nullptr) : json(d.date_basis)},
                        {"source_url", d.source_url.empty() ? json(nullptr) : json(d.source_url)},
-                       {"recognisers", d.recognisers}});
+                       {"recognisers", d.recognisers},
+                       {"original", d.original_publisher || d.original_date
+                                        ? json::object({{"publisher", OptionalString(d.original_publisher)},
+                                                        {"date", OptionalString(d.original_date)}})
+                                        : json(nullptr)}});
 }
 
 json RecordJson(const Record& r) {

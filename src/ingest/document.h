@@ -70,6 +70,8 @@ struct DocumentInfo {
   std::string date_basis;           ///< "dateline", "html metadata", "--date", …
   std::string source_url;           ///< the citable source, "" when unknown
   std::vector<std::string> recognisers;  ///< the layout recognisers that matched
+  /// A republication: who first published the text and when, as the text says.
+  std::optional<std::string> original_publisher, original_date;
 };
 
 struct Extraction {

@@ -117,6 +117,17 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
       e.document.date_basis = "dateline";
     }
   }
+  // A republished text: its original's publisher and date; the original's date dates the
+  // text when nothing else does ("now" in it is then).
+  if (auto original = internal::RepublicationOf(cl)) {
+    if (!original->publisher.empty()) e.document.original_publisher = original->publisher;
+    if (original->date) e.document.original_date = original->date->Iso();
+    if (!document_date && original->date) {
+      document_date = original->date;
+      e.document.date = original->date->Iso();
+      e.document.date_basis = "the original publication's date";
+    }
+  }
   std::vector<bool> used;
   for (Record& r : internal::ExtractStatements(doc, cl, items, finder, document_date, &used)) {
     e.records.push_back(std::move(r));
@@ -128,7 +139,18 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
     if (layouts.empty()) e.document.shape = "treaty_chart";
     for (Record& r : chart) e.records.push_back(std::move(r));
   }
-  for (Record& r : internal::NonTreatyStatements(doc, finder, items, e)) e.records.push_back(std::move(r));
+  bool project_page = false;
+  for (Record& r : internal::NonTreatyStatements(doc, finder, items, e)) {
+    project_page = project_page || (r.kind == "project" && r.fields.value("section", "") == "page");
+    // The lines a record was read from are understood.
+    if (r.line >= 1 && static_cast<size_t>(r.line) <= used.size()) used[static_cast<size_t>(r.line - 1)] = true;
+    e.records.push_back(std::move(r));
+  }
+  // A page headed by a project's name over its basics.
+  if (project_page) {
+    e.document.recognisers.push_back("project_page");
+    if (layouts.empty() && e.document.shape == ShapeName(Shape::kUnknown)) e.document.shape = "project_page";
+  }
   for (size_t i = 0; i < unplaced.size(); ++i) {
     if (unplaced[i] && !cl.blank[i] && !used[i]) e.not_understood.push_back({static_cast<int>(i + 1), cl.clean[i]});
   }

@@ -816,6 +816,43 @@ TEST(ProseActivities, TakesTheModeOnlyWhereTheSentenceSaysHowTheEventWasHeld) {
   EXPECT_EQ(acts[2]["mode"], "online");
 }
 
+TEST(ProseActivities, AListedEventTakesItsPlaceAndModeFromItsParenthesis) {
+  const Extraction e = ExtractBytes(
+      "Port Vila, 9 September 2021\n\n"
+      "Among the events of the year:\n"
+      "- Regional course on financial investigations (11-12 October, Suva, Fiji)\n"
+      "- Desk study of the draft data protection act (November 2021, online)\n"
+      "- Seminar for prosecutors (2 December, with the bar association)\n");
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 3u);
+  EXPECT_EQ(acts[0]["title"], "Regional course on financial investigations");
+  EXPECT_EQ(acts[0]["start"], "2021-10-11");
+  EXPECT_EQ(acts[0]["places"], json::array({"Suva", "Fiji"}));
+  EXPECT_EQ(acts[0]["countries"], json::array({"FJ"}));
+  EXPECT_EQ(acts[1]["title"], "Desk study of the draft data protection act");
+  EXPECT_EQ(acts[1]["start"], "2021-11");
+  EXPECT_EQ(acts[1]["mode"], "online");
+  EXPECT_TRUE(acts[1]["places"].empty());
+  // A remark in the parenthesis is no place.
+  EXPECT_EQ(acts[2]["start"], "2021-12-02");
+  EXPECT_TRUE(acts[2]["places"].empty());
+}
+
+TEST(NewsItemPage, ARepublishedTextNamesItsOriginalAndIsDatedByIt) {
+  const Extraction e = ExtractBytes(
+      "Island States step up work on e-evidence\n\n"
+      "Judges and prosecutors met in Apia to discuss electronic evidence.\n\n"
+      "This story was originally published by the Pacific Example Review on 12 March 2022.\n");
+  EXPECT_EQ(e.document.original_publisher, "Pacific Example Review");
+  EXPECT_EQ(e.document.original_date, "2022-03-12");
+  EXPECT_EQ(e.document.date, "2022-03-12");
+  EXPECT_EQ(e.document.date_basis, "the original publication's date");
+
+  const Extraction plain = ExtractBytes("Judges met in Apia.\n\nThey discussed electronic evidence.\n");
+  EXPECT_FALSE(plain.document.original_publisher);
+  EXPECT_FALSE(plain.document.original_date);
+}
+
 TEST(ProseActivities, ReadsTheDocumentsDateFromTheCaller) {
   auto doc = ReadDocument(std::string(
       "Experts from the region will take part in the Regional Conference on Electronic Evidence which will take "
@@ -1016,6 +1053,42 @@ TEST(ProseProjects, AHeadingWithoutBasicsUnderItIsNoProject) {
                   .empty());
 }
 
+TEST(ProseProjects, AGenericHeadingStartingWithProjectIsNoProject) {
+  for (const char* text : {"Project news\n\nThe team met partners in Accra.\n",
+                           "Our Project\n\nThe team met partners in Accra.\n"}) {
+    EXPECT_TRUE(OfKind(ExtractBytes(text), "project").empty()) << text;
+  }
+  EXPECT_EQ(OfKind(ExtractBytes("Project Harbour\n\nThe team met partners in Accra.\n"), "project").size(), 1u);
+}
+
+TEST(ProseProjects, AProjectPageGivesItsImplementerAndItsListedActivities) {
+  const Extraction e = ExtractBytes(
+      "CyberPacific\n\n"
+      "Cybercrime capacity building for the Pacific islands\n\n"
+      "Duration: 1 March 2025 - 28 February 2029\n"
+      "Budget: EUR 3.2 million\n"
+      "Implementation: Cybercrime Programme Office of the Council of Europe\n\n"
+      "Recent activities\n"
+      "12-13 May 2025, Suva, Fiji - National workshop on electronic evidence for magistrates\n"
+      "2 June 2025, online \u2013 Webinar on the Second Additional Protocol\n");
+  EXPECT_EQ(e.document.shape, "project_page");
+  const auto projects = OfKind(e, "project");
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["implementer"], "Cybercrime Programme Office of the Council of Europe");
+  EXPECT_EQ(projects[0]["budget_amount"], 3200000);
+  const auto acts = OfKind(e, "activity");
+  ASSERT_EQ(acts.size(), 2u);
+  EXPECT_EQ(acts[0]["title"], "National workshop on electronic evidence for magistrates");
+  EXPECT_EQ(acts[0]["start"], "2025-05-12");
+  EXPECT_EQ(acts[0]["places"], json::array({"Suva", "Fiji"}));
+  EXPECT_EQ(acts[0]["countries"], json::array({"FJ"}));
+  EXPECT_EQ(acts[1]["title"], "Webinar on the Second Additional Protocol");
+  EXPECT_EQ(acts[1]["mode"], "online");
+  // The last row of a list ends without a full stop: the page is not cut.
+  EXPECT_FALSE(e.document.truncated);
+  EXPECT_FALSE(acts[1].contains("truncated"));
+}
+
 TEST(ProseProjects, ReadsAListOfProjectsWithTheirYears) {
   const Extraction e = ExtractBytes(
       "Our projects\n\n"
@@ -1194,6 +1267,80 @@ TEST(TreatyProseTest, ActsACommitteeWelcomesAreActionsAndStepsUnderwayAreNot) {
                                                                 {"PE", "ratification_or_accession"},
                                                                 {"CL", "ratification_or_accession"},
                                                                 {"TV", "accession"}}));
+}
+
+TEST(TreatyProseTest, BothInstrumentsWhenOnlyOneIsNamedGivesTheNamedOneOnly) {
+  const auto one = OfKind(ExtractBytes("The Committee decided:\n\n"
+                                       "- To welcome accession to the Convention on Cybercrime (ETS 185) by Ghana, "
+                                       "and the signature of both instruments by Tuvalu;\n"),
+                          "treaty_action");
+  std::set<std::pair<std::string, std::string>> got;
+  for (const json& a : one) got.insert({a["state"].get<std::string>(), a["treaty"].get<std::string>()});
+  EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"GH", "ETS 185"}, {"TV", "ETS 185"}}));
+
+  const auto two = OfKind(ExtractBytes("The Committee decided:\n\n"
+                                       "- To welcome accession to the Convention on Cybercrime (ETS 185) and to its "
+                                       "Additional Protocol (ETS 189) by Ghana, and the signature of both instruments "
+                                       "by Tuvalu;\n"),
+                          "treaty_action");
+  got.clear();
+  for (const json& a : two) {
+    if (a["state"] == "TV") got.insert({a["action"].get<std::string>(), a["treaty"].get<std::string>()});
+  }
+  EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"signature", "ETS 185"}, {"signature", "ETS 189"}}));
+}
+
+TEST(TreatyProseTest, AnEntryIntoForceForTheConventionIsNotGivenToTheProtocolJoinedTheSameDay) {
+  const auto actions = OfKind(ExtractBytes("Published 4 May 2021\n\n"
+                                           "Vanuatu has acceded to the Convention on Cybercrime and its Additional "
+                                           "Protocol (ETS 189), bringing the number of Parties to 66. The Convention "
+                                           "will enter into force for Vanuatu on 1 September 2021.\n"),
+                              "treaty_action");
+  ASSERT_EQ(actions.size(), 2u);
+  for (const json& a : actions) {
+    if (a["treaty"] == "ETS 185") {
+      EXPECT_EQ(a["entry_into_force"], "2021-09-01");
+    } else {
+      EXPECT_TRUE(a["entry_into_force"].is_null()) << a.dump();
+    }
+  }
+}
+
+TEST(TreatyProseTest, BringingTheNumberOfPartiesToNIsAFigure) {
+  const auto figures = OfKind(ExtractBytes("Strasbourg, 4 May 2021\n\n"
+                                           "Vanuatu acceded to the Convention on Cybercrime today, bringing the "
+                                           "number of Parties to 66.\n"),
+                              "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["count"], 66);
+  EXPECT_EQ(figures[0]["measure"], "parties");
+  EXPECT_EQ(figures[0]["as_of"], "2021-05-04");
+}
+
+TEST(TreatyProseTest, TodayInADatedItemIsTheItemsDateAndElsewhereNoDate) {
+  const auto dated = OfKind(ExtractBytes("Tuvalu joins\n\nStrasbourg, 3 February 2025\n\n"
+                                         "Tuvalu deposited today its instrument of accession to the Convention on "
+                                         "Cybercrime.\n"),
+                            "treaty_action");
+  ASSERT_EQ(dated.size(), 1u);
+  EXPECT_EQ(dated[0]["date"], "2025-02-03");
+  EXPECT_EQ(dated[0]["date_basis"], "\"today\" in an item of that date");
+
+  const auto undated = OfKind(ExtractBytes("Tuvalu deposited today its instrument of accession to the Convention on "
+                                           "Cybercrime.\n"),
+                              "treaty_action");
+  ASSERT_EQ(undated.size(), 1u);
+  EXPECT_TRUE(undated[0]["date"].is_null());
+}
+
+TEST(TreatyProseTest, AFrenchCountOfPartiesIsAFigure) {
+  const auto figures = OfKind(ExtractBytes("Strasbourg, 3 février 2025\n\n"
+                                           "Les Tuvalu ont adhéré à la Convention sur la cybercriminalité. La "
+                                           "Convention compte désormais 78 Parties.\n"),
+                              "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["count"], 78);
+  EXPECT_EQ(figures[0]["as_of"], "2025-02-03");
 }
 
 TEST(TreatyProseTest, ASentenceWrappedOverTwoLinesIsReadWhole) {

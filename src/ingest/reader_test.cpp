@@ -887,7 +887,7 @@ TEST(Sha256Test, MatchesTheStandardTestVectors) {
 Extraction SampleExtraction() {
   Extraction e;
   e.document = {"seeds/003.txt", "abc",        "text", "quarterly_update",
-                "2023-07-01",    "2023-09-30", false, "", {}, {}, "", "", {}};
+                "2023-07-01",    "2023-09-30", false, "", {}, {}, "", "", {}, {}, {}};
   Record r;
   r.kind = "activity";
   r.line = 424;
@@ -907,7 +907,7 @@ TEST(DocumentJsonTest, HasTheStableReportShape) {
                  "shape": "quarterly_update",
                  "period": {"start": "2023-07-01", "end": "2023-09-30"}, "truncated": false,
                  "title": null, "warnings": [], "date": null, "date_basis": null,
-                 "source_url": null, "recognisers": []},
+                 "source_url": null, "recognisers": [], "original": null},
     "records": [
       {"kind": "activity", "line": 424, "project": "GLACY+", "start": "2023-07-03", "end": null},
       {"kind": "activity", "line": 425},

@@ -184,7 +184,7 @@ class Builder {
       id = m->id;
       canonical = m->name;
       rule = "organisation named in '" + name + "'";
-    } else {
+    } else if (internal::LooksLikeAName(name)) {
       id = internal::Slug(name);
       canonical = name;
       rule = "folded organisation name";
@@ -221,6 +221,7 @@ class Builder {
       // initiatives") describes them, it is not one more.
       const std::string about = written + " " + Text(f, "scope") + " " + text::Join(Texts(f, "projects"), ", ");
       if (internal::MentionedNames(directory_.projects(), about).size() >= 2) return;
+      if (!internal::LooksLikeAName(written)) return;
       id = internal::Slug(written);
       rule = "folded project name";
     }
@@ -356,10 +357,10 @@ class Builder {
     // contradiction: it is kept as another title.
     if (!SaidOtherwise(w, "title", title, src)) {
       Say(w, "title", title, src, rule);
+      Say(w, "type", internal::ActivityType(title), src, rule);
     } else if (!SpelledAlike(w, title)) {
       Say(w, "also_titled", title, src, rule);
     }
-    Say(w, "type", internal::ActivityType(title), src, rule);
     for (const std::string& p : key.projects) Say(w, "projects", p, src, rule);
     for (const std::string& o : organisers) Say(w, "organisers", Organisation(o, src), src, rule);
     for (const std::string& p : key.places) Say(w, "places", p, src, rule);

@@ -79,6 +79,12 @@ json Parameter(std::string_view name, std::string_view in, std::string_view patt
       {"iso2", {{"description", "ISO 3166-1 alpha-2 code"}, {"schema", {{"type", "string"}}}, {"example", "TR"}}},
   };
   json p = kKnown.count(name) ? kKnown.at(name) : json{{"schema", {{"type", "string"}}}};
+  if (name == "q" && pattern.ends_with("/resources")) {
+    // Not a search: a filter on the captions, ignoring case, accents and punctuation.
+    p = {{"description", "Text the caption contains, compared without case or accents, punctuation read as a space"},
+         {"schema", {{"type", "string"}}},
+         {"example", "agenda"}};
+  }
   p["name"] = name;
   p["in"] = in;
   p["required"] = in == "path";
@@ -103,7 +109,9 @@ json Success(const Route& r) {
   json schema;
   if (EntityRoute(p)) {
     schema = Ref(p.ends_with("{id}") ? "Entity" : "EntityList");
-  } else if (p == "/api/v1/news" || p == "/api/v1/activities" || p == "/api/v1/projects") {
+  } else if (p == "/api/v1/projects") {
+    schema = Ref("ProjectList");
+  } else if (p == "/api/v1/news" || p == "/api/v1/activities") {
     schema = Ref("RecordList");
   } else if (p == "/api/v1/news/{id}") {
     schema = Ref("NewsItem");
@@ -152,7 +160,7 @@ json Success(const Route& r) {
               {"properties",
                {{"count", {{"type", "integer"}}},
                 {p == "/projects.json" ? "projects" : "activities",
-                 {{"type", "array"}, {"items", Ref("Record")}}}}}};
+                 {{"type", "array"}, {"items", Ref(p == "/projects.json" ? "ProjectSummary" : "Record")}}}}}};
   } else if (p == "/api/v1/updates/{quarter}") {
     schema = {{"type", "object"},
               {"description",
@@ -323,6 +331,20 @@ json Components() {
   json list_props = paging;
   list_props["items"] = {{"type", "array"}, {"items", Ref("Record")}};
   list_props["facets"] = Ref("Facets");
+  const json project_summary = {
+      {"type", "object"},
+      {"description",
+       "A project as the project records describing it give it: their fields (start, end, scope, "
+       "budget_amount, budget_currency, funders, countries), with its name, its page and the "
+       "records it is read from"},
+      {"required", {"name", "url", "records"}},
+      {"properties",
+       {{"name", {{"type", "string"}}},
+        {"url", {{"type", "string"}}},
+        {"records", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}},
+      {"additionalProperties", true}};
+  json project_list_props = paging;
+  project_list_props["items"] = {{"type", "array"}, {"items", Ref("ProjectSummary")}};
   json search_props = paging;
   search_props["q"] = {{"type", "string"}};
   search_props["facets"] = Ref("Facets");
@@ -348,7 +370,7 @@ json Components() {
   const json project = {{"type", "object"},
                         {"properties",
                          {{"name", {{"type", "string"}}},
-                          {"project", {{"allOf", {Ref("Record")}}, {"nullable", true}}},
+                          {"project", {{"allOf", {Ref("ProjectSummary")}}, {"nullable", true}}},
                           {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
                           {"news", {{"type", "array"}, {"items", Ref("Record")}}}}}};
   const json country = {
@@ -362,7 +384,7 @@ json Components() {
         {"footnote", {{"type", "string"}, {"nullable", true}}},
         {"as_of", {{"type", "string"}, {"format", "date"}}},
         {"treaties", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-        {"projects", {{"type", "array"}, {"items", Ref("Record")}}},
+        {"projects", {{"type", "array"}, {"items", Ref("ProjectSummary")}}},
         {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
         {"news", {{"type", "array"}, {"items", Ref("Record")}}},
         {"news_total", {{"type", "integer"}}},
@@ -434,6 +456,9 @@ json Components() {
             {"EntitySummary", entity_summary},
             {"EntityList", strict(entity_list_props)},
             {"Record", record},
+            {"ProjectSummary", project_summary},
+            {"ProjectList", {{"type", "object"}, {"required", {"total", "page", "per_page", "pages", "items"}},
+                             {"properties", project_list_props}}},
             {"FacetValue", facet_value},
             {"Facets", facets},
             {"RecordList", {{"type", "object"}, {"properties", list_props}}},
@@ -471,12 +496,13 @@ json OpenApiDocument() {
       params.push_back(Parameter(query.substr(0, space), "query", r.pattern));
       query = space == std::string_view::npos ? std::string_view() : query.substr(space + 1);
     }
-    const json error = {{"application/json", {{"schema", Ref("Error")}}}};
+    // Under /api/ errors are JSON; downloads and feeds answer the site's HTML error page.
+    const json error = r.pattern.starts_with("/api/")
+                           ? json{{"application/json", {{"schema", Ref("Error")}}}}
+                           : json{{"text/html", {{"schema", {{"type", "string"}}}}}};
     json responses = {{"200", {{"description", "OK"}, {"content", Success(r)}}}};
-    if (!params.empty()) {
-      responses["400"] = {{"description", "A malformed or unknown parameter"},
-                          {"content", error}};
-    }
+    // Every route rejects a query parameter it does not take.
+    responses["400"] = {{"description", "A malformed or unknown parameter"}, {"content", error}};
     if (r.pattern.find("{quarter}") != std::string_view::npos) {
       responses["400"]["description"] = "A malformed quarter (2023Q3 is well formed)";
     } else if (r.pattern.find("{ref}") != std::string_view::npos) {

@@ -25,6 +25,8 @@ let doc;
 /// Whether the server has a knowledge base: without one, the entity endpoints
 /// (those documenting a 503) must answer that documented 503.
 let knowledge = false;
+/// Answers checked against the document, by status.
+const checked = {};
 
 async function get(target) {
   const res = await fetch(base + target, { redirect: 'manual' });
@@ -65,6 +67,7 @@ before(async () => {
 });
 
 after(() => {
+  console.log(`answers checked against the document, by status: ${JSON.stringify(checked)}`);
   if (server) server.kill('SIGTERM');
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
@@ -82,6 +85,7 @@ function operation(template) {
 /// content type, and for JSON a body valid against the response schema.
 function check(template, call, r) {
   const op = operation(template);
+  checked[r.status] = (checked[r.status] || 0) + 1;
   const documented = op.responses[String(r.status)];
   assert.ok(documented, `${call}: status ${r.status} is not documented (${Object.keys(op.responses)})`);
   const types = Object.keys(documented.content || {});

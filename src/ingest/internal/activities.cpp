@@ -6,6 +6,7 @@
 /// 16 February 2022" names the item's own event: the phrase takes the item's title.
 
 #include <algorithm>
+#include <cctype>
 #include <iterator>
 
 #include "core/text.h"
@@ -106,7 +107,9 @@ bool IsEventHead(const std::vector<Word>& w, size_t k) {
                            "consultation", "symposium", "event", "atelier", "seminaire", "reunion", "visite",
                            "webinaire", "exercice", "colloque"}) ||
                     // "the first Steering Committee of GLACY-e": the committee's meeting.
-                    (f == "committee" && k > 0 && w[k - 1].folded == "steering");
+                    (f == "committee" && k > 0 && w[k - 1].folded == "steering") ||
+                    // "a desk study of the draft law": a piece of work the programme delivers.
+                    (f == "study" && k > 0 && w[k - 1].folded == "desk");
   if (!head) return false;
   static const std::string kNone;
   const std::string& next_word = k + 1 < w.size() ? w[k + 1].folded : kNone;
@@ -329,6 +332,68 @@ bool SameEvent(const json& a, const std::string& title, const std::optional<Part
   return s.is_string() && s.get<std::string>() == start->Iso();
 }
 
+// True when the date at [begin, …) opens a parenthesis: "Training of trainers (14-15 May, …)".
+bool OpensParenthesis(std::string_view s, size_t begin) {
+  while (begin > 0 && s[begin - 1] == ' ') --begin;
+  return begin > 0 && s[begin - 1] == '(';
+}
+
+// What a parenthesis says after its date: "(14-15 May, Amman, Jordan)" → places Amman, Jordan;
+// "(January, online)" → the mode. Only short parts that name a place (capitalised) or a mode.
+struct ParenthesisDetails {
+  std::vector<std::string> places;
+  std::optional<std::string> mode;
+};
+// The comma-separated parts of `parts`: places (capitalised, a few words) and a mode; nothing
+// when a part is neither.
+ParenthesisDetails PlaceAndModeParts(std::string_view parts) {
+  ParenthesisDetails out;
+  for (const std::string& raw : text::Split(parts, ',')) {
+    const std::string part(text::Trim(raw));
+    if (part.empty()) continue;
+    const std::string f = text::FoldKey(part);
+    if (f == "online" || f == "virtual" || f == "by videoconference" || f == "videoconference") {
+      out.mode = "online";
+    } else if (f == "hybrid") {
+      out.mode = "hybrid";
+    } else if (f == "in person" || f == "in presence") {
+      out.mode = "in person";
+    } else if (std::isupper(static_cast<unsigned char>(part[0])) && std::count(part.begin(), part.end(), ' ') < 4) {
+      out.places.push_back(part);
+    } else {
+      return {};  // a remark, not a place: the parenthesis is not read
+    }
+  }
+  return out;
+}
+
+ParenthesisDetails DetailsAfterDate(std::string_view s, size_t date_end) {
+  const size_t close = s.find(')', date_end);
+  if (close == std::string_view::npos || close - date_end > 120) return {};
+  return PlaceAndModeParts(s.substr(date_end, close - date_end));
+}
+
+// A list row that opens with its date: "25-26 September 2024, Bangkok, Thailand - Regional
+// workshop on …", "8 October 2024, online – Webinar on …". True when the text between the date's
+// end and the event's first word is only places or a mode, then a dash or colon; `details` then
+// holds them.
+bool RowHeadBefore(std::string_view s, size_t date_end, size_t event_begin, ParenthesisDetails* details) {
+  if (event_begin < date_end || event_begin - date_end > 100) return false;
+  std::string_view head = text::Trim(s.substr(date_end, event_begin - date_end));
+  bool separated = false;
+  for (std::string_view sep : {"\u2013", "\u2014", "-", ":", "|"}) {
+    if (head.size() >= sep.size() && head.substr(head.size() - sep.size()) == sep) {
+      head = text::Trim(head.substr(0, head.size() - sep.size()));
+      separated = true;
+      break;
+    }
+  }
+  if (!separated) return false;
+  if (!head.empty() && head.front() == ',') head.remove_prefix(1);
+  *details = PlaceAndModeParts(head);
+  return head.empty() || !details->places.empty() || details->mode.has_value();
+}
+
 }  // namespace
 
 std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder& finder, const ProseContext& ctx) {
@@ -428,6 +493,7 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       if (phrases.empty()) continue;
       const std::string folded = text::FoldKey(sentence);
       std::vector<bool> used(phrases.size(), false);
+      ParenthesisDetails row;  // the places and mode a list row gives before its event
       auto title_of = [&](const Phrase& p) -> std::string {
         // "the second webinar" in the body of an item whose title names "the 2nd webinar of the series …".
         if ((p.anaphoric || p.last == p.head) && !title_head.empty() && w[p.head].folded == title_head &&
@@ -523,7 +589,15 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
           }
           return;
         }
-        const std::vector<std::string> places = PlacesAfter(sentence, w, p.last + 1, spans);
+        std::vector<std::string> places = PlacesAfter(sentence, w, p.last + 1, spans);
+        std::optional<std::string> mode = ModeOfSentence(folded);
+        if (places.empty()) places = row.places;
+        if (!mode) mode = row.mode;
+        if (d && adjacent && OpensParenthesis(sentence, d->begin)) {
+          ParenthesisDetails details = DetailsAfterDate(sentence, d->end);
+          if (places.empty()) places = std::move(details.places);
+          if (!mode) mode = details.mode;
+        }
         std::string place_text;
         for (const auto& pl : places) place_text += pl + ", ";
         std::vector<std::string> projects = MentionFinder::Ids(finder.Projects(std::string(sentence) + "\n" + item_title));
@@ -534,7 +608,7 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
                                  {"title", title},
                                  {"places", places},
                                  {"countries", MentionFinder::Ids(finder.Countries(place_text))},
-                                 {"mode", ModeOfSentence(folded) ? json(*ModeOfSentence(folded)) : json(nullptr)},
+                                 {"mode", mode ? json(*mode) : json(nullptr)},
                                  {"start", IsoOrNull(start)},
                                  {"end", IsoOrNull(end)},
                                  {"precision", d ? json(d->phrase.precision) : json(nullptr)},
@@ -552,7 +626,11 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       };
       // Each date goes to the nearest event phrase before it (else the first after it).
       for (const FoundDate& d : found) {
-        const bool has_day = (d.phrase.start && d.phrase.start->day != 0) || d.phrase.year_given;
+        row = {};
+        // A month alone dates an event only where it opens the parenthesis right after its name:
+        // "Desk study on safeguards (January, online)".
+        const bool has_day = (d.phrase.start && d.phrase.start->day != 0) || d.phrase.year_given ||
+                             OpensParenthesis(sentence, d.begin);
         if (!has_day || !d.phrase.start) continue;
         std::optional<size_t> pick;
         for (size_t k = 0; k < phrases.size(); ++k) {
@@ -570,10 +648,15 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
               break;
             }
           }
+          // A list row: its date and place, a dash, then the event.
+          for (size_t k = 0; !pick && k < phrases.size(); ++k) {
+            if (!used[k] && RowHeadBefore(sentence, d.end, w[phrases[k].first].begin, &row)) pick = k;
+          }
         }
         if (!pick) continue;
         used[*pick] = true;
         emit(phrases[*pick], &d);
+        row = {};
       }
       for (size_t k = 0; k < phrases.size(); ++k) {
         if (!used[k]) emit(phrases[k], nullptr);

@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 
 #include "core/text.h"
 #include "ingest/internal/shapes.h"
@@ -262,8 +263,23 @@ void CheckTruncation(const TextDocument& doc, Extraction& e) {
       const bool open_sentence = std::string_view(".!?)\"]:;").find(end) == std::string_view::npos &&
                                  !text::StartsWith(last.substr(last.size() >= 3 ? last.size() - 3 : 0), "\u201d") &&
                                  !text::StartsWith(last.substr(last.size() >= 3 ? last.size() - 3 : 0), "\u2026");
-      // A long line of prose that stops mid-sentence: the document was cut.
+      // A long line of prose that stops mid-sentence: the document was cut. Not the last row of
+      // a list whose rows all end so ("8 October 2024, online – Webinar on …").
       cut = open_sentence && last.size() > 60 && std::count(last.begin(), last.end(), ' ') >= 8;
+      for (size_t j = i; cut && j-- > 0;) {
+        if (IsBlank(doc.lines[j])) continue;
+        const std::string before = CleanLine(doc.lines[j]);
+        // Rows of one list open alike: both with a digit (a date) or with the same bullet.
+        const auto opening = [](const std::string& l) -> char {
+          const char c = l.empty() ? ' ' : l.front();
+          return std::isdigit(static_cast<unsigned char>(c)) ? '0' : c;
+        };
+        const bool alike = opening(before) == opening(last) &&
+                           (opening(last) == '0' || std::string_view("-*\xe2").find(opening(last)) != std::string_view::npos);
+        const bool row = alike && std::string_view(".!?)\"]:;").find(before.back()) == std::string_view::npos;
+        if (row) cut = false;
+        break;
+      }
       break;
     }
   }

@@ -6,6 +6,7 @@
 /// funding shares and countries. A mere mention makes no project record.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <set>
@@ -24,7 +25,7 @@ struct Basics {
   std::string name;
   int line = 0;
   std::string section;
-  std::optional<std::string> full_name, start, end, duration, budget, funding, scope, reference;
+  std::optional<std::string> full_name, start, end, duration, budget, funding, scope, reference, implementer;
   std::optional<int> months;
   std::optional<double> amount;
   std::string currency;
@@ -215,7 +216,8 @@ json Shares(std::string_view s) {
 bool IsBasicsKey(const std::string& folded_key) {
   return folded_key == "duration" || folded_key == "duration of the project" || folded_key == "project duration" ||
          folded_key == "budget" || folded_key == "project budget" || folded_key == "funding" ||
-         folded_key == "funded by" || folded_key == "donors" || folded_key == "donor" || folded_key == "funders";
+         folded_key == "funded by" || folded_key == "donors" || folded_key == "donor" || folded_key == "funders" ||
+         folded_key == "implementation" || folded_key == "implemented by";
 }
 
 // A heading's name part: "CyberSEA – Cybercrime capacity building" → "CyberSEA"; the whole
@@ -309,9 +311,18 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
     const std::string& head = lines.clean[i];
     const auto named = finder.Projects(head);
     const bool whole = named.size() == 1 && named[0].begin == 0 && named[0].end + 1 >= head.size();
+    // "Project Octopus", "Project on Cybercrime", "GLACY Project" — not "Project news" or
+    // "Our Project", whose other word is no name.
+    const auto capital_at = [&](size_t at) { return at < head.size() && std::isupper(static_cast<unsigned char>(head[at])); };
     const bool called = head.size() < 60 && !IsProse(head) &&
-                        (text::StartsWith(head, "Project on ") || text::StartsWith(head, "Project ") ||
-                         (head.size() > 8 && head.substr(head.size() - 8) == " Project"));
+                        (text::StartsWith(head, "Project on ") ||
+                         (text::StartsWith(head, "Project ") && capital_at(8)) ||
+                         (head.size() > 8 && head.substr(head.size() - 8) == " Project" &&
+                          std::any_of(head.begin() + 1, head.end() - 8, [](char c) {
+                            return std::isupper(static_cast<unsigned char>(c)) || (c >= '0' && c <= '9');
+                          }) &&
+                          !text::StartsWith(head, "Our ") && !text::StartsWith(head, "The ") &&
+                          !text::StartsWith(head, "This ")));
     if (whole || called) {
       set_current(project(head, static_cast<int>(i + 1), "page"));
     } else if (const std::string name = HeadingName(head); !IsProse(head) && !name.empty() && BasicsFollow(lines, i)) {
@@ -425,6 +436,14 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
         b.funding = value;
         b.funders = Names(value);
         b.shares = SharesAfterNames(value);
+        continue;
+      }
+      if ((key == "implementation" || key == "implemented by" || key == "implementing partner" ||
+           key == "implementing partners" || key == "implementer" || key == "implementing organisation") &&
+          current && *current < projects.size() && !value.empty()) {
+        std::string v = value;
+        while (!v.empty() && v.back() == '.') v.pop_back();
+        projects[*current].implementer = v;
         continue;
       }
       if ((key == "budget" || key == "project budget") && current && *current < projects.size()) {
@@ -624,7 +643,7 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
                              {"budget_currency", b.amount ? json(b.currency) : json(nullptr)},
                              {"funders", b.funders},
                              {"countries", b.countries},
-                             {"implementer", nullptr},
+                             {"implementer", b.implementer ? json(*b.implementer) : json(nullptr)},
                              {"section", b.section},
                              {"duration", b.duration ? json(*b.duration) : json(nullptr)},
                              {"duration_months", b.months ? json(*b.months) : json(nullptr)},

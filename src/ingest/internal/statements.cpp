@@ -98,6 +98,61 @@ std::optional<PartialDate> DatelineOf(const CleanLines& lines) {
   return found;
 }
 
+std::optional<Republication> RepublicationOf(const CleanLines& lines) {
+  for (size_t i = 0; i < lines.clean.size(); ++i) {
+    const std::string& s = lines.clean[i];
+    if (lines.blank[i] || s.size() > 300) continue;
+    const std::string low = text::ToLowerAscii(s);
+    size_t at = std::string::npos;
+    size_t len = 0;
+    for (std::string_view cue : {"first published ", "originally published ", "initially published ", "republished from ",
+                                 "reproduced from ", "publie initialement ", "initialement publie "}) {
+      if (const size_t k = low.find(cue); k != std::string::npos) {
+        at = k;
+        len = cue.size();
+        break;
+      }
+    }
+    if (at == std::string::npos) continue;
+    Republication r;
+    r.line = static_cast<int>(i + 1);
+    std::string_view rest = std::string_view(s).substr(at + len);
+    const std::vector<FoundDate> dates = DatesIn(rest, 0);
+    size_t publisher_end = rest.size();
+    for (const FoundDate& d : dates) {
+      if (d.phrase.year_given && d.phrase.start) {
+        r.date = d.phrase.start;
+        publisher_end = std::min(publisher_end, d.begin);
+        break;
+      }
+    }
+    // "by the Council of Europe on …", "in Example Weekly, …", "on the site of …".
+    std::string_view who = rest.substr(0, publisher_end);
+    for (std::string_view lead : {"by ", "in ", "on ", "par ", "dans ", "sur "}) {
+      if (text::StartsWith(who, lead)) {
+        who.remove_prefix(lead.size());
+        break;
+      }
+    }
+    who = text::Trim(who);
+    for (std::string_view tail : {" on", ",", " in", " le", "."}) {
+      if (who.size() >= tail.size() && who.substr(who.size() - tail.size()) == tail) {
+        who = text::Trim(who.substr(0, who.size() - tail.size()));
+      }
+    }
+    // A date alone ("first published on 3 May 2021") names no publisher.
+    if (!who.empty() && std::isupper(static_cast<unsigned char>(who.front())) == 0 &&
+        !text::StartsWith(who, "the ")) {
+      who = {};
+    }
+    if (text::StartsWith(who, "the ")) who.remove_prefix(4);
+    r.publisher = std::string(who.substr(0, std::min<size_t>(who.size(), 120)));
+    if (r.publisher.empty() && !r.date) continue;
+    return r;
+  }
+  return std::nullopt;
+}
+
 std::optional<PartialDate> ParseIsoDate(std::string_view iso) {
   auto number = [&](size_t at, size_t len) -> int {
     if (at + len > iso.size()) return -1;

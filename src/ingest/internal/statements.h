@@ -31,6 +31,17 @@ std::vector<Record> ExtractStatements(const TextDocument& doc, const CleanLines&
 /// Nullopt when no line reads so, or when such lines give different days.
 std::optional<PartialDate> DatelineOf(const CleanLines& lines);
 
+/// Where a republished text first appeared, as the text says it: "This article
+/// was first published by the Council of Europe on 3 December 2018",
+/// "Originally published in Example Weekly, 5 May 2021".
+struct Republication {
+  std::string publisher;             ///< "" when the text names none
+  std::optional<PartialDate> date;   ///< the original's date, when given with its year
+  int line = 0;
+};
+/// The first line that says so; nullopt when none does.
+std::optional<Republication> RepublicationOf(const CleanLines& lines);
+
 /// A date written as ISO at any precision ("2024-06-20", "2024-06", "2024");
 /// nullopt for anything else.
 std::optional<PartialDate> ParseIsoDate(std::string_view iso);

@@ -267,6 +267,12 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
     }
     year_from_context = per_state.front().has_value() && !d.year_given;
   }
+  // "today" in the clause, not in a date it quotes ("today's meeting" is no act's date either).
+  const std::string clause_low = text::ToLowerAscii(s);
+  const bool says_today = dates.empty() && (clause_low.find(" today") != std::string::npos ||
+                                            clause_low.find("aujourd'hui") != std::string::npos ||
+                                            clause_low.find("aujourd\u2019hui") != std::string::npos) &&
+                          clause_low.find("today's") == std::string::npos;
   if (action != "join") {
     for (size_t i = 0; i < subject.size(); ++i) {
       for (const std::string& treaty : treaties) {
@@ -277,6 +283,11 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
         a.date = per_state[i];
         if (a.date && year_from_context) {
           a.date_basis = year_ != 0 ? "year from the document's date" : "year from an earlier date of the item";
+        }
+        if (!a.date && says_today && item_own_date_ && item_date_ && item_date_->day != 0) {
+          // "Benin deposited today …" in an item dated 20 November 2024: that day.
+          a.date = item_date_;
+          a.date_basis = "\"today\" in an item of that date";
         }
         if (!a.date) {
           a.reported = item_date_;
@@ -367,12 +378,13 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
     }
     const std::string between = text::FoldKey(s.substr(noun_end, by - noun_end));
     if (treaties.empty() && (between.find("both instruments") != std::string::npos || between == "both")) {
-      // "both instruments": the two treaties the item named last.
+      // "both instruments": the two treaties the item named last. When it named
+      // one only, that one is certainly among them and the other stays unknown.
       std::vector<std::string> known = named;
       for (const std::string& t : item_treaties_) {
         if (std::find(known.begin(), known.end(), t) == known.end()) known.push_back(t);
       }
-      if (known.size() == 2) treaties = known;
+      if (known.size() <= 2) treaties = known;
     } else if (treaties.empty() && !item_treaties_.empty()) {
       treaties.push_back(item_treaties_.back());
     }
@@ -426,6 +438,18 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
   if (!eif) return false;
   std::vector<std::string> states = MentionFinder::Ids(finder_.Countries(s));
   std::vector<std::string> treaties = TreatiesOr(s, 0);
+  // Unnamed, the treaty is still a convention or a protocol: "The Convention will enter into
+  // force for Ghana" says nothing of the Protocol Ghana joined the same day.
+  const std::string folded = " " + text::FoldKey(s.substr(0, m.position(0))) + " ";
+  const bool says_convention = folded.find(" convention ") != std::string::npos;
+  const bool says_protocol = folded.find(" protocol ") != std::string::npos;
+  auto kind_ok = [&](const std::string& ref) {
+    if (!treaties.empty() || says_convention == says_protocol) return true;
+    const domain::Treaty* t = finder_.catalog().Resolve(ref);
+    if (!t) return true;
+    const bool protocol = text::FoldKey(t->title).find("protocol") != std::string::npos;
+    return protocol == says_protocol;
+  };
   bool matched = false;
   for (Action& a : actions_) {
     if (a.item != item_ || a.action == "entry_into_force" || a.action == "signature" || a.action == "invitation") {
@@ -433,7 +457,7 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
     }
     const bool state_ok = states.empty() || std::find(states.begin(), states.end(), a.state) != states.end();
     const bool treaty_ok =
-        treaties.empty() || std::find(treaties.begin(), treaties.end(), a.treaty) != treaties.end();
+        (treaties.empty() && kind_ok(a.treaty)) || std::find(treaties.begin(), treaties.end(), a.treaty) != treaties.end();
     if (state_ok && treaty_ok) {
       a.entry_into_force = eif;
       matched = true;
@@ -537,7 +561,13 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     p.push_back({re(R"(\bthere (?:are|were) (?:now |already )?)" + c + R"( (?:State |States )?Parties)"), "parties", "parties"});
     p.push_back({re(R"(\b(?:now )?(?:has|had) )" + c + R"( (?:State )?Parties)"), "parties", "parties"});
     p.push_back({re(R"(\bratified by )" + c + R"( (?:countries|States))"), "parties", "ratified by "});
+    // "…, bringing the number of Parties to 62", "the number of States Parties now stands at 62".
+    p.push_back({re(R"(\bnumber of (?:States? )?Parties(?: to (?:the|this) (?:Convention|Protocol|treaty))? (?:to|(?:now )?(?:stands at|reaches|reached|is)) )" + c + R"(\b)"),
+                 "parties", "number of "});
     p.push_back({re(c + R"( États (?:sont|sont désormais|sont maintenant|sont aujourd'hui) Parties)"), "parties", "parties"});
+    // "La Convention compte désormais 77 Parties".
+    p.push_back({re(R"(\bcompte (?:désormais |maintenant |aujourd'hui |à présent )?)" + c + R"( (?:États )?Parties)"),
+                 "parties", "compte "});
     p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?=$|[.;]| and | but |, and |, but |, while ))"),
                  "signatories", "signed"});
     p.push_back({re(R"(\bsigned by )" + c + R"( (?:others|other States|other countries|countries|States))"), "signatories", "signed by "});

@@ -15,13 +15,24 @@ std::string NameKey(std::string_view name) {
   for (char c : name) {
     if (c == '+') {
       spelled += " plus ";
-    } else if (c == '@') {
-      spelled += " at ";
     } else {
       spelled += c;
     }
   }
   return text::FoldKey(spelled);
+}
+
+bool LooksLikeAName(std::string_view name) {
+  name = text::Trim(name);
+  if (name.empty()) return false;
+  const unsigned char first = static_cast<unsigned char>(name[0]);
+  if (!(std::isupper(first) || std::isdigit(first) || first >= 0x80)) return false;
+  static constexpr std::string_view kGroups[] = {"states", "parties", "observers", "members", "countries",
+                                                 "partners", "donors", "participants", "organisations",
+                                                 "organizations", "other", "all", "several", "various"};
+  const std::vector<std::string> words = text::Split(NameKey(name), ' ');
+  return !words.empty() && !words[0].empty() &&
+         std::find(std::begin(kGroups), std::end(kGroups), words[0]) == std::end(kGroups);
 }
 
 std::string Slug(std::string_view name) {

@@ -10,9 +10,15 @@
 namespace octopus::kb::internal {
 
 /// The key two names are compared by: text::FoldKey after '+' is read as
-/// " plus " and '@' as " at " ("GLACY+" and "GLACY Plus" share a key, and
-/// neither shares one with "GLACY").
+/// " plus " ("GLACY+" and "GLACY Plus" share a key, and neither shares one
+/// with "GLACY"; "CyberCrime@EAP" and "Cybercrime EAP" share one).
 std::string NameKey(std::string_view name);
+
+/// True when a name not in the directory may still be one: it starts with a
+/// capital letter, a digit or a letter outside ASCII, and its first word
+/// does not name a group of many ("States Parties", "Observers …",
+/// "voluntary contributions", "# source" are no names).
+bool LooksLikeAName(std::string_view name);
 
 /// A URL slug: the key's words joined by '-' ("GLACY+" → "glacy-plus");
 /// "" when the name has no letter or digit.

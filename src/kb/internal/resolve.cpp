@@ -174,7 +174,6 @@ std::optional<ActivityMatch> MatchActivities(const ActivityKey& a, const Activit
   } else {
     return std::nullopt;
   }
-  const double similarity = TitleSimilarity(a.title, b.title);
   if (a.span && b.span) {
     if (!Overlap(*a.span, *b.span)) return std::nullopt;
     rule += ", overlapping span";
@@ -196,6 +195,8 @@ std::optional<ActivityMatch> MatchActivities(const ActivityKey& a, const Activit
     needed = std::max(needed, kActivityTitleSimilarityWithoutPlace);
     rule += ", place not given";
   }
+  // The title last: the other tests are cheaper and rule most pairs out.
+  const double similarity = TitleSimilarity(a.title, b.title);
   if (similarity < needed) return std::nullopt;
   return ActivityMatch{similarity, rule + ", similar title (" + Fixed(similarity) + ")"};
 }
