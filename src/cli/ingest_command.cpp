@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "service/ingest.h"
+#include "service/knowledge.h"
 #include "store/store.h"
 
 namespace octopus::cli {
@@ -68,6 +69,7 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     Progress progress(files->size());
     Status first_error;
     size_t failed = 0;
+    bool stored_any = false;
     for (size_t i = 0; i < files->size(); ++i) {
       const std::string& path = (*files)[i];
       progress.Step(i, path);
@@ -78,6 +80,7 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
         if (failed++ == 0) first_error = r.status();
         continue;
       }
+      stored_any = stored_any || r->stored;
       if (*report == "json") {
         ingest::WriteJson(o, r->extraction, {{"stored", r->stored}, {"duplicate", r->duplicate}});
         o << "\n";
@@ -89,6 +92,12 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
       }
     }
     progress.Step(files->size(), "");
+    // The entities follow the documents: once for the whole command.
+    if (stored_any) {
+      auto knowledge = service::Knowledge::Open(*session->store, service::FindDataDir());
+      if (!knowledge) return knowledge.status();
+      OCTOPUS_RETURN_IF_ERROR((*knowledge)->Rebuild());
+    }
     if (failed > 0) {
       return Status(first_error.code(), std::to_string(failed) + " of " +
                                             std::to_string(files->size()) +

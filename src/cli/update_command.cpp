@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "service/knowledge.h"
 #include "service/registry.h"
 #include "store/store.h"
 #include "update/mailing.h"
@@ -13,6 +14,13 @@ namespace octopus::cli {
 
 namespace {
 
+/// The knowledge base of the session's store, rebuilt first if the stored
+/// entities are older than the stored documents.
+Result<std::shared_ptr<const kb::KnowledgeBase>> CurrentKnowledge(Session& session) {
+  auto knowledge = service::Knowledge::Open(*session.store, service::FindDataDir());
+  if (!knowledge) return knowledge.status();
+  return (*knowledge)->Current();
+}
 
 // --smtp, --from and --base-url (default $OCTOPUS_BASE_URL, else the local site).
 void AddMailOptions(CLI::App* sub, update::MailSettings& mail, bool required) {
@@ -60,7 +68,9 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     if (!session) return session.status();
     update::ComposeOptions options;
     options.highlights = *highlights;
-    auto bytes = update::ComposeUpdate(*session->registry, *q, *f, options);
+    auto knowledge = CurrentKnowledge(*session);
+    if (!knowledge) return knowledge.status();
+    auto bytes = update::ComposeUpdate(*session->registry, **knowledge, *q, *f, options);
     if (!bytes) return bytes.status();
     if (output->empty()) {
       o << *bytes;
@@ -93,7 +103,9 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
       if (!session) return session.status();
       update::ComposeOptions options;
       options.highlights = *lines;
-      auto report = update::SendIssue(*session->registry, *q, *mail, options);
+      auto knowledge = CurrentKnowledge(*session);
+      if (!knowledge) return knowledge.status();
+      auto report = update::SendIssue(*session->registry, **knowledge, *q, *mail, options);
       if (!report) return report.status();
       o << "sent " << report->sent << " message" << (report->sent == 1 ? "" : "s") << "\n";
       for (const auto& f : report->failed) o << "not sent: " << f << "\n";

@@ -22,7 +22,7 @@ const std::vector<FieldSpec>& Schema(Kind kind) {
       {"budget_currency", false}, {"funders", true},  {"implementers", true}, {"countries", true},
       {"scope", false},     {"status", false}};
   static const std::vector<FieldSpec> kActivity = {
-      {"title", false},  {"type", false},      {"projects", true}, {"places", true},
+      {"title", false},  {"also_titled", true}, {"type", false},      {"projects", true}, {"organisers", true}, {"places", true},
       {"countries", true}, {"mode", false},    {"start", false},   {"end", false},
       {"precision", false}, {"as_written", false}, {"status", false}};
   static const std::vector<FieldSpec> kNewsItem = {
@@ -46,6 +46,16 @@ const std::vector<FieldSpec>& Schema(Kind kind) {
     case Kind::kResource: return kResource;
   }
   return kProject;
+}
+
+// "2023", "2023-10" or "2023-10-03".
+bool IsoDate(const std::string& v) {
+  if (v.size() != 4 && v.size() != 7 && v.size() != 10) return false;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const bool dash = i == 4 || i == 7;
+    if (dash ? v[i] != '-' : (v[i] < '0' || v[i] > '9')) return false;
+  }
+  return true;
 }
 
 // Claims of unknown date sort first: they never supersede a dated claim.
@@ -78,10 +88,60 @@ Field DeriveField(std::string_view name, bool set, const std::vector<Claim>& cla
   for (FieldValue& v : values) {
     (v.stated_on == latest ? field.current : field.history).push_back(std::move(v));
   }
+  // A date and a more precise date within it ("2023-10", "2023-10-10") do not
+  // contradict each other: the precise one is current.
+  std::vector<FieldValue> refined;
+  for (size_t i = 0; i < field.current.size();) {
+    const std::string& v = field.current[i].value;
+    const bool coarser = IsoDate(v) && std::any_of(field.current.begin(), field.current.end(), [&](const FieldValue& o) {
+      return IsoDate(o.value) && o.value.size() > v.size() && o.value.compare(0, v.size() + 1, v + "-") == 0;
+    });
+    if (coarser) {
+      field.history.push_back(std::move(field.current[i]));
+      field.current.erase(field.current.begin() + static_cast<std::ptrdiff_t>(i));
+    } else {
+      ++i;
+    }
+  }
   std::stable_sort(field.history.begin(), field.history.end(),
                    [](const FieldValue& a, const FieldValue& b) { return a.stated_on < b.stated_on; });
   field.conflict = field.current.size() > 1;
   return field;
+}
+
+// The record ids of the claims behind a field's current values.
+std::vector<int64_t> CurrentRecords(const Field& f, const std::vector<Claim>& claims) {
+  std::vector<int64_t> out;
+  for (const FieldValue& v : f.current) {
+    for (size_t i : v.claims) out.push_back(claims[i].source.record_id);
+  }
+  return out;
+}
+
+// An activity's precision describes its start: among precisions of the same
+// date, the one stated with the current start is current.
+void PrecisionFollowsStart(Entity& entity) {
+  Field* precision = nullptr;
+  const Field* start = nullptr;
+  for (Field& f : entity.fields) {
+    if (f.name == "precision") precision = &f;
+    if (f.name == "start") start = &f;
+  }
+  if (!precision || !start || !precision->conflict || start->conflict) return;
+  const std::vector<int64_t> records = CurrentRecords(*start, entity.claims);
+  auto with_start = [&](const FieldValue& v) {
+    return std::any_of(v.claims.begin(), v.claims.end(), [&](size_t i) {
+      return std::find(records.begin(), records.end(), entity.claims[i].source.record_id) != records.end();
+    });
+  };
+  // No precision stated with the current start: the contradiction stands.
+  if (std::none_of(precision->current.begin(), precision->current.end(), with_start)) return;
+  std::vector<FieldValue> kept;
+  for (FieldValue& v : precision->current) (with_start(v) ? kept : precision->history).push_back(std::move(v));
+  precision->current = std::move(kept);
+  std::stable_sort(precision->history.begin(), precision->history.end(),
+                   [](const FieldValue& a, const FieldValue& b) { return a.stated_on < b.stated_on; });
+  precision->conflict = precision->current.size() > 1;
 }
 
 }  // namespace
@@ -188,6 +248,7 @@ void Derive(Entity& entity) {
     }
   }
   for (const std::string& name : others) entity.fields.push_back(DeriveField(name, false, entity.claims));
+  PrecisionFollowsStart(entity);
 
   entity.label = entity.value("name");
   if (entity.label.empty()) entity.label = entity.value("title");

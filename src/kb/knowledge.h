@@ -83,7 +83,10 @@ struct Field {
   std::string name;
   bool set = false;  ///< many values (the union of the claims) rather than one
   /// A scalar: the value of the latest dated claims; several values exactly
-  /// when those claims contradict each other (`conflict`). A set: every value.
+  /// when those claims contradict each other (`conflict`). A date and a more
+  /// precise date within it ("2023-10", "2023-10-10") do not: the precise one
+  /// is current, the other history; and an entity's `precision` is the one
+  /// stated with its current `start`. A set: every value.
   std::vector<FieldValue> current;
   bool conflict = false;
   /// A scalar: the values it had before, oldest first (a budget revised, an

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "domain/record.h"
 
 namespace octopus::search {
 
@@ -91,15 +92,16 @@ Result<Request> RequestFrom(const ParamLookup& param, const domain::Gazetteer& g
   if (r.q.size() > 500) return Invalid("q", "longer than 500 bytes");
   if (!r.kind.empty()) {
     const std::string k = text::ToLowerAscii(r.kind);
-    if (k == "news" || k == "news_item") {
-      r.kind = "news_item";
-    } else if (k == "activity" || k == "activities") {
-      r.kind = "activity";
-    } else if (k == "project" || k == "projects") {
-      r.kind = "project";
-    } else {
-      return Invalid("kind", "unknown kind '" + r.kind + "' (news, activity or project)");
+    std::optional<kb::Kind> kind = kb::KindFromName(k);
+    for (kb::Kind each : kSearchableKinds) {
+      if (k == kb::KindPath(each) || k == KindLabel(each)) kind = each;
     }
+    if (!kind || std::find(std::begin(kSearchableKinds), std::end(kSearchableKinds), *kind) ==
+                     std::end(kSearchableKinds)) {
+      return Invalid("kind", "unknown kind '" + r.kind +
+                                 "' (news, activity, project, organisation or resource)");
+    }
+    r.kind = std::string(kb::KindName(*kind));
   }
   if (!r.country.empty()) {
     const domain::Country* c = gazetteer.Find(r.country);
@@ -139,6 +141,10 @@ int Results::pages() const {
   return total == 0 ? 1 : (total + request.per_page - 1) / request.per_page;
 }
 
+std::string KindLabel(kb::Kind kind) {
+  return kind == kb::Kind::kNewsItem ? "news" : std::string(kb::KindName(kind));
+}
+
 std::string Unmarked(std::string_view marked) {
   std::string out;
   out.reserve(marked.size());
@@ -173,20 +179,29 @@ Result<Results> Searcher::Run(const Request& request) {
     for (const auto& [facet, value] : filters) q.facets.emplace_back(facet);
     q.facet_limit = request.facet_limit;
   }
-  auto page = store_.FindRecords(q);
+  auto page = store_.FindEntities(q);
   if (!page) return page.status();
 
   Results out;
   out.request = request;
   out.total = page->total;
-  for (store::RecordHit& h : page->hits) {
-    auto facts = domain::ReadRecord(h.record.kind, h.record.fields_json);
-    if (!facts) return facts.status();
-    Hit hit{std::move(h.record), std::move(*facts), std::move(h.title_marked),
-            std::move(h.snippet)};
-    if (hit.title_marked.empty()) hit.title_marked = hit.facts.title;
-    if (hit.snippet.empty()) {
-      hit.snippet = Excerpt(hit.facts.summary.empty() ? hit.facts.body : hit.facts.summary, 240);
+  out.knowledge = knowledge_;
+  for (store::EntityHit& h : page->hits) {
+    Hit hit;
+    hit.entity_id = std::move(h.entity_id);
+    hit.kind = h.kind;
+    hit.url = "/" + std::string(kb::KindPath(h.kind)) + "/" + hit.entity_id;
+    hit.label = std::move(h.label);
+    hit.entity = knowledge_ ? knowledge_->Find(hit.entity_id) : nullptr;
+    hit.title_marked = h.title_marked.empty() ? hit.label : std::move(h.title_marked);
+    hit.snippet = std::move(h.snippet);
+    if (hit.snippet.empty() && hit.entity) {
+      for (const char* prose : {"body", "scope", "description"}) {
+        const std::string text = hit.entity->value(prose);
+        if (text.empty()) continue;
+        hit.snippet = Excerpt(text, 240);
+        break;
+      }
     }
     out.hits.push_back(std::move(hit));
   }
@@ -197,13 +212,14 @@ Result<Results> Searcher::Run(const Request& request) {
       if (name == f) chosen = value;
     }
     for (const store::FacetCount& c : counts) {
-      FacetValue v{c.value, c.value, c.count, false};
+      FacetValue v{c.value, c.label.empty() ? c.value : c.label, c.count, false};
       if (name == "kind") {
-        v.label = domain::KindLabel(c.value);
+        if (auto kind = kb::KindFromName(c.value)) v.label = KindLabel(*kind);
       } else if (name == "country") {
         if (const domain::Country* country = gazetteer_.ByIso2(c.value)) v.label = country->name_en;
       }
-      v.selected = chosen && text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value);
+      v.selected = chosen && (text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value) ||
+                              text::ToLowerAscii(*chosen) == text::ToLowerAscii(v.label));
       facet.values.push_back(std::move(v));
     }
     out.facets.push_back(std::move(facet));

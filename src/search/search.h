@@ -1,10 +1,12 @@
 #pragma once
-/// Search over the ingested records: what a person typed turned into a
+/// Search over the knowledge base's entities (projects, activities, news
+/// items, organisations, resources): what a person typed turned into a
 /// full-text query, filters checked and named, facets labelled. Ranking and
-/// counting happen in the store's full-text engine (Store::FindRecords).
-/// A Searcher holds references only; one per request is cheap.
+/// counting happen in the store's full-text engine (Store::FindEntities).
+/// A Searcher holds references and a snapshot only; one per request is cheap.
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,7 +14,7 @@
 
 #include "core/result.h"
 #include "domain/country.h"
-#include "domain/record.h"
+#include "kb/knowledge.h"
 #include "store/store.h"
 
 namespace octopus::search {
@@ -24,12 +26,20 @@ namespace octopus::search {
 std::vector<store::SearchTerm> ParseQuery(std::string_view q);
 inline constexpr size_t kMaxTerms = 16;
 
+/// The kinds search finds, in the order facets list them (contributions are
+/// found through their project and donor).
+inline constexpr kb::Kind kSearchableKinds[] = {kb::Kind::kNewsItem, kb::Kind::kActivity,
+                                                kb::Kind::kProject, kb::Kind::kOrganisation,
+                                                kb::Kind::kResource};
+
 /// What a page or the API asks for. Empty strings mean "no filter".
 struct Request {
   std::string q;
-  std::string kind;     ///< news_item | activity | project (also "news", "activities", "projects")
+  /// news_item | activity | project | organisation | resource (also "news",
+  /// "activities", "projects", "organisations", "resources")
+  std::string kind;
   std::string country;  ///< ISO2 code or any name the gazetteer knows
-  std::string project;
+  std::string project;  ///< a project's id ("glacy-plus") or its name ("GLACY+")
   std::string year;     ///< YYYY
   std::string mode;     ///< in person | online | hybrid
   std::string from, to;  ///< YYYY-MM-DD or YYYY-MM (to: through the end of that month)
@@ -48,17 +58,23 @@ using ParamLookup = std::function<std::optional<std::string>(std::string_view)>;
 Result<Request> RequestFrom(const ParamLookup& param, const domain::Gazetteer& gazetteer);
 
 struct Hit {
-  store::RecordRow record;
-  domain::RecordFacts facts;
+  std::string entity_id;
+  kb::Kind kind = kb::Kind::kProject;
+  std::string url;    ///< "/activities/a3f9c2e1b07d", "/projects/glacy-plus"
+  std::string label;  ///< the entity's name or title
+  /// The entity in the Searcher's snapshot (Results::knowledge keeps it
+  /// alive); nullptr when the index holds an entity the snapshot does not (a
+  /// rebuild between the two).
+  const kb::Entity* entity = nullptr;
   /// Matched words between store::kMarkOpen and store::kMarkClose; without a
-  /// query, the snippet is the start of the summary (else the body) and the
-  /// title is plain.
+  /// query, the snippet is the start of the entity's own prose (a news item's
+  /// body, a project's scope) and the title is the plain label.
   std::string title_marked, snippet;
 };
 
 struct FacetValue {
-  std::string value;  ///< as a filter takes it ("TR", "GLACY+", "2023", "activity")
-  std::string label;  ///< as people read it ("Türkiye", "news")
+  std::string value;  ///< as a filter takes it ("TR", "glacy-plus", "2023", "activity")
+  std::string label;  ///< as people read it ("Türkiye", "GLACY+", "news")
   int count = 0;      ///< results with this value as the facet's filter
   bool selected = false;
 };
@@ -69,20 +85,27 @@ struct Facet {
 };
 
 struct Results {
-  Request request;  ///< normalised: country as ISO2, kind as stored
+  Request request;  ///< normalised: country as ISO2, kind as kb::KindName
   int total = 0;
+  std::shared_ptr<const kb::KnowledgeBase> knowledge;  ///< the snapshot hits point into
   std::vector<Hit> hits;
   std::vector<Facet> facets;
   int pages() const;
 };
 
-/// A record's text with the markers removed.
+/// A kind's name for people: "news" for news_item, else kb::KindName.
+std::string KindLabel(kb::Kind kind);
+
+/// Text with the markers removed.
 std::string Unmarked(std::string_view marked);
 
 class Searcher {
  public:
-  Searcher(store::Store& store, const domain::Gazetteer& gazetteer)
-      : store_(store), gazetteer_(gazetteer) {}
+  /// `knowledge` is the snapshot the hits are read from
+  /// (service::Knowledge::Current()).
+  Searcher(store::Store& store, const domain::Gazetteer& gazetteer,
+           std::shared_ptr<const kb::KnowledgeBase> knowledge)
+      : store_(store), gazetteer_(gazetteer), knowledge_(std::move(knowledge)) {}
 
   /// Runs the request (already checked by RequestFrom, or built by code).
   /// InvalidArgument for a page or per_page out of range.
@@ -91,6 +114,7 @@ class Searcher {
  private:
   store::Store& store_;
   const domain::Gazetteer& gazetteer_;
+  std::shared_ptr<const kb::KnowledgeBase> knowledge_;
 };
 
 }  // namespace octopus::search

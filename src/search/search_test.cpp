@@ -1,4 +1,5 @@
-// Search over the fixture documents: query parsing, accent-insensitive and
+// Search over the entities the knowledge service builds from the fixture
+// documents: query parsing, accent-insensitive and
 // phrase and prefix matching, parameters checked by name, facets labelled and
 // counted consistently, pagination.
 #include "search/search.h"
@@ -8,6 +9,7 @@
 #include <map>
 
 #include "core/testing/temp_dir.h"
+#include "service/knowledge.h"
 #include "store/testing/record_fixtures.h"
 
 namespace octopus::search {
@@ -51,6 +53,12 @@ class SearchTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.status().message();
     store_ = std::move(*s);
     ASSERT_TRUE(test_support::AddRecordFixtures(*store_).ok());
+    // The documents' entities, as the knowledge service builds them.
+    auto k = service::Knowledge::Open(*store_, OCTOPUS_TEST_DATA_DIR);
+    ASSERT_TRUE(k.ok()) << k.status().message();
+    auto current = (*k)->Current();
+    ASSERT_TRUE(current.ok()) << current.status().message();
+    knowledge_ = *current;
   }
 
   Result<Request> Parse(std::map<std::string, std::string> params) {
@@ -67,7 +75,7 @@ class SearchTest : public ::testing::Test {
     auto r = Parse(std::move(params));
     EXPECT_TRUE(r.ok()) << r.status().message();
     if (!r.ok()) return {};
-    Searcher s(*store_, gazetteer_);
+    Searcher s(*store_, gazetteer_, knowledge_);
     auto results = s.Run(*r);
     EXPECT_TRUE(results.ok()) << results.status().message();
     return results.ok() ? *results : Results{};
@@ -76,14 +84,22 @@ class SearchTest : public ::testing::Test {
   test_support::TempDir dir_;
   domain::Gazetteer gazetteer_;
   std::unique_ptr<store::Store> store_;
+  std::shared_ptr<const kb::KnowledgeBase> knowledge_;
 };
 
-TEST_F(SearchTest, TurkiyeWithoutTheAccentFindsEveryRecordSpellingIt) {
+// The entity's text as the index reads it.
+std::string TextOf(const Hit& h) {
+  EXPECT_NE(h.entity, nullptr) << h.entity_id;
+  if (!h.entity) return {};
+  return h.entity->label + " " + h.entity->value("body") + " " + h.entity->value("scope");
+}
+
+TEST_F(SearchTest, TurkiyeWithoutTheAccentFindsEveryEntitySpellingIt) {
   const Results r = Run({{"q", "Turkiye"}});
   EXPECT_EQ(r.total, 4);
   int with_accent = 0, without = 0;
   for (const Hit& h : r.hits) {
-    const std::string text = h.facts.title + " " + h.facts.body;
+    const std::string text = TextOf(h);
     with_accent += text.find("T\u00fcrkiye") != std::string::npos;
     without += text.find("Turkiye") != std::string::npos;
   }
@@ -100,7 +116,10 @@ TEST_F(SearchTest, PhraseAndPrefixQueries) {
   EXPECT_EQ(Run({{"q", "legisl"}}).total, 0);
   const Results tonga = Run({{"q", "Tonga workshop"}});
   ASSERT_EQ(tonga.total, 1);
-  EXPECT_EQ(tonga.hits[0].facts.countries, std::vector<std::string>{"TO"});
+  ASSERT_NE(tonga.hits[0].entity, nullptr);
+  EXPECT_EQ(tonga.hits[0].entity->values("countries"), std::vector<std::string>{"TO"});
+  EXPECT_EQ(tonga.hits[0].kind, kb::Kind::kNewsItem);
+  EXPECT_EQ(tonga.hits[0].url, "/news/" + tonga.hits[0].entity_id);
   EXPECT_EQ(Unmarked(tonga.hits[0].title_marked),
             "Pacific regional workshop on cybercrime (Tonga, 27-29 April 2011)");
 }
@@ -132,7 +151,7 @@ TEST_F(SearchTest, FacetsAreLabelledAndEachCountIsTheResultsOfItsFilter) {
   EXPECT_EQ(activities.total, 6);
   const Facet& kind = activities.facets[0];
   ASSERT_EQ(kind.name, "kind");
-  EXPECT_EQ(kind.values.size(), 3u);
+  EXPECT_EQ(kind.values.size(), 4u);  // activities, news, projects, organisations
   for (const FacetValue& v : kind.values) EXPECT_EQ(v.selected, v.value == "activity");
 }
 
@@ -142,6 +161,7 @@ TEST_F(SearchTest, FiltersTakeNamesCodesAndDates) {
   EXPECT_EQ(tr.total, 2);
   EXPECT_EQ(tr.request.country, "TR");
   EXPECT_EQ(Run({{"project", "glacy+"}, {"kind", "activity"}}).total, 3);
+  EXPECT_EQ(Run({{"project", "glacy-plus"}, {"kind", "activity"}}).total, 3);
   EXPECT_EQ(Run({{"mode", "In-Person"}}).total, 3);
   EXPECT_EQ(Run({{"year", "2011"}}).total, 2);
   const Results window = Run({{"from", "2023-10"}, {"to", "2023-11"}, {"kind", "activity"}});
@@ -159,6 +179,7 @@ TEST_F(SearchTest, MalformedParametersAreRefusedByName) {
       {{{"year", "11"}}, "year:"},
       {{{"mode", "by pigeon"}}, "mode:"},
       {{{"kind", "treaty_action"}}, "kind:"},
+      {{{"kind", "contribution"}}, "kind:"},
       {{{"country", "Atlantis"}}, "country:"},
       {{{"from", "2023-13"}}, "from:"},
       {{{"to", "yesterday"}}, "to:"},
@@ -175,20 +196,48 @@ TEST_F(SearchTest, MalformedParametersAreRefusedByName) {
 
 TEST_F(SearchTest, PagesSplitTheResultsWithoutLosingAny) {
   const Results all = Run({{"per_page", "100"}});
-  ASSERT_EQ(all.total, 13);
-  std::vector<int64_t> seen;
+  // 4 news items, 6 activities, 3 projects, 2 organisations.
+  ASSERT_EQ(all.total, 15);
+  std::vector<std::string> seen;
   for (int page = 1; page <= 3; ++page) {
     const Results r = Run({{"per_page", "5"}, {"page", std::to_string(page)}});
-    EXPECT_EQ(r.total, 13);
+    EXPECT_EQ(r.total, 15);
     EXPECT_EQ(r.pages(), 3);
-    for (const Hit& h : r.hits) seen.push_back(h.record.id);
+    for (const Hit& h : r.hits) seen.push_back(h.entity_id);
   }
-  ASSERT_EQ(seen.size(), 13u);
-  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], all.hits[i].record.id);
+  ASSERT_EQ(seen.size(), 15u);
+  for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], all.hits[i].entity_id);
   EXPECT_TRUE(Run({{"per_page", "5"}, {"page", "4"}}).hits.empty());
-  // Without a query, newest first; the body stands in for the snippet.
-  EXPECT_EQ(all.hits[0].facts.sort_date(), "2023-11-29");
-  EXPECT_FALSE(all.hits[0].snippet.empty());
+  // Without a query, newest first; a news item's body stands in for the snippet.
+  ASSERT_NE(all.hits[0].entity, nullptr);
+  EXPECT_EQ(all.hits[0].entity->value("start"), "2023-11-29");
+  const Results news = Run({{"kind", "news"}});
+  ASSERT_EQ(news.total, 4);
+  EXPECT_EQ(news.hits[0].label, "United Kingdom ratifies the Convention on Cybercrime");
+  EXPECT_TRUE(news.hits[0].snippet.starts_with("The United Kingdom deposited"))
+      << news.hits[0].snippet;
+}
+
+TEST_F(SearchTest, OrganisationsAreFoundByNameWithTheirUrls) {
+  const Results orgs = Run({{"kind", "organisations"}});
+  EXPECT_EQ(orgs.request.kind, "organisation");
+  ASSERT_EQ(orgs.total, 2);
+  const Results eu = Run({{"q", "\"European Union\""}, {"kind", "organisation"}});
+  ASSERT_EQ(eu.total, 1);
+  EXPECT_EQ(eu.hits[0].url, "/organisations/european-union");
+  EXPECT_EQ(Unmarked(eu.hits[0].title_marked), "European Union");
+  // A project's facet value is its id, labelled with its name.
+  const kb::Entity* glacy = knowledge_->Find("glacy-plus");
+  ASSERT_NE(glacy, nullptr);
+  const Results activities = Run({{"kind", "activity"}});
+  bool labelled = false;
+  for (const Facet& f : activities.facets) {
+    if (f.name != "project") continue;
+    for (const FacetValue& v : f.values) {
+      if (v.value == "glacy-plus") labelled = v.label == glacy->label && v.count == 3;
+    }
+  }
+  EXPECT_TRUE(labelled);
 }
 
 }  // namespace

@@ -35,8 +35,19 @@ class Knowledge {
   const kb::Directory& directory() const { return directory_; }
 
  private:
-  Knowledge(store::Store& store, kb::Directory directory)
+  class Key {
+    Key() = default;
+    friend class Knowledge;
+  };
+
+ public:
+  /// For Open only (the key is private).
+  Knowledge(Key, store::Store& store, kb::Directory directory)
       : store_(store), directory_(std::move(directory)) {}
+
+ private:
+  /// Rebuild with the mutex held, storing `stamp` with the entities.
+  Status RebuildLocked(const std::string& stamp);
 
   store::Store& store_;
   kb::Directory directory_;

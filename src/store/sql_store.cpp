@@ -1,6 +1,12 @@
 // The repository layer: the Store written once against store::Connection.
+#include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <map>
+#include <optional>
+#include <tuple>
+
+#include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "domain/record.h"
@@ -118,6 +124,10 @@ class SqlStore : public Store {
   Result<RecordRow> Record(int64_t id) override;
   Result<DocumentRow> Document(int64_t id) override;
   Result<RecordPage> FindRecords(const RecordQuery& query) override;
+  Status PutKnowledge(const kb::KnowledgeBase& kb, const std::string& stamp) override;
+  Result<kb::KnowledgeBase> Knowledge() override;
+  Result<std::string> KnowledgeStamp() override;
+  Result<EntityPage> FindEntities(const RecordQuery& query) override;
 
   Result<Subscriber> AddSubscriber(const std::string& email, const std::string& token) override;
   Result<Subscriber> SetSubscriberStatus(const std::string& token,
@@ -136,6 +146,10 @@ class SqlStore : public Store {
   /// Indexes every record: after the migration that creates the index.
   Status RebuildSearchIndex();
   bool HasFullText() const { return conn_->backend() == "sqlite"; }
+  /// Adds an entity to the entity search index; `by_id` gives the entities it
+  /// refers to (their names are its text, a project's name its facet label).
+  Status IndexEntity(const kb::Entity& entity,
+                     const std::map<std::string_view, const kb::Entity*>& by_id);
 
   Result<int64_t> InsertSource(const SourceInfo& s) {
     return conn_->Insert(
@@ -368,7 +382,7 @@ Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& 
 }
 
 // The columns id, path, format, shape, period_start, period_end, truncated, report_json, date,
-// date_basis, source_url.
+// date_basis, source_url, and the source's sha256.
 DocumentRow ToDocument(const Row& r) {
   DocumentRow d;
   d.id = AsInt(r[0]);
@@ -382,14 +396,15 @@ DocumentRow ToDocument(const Row& r) {
   if (!IsNull(r[8])) d.date = AsText(r[8]);
   d.date_basis = AsText(r[9]);
   d.source_url = AsText(r[10]);
+  d.sha256 = AsText(r[11]);
   return d;
 }
 
 Result<std::vector<DocumentRow>> SqlStore::Documents() {
   auto rows = conn_->Query(
-      "SELECT id, path, format, shape, period_start, period_end, truncated, report_json, date, "
-      "date_basis, source_url "
-      "FROM documents ORDER BY id");
+      "SELECT d.id, d.path, d.format, d.shape, d.period_start, d.period_end, d.truncated, "
+      "d.report_json, d.date, d.date_basis, d.source_url, s.sha256 "
+      "FROM documents d JOIN sources s ON s.id = d.source_id ORDER BY d.id");
   if (!rows) return rows.status();
   std::vector<DocumentRow> out;
   for (const Row& r : *rows) {
@@ -442,9 +457,9 @@ Result<RecordRow> SqlStore::Record(int64_t id) {
 
 Result<DocumentRow> SqlStore::Document(int64_t id) {
   auto rows = conn_->Query(
-      "SELECT id, path, format, shape, period_start, period_end, truncated, report_json, date, "
-      "date_basis, source_url "
-      "FROM documents WHERE id = ?",
+      "SELECT d.id, d.path, d.format, d.shape, d.period_start, d.period_end, d.truncated, "
+      "d.report_json, d.date, d.date_basis, d.source_url, s.sha256 "
+      "FROM documents d JOIN sources s ON s.id = d.source_id WHERE d.id = ?",
       {id});
   if (!rows) return rows.status();
   if (rows->empty()) return NotFound("no document " + std::to_string(id));
@@ -596,7 +611,326 @@ Result<RecordPage> SqlStore::FindRecords(const RecordQuery& q) {
         params);
     if (!rows) return rows.status();
     std::vector<FacetCount> counts;
-    for (const Row& r : *rows) counts.push_back({AsText(r[0]), static_cast<int>(AsInt(r[1]))});
+    for (const Row& r : *rows) {
+      counts.push_back({AsText(r[0]), static_cast<int>(AsInt(r[1])), AsText(r[0])});
+    }
+    page.facets.emplace_back(facet, std::move(counts));
+  }
+  return page;
+}
+
+Value IdOrNull(int64_t id) { return id == 0 ? Value(nullptr) : Value(id); }
+
+/// The entity's current values in the shape of a record's fields, so that
+/// its dates, mode and text are read by the same rules as a record's
+/// (domain::ReadRecord): sets as arrays, scalars as text, another entity's id
+/// as that entity's name.
+std::string FieldsJson(const kb::Entity& entity,
+                       const std::map<std::string_view, const kb::Entity*>& by_id) {
+  auto words = [&](const std::string& value) {
+    auto other = by_id.find(value);
+    return other == by_id.end() ? value : other->second->label;
+  };
+  nlohmann::json j = nlohmann::json::object();
+  for (const kb::Field& f : entity.fields) {
+    if (f.current.empty()) continue;
+    if (f.set) {
+      nlohmann::json values = nlohmann::json::array();
+      for (const kb::FieldValue& v : f.current) values.push_back(words(v.value));
+      j[f.name] = std::move(values);
+    } else {
+      j[f.name] = words(f.current.front().value);
+    }
+  }
+  return j.dump();
+}
+
+/// What the index holds for one entity.
+struct EntityIndexText {
+  std::string body;
+  std::optional<Date> lo, hi;
+  std::string mode;
+  int year = 0;
+};
+
+// Fields whose values are not words to search: dates, amounts, codes and ids
+// (a relation's other entity is searched under its own name).
+bool IsTextField(std::string_view name) {
+  static constexpr std::string_view kNotText[] = {
+      "start",  "end",     "date",      "event_start", "event_end", "precision",
+      "amount", "budget_amount", "currency", "budget_currency", "countries", "projects",
+      "activities", "donor", "project", "link", "source_url", "treaties", "name", "title"};
+  return std::find(std::begin(kNotText), std::end(kNotText), name) == std::end(kNotText);
+}
+
+EntityIndexText ReadEntity(const kb::Entity& entity,
+                           const std::map<std::string_view, const kb::Entity*>& by_id) {
+  EntityIndexText out;
+  const std::string_view kind = kb::KindName(entity.kind);
+  if (domain::IsSearchableKind(kind)) {
+    if (auto facts = domain::ReadRecord(kind, FieldsJson(entity, by_id))) {
+      out.lo = facts->lo;
+      out.hi = facts->hi;
+      out.mode = facts->mode;
+      out.year = facts->year();
+      out.body = facts->body;
+    }
+  } else if (auto d = domain::ReducedDate::Parse(entity.value("date")); d.ok()) {
+    out.lo = d->first;
+    out.hi = d->last;
+    out.year = d->first.year();
+  }
+  // Names the record shape does not carry (aliases, acronyms, types) are
+  // searchable too.
+  for (const kb::Field& f : entity.fields) {
+    if (!IsTextField(f.name)) continue;
+    for (const kb::FieldValue& v : f.current) {
+      auto other = by_id.find(v.value);
+      const std::string& words = other == by_id.end() ? v.value : other->second->label;
+      if (out.body.find(words) != std::string::npos) continue;
+      if (!out.body.empty()) out.body += " \u00b7 ";
+      out.body += words;
+    }
+  }
+  return out;
+}
+
+Status SqlStore::IndexEntity(const kb::Entity& entity,
+                             const std::map<std::string_view, const kb::Entity*>& by_id) {
+  const EntityIndexText t = ReadEntity(entity, by_id);
+  const std::string kind(kb::KindName(entity.kind));
+  auto entry = conn_->Insert(
+      "INSERT INTO entity_entries (entity_id, kind, sort_date, date_lo, date_hi) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {entity.id, kind, t.lo ? t.lo->ToIso() : std::string(), OptDate(t.lo), OptDate(t.hi)});
+  if (!entry) return entry.status();
+  auto text = conn_->Insert("INSERT INTO entity_text (rowid, title, body) VALUES (?, ?, ?)",
+                            {*entry, entity.label, t.body});
+  if (!text) return text.status();
+  struct FacetRow {
+    std::string facet, value, label;
+  };
+  std::vector<FacetRow> facets = {{"kind", kind, kind}};
+  for (const std::string& c : entity.values("countries")) facets.push_back({"country", c, c});
+  if (entity.kind == kb::Kind::kProject) {
+    facets.push_back({"project", entity.id, entity.label});
+  } else {
+    for (const std::string& p : entity.values("projects")) {
+      auto project = by_id.find(p);
+      facets.push_back({"project", p, project == by_id.end() ? p : project->second->label});
+    }
+  }
+  if (t.year > 0) facets.push_back({"year", std::to_string(t.year), std::to_string(t.year)});
+  std::vector<std::string> names = {entity.id, entity.label};
+  for (const char* field : {"name", "acronym", "aliases"}) {
+    for (std::string& n : entity.values(field)) names.push_back(std::move(n));
+  }
+  for (const std::string& n : names) {
+    const std::string key = text::ToLowerAscii(text::Trim(n));
+    if (key.empty()) continue;
+    auto r = conn_->Insert("INSERT INTO entity_names (entity_id, key) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                           {entity.id, key});
+    if (!r) return r.status();
+  }
+  if (!t.mode.empty()) facets.push_back({"mode", t.mode, t.mode});
+  for (const FacetRow& f : facets) {
+    auto r = conn_->Insert(
+        "INSERT INTO entity_facets (entry, facet, value, label, key, label_key) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        {*entry, f.facet, f.value, f.label, text::ToLowerAscii(text::Trim(f.value)),
+         text::ToLowerAscii(text::Trim(f.label))});
+    if (!r) return r.status();
+  }
+  return Status::Ok();
+}
+
+Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& stamp) {
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  // Whole tables at once rather than row by row through the cascades.
+  if (HasFullText()) OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript("DELETE FROM entity_text"));
+  OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
+      "DELETE FROM entity_names; DELETE FROM entity_facets; DELETE FROM entity_entries; "
+      "DELETE FROM claims; DELETE FROM entities"));
+  std::map<std::string_view, const kb::Entity*> by_id;
+  for (const kb::Entity& e : kb.entities) by_id.emplace(e.id, &e);
+  for (const kb::Entity& e : kb.entities) {
+    auto ins = conn_->Insert("INSERT INTO entities (id, kind, label) VALUES (?, ?, ?)",
+                             {e.id, std::string(kb::KindName(e.kind)), e.label});
+    if (!ins) return Status(ins.status().code(), "entity '" + e.id + "': " + ins.status().message());
+    for (const kb::Claim& c : e.claims) {
+      const kb::Source& s = c.source;
+      auto claim = conn_->Insert(
+          "INSERT INTO claims (entity_id, field, value, document_id, record_id, line, quote, "
+          "stated_on, section, document_label, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {e.id, c.field, c.value, IdOrNull(s.document_id), IdOrNull(s.record_id),
+           int64_t{s.line}, s.quote, s.stated_on, s.section, s.document_label, c.rule});
+      if (!claim) {
+        return Status(claim.status().code(),
+                      "claim on '" + e.id + "' " + c.field + ": " + claim.status().message());
+      }
+    }
+    // A contribution is found through its project and its donor.
+    if (HasFullText() && e.kind != kb::Kind::kContribution) {
+      OCTOPUS_RETURN_IF_ERROR(IndexEntity(e, by_id));
+    }
+  }
+  auto meta = conn_->Insert(
+      "INSERT INTO knowledge_meta (id, stamp) VALUES (1, ?) "
+      "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp",
+      {stamp});
+  if (!meta) return meta.status();
+  return tx.Commit();
+}
+
+Result<kb::KnowledgeBase> SqlStore::Knowledge() {
+  auto entities = conn_->Query("SELECT id, kind FROM entities");
+  if (!entities) return entities.status();
+  auto claims = conn_->Query(
+      "SELECT id, entity_id, field, value, document_id, record_id, line, quote, stated_on, "
+      "section, document_label, rule FROM claims ORDER BY id");
+  if (!claims) return claims.status();
+  kb::KnowledgeBase out;
+  out.entities.reserve(entities->size());
+  std::map<std::string, size_t> index;
+  for (const Row& r : *entities) {
+    kb::Entity e;
+    e.id = AsText(r[0]);
+    auto kind = kb::KindFromName(AsText(r[1]));
+    if (!kind) return IoError("stored entity '" + e.id + "' has unknown kind '" + AsText(r[1]) + "'");
+    e.kind = *kind;
+    index.emplace(e.id, out.entities.size());
+    out.entities.push_back(std::move(e));
+  }
+  for (const Row& r : *claims) {
+    kb::Claim c;
+    c.id = AsInt(r[0]);
+    c.entity_id = AsText(r[1]);
+    c.field = AsText(r[2]);
+    c.value = AsText(r[3]);
+    c.source.document_id = AsInt(r[4]);
+    c.source.record_id = AsInt(r[5]);
+    c.source.line = static_cast<int>(AsInt(r[6]));
+    c.source.quote = AsText(r[7]);
+    c.source.stated_on = AsText(r[8]);
+    c.source.section = AsText(r[9]);
+    c.source.document_label = AsText(r[10]);
+    c.rule = AsText(r[11]);
+    auto it = index.find(c.entity_id);
+    if (it == index.end()) return IoError("stored claim " + std::to_string(c.id) + " has no entity");
+    out.entities[it->second].claims.push_back(std::move(c));
+  }
+  for (kb::Entity& e : out.entities) kb::Derive(e);
+  std::sort(out.entities.begin(), out.entities.end(), [](const kb::Entity& a, const kb::Entity& b) {
+    return std::tie(a.kind, a.id) < std::tie(b.kind, b.id);
+  });
+  return out;
+}
+
+Result<std::string> SqlStore::KnowledgeStamp() {
+  auto rows = conn_->Query("SELECT stamp FROM knowledge_meta WHERE id = 1");
+  if (!rows) return rows.status();
+  return rows->empty() ? std::string() : AsText(rows->front()[0]);
+}
+
+/// The conditions on `e` (entity_entries) every entity query applies;
+/// `skip_facet` leaves out that facet's filter (for its counts).
+std::string EntityConditions(const RecordQuery& q, const std::string& match,
+                             const std::string& skip_facet, std::vector<Value>& params) {
+  std::string where = " WHERE 1 = 1";
+  if (!match.empty()) {
+    where += " AND e.id IN (SELECT rowid FROM entity_text WHERE entity_text MATCH ?)";
+    params.push_back(match);
+  }
+  for (const auto& [facet, value] : q.filters) {
+    if (facet == skip_facet) continue;
+    // The value as stored, as shown, or, for a value naming an entity, any
+    // name of that entity.
+    where +=
+        " AND e.id IN (SELECT entry FROM entity_facets WHERE facet = ? AND (key = ? OR "
+        "label_key = ? OR value IN (SELECT entity_id FROM entity_names WHERE key = ?)))";
+    const std::string key = text::ToLowerAscii(text::Trim(value));
+    params.push_back(facet);
+    params.push_back(key);
+    params.push_back(key);
+    params.push_back(key);
+  }
+  if (!q.from.empty()) {
+    where += " AND e.date_hi >= ?";
+    params.push_back(q.from);
+  }
+  if (!q.to.empty()) {
+    where += " AND e.date_lo <= ?";
+    params.push_back(q.to);
+  }
+  return where;
+}
+
+Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
+  if (!HasFullText()) {
+    return InvalidArgument("full-text search is not supported on the " +
+                           std::string(conn_->backend()) + " backend");
+  }
+  EntityPage page;
+  const std::string match = Fts5Match(q.terms);
+  {
+    std::vector<Value> params;
+    const std::string where = EntityConditions(q, match, "", params);
+    auto n = conn_->Query("SELECT count(*) FROM entity_entries e" + where, params);
+    if (!n) return n.status();
+    page.total = static_cast<int>(AsInt((*n)[0][0]));
+  }
+  if (q.limit > 0 && page.total > q.offset) {
+    std::vector<Value> params;
+    std::string sql;
+    const char* by_date = q.order == RecordQuery::Order::kOldest
+                              ? " ORDER BY e.sort_date = '', e.sort_date, e.entity_id"
+                              : " ORDER BY e.sort_date DESC, e.entity_id DESC";
+    if (!match.empty()) {
+      // Ranked: the label weighs five times the rest of the text.
+      sql =
+          "SELECT e.entity_id, e.kind, n.label, "
+          "snippet(entity_text, 1, char(2), char(3), '\u2026', 24), "
+          "highlight(entity_text, 0, char(2), char(3)) "
+          "FROM entity_text JOIN entity_entries e ON e.id = entity_text.rowid "
+          "JOIN entities n ON n.id = e.entity_id" +
+          EntityConditions(q, "", "", params) + " AND entity_text MATCH ?";
+      params.push_back(match);
+      sql += q.order == RecordQuery::Order::kRank
+                 ? " ORDER BY bm25(entity_text, 5.0, 1.0), e.entity_id"
+                 : by_date;
+    } else {
+      sql =
+          "SELECT e.entity_id, e.kind, n.label, '', '' "
+          "FROM entity_entries e JOIN entities n ON n.id = e.entity_id" +
+          EntityConditions(q, "", "", params) + by_date;
+    }
+    sql += " LIMIT ? OFFSET ?";
+    params.push_back(int64_t{q.limit});
+    params.push_back(int64_t{q.offset});
+    auto rows = conn_->Query(sql, params);
+    if (!rows) return rows.status();
+    for (const Row& r : *rows) {
+      auto kind = kb::KindFromName(AsText(r[1]));
+      if (!kind) return IoError("indexed entity '" + AsText(r[0]) + "' has unknown kind");
+      page.hits.push_back({AsText(r[0]), *kind, AsText(r[2]), AsText(r[3]), AsText(r[4])});
+    }
+  }
+  for (const std::string& facet : q.facets) {
+    std::vector<Value> params;
+    const std::string where = EntityConditions(q, match, facet, params);
+    params.push_back(facet);
+    params.push_back(int64_t{q.facet_limit});
+    auto rows = conn_->Query(
+        "SELECT min(f.value), count(*), min(f.label) FROM entity_facets f "
+        "JOIN entity_entries e ON e.id = f.entry" +
+            where + " AND f.facet = ? GROUP BY f.key ORDER BY count(*) DESC, f.key LIMIT ?",
+        params);
+    if (!rows) return rows.status();
+    std::vector<FacetCount> counts;
+    for (const Row& r : *rows) {
+      counts.push_back({AsText(r[0]), static_cast<int>(AsInt(r[1])), AsText(r[2])});
+    }
     page.facets.emplace_back(facet, std::move(counts));
   }
   return page;

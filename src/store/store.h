@@ -12,6 +12,7 @@
 
 #include "core/result.h"
 #include "domain/treaty.h"
+#include "kb/knowledge.h"
 #include "store/driver.h"
 
 namespace octopus::store {
@@ -47,6 +48,7 @@ struct DocumentRow {
   std::optional<std::string> date;  ///< the document's own date (ISO, partial allowed)
   std::string date_basis;           ///< where `date` comes from ("dateline", "--date", …)
   std::string source_url;           ///< the URL it was published at, "" when unknown
+  std::string sha256;               ///< of its bytes (its source's); set by the store
 };
 
 struct RecordRow {
@@ -95,11 +97,30 @@ struct RecordHit {
 struct FacetCount {
   std::string value;  ///< as stored
   int count = 0;
+  /// FindEntities: the value as people read it (a project's name for its id);
+  /// FindRecords: the value.
+  std::string label;
 };
 
 struct RecordPage {
   int total = 0;  ///< records matching, before limit and offset
   std::vector<RecordHit> hits;
+  std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;  ///< in the order asked
+};
+
+/// One entity a query over the entities found.
+struct EntityHit {
+  std::string entity_id;
+  kb::Kind kind = kb::Kind::kProject;
+  std::string label;
+  /// With terms: the entity's best passage of text and its label, matched
+  /// words between kMarkOpen and kMarkClose. Without terms: empty.
+  std::string snippet, title_marked;
+};
+
+struct EntityPage {
+  int total = 0;  ///< entities matching, before limit and offset
+  std::vector<EntityHit> hits;
   std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;  ///< in the order asked
 };
 
@@ -168,6 +189,25 @@ class Store {
   /// date, with facet counts. AddDocument keeps the index in step in its own
   /// transaction. InvalidArgument for a backend without full-text search.
   virtual Result<RecordPage> FindRecords(const RecordQuery& query) = 0;
+
+  /// Replaces every stored entity, claim and entity index row with `kb`, and
+  /// the knowledge stamp with `stamp`, in one transaction: on any failure
+  /// (a claim naming a document the store does not hold, two entities with
+  /// one id) the previous knowledge stays as it was. Claim ids are assigned by
+  /// the store; the entities' derived fields are not stored.
+  virtual Status PutKnowledge(const kb::KnowledgeBase& kb, const std::string& stamp) = 0;
+  /// Every stored entity with its claims (in time order) and its fields
+  /// derived (kb::Derive), ordered by kind and id.
+  virtual Result<kb::KnowledgeBase> Knowledge() = 0;
+  /// The stamp of the last PutKnowledge; "" when the knowledge was never built.
+  virtual Result<std::string> KnowledgeStamp() = 0;
+  /// The indexed entities (projects, activities, news items, organisations and
+  /// resources; contributions are not indexed) matching `query`, as FindRecords does for
+  /// records: ranked by bm25 with the label first or by date, snippets,
+  /// facets (kind, country, project, year, mode) counted without their own
+  /// filter, the date window. A project filter takes the project's id or any
+  /// of its names (name, acronym, alias), compared case-insensitively. InvalidArgument for a backend without full-text search.
+  virtual Result<EntityPage> FindEntities(const RecordQuery& query) = 0;
 
   /// Adds `email` as a pending subscriber holding `token`. An address already
   /// on the list keeps its row: a pending or unsubscribed one becomes pending

@@ -10,6 +10,7 @@
 
 #include "core/text.h"
 #include "service/treaty_views.h"
+#include "update/internal/entities.h"
 #include "update/internal/records.h"
 #include "update/update.h"
 
@@ -17,11 +18,11 @@ namespace octopus::update {
 
 using domain::Date;
 using domain::Precision;
-using internal::ActivityRecord;
+using internal::Activity;
 using internal::IsoDate;
-using internal::NewsRecord;
+using internal::News;
+using internal::Project;
 using internal::ProjectKey;
-using internal::ProjectRecord;
 
 // ---------------------------------------------------------------- quarters
 
@@ -167,7 +168,7 @@ std::string Span(const std::optional<IsoDate>& s, const std::optional<IsoDate>& 
   return Point(*s, context_year) + " – " + Point(*e, context_year);
 }
 
-std::string When(const ActivityRecord& a, int context_year) {
+std::string When(const Activity& a, int context_year) {
   if (!a.as_written.empty()) return a.as_written;
   if (!a.start && !a.end) return a.precision == Precision::kTbd ? "TBD" : "date to be confirmed";
   switch (a.precision) {
@@ -217,13 +218,15 @@ std::string MeasureLabel(std::string_view measure) {
   return label;
 }
 
-bool DayPrecise(const ActivityRecord& a) {
+bool DayPrecise(const Activity& a) {
   return a.precision == Precision::kDay && a.start && a.start->grain == IsoDate::Grain::kDay;
 }
 
-/// A save-the-date entry repeats an activity the inventories list: it is
-/// announced, not listed twice.
-bool SaveTheDateOnly(const ActivityRecord& a) { return a.section == "save_the_date"; }
+/// True when a save-the-date list speaks of the activity.
+bool InSaveTheDateList(const Activity& a) {
+  return std::any_of(a.mentions.begin(), a.mentions.end(),
+                     [](const internal::Mention& m) { return m.section == "save_the_date"; });
+}
 
 /// True when one title contains the other ("Octopus Conference" and
 /// "Octopus Conference 2023"), compared as matching keys.
@@ -238,8 +241,12 @@ bool SameEvent(std::string_view x, std::string_view y) {
 class Composer {
  public:
   Composer(service::Registry& registry, const Quarter& q, const ComposeOptions& options,
-           internal::RecordSet records)
-      : registry_(registry), q_(q), options_(options), records_(std::move(records)) {}
+           internal::Entities entities, internal::TreatyRecords treaty)
+      : registry_(registry),
+        q_(q),
+        options_(options),
+        entities_(std::move(entities)),
+        treaty_(std::move(treaty)) {}
 
   Result<UpdateIssue> Build() {
     issue_.quarter = q_;
@@ -251,7 +258,7 @@ class Composer {
     Inventory();
     ComingNext();
     Projects();
-    News();
+    TellNews();
     SaveTheDates();
     OCTOPUS_RETURN_IF_ERROR(Treaties());
     Highlights();
@@ -273,9 +280,10 @@ class Composer {
     return out;
   }
 
-  ActivityEntry Entry(const ActivityRecord& a, int context_year) const {
+  ActivityEntry Entry(const Activity& a, int context_year) const {
     ActivityEntry e;
-    e.record_id = a.id;
+    e.id = a.id;
+    e.url = a.url;
     e.title = a.title;
     e.projects = a.projects;
     e.places = a.places;
@@ -285,6 +293,7 @@ class Composer {
     e.when = When(a, context_year);
     e.start = a.Lo();
     e.end = a.Hi();
+    if (a.status == "postponed" || a.status == "cancelled") e.status = a.status;
     return e;
   }
 
@@ -312,7 +321,7 @@ class Composer {
     return out;
   }
 
-  static bool Overlaps(const ActivityRecord& a, Date from, Date to) {
+  static bool Overlaps(const Activity& a, Date from, Date to) {
     const auto anchor = a.Anchor();
     if (!anchor) return false;
     const Date lo = a.Lo().value_or(*anchor);
@@ -323,7 +332,7 @@ class Composer {
   // Groups activities by the month they fall in (their first month within
   // [from, to]); undated ones last. Within a month, day-precise dates come first.
   static std::vector<MonthGroup> ByMonth(
-      std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items, Date from, Date to) {
+      std::vector<std::pair<const Activity*, ActivityEntry>> items, Date from, Date to) {
     struct Item {
       int year = 0, month = 0;  // 0: undated
       bool day_precise = false;
@@ -368,12 +377,12 @@ class Composer {
   }
 
   void Inventory() {
-    std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items;
-    for (const auto& a : records_.activities) {
-      if (SaveTheDateOnly(a)) continue;
+    std::vector<std::pair<const Activity*, ActivityEntry>> items;
+    for (const auto& a : entities_.activities) {
+      // A save-the-date entry announces an activity; alone, it lists none.
+      if (a.SaveTheDateOnly()) continue;
       // The quarter's issue may list what is still under way ("by December").
-      if (Overlaps(a, q_.first(), q_.last()) ||
-          (a.section == "inventory" && ReportsOnQuarter(a.document_id))) {
+      if (Overlaps(a, q_.first(), q_.last()) || a.ListedIn("inventory", q_.first(), q_.last())) {
         in_quarter_.push_back(&a);
         items.emplace_back(&a, Entry(a, q_.year));
       }
@@ -381,23 +390,16 @@ class Composer {
     issue_.inventory = ByMonth(std::move(items), q_.first(), q_.last());
   }
 
-  bool ReportsOnQuarter(int64_t document_id) const {
-    for (const auto& [id, end] : records_.document_period_end) {
-      if (id == document_id) return end >= q_.first() && end <= q_.last();
-    }
-    return false;
-  }
-
   void ComingNext() {
     const Quarter n = q_.Next();
-    std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items;
-    for (const auto& a : records_.activities) {
-      if (SaveTheDateOnly(a)) continue;
+    std::vector<std::pair<const Activity*, ActivityEntry>> items;
+    for (const auto& a : entities_.activities) {
+      if (a.SaveTheDateOnly()) continue;
       if (std::find(in_quarter_.begin(), in_quarter_.end(), &a) != in_quarter_.end()) continue;
       const auto anchor = a.Anchor();
       // Undated plans belong to the coming quarter of the issue that announced them.
-      const bool planned =
-          anchor ? (*anchor >= n.first() && *anchor <= n.last()) : ReportsOnQuarter(a.document_id);
+      const bool planned = anchor ? (*anchor >= n.first() && *anchor <= n.last())
+                                  : a.MentionedIn(q_.first(), q_.last());
       if (planned) {
         next_quarter_.push_back(&a);
         items.emplace_back(&a, Entry(a, n.year));
@@ -406,13 +408,33 @@ class Composer {
     issue_.coming_next = ByMonth(std::move(items), n.first(), n.last());
   }
 
-  bool NewsInQuarter(const NewsRecord& n) const {
+  bool NewsInQuarter(const News& n) const {
     const std::optional<IsoDate>& d = n.date ? n.date : n.event_start;
     return d && d->lo <= q_.last() && d->hi >= q_.first();
   }
 
-  static ProjectEntry Basics(const ProjectRecord& p, const Composer& c) {
+  /// "EUR 10 million", "USD 508,371.23": millions as such when `millions`.
+  static std::string Money(const std::string& currency, double v, bool millions) {
+    std::string amount;
+    if (millions && v >= 1e6) {
+      amount = fmt::format("{:.3f}", v / 1e6);
+      while (amount.back() == '0') amount.pop_back();
+      if (amount.back() == '.') amount.pop_back();
+      amount += " million";
+    } else {
+      const auto cents = static_cast<long long>(std::llround(v * 100));
+      std::string digits = std::to_string(cents / 100);
+      for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
+      amount = digits;
+      if (cents % 100 != 0) amount += fmt::format(".{:02}", cents % 100);
+    }
+    return currency.empty() ? amount : currency + " " + amount;
+  }
+
+  static ProjectEntry Basics(const Project& p, const Composer& c) {
     ProjectEntry e;
+    e.id = p.id;
+    e.url = p.url;
     e.name = p.name;
     if (p.start || p.end) {
       auto text = [](const std::optional<IsoDate>& d) -> std::string {
@@ -428,20 +450,12 @@ class Composer {
     e.budget_amount = p.budget_amount;
     e.budget_currency = p.budget_currency;
     if (p.budget_amount) {
-      const double v = *p.budget_amount;
-      std::string amount;
-      if (v >= 1e6) {
-        amount = fmt::format("{:.3f}", v / 1e6);
-        while (amount.back() == '0') amount.pop_back();
-        if (amount.back() == '.') amount.pop_back();
-        amount += " million";
-      } else {
-        const auto whole = static_cast<long long>(std::llround(v));
-        std::string digits = std::to_string(whole);
-        for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-        amount = digits;
+      e.budget = Money(p.budget_currency, *p.budget_amount, true);
+    } else if (!p.budget_conflict.empty()) {
+      for (const double v : p.budget_conflict) {
+        e.budget += (e.budget.empty() ? "" : " or ") + Money(p.budget_currency, v, true);
       }
-      e.budget = p.budget_currency.empty() ? amount : p.budget_currency + " " + amount;
+      e.budget += " (sources differ)";
     } else {
       e.budget = p.budget_text;
     }
@@ -454,46 +468,74 @@ class Composer {
     return e;
   }
 
-  bool ProjectRunsInQuarter(const ProjectRecord& p) const {
+  bool ProjectRunsInQuarter(const Project& p) const {
     if (!p.start && !p.end) return false;
     return (!p.start || p.start->lo <= q_.last()) && (!p.end || p.end->hi >= q_.first());
   }
 
+  static bool Has(const std::vector<std::string>& ids, const std::string& id) {
+    return std::find(ids.begin(), ids.end(), id) != ids.end();
+  }
+
+  std::vector<ContributionEntry> ContributionsInQuarter(const Project& p) const {
+    std::vector<ContributionEntry> out;
+    for (const internal::Contribution& c : entities_.contributions) {
+      if (c.project_id != p.id || !c.date || c.date->lo > q_.last() || c.date->hi < q_.first()) {
+        continue;
+      }
+      ContributionEntry e;
+      e.donor = c.donor;
+      e.amount = c.amount;
+      e.currency = c.currency;
+      e.date = c.date->lo;
+      e.text = c.donor.empty() ? std::string("A contribution") : c.donor;
+      if (c.amount) e.text += ": " + Money(c.currency, *c.amount, false);
+      e.text += " (" +
+                (c.date->grain == IsoDate::Grain::kDay ? c.date->lo.ToLongEnglish() : Point(*c.date, 0)) +
+                ")";
+      out.push_back(std::move(e));
+    }
+    std::stable_sort(out.begin(), out.end(), [](const ContributionEntry& x, const ContributionEntry& y) {
+      return x.date < y.date;
+    });
+    return out;
+  }
+
   void Projects() {
-    for (const auto& p : records_.projects) {
+    for (const auto& p : entities_.projects) {
       if (p.members.size() >= 2) {  // a joint initiative: its basics head the joint section
         issue_.joint = Basics(p, *this);
         continue;
       }
-      const std::string key = ProjectKey(p.name);
       ProjectEntry e = Basics(p, *this);
-      std::vector<std::pair<const ActivityRecord*, ActivityEntry>> items;
-      for (const ActivityRecord* a : in_quarter_) {
-        for (const auto& name : a->projects) {
-          if (ProjectKey(name) == key) {
-            items.emplace_back(a, Entry(*a, q_.year));
-            break;
-          }
-        }
+      std::vector<std::pair<const Activity*, ActivityEntry>> items;
+      for (const Activity* a : in_quarter_) {
+        if (Has(a->project_ids, p.id)) items.emplace_back(a, Entry(*a, q_.year));
       }
       for (auto& g : ByMonth(std::move(items), q_.first(), q_.last())) {
         for (auto& a : g.activities) e.activities.push_back(std::move(a));
       }
       bool has_news = false;
-      for (const auto& n : records_.news) {
-        if (!NewsInQuarter(n)) continue;
-        for (const auto& name : n.projects) has_news = has_news || ProjectKey(name) == key;
+      for (const auto& n : entities_.news) {
+        has_news = has_news || (NewsInQuarter(n) && Has(n.project_ids, p.id));
       }
-      if (!ProjectRunsInQuarter(p) && e.activities.empty() && !has_news) continue;
-      project_index_.emplace(key, issue_.projects.size());
+      e.contributions = ContributionsInQuarter(p);
+      if (!ProjectRunsInQuarter(p) && e.activities.empty() && !has_news &&
+          e.contributions.empty()) {
+        continue;
+      }
+      const size_t index = issue_.projects.size();
+      project_index_.emplace(p.id, index);
+      for (const std::string& key : p.keys) heading_keys_.emplace_back(key, index);
       issue_.project_inventory.push_back(Basics(p, *this));
       issue_.projects.push_back(std::move(e));
     }
   }
 
-  Story MakeStory(const NewsRecord& n) const {
+  Story MakeStory(const News& n) const {
     Story s;
-    s.record_id = n.id;
+    s.id = n.id;
+    s.url = n.url;
     s.title = n.title;
     s.body = n.body;
     s.projects = n.projects;
@@ -516,7 +558,7 @@ class Composer {
     const std::string key = ProjectKey(heading);
     std::optional<size_t> best;
     size_t best_len = 0;
-    for (const auto& [project, index] : project_index_) {
+    for (const auto& [project, index] : heading_keys_) {
       if (project.size() > best_len && key.find(project) != std::string::npos) {
         best = index;
         best_len = project.size();
@@ -525,14 +567,14 @@ class Composer {
     return best;
   }
 
-  void News() {
-    for (const auto& n : records_.news) {
+  void TellNews() {
+    for (const auto& n : entities_.news) {
       if (!NewsInQuarter(n)) continue;
       news_in_quarter_.push_back(&n);
       Story s = MakeStory(n);
       std::set<size_t> sections;
-      for (const auto& name : n.projects) {
-        if (auto it = project_index_.find(ProjectKey(name)); it != project_index_.end()) {
+      for (const auto& id : n.project_ids) {
+        if (auto it = project_index_.find(id); it != project_index_.end()) {
           sections.insert(it->second);
         }
       }
@@ -568,18 +610,20 @@ class Composer {
       }
       return false;
     };
-    auto upcoming = [&](const ActivityRecord& a) {
+    auto upcoming = [&](const Activity& a) {
       return DayPrecise(a) && a.start->lo > q_.last() && a.start->lo <= horizon;
     };
-    auto add = [&](const ActivityRecord& a) {
-      if (listed(a.title, a.start->lo)) return;
-      out.push_back({Span(a.start, a.end, 0), Where(a.places, a.countries), a.title, a.start->lo});
+    // The save-the-date list's own title where it gives one.
+    auto add = [&](const Activity& a) {
+      const std::string& title = a.save_the_date_title.empty() ? a.title : a.save_the_date_title;
+      if (listed(title, a.start->lo)) return;
+      out.push_back({Span(a.start, a.end, 0), Where(a.places, a.countries), title, a.start->lo});
     };
-    for (const auto& a : records_.activities) {
-      if (SaveTheDateOnly(a) && upcoming(a)) add(a);
+    for (const auto& a : entities_.activities) {
+      if (InSaveTheDateList(a) && upcoming(a)) add(a);
     }
     if (out.empty()) {
-      for (const auto& a : records_.activities) {
+      for (const auto& a : entities_.activities) {
         if (!upcoming(a)) continue;
         const std::string folded = text::FoldKey(a.title);
         bool marked = false;
@@ -587,7 +631,7 @@ class Composer {
         if (marked) add(a);
       }
     }
-    for (const NewsRecord* n : news_in_quarter_) {
+    for (const News* n : news_in_quarter_) {
       if (!n->event_start || n->event_start->lo <= q_.last()) continue;
       if (listed(n->title, n->event_start->lo)) continue;
       out.push_back(
@@ -613,11 +657,11 @@ class Composer {
       }
     };
     add("ETS 185");
-    for (const auto& a : records_.actions) {
+    for (const auto& a : treaty_.actions) {
       const auto& d = ActionDate(a);
       if (d && d->lo <= q_.last() && d->hi >= q_.first()) add(a.treaty);
     }
-    for (const auto& f : records_.figures) {
+    for (const auto& f : treaty_.figures) {
       if (f.as_of && f.as_of->lo <= q_.last() && f.as_of->hi >= q_.first()) add(f.treaty);
     }
     // Then every other treaty the registry follows, each with its headline count.
@@ -637,7 +681,7 @@ class Composer {
       f.parties = analysis->Consents(on);
       {
         std::vector<domain::StatedFigure> figures = data->figures;
-        for (const auto& r : records_.figures) {
+        for (const auto& r : treaty_.figures) {
           if (!r.as_of || r.at_least || catalog.Resolve(r.treaty) != t) continue;
           domain::StatedFigure s;
           s.treaty = t->ref;
@@ -682,7 +726,7 @@ class Composer {
           value = n;
           if (as_of_text) *as_of_text = text;
         };
-        for (const auto& r : records_.figures) {
+        for (const auto& r : treaty_.figures) {
           if (r.as_of && catalog.Resolve(r.treaty) == t) {
             consider(r.measure, r.count, r.as_of->hi, r.as_of_text);
           }
@@ -698,7 +742,7 @@ class Composer {
       // The figures sources stated for the quarter, each once, beside the
       // engine's count where it counts the same thing.
       std::set<std::tuple<std::string, int, std::string>> seen;
-      for (const auto& r : records_.figures) {
+      for (const auto& r : treaty_.figures) {
         if (!r.as_of || r.as_of->lo > on || r.as_of->hi < q_.first()) continue;
         if (catalog.Resolve(r.treaty) != t) continue;
         if (!seen.emplace(r.measure, r.count, r.as_of_text).second) continue;
@@ -773,7 +817,7 @@ class Composer {
     }
     std::vector<const internal::TreatyActionRecord*> actions;
     std::set<std::string> seen;
-    for (const auto& a : records_.actions) {
+    for (const auto& a : treaty_.actions) {
       const auto& d = ActionDate(a);
       if (d && d->grain != IsoDate::Grain::kYear && d->lo >= q_.first() && d->hi <= q_.last() &&
           seen.insert(a.state + "|" + a.treaty + "|" + a.action + "|" + d->lo.ToIso()).second) {
@@ -802,7 +846,7 @@ class Composer {
       return false;
     };
     std::vector<Candidate> events;
-    for (const NewsRecord* n : news_in_quarter_) {
+    for (const News* n : news_in_quarter_) {
       if (n->projects.empty() && !n->treaties.empty()) continue;  // told by the treaty actions
       const int64_t days = n->event_start
                                ? (n->event_end ? n->event_end->hi : n->event_start->hi).days() -
@@ -811,7 +855,7 @@ class Composer {
       events.push_back({n->title, n->countries.size(), days, gathering(n->title)});
     }
     if (events.empty()) {
-      for (const ActivityRecord* a : in_quarter_) {
+      for (const Activity* a : in_quarter_) {
         const int64_t days = DayPrecise(*a) ? a->Hi()->days() - a->Lo()->days() + 1 : 0;
         std::string text = a->title;
         for (const auto& p : a->places) text += ", " + p;
@@ -850,22 +894,22 @@ class Composer {
     auto& rows = issue_.activity_totals;
     rows.push_back({"Activities " + issue_.period, std::to_string(in_quarter_.size())});
     std::map<std::string, int> modes;
-    for (const ActivityRecord* a : in_quarter_) ++modes[a->mode];
+    for (const Activity* a : in_quarter_) ++modes[a->mode];
     for (const auto& [label, mode] :
          {std::pair{"In person", "in person"}, std::pair{"Online", "online"},
           std::pair{"Hybrid", "hybrid"}, std::pair{"Mode not stated", ""}}) {
       if (const int n = modes[mode]; n > 0) rows.push_back({label, std::to_string(n)});
     }
-    // Per project, in order of first appearance, under its first-seen name.
+    // Per project, in order of first appearance, under its short name.
     std::vector<std::pair<std::string, int>> per_project;
     std::map<std::string, size_t> index;
-    for (const ActivityRecord* a : in_quarter_) {
+    for (const Activity* a : in_quarter_) {
       std::set<std::string> counted;
-      for (const auto& name : a->projects) {
-        const std::string key = ProjectKey(name);
-        if (key.empty() || !counted.insert(key).second) continue;
-        auto [it, fresh] = index.emplace(key, per_project.size());
-        if (fresh) per_project.emplace_back(name, 0);
+      for (size_t i = 0; i < a->project_ids.size() && i < a->projects.size(); ++i) {
+        const std::string& id = a->project_ids[i];
+        if (id.empty() || a->projects[i].empty() || !counted.insert(id).second) continue;
+        auto [it, fresh] = index.emplace(id, per_project.size());
+        if (fresh) per_project.emplace_back(a->projects[i], 0);
         ++per_project[it->second].second;
       }
     }
@@ -880,35 +924,36 @@ class Composer {
   service::Registry& registry_;
   Quarter q_;
   const ComposeOptions& options_;
-  internal::RecordSet records_;
+  internal::Entities entities_;
+  internal::TreatyRecords treaty_;
   UpdateIssue issue_;
-  std::vector<const ActivityRecord*> in_quarter_;
-  std::vector<const ActivityRecord*> next_quarter_;
-  std::vector<const NewsRecord*> news_in_quarter_;
-  std::map<std::string, size_t> project_index_;
+  std::vector<const Activity*> in_quarter_;
+  std::vector<const Activity*> next_quarter_;
+  std::vector<const News*> news_in_quarter_;
+  std::map<std::string, size_t> project_index_;  ///< project entity id → section
+  std::vector<std::pair<std::string, size_t>> heading_keys_;  ///< ProjectKey of a name → section
 };
 
 }  // namespace
 
-Result<UpdateIssue> BuildIssue(service::Registry& registry, const Quarter& q,
-                               const ComposeOptions& options) {
-  // The kinds an issue uses (links, the most numerous, are not among them);
-  // each kind keeps the store's document and line order.
+Result<UpdateIssue> BuildIssue(service::Registry& registry, const kb::KnowledgeBase& knowledge,
+                               const Quarter& q, const ComposeOptions& options) {
+  // The registry speaks for treaties: their actions and figures are records,
+  // not entities of the knowledge base.
   std::vector<store::RecordRow> rows;
-  for (const char* kind : {"project", "news_item", "activity", "treaty_action", "treaty_figure"}) {
+  for (const char* kind : {"treaty_action", "treaty_figure"}) {
     auto some = registry.store().Records(kind);
     if (!some) return some.status();
     for (auto& r : *some) rows.push_back(std::move(r));
   }
-  auto documents = registry.store().Documents();
-  if (!documents) return documents.status();
-  Composer composer(registry, q, options, internal::ReadRecords(rows, *documents));
+  Composer composer(registry, q, options, internal::ReadEntities(knowledge, q.last()),
+                    internal::ReadTreatyRecords(rows));
   return composer.Build();
 }
 
-Result<std::string> ComposeUpdate(service::Registry& registry, const Quarter& q, Format format,
-                                  const ComposeOptions& options) {
-  auto issue = BuildIssue(registry, q, options);
+Result<std::string> ComposeUpdate(service::Registry& registry, const kb::KnowledgeBase& knowledge,
+                                  const Quarter& q, Format format, const ComposeOptions& options) {
+  auto issue = BuildIssue(registry, knowledge, q, options);
   if (!issue) return issue.status();
   switch (format) {
     case Format::kHtml:

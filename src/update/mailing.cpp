@@ -257,10 +257,11 @@ std::string IssueMessage(const UpdateIssue& issue, const store::Subscriber& to,
          Base64Lines(RenderHtml(personal)) + "--" + boundary + "--\r\n";
 }
 
-Result<SendReport> SendIssue(service::Registry& registry, const Quarter& q,
-                             const MailSettings& settings, const ComposeOptions& options) {
+Result<SendReport> SendIssue(service::Registry& registry, const kb::KnowledgeBase& knowledge,
+                             const Quarter& q, const MailSettings& settings,
+                             const ComposeOptions& options) {
   OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
-  auto issue = BuildIssue(registry, q, options);
+  auto issue = BuildIssue(registry, knowledge, q, options);
   if (!issue) return issue.status();
   auto subscribers = registry.store().Subscribers("confirmed");
   if (!subscribers) return subscribers.status();

@@ -58,10 +58,12 @@ struct SendReport {
   std::vector<std::string> failed;  ///< "address: reason"
 };
 
-/// Mails the issue of quarter `q` to every confirmed subscriber. Fails as a
-/// whole only when the issue cannot be composed or the settings are wrong; a
-/// refused recipient is reported and the others still receive theirs.
-Result<SendReport> SendIssue(service::Registry& registry, const Quarter& q,
-                             const MailSettings& settings, const ComposeOptions& options = {});
+/// Mails the issue of quarter `q` (BuildIssue over `knowledge`) to every
+/// confirmed subscriber. Fails as a whole only when the issue cannot be
+/// composed or the settings are wrong; a refused recipient is reported and
+/// the others still receive theirs.
+Result<SendReport> SendIssue(service::Registry& registry, const kb::KnowledgeBase& knowledge,
+                             const Quarter& q, const MailSettings& settings,
+                             const ComposeOptions& options = {});
 
 }  // namespace octopus::update

@@ -54,7 +54,7 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
 
 /// "Title, Place, Country, mode, when".
 std::string ActivityLine(const ActivityEntry& a) {
-  return Join({a.title, a.where, a.mode, a.when}, ", ");
+  return Join({a.title, a.where, a.mode, a.when, a.status}, ", ");
 }
 
 std::vector<ListItem> ActivityItems(const std::vector<ActivityEntry>& activities) {
@@ -74,6 +74,9 @@ Fields ProjectFields(const ProjectEntry& p, bool inventory) {
       f.emplace_back("Participating countries", Join(p.countries, ", "));
     else if (!p.scope.empty())
       f.emplace_back("Participating countries/regions", p.scope);
+    std::vector<std::string> contributions;
+    for (const auto& c : p.contributions) contributions.push_back(c.text);
+    if (!contributions.empty()) f.emplace_back("Contributions", Join(contributions, "; "));
   }
   return f;
 }
@@ -492,7 +495,8 @@ nlohmann::json DateJson(const std::optional<domain::Date>& d) {
 }
 
 nlohmann::json ActivityJson(const ActivityEntry& a) {
-  return {{"record_id", a.record_id},
+  return {{"id", a.id},
+          {"url", a.url},
           {"title", a.title},
           {"projects", a.projects},
           {"places", a.places},
@@ -501,7 +505,8 @@ nlohmann::json ActivityJson(const ActivityEntry& a) {
           {"mode", a.mode.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.mode)},
           {"when", a.when},
           {"start", DateJson(a.start)},
-          {"end", DateJson(a.end)}};
+          {"end", DateJson(a.end)},
+          {"status", a.status.empty() ? nlohmann::json(nullptr) : nlohmann::json(a.status)}};
 }
 
 nlohmann::json GroupsJson(const std::vector<MonthGroup>& groups) {
@@ -518,7 +523,7 @@ nlohmann::json GroupsJson(const std::vector<MonthGroup>& groups) {
 }
 
 nlohmann::json StoryJson(const Story& s) {
-  return {{"record_id", s.record_id}, {"title", s.title},       {"dateline", s.dateline},
+  return {{"id", s.id}, {"url", s.url}, {"title", s.title}, {"dateline", s.dateline},
           {"body", s.body},           {"projects", s.projects}, {"treaties", s.treaties},
           {"date", DateJson(s.date)}};
 }
@@ -532,7 +537,18 @@ nlohmann::json StoriesJson(const std::vector<Story>& stories) {
 nlohmann::json ProjectJson(const ProjectEntry& p) {
   nlohmann::json acts = nlohmann::json::array();
   for (const auto& a : p.activities) acts.push_back(ActivityJson(a));
-  return {{"name", p.name},
+  nlohmann::json contributions = nlohmann::json::array();
+  for (const auto& c : p.contributions) {
+    contributions.push_back(
+        {{"donor", c.donor},
+         {"amount", c.amount ? nlohmann::json(*c.amount) : nlohmann::json(nullptr)},
+         {"currency", c.currency},
+         {"date", DateJson(c.date)},
+         {"text", c.text}});
+  }
+  return {{"id", p.id},
+          {"url", p.url},
+          {"name", p.name},
           {"duration", p.duration},
           {"scope", p.scope},
           {"budget", p.budget},
@@ -543,6 +559,7 @@ nlohmann::json ProjectJson(const ProjectEntry& p) {
           {"funding", p.funding},
           {"countries", p.countries},
           {"stories", StoriesJson(p.stories)},
+          {"contributions", contributions},
           {"activities", acts}};
 }
 

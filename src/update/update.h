@@ -1,11 +1,13 @@
 #pragma once
-/// The quarterly Cybercrime@CoE Update, composed from the database.
+/// The quarterly Cybercrime@CoE Update, composed from the knowledge base.
 ///
-/// BuildIssue reads the records the ingest stored (news items, activities,
-/// projects, treaty actions and figures) and asks the treaty engine for the
-/// figures as of the quarter's last day; the result is an `UpdateIssue`, a
-/// plain structure with one member per section of the issue. The renderers
-/// turn it into HTML (for mail clients: inline styles, no scripts, all text
+/// BuildIssue reads the entities of the knowledge base (projects, activities,
+/// news items, organisations, contributions: each thing once, whatever number
+/// of sources speak of it), the treaty actions and figures the registry's
+/// store holds, and asks the treaty engine for the figures as of the quarter's
+/// last day; the result is an `UpdateIssue`, a plain structure with one member
+/// per section of the issue. The renderers turn it into HTML (for mail
+/// clients: inline styles, no scripts, all text
 /// escaped), Markdown, plain text, JSON or PDF (HTML rendered by weasyprint).
 /// Sections with nothing to show are left out, headings and all; only the
 /// inventory of activities stays, to say that none is recorded: a quarter
@@ -20,6 +22,7 @@
 
 #include "core/result.h"
 #include "domain/date.h"
+#include "kb/knowledge.h"
 #include "service/registry.h"
 #include "treaty/engine.h"
 
@@ -70,9 +73,12 @@ struct ComposeOptions {
 
 /// One activity as the issue lists it.
 struct ActivityEntry {
-  int64_t record_id = 0;
+  std::string id;   ///< the activity's entity id
+  std::string url;  ///< its page: "/activities/{id}"
   std::string title;
-  std::vector<std::string> projects;   ///< as recorded ("GLACY+", "Octopus", "C-PROC")
+  /// Each project's name as the latest source wrote it ("GLACY+", "Octopus
+  /// Project"); a name no project entity has, as the source gave it.
+  std::vector<std::string> projects;
   std::vector<std::string> places;     ///< as recorded
   std::vector<std::string> countries;  ///< English names
   /// The places, then the countries no place names already: "Bucharest, Romania".
@@ -81,6 +87,8 @@ struct ActivityEntry {
   std::string when;  ///< the date as the source wrote it, else formatted ("3-5 July", "by October")
   std::optional<domain::Date> start;  ///< earliest day it may start
   std::optional<domain::Date> end;    ///< latest day it may end
+  /// "postponed" or "cancelled" when the latest sources say so, else "".
+  std::string status;
 };
 
 /// Activities of one month ("July 2023"), or of no known month ("Date to be confirmed").
@@ -93,7 +101,8 @@ struct MonthGroup {
 
 /// A news item told in the issue.
 struct Story {
-  int64_t record_id = 0;
+  std::string id;   ///< the news item's entity id
+  std::string url;  ///< its page: "/news/{id}"
   std::string title;
   std::string dateline;  ///< "Strasbourg, France, 10 August"
   std::string body;
@@ -102,19 +111,33 @@ struct Story {
   std::optional<domain::Date> date;
 };
 
+/// A donor's contribution to a project, dated in the quarter.
+struct ContributionEntry {
+  std::string donor;  ///< the donor's name
+  std::optional<double> amount;
+  std::string currency;
+  std::string text;  ///< "United States: USD 508,371.23 (18 September 2023)"
+  std::optional<domain::Date> date;
+};
+
 /// A capacity-building project: its basics, and in a project section its
-/// stories and activities of the quarter.
+/// stories, contributions and activities of the quarter.
 struct ProjectEntry {
-  std::string name;
+  std::string id;   ///< the project's entity id ("" for a joint initiative no entity has)
+  std::string url;  ///< its page: "/projects/{id}"
+  std::string name;  ///< as the latest source wrote it, else its acronym, else its name
   std::string duration;  ///< "January 2021 – December 2027", "" when unknown
   std::string scope;
   std::optional<double> budget_amount;
   std::string budget_currency;
-  std::string budget;  ///< "EUR 10 million", "" when unknown
+  /// "EUR 10 million", "" when unknown; same-day sources that disagree are
+  /// shown side by side ("EUR 5.33 million or EUR 5.5 million (sources differ)").
+  std::string budget;
   std::vector<std::string> funders;
   std::string funding;  ///< how the source describes the funding, else the funders listed
   std::vector<std::string> countries;  ///< English names
   std::vector<Story> stories;
+  std::vector<ContributionEntry> contributions;
   std::vector<ActivityEntry> activities;
 };
 
@@ -207,11 +230,12 @@ inline constexpr std::string_view kProjectInventoryTitle =
     "Inventory of capacity building projects";
 inline constexpr std::string_view kTotalsTitle = "Totals";
 
-/// Builds the issue of quarter `q` from the registry's store and engine.
-/// Errors only when the store cannot be read; records with unreadable JSON
-/// or dates are left out of the sections they cannot be placed in.
-Result<UpdateIssue> BuildIssue(service::Registry& registry, const Quarter& q,
-                               const ComposeOptions& options = {});
+/// Builds the issue of quarter `q` from the entities of `knowledge`, the
+/// treaty records of the registry's store and the registry's engine. Errors
+/// only when the store cannot be read; entities without a title or a
+/// readable date are left out of the sections they cannot be placed in.
+Result<UpdateIssue> BuildIssue(service::Registry& registry, const kb::KnowledgeBase& knowledge,
+                               const Quarter& q, const ComposeOptions& options = {});
 
 /// kMail: tables and inline styles, for mail clients (the default). kPage:
 /// the same content in blocks that may break across pages, for print and PDF.
@@ -232,7 +256,8 @@ Result<std::string> HtmlToPdf(std::string_view html);
 /// them with ContentType(format)). For the web layer (/updates/2023Q3) and the
 /// CLI alike. Uses the registry and its store like any of their callers: not
 /// thread-safe, call it under the lock that guards the registry.
-Result<std::string> ComposeUpdate(service::Registry& registry, const Quarter& q, Format format,
+Result<std::string> ComposeUpdate(service::Registry& registry, const kb::KnowledgeBase& knowledge,
+                                  const Quarter& q, Format format,
                                   const ComposeOptions& options = {});
 
 }  // namespace octopus::update

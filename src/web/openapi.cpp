@@ -12,7 +12,24 @@ using nlohmann::json;
 
 json Ref(const std::string& schema) { return {{"$ref", "#/components/schemas/" + schema}}; }
 
-json Parameter(std::string_view name, std::string_view in) {
+/// The routes over knowledge-base entities, whose {id} is an entity id.
+bool EntityRoute(std::string_view p) {
+  for (std::string_view e : {"/api/v1/activities/{id}", "/api/v1/organisations", "/api/v1/organisations/{id}",
+                             "/api/v1/contributions", "/api/v1/contributions/{id}", "/api/v1/resources/{id}"}) {
+    if (p == e) return true;
+  }
+  return false;
+}
+
+json Parameter(std::string_view name, std::string_view in, std::string_view pattern) {
+  if (name == "id" && EntityRoute(pattern)) {
+    return {{"name", name},
+            {"in", in},
+            {"required", true},
+            {"description", "Entity id: a slug of the name for projects and organisations "
+                            "(european-union), a short hash for the other kinds"},
+            {"schema", {{"type", "string"}, {"minLength", 1}}}};
+  }
   static const std::map<std::string_view, json> kKnown = {
       {"ref",
        {{"description", "Treaty reference: 185, ETS-185, CETS-224, UNCC, or an alias"},
@@ -62,6 +79,12 @@ json Parameter(std::string_view name, std::string_view in) {
       {"iso2", {{"description", "ISO 3166-1 alpha-2 code"}, {"schema", {{"type", "string"}}}, {"example", "TR"}}},
   };
   json p = kKnown.count(name) ? kKnown.at(name) : json{{"schema", {{"type", "string"}}}};
+  if (name == "q" && pattern.ends_with("/resources")) {
+    // Not a search: a filter on the captions, ignoring case, accents and punctuation.
+    p = {{"description", "Text the caption contains, compared without case or accents, punctuation read as a space"},
+         {"schema", {{"type", "string"}}},
+         {"example", "agenda"}};
+  }
   p["name"] = name;
   p["in"] = in;
   p["required"] = in == "path";
@@ -84,7 +107,11 @@ json Success(const Route& r) {
     return {{"application/atom+xml", {{"schema", {{"type", "string"}}}}}};
   }
   json schema;
-  if (p == "/api/v1/news" || p == "/api/v1/activities" || p == "/api/v1/projects") {
+  if (EntityRoute(p)) {
+    schema = Ref(p.ends_with("{id}") ? "Entity" : "EntityList");
+  } else if (p == "/api/v1/projects") {
+    schema = Ref("ProjectList");
+  } else if (p == "/api/v1/news" || p == "/api/v1/activities") {
     schema = Ref("RecordList");
   } else if (p == "/api/v1/news/{id}") {
     schema = Ref("NewsItem");
@@ -133,7 +160,7 @@ json Success(const Route& r) {
               {"properties",
                {{"count", {{"type", "integer"}}},
                 {p == "/projects.json" ? "projects" : "activities",
-                 {{"type", "array"}, {"items", Ref("Record")}}}}}};
+                 {{"type", "array"}, {"items", Ref(p == "/projects.json" ? "ProjectSummary" : "Record")}}}}}};
   } else if (p == "/api/v1/updates/{quarter}") {
     schema = {{"type", "object"},
               {"description",
@@ -304,6 +331,20 @@ json Components() {
   json list_props = paging;
   list_props["items"] = {{"type", "array"}, {"items", Ref("Record")}};
   list_props["facets"] = Ref("Facets");
+  const json project_summary = {
+      {"type", "object"},
+      {"description",
+       "A project as the project records describing it give it: their fields (start, end, scope, "
+       "budget_amount, budget_currency, funders, countries), with its name, its page and the "
+       "records it is read from"},
+      {"required", {"name", "url", "records"}},
+      {"properties",
+       {{"name", {{"type", "string"}}},
+        {"url", {{"type", "string"}}},
+        {"records", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}},
+      {"additionalProperties", true}};
+  json project_list_props = paging;
+  project_list_props["items"] = {{"type", "array"}, {"items", Ref("ProjectSummary")}};
   json search_props = paging;
   search_props["q"] = {{"type", "string"}};
   search_props["facets"] = Ref("Facets");
@@ -329,7 +370,7 @@ json Components() {
   const json project = {{"type", "object"},
                         {"properties",
                          {{"name", {{"type", "string"}}},
-                          {"project", {{"allOf", {Ref("Record")}}, {"nullable", true}}},
+                          {"project", {{"allOf", {Ref("ProjectSummary")}}, {"nullable", true}}},
                           {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
                           {"news", {{"type", "array"}, {"items", Ref("Record")}}}}}};
   const json country = {
@@ -343,7 +384,7 @@ json Components() {
         {"footnote", {{"type", "string"}, {"nullable", true}}},
         {"as_of", {{"type", "string"}, {"format", "date"}}},
         {"treaties", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-        {"projects", {{"type", "array"}, {"items", Ref("Record")}}},
+        {"projects", {{"type", "array"}, {"items", Ref("ProjectSummary")}}},
         {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
         {"news", {{"type", "array"}, {"items", Ref("Record")}}},
         {"news_total", {{"type", "integer"}}},
@@ -359,8 +400,65 @@ json Components() {
             {"author", {{"type", "string"}}},
             {"note", {{"type", "string"}}},
             {"created_at", {{"type", "string"}, {"format", "date-time"}}}}}}}}}};
+  const json nullable_string = {{"type", "string"}, {"nullable", true}};
+  auto strict = [](json properties) {
+    json required = json::array();
+    for (const auto& [key, value] : properties.items()) required.push_back(key);
+    return json{{"type", "object"},
+                {"required", required},
+                {"properties", std::move(properties)},
+                {"additionalProperties", false}};
+  };
+  json entity_source = strict(
+      {{"document_id", {{"type", "integer"}}},
+       {"record_id", {{"type", "integer"}, {"description", "0 when the claim comes from no record"}}},
+       {"document", {{"type", "string"}, {"description", "the citable source: its URL, else its title or path"}}},
+       {"href", nullable_string},
+       {"line", {{"type", "integer"}, {"description", "1-based line of the document"}}},
+       {"quote", {{"type", "string"}}},
+       {"stated_on", nullable_string},
+       {"section", nullable_string},
+       {"rule", {{"type", "string"}, {"description", "the resolution rule that attached the claim"}}}});
+  json entity_value = strict({{"value", {{"type", "string"}, {"description", "canonical form"}}},
+                              {"text", {{"type", "string"}, {"description", "as pages show it"}}},
+                              {"href", nullable_string},
+                              {"stated_on", nullable_string},
+                              {"sources", {{"type", "array"}, {"items", Ref("EntitySource")}}}});
+  json entity_field = strict(
+      {{"name", {{"type", "string"}}},
+       {"label", {{"type", "string"}}},
+       {"set", {{"type", "boolean"}, {"description", "many values rather than one"}}},
+       {"conflict", {{"type", "boolean"}, {"description", "sources of the same date disagree: values side by side"}}},
+       {"values", {{"type", "array"}, {"items", Ref("EntityValue")}}},
+       {"history", {{"type", "array"}, {"description", "earlier values, oldest first"}, {"items", Ref("EntityValue")}}},
+       {"has_history", {{"type", "boolean"}}}});
+  const json kinds = {"project", "activity", "news_item", "organisation", "contribution", "resource"};
+  json entity = strict({{"id", {{"type", "string"}}},
+                        {"kind", {{"type", "string"}, {"enum", kinds}}},
+                        {"url", {{"type", "string"}}},
+                        {"label", {{"type", "string"}}},
+                        {"fields", {{"type", "array"}, {"items", Ref("EntityField")}}},
+                        {"conflicts", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                        {"claims", {{"type", "integer"}}}});
+  json entity_summary = strict({{"id", {{"type", "string"}}},
+                                {"kind", {{"type", "string"}, {"enum", kinds}}},
+                                {"label", {{"type", "string"}}},
+                                {"href", {{"type", "string"}}},
+                                {"when", nullable_string},
+                                {"status", nullable_string}});
+  json entity_list_props = paging;
+  entity_list_props["items"] = {{"type", "array"}, {"items", Ref("EntitySummary")}};
   return {{"schemas",
-           {{"Record", record},
+           {{"Entity", entity},
+            {"EntityField", entity_field},
+            {"EntityValue", entity_value},
+            {"EntitySource", entity_source},
+            {"EntitySummary", entity_summary},
+            {"EntityList", strict(entity_list_props)},
+            {"Record", record},
+            {"ProjectSummary", project_summary},
+            {"ProjectList", {{"type", "object"}, {"required", {"total", "page", "per_page", "pages", "items"}},
+                             {"properties", project_list_props}}},
             {"FacetValue", facet_value},
             {"Facets", facets},
             {"RecordList", {{"type", "object"}, {"properties", list_props}}},
@@ -390,26 +488,31 @@ json OpenApiDocument() {
     for (size_t open = r.pattern.find('{'); open != std::string_view::npos;
          open = r.pattern.find('{', open + 1)) {
       const size_t close = r.pattern.find('}', open);
-      params.push_back(Parameter(r.pattern.substr(open + 1, close - open - 1), "path"));
+      params.push_back(Parameter(r.pattern.substr(open + 1, close - open - 1), "path", r.pattern));
     }
     std::string_view query = r.params;
     while (!query.empty()) {
       const size_t space = query.find(' ');
-      params.push_back(Parameter(query.substr(0, space), "query"));
+      params.push_back(Parameter(query.substr(0, space), "query", r.pattern));
       query = space == std::string_view::npos ? std::string_view() : query.substr(space + 1);
     }
-    const json error = {{"application/json", {{"schema", Ref("Error")}}}};
+    // Under /api/ errors are JSON; downloads and feeds answer the site's HTML error page.
+    const json error = r.pattern.starts_with("/api/")
+                           ? json{{"application/json", {{"schema", Ref("Error")}}}}
+                           : json{{"text/html", {{"schema", {{"type", "string"}}}}}};
     json responses = {{"200", {{"description", "OK"}, {"content", Success(r)}}}};
-    if (!params.empty()) {
-      responses["400"] = {{"description", "A malformed or unknown parameter"},
-                          {"content", error}};
-    }
+    // Every route rejects a query parameter it does not take.
+    responses["400"] = {{"description", "A malformed or unknown parameter"}, {"content", error}};
     if (r.pattern.find("{quarter}") != std::string_view::npos) {
       responses["400"]["description"] = "A malformed quarter (2023Q3 is well formed)";
     } else if (r.pattern.find("{ref}") != std::string_view::npos) {
       responses["404"] = {{"description", "Unknown treaty"}, {"content", error}};
     } else if (r.pattern.find('{') != std::string_view::npos) {
       responses["404"] = {{"description", "No such record, project or country"}, {"content", error}};
+    }
+    if (EntityRoute(r.pattern)) {
+      if (r.pattern.ends_with("{id}")) responses["404"]["description"] = "No entity of this kind with this id";
+      responses["503"] = {{"description", "The knowledge base is not available"}, {"content", error}};
     }
     if (r.kind == RouteKind::kHealth) {
       responses["503"] = {{"description", "The database cannot be read"},

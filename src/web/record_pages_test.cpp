@@ -5,18 +5,23 @@
 #include <libxml/tree.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "kb/knowledge.h"
 #include "service/registry.h"
 #include "store/store.h"
 #include "store/testing/record_fixtures.h"
+#include "web/internal/entity_views.h"
 #include "web/internal/routes.h"
 #include "web/site.h"
+#include "web/templates.h"
 #include "web/testing/site_fixture.h"
 
 namespace octopus::web {
@@ -591,6 +596,354 @@ TEST_F(RecordPagesTest, MarkupInEveryFieldAndParameterNeverComesBackUnescaped) {
   EXPECT_GT(pages_with_payload, 10);
   EXPECT_TRUE(log_.empty());
 }
+
+
+TEST_F(RecordPagesTest, EntityPagesShowTheKnowledgeBaseWithSources) {
+  const std::string activity = Page("/activities/a-tbilisi");
+  EXPECT_NE(activity.find("<h1>Workshop on electronic evidence</h1>"), std::string::npos);
+  EXPECT_NE(activity.find("<strong>held</strong>"), std::string::npos);
+  EXPECT_NE(activity.find("Update, third quarter, line 50"), std::string::npos);
+  const std::string eu = Page("/organisations/european-union");
+  EXPECT_NE(eu.find("Funds"), std::string::npos);
+  EXPECT_NE(eu.find("CyberEast"), std::string::npos);
+  EXPECT_NE(eu.find("EUR 4,500,000"), std::string::npos);
+  EXPECT_NE(Page("/contributions/c-eu-1").find("European Union"), std::string::npos);
+  EXPECT_NE(Page("/resources/r-guide").find("CyberEast"), std::string::npos);
+  // An id of another kind is not found under this kind's URL.
+  EXPECT_EQ(Get("/organisations/cybereast").status, 404);
+  EXPECT_EQ(Get("/activities/no-such-activity").status, 404);
+}
+
+TEST_F(RecordPagesTest, EntityApiGivesFieldsSourcesHistoryAndPaginatedLists) {
+  const json a = Api("/api/v1/activities/a-tbilisi");
+  EXPECT_EQ(a["kind"], "activity");
+  EXPECT_EQ(a["url"], "/activities/a-tbilisi");
+  bool status = false;
+  for (const json& f : a["fields"]) {
+    if (f["name"] != "status") continue;
+    status = true;
+    EXPECT_EQ(f["values"][0]["value"], "held");
+    EXPECT_EQ(f["values"][0]["sources"][0]["line"], 50);
+    EXPECT_EQ(f["history"][0]["value"], "planned");
+  }
+  EXPECT_TRUE(status);
+  const json orgs = Api("/api/v1/organisations?per_page=1");
+  EXPECT_EQ(orgs["total"], 2);
+  EXPECT_EQ(orgs["pages"], 2);
+  ASSERT_EQ(orgs["items"].size(), 1u);
+  EXPECT_EQ(orgs["items"][0]["label"], "Council of Europe");
+  EXPECT_EQ(Api("/api/v1/organisations?per_page=1&page=2")["items"][0]["label"], "European Union");
+  EXPECT_EQ(Api("/api/v1/contributions")["items"][0]["href"], "/contributions/c-eu-1");
+  EXPECT_EQ(Api("/api/v1/organisations/cybereast", 404)["status"], 404);
+  EXPECT_EQ(Api("/api/v1/organisations?per_page=0", 400)["status"], 400);
+  EXPECT_EQ(Api("/api/v1/resources/r-guide")["label"], "Guide on electronic evidence");
+}
+
+// ------------------------------------------------ entity view models
+
+namespace entity_views {
+
+using internal::ActivityModel;
+using internal::ContributionModel;
+using internal::CountrySections;
+using internal::EntityJson;
+using internal::OrganisationModel;
+using internal::ProjectModel;
+using internal::ResourceModel;
+
+std::string Name(std::string_view iso2) {
+  if (iso2 == "GE") return "Georgia";
+  if (iso2 == "AM") return "Armenia";
+  return std::string(iso2);
+}
+
+/// Builds entities from claims the way a reader does: claims, then Derive.
+class EntityViewsTest : public ::testing::Test {
+ protected:
+  kb::Claim& Say(const std::string& entity, const std::string& field, const std::string& value,
+                 const std::string& stated_on, int64_t document, int line,
+                 const std::string& quote = "") {
+    kb::Entity& e = Get(entity);
+    kb::Claim c;
+    c.entity_id = entity;
+    c.field = field;
+    c.value = value;
+    c.source.document_id = document;
+    c.source.line = line;
+    c.source.stated_on = stated_on;
+    c.source.quote = quote;
+    c.source.document_label = document == 1 ? "https://example.org/update-2023q2.pdf" : "Update, third quarter";
+    c.rule = "new entity";
+    e.claims.push_back(std::move(c));
+    return e.claims.back();
+  }
+
+  const kb::KnowledgeBase& Kb() {
+    for (kb::Entity& e : kb_.entities) kb::Derive(e);
+    std::sort(kb_.entities.begin(), kb_.entities.end(), [](const kb::Entity& a, const kb::Entity& b) {
+      return std::tie(a.kind, a.id) < std::tie(b.kind, b.id);
+    });
+    return kb_;
+  }
+
+  void Add(const std::string& id, kb::Kind kind) {
+    kb::Entity e;
+    e.id = id;
+    e.kind = kind;
+    kb_.entities.push_back(std::move(e));
+  }
+
+  kb::Entity& Get(const std::string& id) {
+    for (kb::Entity& e : kb_.entities) {
+      if (e.id == id) return e;
+    }
+    ADD_FAILURE() << "no entity " << id;
+    return kb_.entities.front();
+  }
+
+  /// A project, a donor and implementer, a contribution, three activities, a
+  /// news item and a resource, from two documents.
+  void Programme() {
+    Add("cybereast", kb::Kind::kProject);
+    Say("cybereast", "name", "CyberEast", "2023-06-30", 1, 12, "CyberEast project");
+    Say("cybereast", "name", "CyberEast", "2023-09-30", 2, 40);
+    Say("cybereast", "budget_amount", "4945000", "2023-06-30", 1, 14, "EUR 4.945 million");
+    Say("cybereast", "budget_amount", "5450000", "2023-09-30", 2, 42, "EUR 5.45 million");
+    Say("cybereast", "budget_currency", "EUR", "2023-06-30", 1, 14);
+    Say("cybereast", "funders", "european-union", "2023-06-30", 1, 15);
+    Say("cybereast", "implementers", "council-of-europe", "2023-06-30", 1, 15);
+    Say("cybereast", "countries", "GE", "2023-06-30", 1, 16);
+    Say("cybereast", "start", "2019-06", "2023-09-30", 2, 43, "June 2019");
+    Say("cybereast", "start", "2019-07", "2023-09-30", 2, 44, "July 2019");
+    Add("european-union", kb::Kind::kOrganisation);
+    Say("european-union", "name", "European Union", "2023-06-30", 1, 15);
+    Add("council-of-europe", kb::Kind::kOrganisation);
+    Say("council-of-europe", "name", "Council of Europe", "2023-06-30", 1, 15);
+    Add("c1", kb::Kind::kContribution);
+    Say("c1", "donor", "european-union", "2023-06-30", 1, 15);
+    Say("c1", "project", "cybereast", "2023-06-30", 1, 15);
+    Say("c1", "amount", "4500000", "2023-06-30", 1, 15);
+    Say("c1", "currency", "EUR", "2023-06-30", 1, 15);
+    Add("a-tbilisi", kb::Kind::kActivity);
+    Say("a-tbilisi", "title", "Workshop on electronic evidence", "2023-06-30", 1, 30);
+    Say("a-tbilisi", "projects", "cybereast", "2023-06-30", 1, 30);
+    Say("a-tbilisi", "countries", "GE", "2023-06-30", 1, 30);
+    Say("a-tbilisi", "start", "2023-10-04", "2023-06-30", 1, 30);
+    Say("a-tbilisi", "status", "planned", "2023-06-30", 1, 30, "Coming next");
+    Say("a-tbilisi", "status", "held", "2023-09-30", 2, 50, "Inventory of activities");
+    Add("a-yerevan", kb::Kind::kActivity);
+    Say("a-yerevan", "title", "Regional meeting", "2023-06-30", 1, 31);
+    Say("a-yerevan", "projects", "cybereast", "2023-06-30", 1, 31);
+    Say("a-yerevan", "countries", "AM", "2023-06-30", 1, 31);
+    Say("a-yerevan", "countries", "GE", "2023-06-30", 1, 31);
+    Say("a-yerevan", "start", "2022-03", "2023-06-30", 1, 31);
+    Add("a-undated", kb::Kind::kActivity);
+    Say("a-undated", "title", "Desk study", "2023-06-30", 1, 32);
+    Say("a-undated", "projects", "cybereast", "2023-06-30", 1, 32);
+    Add("n1", kb::Kind::kNewsItem);
+    Say("n1", "title", "Judges trained in Tbilisi", "2023-10-06", 2, 60);
+    Say("n1", "date", "2023-10-06", "2023-10-06", 2, 60);
+    Say("n1", "projects", "cybereast", "2023-10-06", 2, 60);
+    Say("n1", "activities", "a-tbilisi", "2023-10-06", 2, 61);
+    Add("r1", kb::Kind::kResource);
+    Say("r1", "title", "Guide on electronic evidence", "2023-09-30", 2, 70);
+    Say("r1", "projects", "cybereast", "2023-09-30", 2, 70);
+  }
+
+  kb::KnowledgeBase kb_;
+};
+
+TEST_F(EntityViewsTest, EachFieldShowsTheDocumentAndLineOfEverySourceThatStatesIt) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json m = EntityJson(k, *k.Find("cybereast"), Name);
+  ASSERT_EQ(m["fields"][0]["name"], "name");
+  const json& sources = m["fields"][0]["values"][0]["sources"];
+  ASSERT_EQ(sources.size(), 2u);
+  EXPECT_EQ(sources[0]["document"], "https://example.org/update-2023q2.pdf");
+  EXPECT_EQ(sources[0]["href"], "https://example.org/update-2023q2.pdf");
+  EXPECT_EQ(sources[0]["line"], 12);
+  EXPECT_EQ(sources[0]["quote"], "CyberEast project");
+  EXPECT_EQ(sources[1]["document"], "Update, third quarter");
+  EXPECT_TRUE(sources[1]["href"].is_null());
+  EXPECT_EQ(sources[1]["line"], 40);
+  EXPECT_EQ(m["url"], "/projects/cybereast");
+  EXPECT_EQ(m["claims"], 10);
+}
+
+TEST_F(EntityViewsTest, RelatedEntitiesAndCountriesShowByNameWithLinks) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json m = EntityJson(k, *k.Find("cybereast"), Name);
+  bool funders = false, countries = false;
+  for (const json& f : m["fields"]) {
+    if (f["name"] == "funders") {
+      funders = true;
+      EXPECT_EQ(f["label"], "Funded by");
+      EXPECT_EQ(f["values"][0]["text"], "European Union");
+      EXPECT_EQ(f["values"][0]["href"], "/organisations/european-union");
+    }
+    if (f["name"] == "countries") {
+      countries = true;
+      EXPECT_EQ(f["values"][0]["text"], "Georgia");
+      EXPECT_EQ(f["values"][0]["href"], "/countries/GE");
+    }
+  }
+  EXPECT_TRUE(funders);
+  EXPECT_TRUE(countries);
+}
+
+TEST_F(EntityViewsTest, ProjectBudgetShowsTheLaterValueWithTheEarlierOneAsHistory) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json m = ProjectModel(k, *k.Find("cybereast"), Name);
+  ASSERT_FALSE(m["budget"].is_null());
+  EXPECT_EQ(m["budget"]["text"], json::array({"EUR 5,450,000"}));
+  EXPECT_EQ(m["budget"]["sources"][0]["line"], 42);
+  ASSERT_EQ(m["budget"]["history"].size(), 1u);
+  EXPECT_EQ(m["budget"]["history"][0]["text"], "EUR 4,945,000");
+  EXPECT_EQ(m["budget"]["history"][0]["stated_on"], "2023-06-30");
+  EXPECT_EQ(m["budget"]["history"][0]["sources"][0]["quote"], "EUR 4.945 million");
+}
+
+TEST_F(EntityViewsTest, ContradictoryClaimsOfOneDateShowSideBySideAsAConflict) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json m = ProjectModel(k, *k.Find("cybereast"), Name);
+  EXPECT_TRUE(m["has_conflicts"]);
+  EXPECT_EQ(m["conflicts"], json::array({"start"}));
+  ASSERT_EQ(m["conflicting_fields"].size(), 1u);
+  const json& values = m["conflicting_fields"][0]["values"];
+  ASSERT_EQ(values.size(), 2u);
+  EXPECT_EQ(values[0]["value"], "2019-06");
+  EXPECT_EQ(values[0]["sources"][0]["line"], 43);
+  EXPECT_EQ(values[1]["value"], "2019-07");
+  EXPECT_EQ(values[1]["sources"][0]["line"], 44);
+}
+
+TEST_F(EntityViewsTest, ProjectActivitiesGoByYearNewestFirstThenByCountryWithUndatedLast) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json m = ProjectModel(k, *k.Find("cybereast"), Name);
+  EXPECT_EQ(m["activities_total"], 3);
+  const json& years = m["activities_by_year"];
+  ASSERT_EQ(years.size(), 3u);
+  EXPECT_EQ(years[0]["year"], "2023");
+  ASSERT_EQ(years[0]["countries"].size(), 1u);
+  EXPECT_EQ(years[0]["countries"][0]["name"], "Georgia");
+  EXPECT_EQ(years[0]["countries"][0]["activities"][0]["href"], "/activities/a-tbilisi");
+  EXPECT_EQ(years[1]["year"], "2022");
+  // An activity in two countries is listed under each.
+  ASSERT_EQ(years[1]["countries"].size(), 2u);
+  EXPECT_EQ(years[1]["countries"][0]["name"], "Armenia");
+  EXPECT_EQ(years[1]["countries"][1]["name"], "Georgia");
+  EXPECT_EQ(years[1]["countries"][1]["activities"][0]["label"], "Regional meeting");
+  EXPECT_TRUE(years[2]["year"].is_null());
+  EXPECT_EQ(years[2]["label"], "Undated");
+  EXPECT_EQ(years[2]["countries"][0]["activities"][0]["label"], "Desk study");
+}
+
+TEST_F(EntityViewsTest, ProjectPageListsItsContributionsNewsAndResources) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json m = ProjectModel(k, *k.Find("cybereast"), Name);
+  ASSERT_EQ(m["contributions"].size(), 1u);
+  EXPECT_EQ(m["contributions"][0]["donor"], "European Union");
+  EXPECT_EQ(m["contributions"][0]["donor_href"], "/organisations/european-union");
+  EXPECT_EQ(m["contributions"][0]["amount"], "EUR 4,500,000");
+  ASSERT_EQ(m["news"].size(), 1u);
+  EXPECT_EQ(m["news"][0]["href"], "/news/n1");
+  EXPECT_EQ(m["news"][0]["when"], "2023-10-06");
+  ASSERT_EQ(m["resources"].size(), 1u);
+  EXPECT_EQ(m["resources"][0]["label"], "Guide on electronic evidence");
+}
+
+TEST_F(EntityViewsTest, ActivityShowsItsStatusWithHistoryItsProjectsAndTheNewsReportingIt) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json m = ActivityModel(k, *k.Find("a-tbilisi"), Name);
+  ASSERT_FALSE(m["status"].is_null());
+  EXPECT_EQ(m["status"]["values"][0]["value"], "held");
+  EXPECT_EQ(m["status"]["values"][0]["sources"][0]["quote"], "Inventory of activities");
+  ASSERT_EQ(m["status"]["history"].size(), 1u);
+  EXPECT_EQ(m["status"]["history"][0]["value"], "planned");
+  ASSERT_EQ(m["projects"].size(), 1u);
+  EXPECT_EQ(m["projects"][0]["label"], "CyberEast");
+  ASSERT_EQ(m["news"].size(), 1u);
+  EXPECT_EQ(m["news"][0]["label"], "Judges trained in Tbilisi");
+  EXPECT_TRUE(ActivityModel(k, *k.Find("a-undated"), Name)["status"].is_null());
+}
+
+TEST_F(EntityViewsTest, OrganisationShowsWhatItFundsWithItsContributionsAndWhatItImplements) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json eu = OrganisationModel(k, *k.Find("european-union"), Name);
+  ASSERT_EQ(eu["funds"].size(), 1u);
+  EXPECT_EQ(eu["funds"][0]["href"], "/projects/cybereast");
+  ASSERT_EQ(eu["funds"][0]["contributions"].size(), 1u);
+  EXPECT_EQ(eu["funds"][0]["contributions"][0]["amount"], "EUR 4,500,000");
+  EXPECT_FALSE(eu["has_implements"]);
+  const json coe = OrganisationModel(k, *k.Find("council-of-europe"), Name);
+  EXPECT_FALSE(coe["has_funds"]);
+  ASSERT_EQ(coe["implements"].size(), 1u);
+  EXPECT_EQ(coe["implements"][0]["label"], "CyberEast");
+}
+
+TEST_F(EntityViewsTest, ContributionAndResourceNameTheirProjectsAndDonor) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json c = ContributionModel(k, *k.Find("c1"), Name);
+  EXPECT_EQ(c["donor"]["label"], "European Union");
+  EXPECT_EQ(c["amount_text"], "EUR 4,500,000");
+  EXPECT_EQ(c["projects"][0]["href"], "/projects/cybereast");
+  const json r = ResourceModel(k, *k.Find("r1"), Name);
+  EXPECT_EQ(r["projects"][0]["label"], "CyberEast");
+}
+
+TEST_F(EntityViewsTest, CountrySectionsListTheProjectsAndActivitiesNamingTheCountry) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  const json ge = CountrySections(k, "GE");
+  ASSERT_EQ(ge["projects"].size(), 1u);
+  EXPECT_EQ(ge["projects"][0]["id"], "cybereast");
+  ASSERT_EQ(ge["activities"].size(), 2u);
+  EXPECT_EQ(ge["activities"][0]["id"], "a-yerevan");  // 2022 before 2023
+  EXPECT_EQ(ge["activities"][1]["id"], "a-tbilisi");
+  const json am = CountrySections(k, "AM");
+  EXPECT_FALSE(am["has_projects"]);
+  ASSERT_EQ(am["activities"].size(), 1u);
+}
+
+TEST_F(EntityViewsTest, AmountsAreGroupedAndKeepTheirDecimals) {
+  EXPECT_EQ(internal::ShowAmount("4945000", "EUR"), "EUR 4,945,000");
+  EXPECT_EQ(internal::ShowAmount("1200.50", ""), "1,200.50");
+  EXPECT_EQ(internal::ShowAmount("999", "USD"), "USD 999");
+  EXPECT_EQ(internal::ShowAmount("", "EUR"), "");
+}
+
+TEST_F(EntityViewsTest, TheEntityPageRendersSourcesHistoryAndConflicts) {
+  Programme();
+  const kb::KnowledgeBase& k = Kb();
+  auto templates = Templates::Load(std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates");
+  ASSERT_TRUE(templates.ok()) << templates.status().message();
+  auto html = templates->Render("entity", ProjectModel(k, *k.Find("cybereast"), Name));
+  ASSERT_TRUE(html.ok()) << html.status().message();
+  EXPECT_EQ(html->find("{{"), std::string::npos);
+  EXPECT_NE(html->find("<h1>CyberEast</h1>"), std::string::npos);
+  EXPECT_NE(html->find("href=\"" + EscapeHtml("https://example.org/update-2023q2.pdf") + "\""), std::string::npos);
+  EXPECT_NE(html->find("Update, third quarter, line 42"), std::string::npos);
+  EXPECT_NE(html->find("Budget history"), std::string::npos);
+  EXPECT_NE(html->find("EUR 4,945,000"), std::string::npos);
+  EXPECT_NE(html->find("Sources that disagree"), std::string::npos);
+  EXPECT_NE(html->find("href=\"" + EscapeHtml("/organisations/european-union") + "\""), std::string::npos);
+  EXPECT_NE(html->find("href=\"" + EscapeHtml("/activities/a-tbilisi") + "\""), std::string::npos);
+  auto activity = templates->Render("entity", ActivityModel(k, *k.Find("a-tbilisi"), Name));
+  ASSERT_TRUE(activity.ok());
+  EXPECT_NE(activity->find("<strong>held</strong>"), std::string::npos);
+  EXPECT_NE(activity->find("planned"), std::string::npos);
+}
+
+}  // namespace entity_views
 
 }  // namespace
 }  // namespace octopus::web

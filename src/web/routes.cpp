@@ -8,6 +8,7 @@
 
 #include "service/treaty_views.h"
 #include "treaty/chart.h"
+#include "web/internal/entity_handlers.h"
 #include "web/internal/record_handlers.h"
 #include "web/internal/update_handlers.h"
 #include "web/internal/views.h"
@@ -113,6 +114,28 @@ constexpr Route kRoutes[] = {
    "Linked documents grouped by caption, with the news items or sections they come from"},
   {"/api/v1/search",        "q kind country project year mode page per_page", K::kApi, true,
    ApiSearch, "Ranked full-text search with snippets and facet counts"},
+
+  // Entities of the knowledge base, each with the sources of every field.
+  {"/activities/{id}",      "",      K::kPage,   true,  EntityPageOf<kb::Kind::kActivity>,
+   "An activity: each field with its sources, its status and history, its projects"},
+  {"/organisations/{id}",   "",      K::kPage,   true,  EntityPageOf<kb::Kind::kOrganisation>,
+   "An organisation: what it funds and implements"},
+  {"/contributions/{id}",   "",      K::kPage,   true,  EntityPageOf<kb::Kind::kContribution>,
+   "A contribution: donor, project, amount, with sources"},
+  {"/resources/{id}",       "",      K::kPage,   true,  EntityPageOf<kb::Kind::kResource>,
+   "A resource: a publication, guideline or training material, with sources"},
+  {"/api/v1/activities/{id}", "",    K::kApi,    true,  ApiEntityOf<kb::Kind::kActivity>,
+   "One activity: fields with sources, history and conflicts"},
+  {"/api/v1/organisations", "page per_page", K::kApi, true, ApiEntityListOf<kb::Kind::kOrganisation>,
+   "Organisations (donors, implementers, partners) by name"},
+  {"/api/v1/organisations/{id}", "", K::kApi,    true,  ApiEntityOf<kb::Kind::kOrganisation>,
+   "One organisation: fields with sources, history and conflicts"},
+  {"/api/v1/contributions", "page per_page", K::kApi, true, ApiEntityListOf<kb::Kind::kContribution>,
+   "Contributions of donors to projects"},
+  {"/api/v1/contributions/{id}", "", K::kApi,    true,  ApiEntityOf<kb::Kind::kContribution>,
+   "One contribution: fields with sources, history and conflicts"},
+  {"/api/v1/resources/{id}", "",     K::kApi,    true,  ApiEntityOf<kb::Kind::kResource>,
+   "One resource: fields with sources, history and conflicts"},
 
   // The quarterly update and its subscriptions.
   {"/updates",              "",      K::kPage,   true,  UpdatesPage,
@@ -363,6 +386,14 @@ Result<domain::Date> Context::AsOf() const {
   auto d = domain::Date::Parse(*text);
   if (!d) return InvalidArgument("as_of: " + d.status().message());
   return *d;
+}
+
+Result<std::shared_ptr<const kb::KnowledgeBase>> Context::Knowledge() const {
+  if (!knowledge) return IoError("the knowledge base is not available on this site");
+  auto snapshot = knowledge();
+  if (!snapshot) return snapshot.status();
+  if (!*snapshot) return IoError("the knowledge base is not available on this site");
+  return snapshot;
 }
 
 Result<Response> Context::Page(std::string_view name, json model) const {

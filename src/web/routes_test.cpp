@@ -255,6 +255,28 @@ TEST_F(SiteTest, OpenApiDescribesExactlyTheMachineEndpoints) {
   }
 }
 
+TEST_F(SiteTest, OpenApiDocumentsEntityEndpointsWithTheirShapesAndErrors) {
+  const json doc = ParseJson(Get("/api/v1/openapi.json"));
+  const json& item = doc["paths"]["/api/v1/organisations/{id}"]["get"];
+  EXPECT_EQ(item["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/Entity");
+  for (const char* status : {"400", "404", "503"}) EXPECT_TRUE(item["responses"].contains(status)) << status;
+  EXPECT_EQ(item["parameters"][0]["schema"]["type"], "string");
+  EXPECT_EQ(doc["paths"]["/api/v1/contributions"]["get"]["responses"]["200"]["content"]["application/json"]
+               ["schema"]["$ref"],
+            "#/components/schemas/EntityList");
+  // Every operation rejects an unknown parameter; errors outside /api/ are the HTML error page.
+  for (const auto& [path, op] : doc["paths"].items()) {
+    EXPECT_TRUE(op["get"]["responses"].contains("400")) << path;
+  }
+  EXPECT_TRUE(doc["paths"]["/activities.csv"]["get"]["responses"]["400"]["content"].contains("text/html"));
+  const json& source = doc["components"]["schemas"]["EntitySource"];
+  EXPECT_EQ(source["additionalProperties"], false);
+  for (const char* field : {"document", "line", "quote", "rule"}) {
+    EXPECT_TRUE(source["properties"].contains(field)) << field;
+  }
+}
+
 TEST_F(SiteTest, HealthAndStylesheet) {
   const Response h = Get("/healthz");
   EXPECT_EQ(h.status, 200);

@@ -1,9 +1,12 @@
 #pragma once
 /// `octopus serve`: the HTTP server over the Site.
 
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "core/result.h"
+#include "kb/knowledge.h"
 #include "service/registry.h"
 #include "update/mailing.h"
 
@@ -18,6 +21,9 @@ struct ServeOptions {
   /// How subscription confirmations are mailed; `smtp` empty: not mailed
   /// (subscriptions are still stored).
   update::MailSettings mail;
+  /// The knowledge base the entity pages and API read (SiteOptions::knowledge);
+  /// empty: they answer 503.
+  std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge;
 };
 
 /// Serves the site until SIGINT or SIGTERM, then stops accepting, lets the

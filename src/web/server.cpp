@@ -316,6 +316,7 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
   const std::string static_dir = opts.static_dir.empty() ? FindStaticDir() : opts.static_dir;
   SiteOptions site_options;
   if (!opts.mail.smtp.empty()) site_options.mail = opts.mail;
+  site_options.knowledge = opts.knowledge;
   auto site = Site::Open(registry, template_dir, static_dir, std::move(site_options));
   if (!site) return site.status();
 

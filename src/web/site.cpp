@@ -168,7 +168,8 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request) {
   const domain::Date today = options_.today();
   internal::Context ctx{registry_,    templates_,     stylesheet_,
                         today,        *target,        std::move(path_params),
-                        request.method, request.body, options_.mail};
+                        request.method, request.body, options_.mail,
+                        options_.knowledge};
   std::shared_ptr<const Response> shared;
   {
     std::lock_guard lock(mu_);

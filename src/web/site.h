@@ -15,6 +15,7 @@
 
 #include "core/result.h"
 #include "domain/date.h"
+#include "kb/knowledge.h"
 #include "service/registry.h"
 #include "update/mailing.h"
 #include "web/http.h"
@@ -35,6 +36,10 @@ struct SiteOptions {
   /// How subscription confirmations are mailed; nullopt: they are not
   /// (subscriptions are stored, and the page says mail is not configured).
   std::optional<update::MailSettings> mail;
+  /// The knowledge base the entity pages and API read (service::Knowledge's
+  /// Current()); called once per request that needs it. Empty: those pages
+  /// answer 503, saying the knowledge base is not available.
+  std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge;
 };
 
 /// A static file held in memory.

@@ -105,6 +105,7 @@ Result<Templates> Templates::Load(const std::string& dir) {
     if (!in) return IoError("cannot read " + entry.path().string());
     std::stringstream ss;
     ss << in.rdbuf();
+    t.partials_.emplace(entry.path().stem().string(), ss.str());
     t.sources_.emplace(entry.path().stem().string(), ss.str());
   }
   if (ec) return IoError("cannot list " + dir + ": " + ec.message());
@@ -120,7 +121,7 @@ Result<Templates> Templates::Load(const std::string& dir) {
 Result<std::string> Templates::Render(std::string_view name, const nlohmann::json& context) const {
   const auto it = sources_.find(name);
   if (it == sources_.end()) return NotFound("no template '" + std::string(name) + "'");
-  return mstch::render(it->second, ToNode(context));
+  return mstch::render(it->second, ToNode(context), partials_);
 }
 
 }  // namespace octopus::web

@@ -38,7 +38,8 @@ class Templates {
   static Result<Templates> Load(const std::string& dir);
 
   /// Renders template `name` with a JSON context (objects, arrays, strings,
-  /// numbers, booleans; null is empty). NotFound for an unknown template.
+  /// numbers, booleans; null is empty); every template is a partial of the
+  /// others ({{> entity_fields}}). NotFound for an unknown template.
   Result<std::string> Render(std::string_view name, const nlohmann::json& context) const;
 
   const std::string& dir() const { return dir_; }
@@ -46,6 +47,7 @@ class Templates {
  private:
   std::string dir_;
   std::map<std::string, std::string, std::less<>> sources_;
+  std::map<std::string, std::string> partials_;  ///< the same, in the shape mstch takes
 };
 
 }  // namespace octopus::web

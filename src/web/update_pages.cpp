@@ -31,9 +31,10 @@ void AddQuartersOf(std::string_view text, std::set<std::pair<int, int>>& out) {
   }
 }
 
-/// Quarters that have records: the periods of the documents and the dates of
-/// the activities, newest first.
-Result<std::vector<update::Quarter>> QuartersWithRecords(store::Store& store) {
+/// Quarters that have something to tell: the periods of the documents and
+/// the dates of the activities, newest first.
+Result<std::vector<update::Quarter>> QuartersWithContent(store::Store& store,
+                                                         const kb::KnowledgeBase& knowledge) {
   std::set<std::pair<int, int>> found;
   auto docs = store.Documents();
   if (!docs) return docs.status();
@@ -41,13 +42,14 @@ Result<std::vector<update::Quarter>> QuartersWithRecords(store::Store& store) {
     if (doc.period_start) AddQuartersOf(*doc.period_start, found);
     if (doc.period_end) AddQuartersOf(*doc.period_end, found);
   }
-  auto activities = store.Records("activity");
-  if (!activities) return activities.status();
-  for (const auto& row : *activities) {
-    auto facts = domain::ReadRecord(row.kind, row.fields_json);
-    if (!facts) continue;  // an unreadable record places nothing
-    if (facts->lo) found.emplace(update::Quarter::Of(*facts->lo).year,
-                                 update::Quarter::Of(*facts->lo).number);
+  // An activity places the quarter it starts in (or, undated at the start, ends in).
+  for (const kb::Entity* a : knowledge.OfKind(kb::Kind::kActivity)) {
+    std::string when = a->value("start");
+    if (when.empty()) when = a->value("end");
+    if (auto d = domain::ReducedDate::Parse(when)) {
+      const update::Quarter q = update::Quarter::Of(d->first);
+      found.emplace(q.year, q.number);
+    }
   }
   std::vector<update::Quarter> quarters;
   for (auto it = found.rbegin(); it != found.rend(); ++it) {
@@ -104,7 +106,9 @@ Result<std::string> TokenOf(const Context& c) {
 }  // namespace
 
 Result<Response> UpdatesPage(Context& c) {
-  auto quarters = QuartersWithRecords(c.registry.store());
+  auto knowledge = c.Knowledge();
+  if (!knowledge) return knowledge.status();
+  auto quarters = QuartersWithContent(c.registry.store(), **knowledge);
   if (!quarters) return quarters.status();
   json items = json::array();
   for (const auto& q : *quarters) {
@@ -126,15 +130,17 @@ Result<Response> UpdateIssuePage(Context& c) {
                   "installed. The issue is served as " + request->quarter.ToString() +
                       ".html, .md, .txt and .json.");
   }
+  auto knowledge = c.Knowledge();
+  if (!knowledge) return knowledge.status();
   if (!in_site) {
-    auto bytes = update::ComposeUpdate(c.registry, request->quarter, request->format);
+    auto bytes = update::ComposeUpdate(c.registry, **knowledge, request->quarter, request->format);
     if (!bytes) return bytes.status();
     Response r;
     r.content_type = std::string(update::ContentType(request->format));
     r.body = std::move(*bytes);
     return r;
   }
-  auto issue = update::BuildIssue(c.registry, request->quarter);
+  auto issue = update::BuildIssue(c.registry, **knowledge, request->quarter);
   if (!issue) return issue.status();
   const std::string html = update::RenderHtml(*issue, update::HtmlLayout::kPage);
   const std::string name = request->quarter.ToString();
@@ -150,7 +156,9 @@ Result<Response> ApiUpdate(Context& c) {
   if (request->format != update::Format::kHtml) {
     return InvalidArgument("parameter 'quarter': give the quarter alone, such as 2023Q3");
   }
-  auto issue = update::BuildIssue(c.registry, request->quarter);
+  auto knowledge = c.Knowledge();
+  if (!knowledge) return knowledge.status();
+  auto issue = update::BuildIssue(c.registry, **knowledge, request->quarter);
   if (!issue) return issue.status();
   return JsonResponse(update::ToJson(*issue));
 }

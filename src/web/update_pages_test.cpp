@@ -1,15 +1,20 @@
 // The quarterly update on the site and the subscription pages, through
 // Site::Handle over the fixture documents (the July–September 2023 update
-// among them), with today fixed at 15 August 2023.
+// among them) and the knowledge base the knowledge service builds from them,
+// with today fixed at 15 August 2023.
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "service/knowledge.h"
 #include "service/registry.h"
 #include "store/store.h"
 #include "store/testing/record_fixtures.h"
@@ -26,6 +31,28 @@ using test_support::kToday;
 
 class UpdatePagesTest : public test_support::SiteWithRecordsTest {
  protected:
+  // The site again, reading the entities built from the fixture documents.
+  void SetUp() override {
+    SiteWithRecordsTest::SetUp();
+    if (HasFatalFailure()) return;
+    auto knowledge = service::Knowledge::Open(*store_, OCTOPUS_TEST_DATA_DIR);
+    ASSERT_TRUE(knowledge.ok()) << knowledge.status().message();
+    knowledge_ = std::move(*knowledge);
+    site_ = OpenSite([this] { return knowledge_->Current(); });
+  }
+
+  std::unique_ptr<Site> OpenSite(
+      std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge) {
+    SiteOptions options;
+    options.generation_check_interval = std::chrono::milliseconds(0);
+    options.today = [] { return kToday; };
+    options.knowledge = std::move(knowledge);
+    auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
+                           std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
+    EXPECT_TRUE(site.ok()) << site.status().message();
+    return site.ok() ? std::move(*site) : nullptr;
+  }
+
   Response Post(const std::string& target, const std::string& body) {
     Request r;
     r.method = "POST";
@@ -43,6 +70,8 @@ class UpdatePagesTest : public test_support::SiteWithRecordsTest {
     return all->empty() ? store::Subscriber{} : all->front();
   }
 
+  std::unique_ptr<service::Knowledge> knowledge_;
+
 };
 
 TEST_F(UpdatePagesTest, JsonIssueListsTheQuartersActivities) {
@@ -54,6 +83,28 @@ TEST_F(UpdatePagesTest, JsonIssueListsTheQuartersActivities) {
   EXPECT_NE(r.body.find("Workshop on financial investigations in T"), std::string::npos);
   EXPECT_NE(r.body.find("Online training for judges of Turkiye on electronic evidence"),
             std::string::npos);
+}
+
+TEST_F(UpdatePagesTest, JsonIssueLinksEachActivityToItsEntityPage) {
+  const json j = json::parse(Get("/api/v1/updates/2023Q3").body, nullptr, false);
+  ASSERT_TRUE(j.is_object());
+  size_t linked = 0;
+  for (const auto& group : j["inventory"]) {
+    for (const auto& a : group["activities"]) {
+      EXPECT_EQ(a["url"].get<std::string>(), "/activities/" + a["id"].get<std::string>());
+      ++linked;
+    }
+  }
+  EXPECT_GT(linked, 0u);
+}
+
+TEST_F(UpdatePagesTest, ASiteWithoutAKnowledgeBaseSaysTheIssueIsUnavailable) {
+  site_ = OpenSite(nullptr);
+  ASSERT_NE(site_, nullptr);
+  for (const char* target : {"/updates", "/updates/2023Q3", "/updates/2023Q3.md", "/api/v1/updates/2023Q3"}) {
+    const Response r = Get(target);
+    EXPECT_EQ(r.status, 503) << target;
+  }
 }
 
 TEST_F(UpdatePagesTest, MarkdownAndHtmlIssuesCarryTheirContentTypes) {

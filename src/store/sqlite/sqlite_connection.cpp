@@ -5,21 +5,11 @@
 namespace octopus::store {
 namespace {
 
-struct StmtCloser {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtCloser>;
-
 Status Error(sqlite3* db, std::string_view what) {
   return IoError(std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
-Result<Stmt> Prepare(sqlite3* db, std::string_view sql, const std::vector<Value>& params) {
-  sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &raw, nullptr) != SQLITE_OK) {
-    return Error(db, "prepare");
-  }
-  Stmt stmt(raw);
+Status Bind(sqlite3* db, sqlite3_stmt* raw, const std::vector<Value>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     const int idx = static_cast<int>(i + 1);
     const Value& v = params[i];
@@ -33,12 +23,46 @@ Result<Stmt> Prepare(sqlite3* db, std::string_view sql, const std::vector<Value>
     }
     if (rc != SQLITE_OK) return Error(db, "bind");
   }
-  return stmt;
+  return Status::Ok();
 }
+
+// Resets a statement taken from the cache when its use ends, so that it holds
+// no lock and no bound text between uses.
+struct Lease {
+  sqlite3_stmt* stmt;
+  ~Lease() {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+};
 
 }  // namespace
 
 void SqliteConnection::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+void SqliteConnection::StmtCloser::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+
+Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql, const std::vector<Value>& params) {
+  auto it = statements_.find(sql);
+  if (it == statements_.end()) {
+    // Repositories use a bounded set of statements; text built per call
+    // (IN lists) would grow the cache without end, so it starts over.
+    if (statements_.size() >= kMaxStatements) statements_.clear();
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) !=
+        SQLITE_OK) {
+      sqlite3_finalize(raw);
+      return Error(db_.get(), "prepare");
+    }
+    it = statements_.emplace(std::string(sql), std::unique_ptr<sqlite3_stmt, StmtCloser>(raw)).first;
+  }
+  sqlite3_stmt* stmt = it->second.get();
+  if (Status st = Bind(db_.get(), stmt, params); !st.ok()) {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    return st;
+  }
+  return stmt;
+}
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path) {
   sqlite3* raw = nullptr;
@@ -69,10 +93,11 @@ Status SqliteConnection::ExecScript(std::string_view sql) {
 
 Result<std::vector<Row>> SqliteConnection::Query(std::string_view sql,
                                                  const std::vector<Value>& params) {
-  auto stmt = Prepare(db_.get(), sql, params);
+  auto stmt = Prepare(sql, params);
   if (!stmt) return stmt.status();
+  const Lease lease{*stmt};
   std::vector<Row> rows;
-  sqlite3_stmt* s = stmt->get();
+  sqlite3_stmt* s = *stmt;
   const int ncol = sqlite3_column_count(s);
   for (;;) {
     const int rc = sqlite3_step(s);
@@ -97,9 +122,10 @@ Result<std::vector<Row>> SqliteConnection::Query(std::string_view sql,
 }
 
 Result<int64_t> SqliteConnection::Insert(std::string_view sql, const std::vector<Value>& params) {
-  auto stmt = Prepare(db_.get(), sql, params);
+  auto stmt = Prepare(sql, params);
   if (!stmt) return stmt.status();
-  const int rc = sqlite3_step(stmt->get());
+  const Lease lease{*stmt};
+  const int rc = sqlite3_step(*stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Error(db_.get(), "insert");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.get()));
 }

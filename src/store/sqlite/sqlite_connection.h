@@ -1,13 +1,17 @@
 #pragma once
 /// SQLite implementation of store::Connection: a file on disk, WAL journal,
-/// foreign keys on, a busy timeout.
+/// foreign keys on, a busy timeout. Prepared statements are kept per SQL text
+/// and reused.
 
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
 #include "store/driver.h"
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace octopus::store {
 
@@ -28,8 +32,18 @@ class SqliteConnection : public Connection {
   struct Closer {
     void operator()(sqlite3* db) const;
   };
+  struct StmtCloser {
+    void operator()(sqlite3_stmt* s) const;
+  };
+  static constexpr size_t kMaxStatements = 256;
+
   explicit SqliteConnection(std::unique_ptr<sqlite3, Closer> db) : db_(std::move(db)) {}
+  /// The cached statement for `sql`, reset, with `params` bound.
+  Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<Value>& params);
+
   std::unique_ptr<sqlite3, Closer> db_;
+  /// Finalized before db_ is closed (declared after it).
+  std::map<std::string, std::unique_ptr<sqlite3_stmt, StmtCloser>, std::less<>> statements_;
 };
 
 }  // namespace octopus::store

@@ -1,7 +1,9 @@
 #pragma once
 /// The route table and what a handler sees. Internal to the web module.
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -11,6 +13,7 @@
 
 #include "core/result.h"
 #include "domain/date.h"
+#include "kb/knowledge.h"
 #include "service/registry.h"
 #include "update/mailing.h"
 #include "web/http.h"
@@ -30,6 +33,12 @@ struct Context {
   std::string_view method;  ///< "GET", "HEAD" or, for kForm routes, "POST"
   std::string_view body;    ///< the request body of a POST
   const std::optional<update::MailSettings>& mail;  ///< the site's mail settings
+  /// The site's knowledge base provider (SiteOptions::knowledge).
+  const std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()>& knowledge;
+
+  /// The knowledge base snapshot; IoError when the site has none or it
+  /// cannot be read.
+  Result<std::shared_ptr<const kb::KnowledgeBase>> Knowledge() const;
 
   /// ?as_of= as a date; today when absent or empty. InvalidArgument naming it.
   Result<domain::Date> AsOf() const;

@@ -1,0 +1,113 @@
+#include "service/knowledge.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <utility>
+
+#include "service/registry.h"
+
+namespace octopus::service {
+
+namespace {
+
+// Part of every stamp: a change to the resolution rules or to the stored
+// shape of entities bumps it, so that every database is rebuilt on its next
+// open.
+constexpr std::string_view kRulesVersion = "kb-1";
+
+// What the stored knowledge is built from: the stored documents (their
+// number, the last id and the greatest content hash: a document added or
+// replaced changes one of them) and the rules.
+Result<std::string> DocumentsStamp(store::Store& store) {
+  auto sources = store.Sources();
+  if (!sources) return sources.status();
+  size_t count = 0;
+  int64_t last_id = 0;
+  std::string max_sha;
+  for (const store::SourceInfo& s : *sources) {
+    if (s.kind != "document") continue;
+    ++count;
+    last_id = std::max(last_id, s.id);
+    max_sha = std::max(max_sha, s.sha256);
+  }
+  return std::string(kRulesVersion) + " documents=" + std::to_string(count) +
+         " last=" + std::to_string(last_id) + " sha=" + max_sha;
+}
+
+Result<std::vector<kb::DocumentInput>> LoadDocuments(store::Store& store) {
+  auto docs = store.Documents();
+  if (!docs) return docs.status();
+  auto records = store.Records("");
+  if (!records) return records.status();
+  std::map<int64_t, size_t> index;
+  std::vector<kb::DocumentInput> out;
+  out.reserve(docs->size());
+  for (store::DocumentRow& d : *docs) {
+    kb::DocumentInput in;
+    in.id = d.id;
+    in.sha256 = std::move(d.sha256);
+    in.label = !d.source_url.empty() ? std::move(d.source_url) : std::move(d.path);
+    in.date = d.date.value_or("");
+    in.period_start = d.period_start.value_or("");
+    in.period_end = d.period_end.value_or("");
+    index.emplace(in.id, out.size());
+    out.push_back(std::move(in));
+  }
+  // Records come in document and line order.
+  for (store::RecordRow& r : *records) {
+    auto it = index.find(r.document_id);
+    if (it == index.end()) continue;
+    out[it->second].records.push_back({r.id, std::move(r.kind), r.line, std::move(r.fields_json)});
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Knowledge>> Knowledge::Open(store::Store& store, const std::string& data_dir) {
+  const std::filesystem::path dir(data_dir);
+  const std::string projects_path = (dir / "projects.csv").string();
+  const std::string organisations_path = (dir / "organisations.csv").string();
+  auto projects = ReadFile(projects_path);
+  if (!projects) return projects.status();
+  auto organisations = ReadFile(organisations_path);
+  if (!organisations) return organisations.status();
+  auto directory = kb::Directory::Parse(*projects, *organisations);
+  if (!directory) return directory.status();
+  return std::make_unique<Knowledge>(Key{}, store, std::move(*directory));
+}
+
+Result<std::shared_ptr<const kb::KnowledgeBase>> Knowledge::Current() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto stamp = DocumentsStamp(store_);
+  if (!stamp) return stamp.status();
+  if (current_ && *stamp == current_stamp_) return current_;
+  auto stored = store_.KnowledgeStamp();
+  if (!stored) return stored.status();
+  if (*stored != *stamp) OCTOPUS_RETURN_IF_ERROR(RebuildLocked(*stamp));
+  auto loaded = store_.Knowledge();
+  if (!loaded) return loaded.status();
+  current_ = std::make_shared<const kb::KnowledgeBase>(std::move(*loaded));
+  current_stamp_ = std::move(*stamp);
+  return current_;
+}
+
+Status Knowledge::Rebuild() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto stamp = DocumentsStamp(store_);
+  if (!stamp) return stamp.status();
+  OCTOPUS_RETURN_IF_ERROR(RebuildLocked(*stamp));
+  // The next Current() loads what was stored, claim ids included.
+  current_.reset();
+  current_stamp_.clear();
+  return Status::Ok();
+}
+
+Status Knowledge::RebuildLocked(const std::string& stamp) {
+  auto documents = LoadDocuments(store_);
+  if (!documents) return documents.status();
+  return store_.PutKnowledge(kb::Build(*documents, directory_), stamp);
+}
+
+}  // namespace octopus::service
