@@ -491,21 +491,48 @@ TEST(KbBuildTest, ANewsItemAboutAnActivityNamesIt) {
   EXPECT_EQ(kb.Referring(Kind::kNewsItem, "activities", exercise[0]->id).size(), 1u);
 }
 
-const std::string kPage1 = R"({"name":"CyberEast","budget_amount":6800000,"budget_currency":"EUR","section":"project_page"})";
-const std::string kPage2 = R"({"name":"Action on Cybercrime for Cyber Resilience in the Eastern Partnership region","budget_amount":7100000,"budget_currency":"EUR","section":"project_page"})";
+// Two project pages published on the same day that disagree on the budget.
+const char kProjectPage[] = R"(CyberEast
+
+The project supports the countries of the Eastern Partnership region in building cyber resilience and criminal justice capacities.
+
+Duration: June 2019 – December 2026
+
+Budget: EUR 7.1 million
+
+Funding: Joint project of the European Union and the Council of Europe
+
+Participating countries: Armenia, Azerbaijan, Georgia, Republic of Moldova, Ukraine
+)";
+
+const char kOtherProjectPage[] = R"(CyberEast
+
+Criminal justice authorities of the region work together on electronic evidence.
+
+Duration: June 2019 – December 2026
+
+Budget: EUR 7.3 million
+
+Funding: Joint project of the European Union and the Council of Europe
+)";
+
+std::vector<DocumentInput> QuartersAndPages() {
+  std::vector<DocumentInput> docs = Quarters();
+  docs.push_back(Ingest(3, kProjectPage, "https://example.org/cybereast", "2025-10-15"));
+  docs.push_back(Ingest(4, kOtherProjectPage, "https://example.org/cybereast-2", "2025-10-15"));
+  return docs;
+}
 
 TEST(KbBuildTest, ContradictoryClaimsOfTheSameDateAreAConflict) {
-  std::vector<DocumentInput> docs = Quarters();
-  docs.push_back(Records(3, "2025-10-15", {{"project", 4, kPage1}}));
-  docs.push_back(Records(4, "2025-10-15", {{"project", 9, kPage2}}));
-  const KnowledgeBase kb = Build(docs, Names());
+  const KnowledgeBase kb = Build(QuartersAndPages(), Names());
   const Entity* p = kb.Find("cybereast");
   ASSERT_NE(p, nullptr);
   const Field* f = p->field("budget_amount");
   EXPECT_TRUE(f->conflict);
-  EXPECT_EQ(p->values("budget_amount"), (std::vector<std::string>{"6800000", "7100000"}));
-  EXPECT_EQ(p->values("aliases"),
-            std::vector<std::string>{"Action on Cybercrime for Cyber Resilience in the Eastern Partnership region"});
+  EXPECT_EQ(p->values("budget_amount"), (std::vector<std::string>{"7100000", "7300000"}));
+  EXPECT_EQ(f->history.size(), 2u) << "6200000 and 6800000 before";
+  EXPECT_EQ(f->current[0].stated_on, "2025-10-15");
+  EXPECT_EQ(p->claims.back().source.document_label.substr(0, 20), "https://example.org/");
   EXPECT_EQ(p->value("name"), "CyberEast");
 }
 
@@ -536,6 +563,21 @@ TEST(KbBuildTest, ContributionsInAProjectRecordGoFromTheirDonorToTheProject) {
   ASSERT_EQ(other.size(), 1u);
   EXPECT_EQ(other[0]->value("amount"), "1200.5");
   EXPECT_EQ(kb.Find("octopus")->kind, Kind::kProject);
+}
+
+TEST(KbBuildTest, AProjectNamedByAnAliasIsTheDirectorysProjectAndTheAliasIsKept) {
+  const KnowledgeBase kb = Build({Records(1, "2025-02-01", {{"project", 3, R"({"name":"Cybercrime@Octopus","start":"2021-01"})"}}),
+                                  Records(2, "2025-03-01", {{"project", 5, R"({"name":"OCTOPUS","end":"2027-12"})"}})},
+                                 Names());
+  ASSERT_EQ(kb.OfKind(Kind::kProject).size(), 1u);
+  const Entity* p = kb.Find("octopus");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(p->value("name"), "Octopus Project");
+  EXPECT_EQ(p->values("aliases"), std::vector<std::string>{"Cybercrime@Octopus"});
+  EXPECT_EQ(p->value("acronym"), "Octopus");
+  EXPECT_EQ(p->claims.front().rule, "project alias 'Cybercrime@Octopus'");
+  EXPECT_EQ(p->claims.back().rule, "project acronym");
+  EXPECT_EQ(p->url(), "/projects/octopus");
 }
 
 TEST(KbBuildTest, ARecordThatCannotBeReadIsSkipped) {
@@ -592,9 +634,7 @@ std::string Dump(const KnowledgeBase& kb) {
 }
 
 TEST(KbBuildTest, AnyOrderOfTheDocumentsGivesTheSameEntities) {
-  std::vector<DocumentInput> docs = Quarters();
-  docs.push_back(Records(3, "2025-10-15", {{"project", 4, kPage1}}));
-  docs.push_back(Records(4, "2025-10-15", {{"project", 9, kPage2}}));
+  std::vector<DocumentInput> docs = QuartersAndPages();
   docs.push_back(Seed(5, "003_4b1784b32edbbd16.txt"));
   const std::string expected = Dump(Build(docs, Names()));
   ASSERT_FALSE(expected.empty());
