@@ -137,6 +137,10 @@ Result<Request> RequestFrom(const ParamLookup& param, const domain::Gazetteer& g
   return r;
 }
 
+int EntityResults::pages() const {
+  return total == 0 ? 1 : (total + request.per_page - 1) / request.per_page;
+}
+
 int Results::pages() const {
   return total == 0 ? 1 : (total + request.per_page - 1) / request.per_page;
 }
@@ -154,7 +158,7 @@ std::string Unmarked(std::string_view marked) {
   return out;
 }
 
-Result<Results> Searcher::Run(const Request& request) {
+Result<EntityResults> EntitySearcher::Run(const Request& request) {
   if (request.page < 1 || request.per_page < 1 || request.per_page > kMaxPerPage) {
     return InvalidArgument("page and per_page must be positive; per_page at most " +
                            std::to_string(kMaxPerPage));
@@ -182,12 +186,12 @@ Result<Results> Searcher::Run(const Request& request) {
   auto page = store_.FindEntities(q);
   if (!page) return page.status();
 
-  Results out;
+  EntityResults out;
   out.request = request;
   out.total = page->total;
   out.knowledge = knowledge_;
   for (store::EntityHit& h : page->hits) {
-    Hit hit;
+    EntityHit hit;
     hit.entity_id = std::move(h.entity_id);
     hit.kind = h.kind;
     hit.url = "/" + std::string(kb::KindPath(h.kind)) + "/" + hit.entity_id;
@@ -220,6 +224,69 @@ Result<Results> Searcher::Run(const Request& request) {
       }
       v.selected = chosen && (text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value) ||
                               text::ToLowerAscii(*chosen) == text::ToLowerAscii(v.label));
+      facet.values.push_back(std::move(v));
+    }
+    out.facets.push_back(std::move(facet));
+  }
+  return out;
+}
+
+Result<Results> Searcher::Run(const Request& request) {
+  if (request.page < 1 || request.per_page < 1 || request.per_page > kMaxPerPage) {
+    return InvalidArgument("page and per_page must be positive; per_page at most " +
+                           std::to_string(kMaxPerPage));
+  }
+  store::RecordQuery q;
+  q.terms = ParseQuery(request.q);
+  const std::pair<const char*, const std::string*> filters[] = {
+      {"kind", &request.kind},       {"country", &request.country}, {"project", &request.project},
+      {"year", &request.year},       {"mode", &request.mode}};
+  for (const auto& [facet, value] : filters) {
+    if (!value->empty()) q.filters.emplace_back(facet, *value);
+  }
+  q.from = request.from;
+  q.to = request.to;
+  q.order = request.order;
+  if (q.terms.empty() && q.order == store::RecordQuery::Order::kRank) {
+    q.order = store::RecordQuery::Order::kNewest;
+  }
+  q.limit = request.per_page;
+  q.offset = (request.page - 1) * request.per_page;
+  if (request.facets) {
+    for (const auto& [facet, value] : filters) q.facets.emplace_back(facet);
+    q.facet_limit = request.facet_limit;
+  }
+  auto page = store_.FindRecords(q);
+  if (!page) return page.status();
+
+  Results out;
+  out.request = request;
+  out.total = page->total;
+  for (store::RecordHit& h : page->hits) {
+    auto facts = domain::ReadRecord(h.record.kind, h.record.fields_json);
+    if (!facts) return facts.status();
+    Hit hit{std::move(h.record), std::move(*facts), std::move(h.title_marked),
+            std::move(h.snippet)};
+    if (hit.title_marked.empty()) hit.title_marked = hit.facts.title;
+    if (hit.snippet.empty()) {
+      hit.snippet = Excerpt(hit.facts.summary.empty() ? hit.facts.body : hit.facts.summary, 240);
+    }
+    out.hits.push_back(std::move(hit));
+  }
+  for (auto& [name, counts] : page->facets) {
+    Facet facet{name, {}};
+    const std::string* chosen = nullptr;
+    for (const auto& [f, value] : filters) {
+      if (name == f) chosen = value;
+    }
+    for (const store::FacetCount& c : counts) {
+      FacetValue v{c.value, c.value, c.count, false};
+      if (name == "kind") {
+        v.label = domain::KindLabel(c.value);
+      } else if (name == "country") {
+        if (const domain::Country* country = gazetteer_.ByIso2(c.value)) v.label = country->name_en;
+      }
+      v.selected = chosen && text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value);
       facet.values.push_back(std::move(v));
     }
     out.facets.push_back(std::move(facet));

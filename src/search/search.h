@@ -14,6 +14,7 @@
 
 #include "core/result.h"
 #include "domain/country.h"
+#include "domain/record.h"
 #include "kb/knowledge.h"
 #include "store/store.h"
 
@@ -57,7 +58,7 @@ inline constexpr int kMaxPerPage = 100;
 using ParamLookup = std::function<std::optional<std::string>(std::string_view)>;
 Result<Request> RequestFrom(const ParamLookup& param, const domain::Gazetteer& gazetteer);
 
-struct Hit {
+struct EntityHit {
   std::string entity_id;
   kb::Kind kind = kb::Kind::kProject;
   std::string url;    ///< "/activities/a3f9c2e1b07d", "/projects/glacy-plus"
@@ -84,11 +85,11 @@ struct Facet {
   std::vector<FacetValue> values;
 };
 
-struct Results {
+struct EntityResults {
   Request request;  ///< normalised: country as ISO2, kind as kb::KindName
   int total = 0;
   std::shared_ptr<const kb::KnowledgeBase> knowledge;  ///< the snapshot hits point into
-  std::vector<Hit> hits;
+  std::vector<EntityHit> hits;
   std::vector<Facet> facets;
   int pages() const;
 };
@@ -99,13 +100,49 @@ std::string KindLabel(kb::Kind kind);
 /// Text with the markers removed.
 std::string Unmarked(std::string_view marked);
 
-class Searcher {
+/// The search of the site and /api/v1/search: over entities.
+class EntitySearcher {
  public:
   /// `knowledge` is the snapshot the hits are read from
   /// (service::Knowledge::Current()).
-  Searcher(store::Store& store, const domain::Gazetteer& gazetteer,
+  EntitySearcher(store::Store& store, const domain::Gazetteer& gazetteer,
            std::shared_ptr<const kb::KnowledgeBase> knowledge)
       : store_(store), gazetteer_(gazetteer), knowledge_(std::move(knowledge)) {}
+
+  /// Runs the request (already checked by RequestFrom, or built by code).
+  /// InvalidArgument for a page or per_page out of range.
+  Result<EntityResults> Run(const Request& request);
+
+ private:
+  store::Store& store_;
+  const domain::Gazetteer& gazetteer_;
+  std::shared_ptr<const kb::KnowledgeBase> knowledge_;
+};
+
+/// Search over the stored records (Store::FindRecords), for the pages that
+/// still list records rather than entities. Same request and facets; the kinds
+/// it finds are news_item, activity and project.
+struct Hit {
+  store::RecordRow record;
+  domain::RecordFacts facts;
+  /// Matched words between store::kMarkOpen and store::kMarkClose; without a
+  /// query, the snippet is the start of the summary (else the body) and the
+  /// title is plain.
+  std::string title_marked, snippet;
+};
+
+struct Results {
+  Request request;  ///< normalised: country as ISO2, kind as stored
+  int total = 0;
+  std::vector<Hit> hits;
+  std::vector<Facet> facets;
+  int pages() const;
+};
+
+class Searcher {
+ public:
+  Searcher(store::Store& store, const domain::Gazetteer& gazetteer)
+      : store_(store), gazetteer_(gazetteer) {}
 
   /// Runs the request (already checked by RequestFrom, or built by code).
   /// InvalidArgument for a page or per_page out of range.
@@ -114,7 +151,6 @@ class Searcher {
  private:
   store::Store& store_;
   const domain::Gazetteer& gazetteer_;
-  std::shared_ptr<const kb::KnowledgeBase> knowledge_;
 };
 
 }  // namespace octopus::search

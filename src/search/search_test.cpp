@@ -71,14 +71,14 @@ class SearchTest : public ::testing::Test {
         gazetteer_);
   }
 
-  Results Run(std::map<std::string, std::string> params) {
+  EntityResults Run(std::map<std::string, std::string> params) {
     auto r = Parse(std::move(params));
     EXPECT_TRUE(r.ok()) << r.status().message();
     if (!r.ok()) return {};
-    Searcher s(*store_, gazetteer_, knowledge_);
+    EntitySearcher s(*store_, gazetteer_, knowledge_);
     auto results = s.Run(*r);
     EXPECT_TRUE(results.ok()) << results.status().message();
-    return results.ok() ? *results : Results{};
+    return results.ok() ? *results : EntityResults{};
   }
 
   test_support::TempDir dir_;
@@ -88,17 +88,17 @@ class SearchTest : public ::testing::Test {
 };
 
 // The entity's text as the index reads it.
-std::string TextOf(const Hit& h) {
+std::string TextOf(const EntityHit& h) {
   EXPECT_NE(h.entity, nullptr) << h.entity_id;
   if (!h.entity) return {};
   return h.entity->label + " " + h.entity->value("body") + " " + h.entity->value("scope");
 }
 
 TEST_F(SearchTest, TurkiyeWithoutTheAccentFindsEveryEntitySpellingIt) {
-  const Results r = Run({{"q", "Turkiye"}});
+  const EntityResults r = Run({{"q", "Turkiye"}});
   EXPECT_EQ(r.total, 4);
   int with_accent = 0, without = 0;
-  for (const Hit& h : r.hits) {
+  for (const EntityHit& h : r.hits) {
     const std::string text = TextOf(h);
     with_accent += text.find("T\u00fcrkiye") != std::string::npos;
     without += text.find("Turkiye") != std::string::npos;
@@ -114,7 +114,7 @@ TEST_F(SearchTest, PhraseAndPrefixQueries) {
   EXPECT_EQ(Run({{"q", "\"evidence electronic\""}}).total, 0);
   EXPECT_EQ(Run({{"q", "legisl*"}}).total, 3);
   EXPECT_EQ(Run({{"q", "legisl"}}).total, 0);
-  const Results tonga = Run({{"q", "Tonga workshop"}});
+  const EntityResults tonga = Run({{"q", "Tonga workshop"}});
   ASSERT_EQ(tonga.total, 1);
   ASSERT_NE(tonga.hits[0].entity, nullptr);
   EXPECT_EQ(tonga.hits[0].entity->values("countries"), std::vector<std::string>{"TO"});
@@ -125,7 +125,7 @@ TEST_F(SearchTest, PhraseAndPrefixQueries) {
 }
 
 TEST_F(SearchTest, FacetsAreLabelledAndEachCountIsTheResultsOfItsFilter) {
-  const Results r = Run({{"q", "cybercrime"}});
+  const EntityResults r = Run({{"q", "cybercrime"}});
   ASSERT_GT(r.total, 0);
   ASSERT_EQ(r.facets.size(), 5u);
   std::map<std::string, std::string> param_of = {
@@ -134,7 +134,7 @@ TEST_F(SearchTest, FacetsAreLabelledAndEachCountIsTheResultsOfItsFilter) {
   bool saw_country_label = false;
   for (const Facet& f : r.facets) {
     for (const FacetValue& v : f.values) {
-      const Results narrowed = Run({{"q", "cybercrime"}, {param_of.at(f.name), v.value}});
+      const EntityResults narrowed = Run({{"q", "cybercrime"}, {param_of.at(f.name), v.value}});
       EXPECT_EQ(narrowed.total, v.count) << f.name << "=" << v.value;
       if (f.name == "country" && v.value == "TO") {
         EXPECT_EQ(v.label, "Tonga");
@@ -147,7 +147,7 @@ TEST_F(SearchTest, FacetsAreLabelledAndEachCountIsTheResultsOfItsFilter) {
   }
   EXPECT_TRUE(saw_country_label);
   // A chosen value is marked, and its facet still lists the other values.
-  const Results activities = Run({{"kind", "activities"}});
+  const EntityResults activities = Run({{"kind", "activities"}});
   EXPECT_EQ(activities.total, 6);
   const Facet& kind = activities.facets[0];
   ASSERT_EQ(kind.name, "kind");
@@ -157,14 +157,14 @@ TEST_F(SearchTest, FacetsAreLabelledAndEachCountIsTheResultsOfItsFilter) {
 
 TEST_F(SearchTest, FiltersTakeNamesCodesAndDates) {
   EXPECT_EQ(Run({{"country", "Turkey"}}).total, 4);  // two activities, a news item, a project
-  const Results tr = Run({{"country", "T\u00fcrkiye"}, {"kind", "activity"}});
+  const EntityResults tr = Run({{"country", "T\u00fcrkiye"}, {"kind", "activity"}});
   EXPECT_EQ(tr.total, 2);
   EXPECT_EQ(tr.request.country, "TR");
   EXPECT_EQ(Run({{"project", "glacy+"}, {"kind", "activity"}}).total, 3);
   EXPECT_EQ(Run({{"project", "glacy-plus"}, {"kind", "activity"}}).total, 3);
   EXPECT_EQ(Run({{"mode", "In-Person"}}).total, 3);
   EXPECT_EQ(Run({{"year", "2011"}}).total, 2);
-  const Results window = Run({{"from", "2023-10"}, {"to", "2023-11"}, {"kind", "activity"}});
+  const EntityResults window = Run({{"from", "2023-10"}, {"to", "2023-11"}, {"kind", "activity"}});
   EXPECT_EQ(window.request.from, "2023-10-01");
   EXPECT_EQ(window.request.to, "2023-11-30");
   EXPECT_EQ(window.total, 3);
@@ -195,15 +195,15 @@ TEST_F(SearchTest, MalformedParametersAreRefusedByName) {
 }
 
 TEST_F(SearchTest, PagesSplitTheResultsWithoutLosingAny) {
-  const Results all = Run({{"per_page", "100"}});
+  const EntityResults all = Run({{"per_page", "100"}});
   // 4 news items, 6 activities, 3 projects, 2 organisations.
   ASSERT_EQ(all.total, 15);
   std::vector<std::string> seen;
   for (int page = 1; page <= 3; ++page) {
-    const Results r = Run({{"per_page", "5"}, {"page", std::to_string(page)}});
+    const EntityResults r = Run({{"per_page", "5"}, {"page", std::to_string(page)}});
     EXPECT_EQ(r.total, 15);
     EXPECT_EQ(r.pages(), 3);
-    for (const Hit& h : r.hits) seen.push_back(h.entity_id);
+    for (const EntityHit& h : r.hits) seen.push_back(h.entity_id);
   }
   ASSERT_EQ(seen.size(), 15u);
   for (size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], all.hits[i].entity_id);
@@ -211,7 +211,7 @@ TEST_F(SearchTest, PagesSplitTheResultsWithoutLosingAny) {
   // Without a query, newest first; a news item's body stands in for the snippet.
   ASSERT_NE(all.hits[0].entity, nullptr);
   EXPECT_EQ(all.hits[0].entity->value("start"), "2023-11-29");
-  const Results news = Run({{"kind", "news"}});
+  const EntityResults news = Run({{"kind", "news"}});
   ASSERT_EQ(news.total, 4);
   EXPECT_EQ(news.hits[0].label, "United Kingdom ratifies the Convention on Cybercrime");
   EXPECT_TRUE(news.hits[0].snippet.starts_with("The United Kingdom deposited"))
@@ -219,17 +219,17 @@ TEST_F(SearchTest, PagesSplitTheResultsWithoutLosingAny) {
 }
 
 TEST_F(SearchTest, OrganisationsAreFoundByNameWithTheirUrls) {
-  const Results orgs = Run({{"kind", "organisations"}});
+  const EntityResults orgs = Run({{"kind", "organisations"}});
   EXPECT_EQ(orgs.request.kind, "organisation");
   ASSERT_EQ(orgs.total, 2);
-  const Results eu = Run({{"q", "\"European Union\""}, {"kind", "organisation"}});
+  const EntityResults eu = Run({{"q", "\"European Union\""}, {"kind", "organisation"}});
   ASSERT_EQ(eu.total, 1);
   EXPECT_EQ(eu.hits[0].url, "/organisations/european-union");
   EXPECT_EQ(Unmarked(eu.hits[0].title_marked), "European Union");
   // A project's facet value is its id, labelled with its name.
   const kb::Entity* glacy = knowledge_->Find("glacy-plus");
   ASSERT_NE(glacy, nullptr);
-  const Results activities = Run({{"kind", "activity"}});
+  const EntityResults activities = Run({{"kind", "activity"}});
   bool labelled = false;
   for (const Facet& f : activities.facets) {
     if (f.name != "project") continue;
