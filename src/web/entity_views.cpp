@@ -15,6 +15,14 @@ using nlohmann::json;
 // Fields whose values are codes of countries.
 bool IsCountryField(std::string_view field) { return field == "countries" || field == "country"; }
 
+// Fields whose values are other entities' ids (kb::Claim: relations).
+bool IsRelationField(std::string_view field) {
+  for (std::string_view f : {"projects", "project", "activities", "funders", "implementers", "donor"}) {
+    if (field == f) return true;
+  }
+  return false;
+}
+
 json SourceJson(const kb::Claim& claim) {
   const kb::Source& s = claim.source;
   const bool url = s.document_label.starts_with("http://") || s.document_label.starts_with("https://");
@@ -36,7 +44,8 @@ json ValueJson(const kb::KnowledgeBase& kb, const kb::Entity& entity, const kb::
   if (IsCountryField(field.name)) {
     text = country_name(v.value);
     href = "/countries/" + v.value;
-  } else if (const kb::Entity* other = kb.Find(v.value); other && other != &entity) {
+  } else if (const kb::Entity* other = IsRelationField(field.name) ? kb.Find(v.value) : nullptr;
+             other && other != &entity) {
     text = other->label;
     href = other->url();
   } else if (field.name == "budget_amount" || field.name == "amount") {

@@ -793,6 +793,21 @@ TEST_F(EntityViewsTest, RelatedEntitiesAndCountriesShowByNameWithLinks) {
   EXPECT_TRUE(countries);
 }
 
+TEST_F(EntityViewsTest, AValueOutsideARelationIsShownAsWrittenEvenWhenItSpellsAnId) {
+  Programme();
+  Say("european-union", "acronym", "cybereast", "2023-06-30", 1, 15);
+  const kb::KnowledgeBase& k = Kb();
+  const json m = EntityJson(k, *k.Find("european-union"), Name);
+  bool acronym = false;
+  for (const json& f : m["fields"]) {
+    if (f["name"] != "acronym") continue;
+    acronym = true;
+    EXPECT_EQ(f["values"][0]["text"], "cybereast");
+    EXPECT_TRUE(f["values"][0]["href"].is_null());
+  }
+  EXPECT_TRUE(acronym);
+}
+
 TEST_F(EntityViewsTest, ProjectBudgetShowsTheLaterValueWithTheEarlierOneAsHistory) {
   Programme();
   const kb::KnowledgeBase& k = Kb();
