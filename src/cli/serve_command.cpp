@@ -3,6 +3,7 @@
 #include <ostream>
 
 #include "cli/commands.h"
+#include "service/knowledge.h"
 #include "service/registry.h"
 #include "store/store.h"
 #include "update/mailing.h"
@@ -42,6 +43,11 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
     }
     auto session = OpenSession(opts);
     if (!session) return session.status();
+    // The entity pages, the API and the update pages read the knowledge base; a
+    // database from before entities gets them on the first request.
+    auto knowledge = service::Knowledge::Open(*session->store, service::FindDataDir());
+    if (!knowledge) return knowledge.status();
+    serve->knowledge = [k = knowledge->get()] { return k->Current(); };
     return web::Serve(*serve, *session->registry);
   }});
 }

@@ -3,6 +3,7 @@
 // model of entity_views.cpp; nothing here reads records.
 #include <algorithm>
 
+#include "core/text.h"
 #include "search/search.h"
 #include "web/internal/entity_handlers.h"
 #include "web/internal/entity_views.h"
@@ -46,6 +47,33 @@ json Model(const kb::KnowledgeBase& kb, const kb::Entity& e, const CountryNamer&
 }
 
 }  // namespace
+
+const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& key, bool* by_name) {
+  *by_name = false;
+  if (const kb::Entity* e = kb.Find(key); e && e->kind == kb::Kind::kProject) return e;
+  const std::string folded = text::FoldKey(key);
+  if (folded.empty()) return nullptr;
+  for (const kb::Entity* e : kb.OfKind(kb::Kind::kProject)) {
+    std::vector<std::string> names = e->values("aliases");
+    names.push_back(e->value("name"));
+    names.push_back(e->value("acronym"));
+    for (const std::string& n : names) {
+      if (!n.empty() && text::FoldKey(n) == folded) {
+        *by_name = true;
+        return e;
+      }
+    }
+  }
+  return nullptr;
+}
+
+Response MovedPermanently(const std::string& location) {
+  Response r;
+  r.status = 301;
+  r.body = "Moved to " + location + "\n";
+  r.headers.push_back({"Location", location});
+  return r;
+}
 
 Result<Response> EntityPage(Context& c, kb::Kind kind) {
   auto kb = c.Knowledge();

@@ -510,6 +510,12 @@ json OpenApiDocument() {
     } else if (r.pattern.find('{') != std::string_view::npos) {
       responses["404"] = {{"description", "No such record, project or country"}, {"content", error}};
     }
+    if (r.pattern.ends_with("/projects/{name}")) {
+      // A project the knowledge base holds answers at its id; its names move there.
+      responses["301"] = {{"description", "A project's name, acronym or alias: moved to the project at its id"},
+                          {"headers", {{"Location", {{"schema", {{"type", "string"}}}}}}},
+                          {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}};
+    }
     if (EntityRoute(r.pattern)) {
       if (r.pattern.ends_with("{id}")) responses["404"]["description"] = "No entity of this kind with this id";
       responses["503"] = {{"description", "The knowledge base is not available"}, {"content", error}};

@@ -14,6 +14,7 @@
 #include "publish/icalendar.h"
 #include "publish/markdown.h"
 #include "service/treaty_views.h"
+#include "web/internal/entity_handlers.h"
 #include "web/internal/record_handlers.h"
 #include "web/internal/views.h"
 #include "web/templates.h"
@@ -847,7 +848,23 @@ Result<Response> ProjectsPage(Context& c) {
                              {"pagination", Pagination(c, page->results)}});
 }
 
+// A project the knowledge base holds is its entity's page, at its id; an old link by
+// name moves there. Without one, the records that name the project.
+namespace {
+std::optional<Result<Response>> ProjectEntityAnswer(Context& c, const char* prefix, bool api) {
+  auto kb = c.Knowledge();
+  if (!kb) return std::nullopt;
+  bool by_name = false;
+  const kb::Entity* p = ProjectNamed(**kb, c.path.at("name"), &by_name);
+  if (!p) return std::nullopt;
+  if (by_name) return MovedPermanently(prefix + PercentEncode(p->id));
+  c.path["id"] = p->id;
+  return api ? ApiEntity(c, kb::Kind::kProject) : EntityPage(c, kb::Kind::kProject);
+}
+}  // namespace
+
 Result<Response> ProjectPage(Context& c) {
+  if (auto answer = ProjectEntityAnswer(c, "/projects/", false)) return std::move(*answer);
   auto v = LoadProject(c);
   if (!v) return v.status();
   const std::string& name = c.path.at("name");
@@ -1097,6 +1114,7 @@ Result<Response> ApiProjects(Context& c) {
 }
 
 Result<Response> ApiProject(Context& c) {
+  if (auto answer = ProjectEntityAnswer(c, "/api/v1/projects/", true)) return std::move(*answer);
   auto v = LoadProject(c);
   if (!v) return v.status();
   return JsonResponse({{"name", c.path.at("name")},

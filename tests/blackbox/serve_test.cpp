@@ -287,11 +287,20 @@ TEST_F(ServeTest, SeedsIngestedByAnotherProcessAppearInPagesSearchAndFeeds) {
   }
   ASSERT_TRUE(found.is_object());
   EXPECT_GE(found["total"].get<int>(), 3);
+  // A link by a project's name moves, permanently, to the project's page at its id.
+  auto get_moved = [&](const std::string& target) {
+    HttpResponse r = Get(port_, target);
+    if (r.status == 301 && !r.Header("location").empty()) r = Get(port_, r.Header("location"));
+    return r;
+  };
   for (const auto& r : found["results"]) {
-    EXPECT_EQ(Get(port_, r["url"].get<std::string>()).status, 200) << r["url"];
+    EXPECT_EQ(get_moved(r["url"].get<std::string>()).status, 200) << r["url"];
   }
+  const HttpResponse moved = Get(port_, "/projects/GLACY%2B");
+  EXPECT_EQ(moved.status, 301);
+  EXPECT_EQ(moved.Header("location"), "/projects/glacy-plus");
   for (const char* page : {"/news", "/activities", "/projects", "/search?q=Tonga",
-                           "/countries/TR", "/projects/GLACY%2B", "/"}) {
+                           "/countries/TR", "/projects/glacy-plus", "/"}) {
     const HttpResponse r = Get(port_, page);
     EXPECT_EQ(r.status, 200) << page;
     EXPECT_NE(r.body.find("</html>"), std::string::npos) << page;

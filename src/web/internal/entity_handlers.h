@@ -16,6 +16,14 @@ Result<Response> ApiEntity(Context& c, kb::Kind kind);
 /// record lists: {total, page, per_page, pages, items: [EntitySummary]}.
 Result<Response> ApiEntityList(Context& c, kb::Kind kind);
 
+/// The project an old or new project URL names: its id ("glacy-plus"), else
+/// any of its names, acronym or aliases ("GLACY+", "GLACY Plus"), compared
+/// without case or accents. `by_name` says which. Nullptr when none does.
+const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& key, bool* by_name);
+
+/// 301 to `location` (a path of the site), so that a shared link survives.
+Response MovedPermanently(const std::string& location);
+
 /// The same, as route handlers.
 template <kb::Kind K>
 Result<Response> EntityPageOf(Context& c) {
