@@ -71,8 +71,9 @@ test('search finds Türkiye without the accent and narrows by facet', async ({ p
   await expect(results).toHaveCount(1);
   await expect(results.first()).toContainText('iPROCEEDS-2');
   await results.first().getByRole('link', { name: 'iPROCEEDS-2' }).click();
-  await expect(page).toHaveURL(/\/projects\/iPROCEEDS-2$/);
-  await expect(page.locator('li.record.activity')).toHaveCount(2);
+  // The project's page is its entity's, at its id; the link by name moved there.
+  await expect(page).toHaveURL(/\/projects\/iproceeds-2$/);
+  await expect(page.locator('ul.records.activities li')).toHaveCount(2);
 });
 
 test('a country brings treaties, projects, activities and news together', async ({ page }) => {
