@@ -521,6 +521,19 @@ std::string Fts5Match(const std::vector<SearchTerm>& terms) {
   return out;
 }
 
+// The day window of a query over an index table aliased `e` with date_lo/date_hi: the
+// entry may fall on a day within [from, to].
+void AddDateWindow(const RecordQuery& q, std::string& where, std::vector<Value>& params) {
+  if (!q.from.empty()) {
+    where += " AND e.date_hi >= ?";
+    params.push_back(q.from);
+  }
+  if (!q.to.empty()) {
+    where += " AND e.date_lo <= ?";
+    params.push_back(q.to);
+  }
+}
+
 /// The conditions on `e` (search_entries) every query applies; `skip_facet`
 /// leaves out that facet's filter (for its counts).
 std::string Conditions(const RecordQuery& q, const std::string& match,
@@ -536,14 +549,7 @@ std::string Conditions(const RecordQuery& q, const std::string& match,
     params.push_back(facet);
     params.push_back(text::ToLowerAscii(text::Trim(value)));
   }
-  if (!q.from.empty()) {
-    where += " AND e.date_hi >= ?";
-    params.push_back(q.from);
-  }
-  if (!q.to.empty()) {
-    where += " AND e.date_lo <= ?";
-    params.push_back(q.to);
-  }
+  AddDateWindow(q, where, params);
   return where;
 }
 
@@ -855,14 +861,7 @@ std::string EntityConditions(const RecordQuery& q, const std::string& match,
     params.push_back(key);
     params.push_back(key);
   }
-  if (!q.from.empty()) {
-    where += " AND e.date_hi >= ?";
-    params.push_back(q.from);
-  }
-  if (!q.to.empty()) {
-    where += " AND e.date_lo <= ?";
-    params.push_back(q.to);
-  }
+  AddDateWindow(q, where, params);
   return where;
 }
 
