@@ -1,6 +1,7 @@
 #include "search/search.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <tuple>
@@ -149,25 +150,27 @@ std::string KindLabel(kb::Kind kind) {
   return kind == kb::Kind::kNewsItem ? "news" : std::string(kb::KindName(kind));
 }
 
-std::string Unmarked(std::string_view marked) {
-  std::string out;
-  out.reserve(marked.size());
-  for (char c : marked) {
-    if (c != store::kMarkOpen && c != store::kMarkClose) out.push_back(c);
-  }
-  return out;
+namespace {
+
+// The facet filters a request sets, by facet name (empty values included).
+using FacetFilters = std::array<std::pair<const char*, const std::string*>, 5>;
+FacetFilters FiltersOf(const Request& request) {
+  return {{{"kind", &request.kind},
+           {"country", &request.country},
+           {"project", &request.project},
+           {"year", &request.year},
+           {"mode", &request.mode}}};
 }
 
-Result<EntityResults> EntitySearcher::Run(const Request& request) {
+// The store query of a request: terms, filters, window, order, page and facets.
+Result<store::RecordQuery> QueryOf(const Request& request) {
   if (request.page < 1 || request.per_page < 1 || request.per_page > kMaxPerPage) {
     return InvalidArgument("page and per_page must be positive; per_page at most " +
                            std::to_string(kMaxPerPage));
   }
   store::RecordQuery q;
   q.terms = ParseQuery(request.q);
-  const std::pair<const char*, const std::string*> filters[] = {
-      {"kind", &request.kind},       {"country", &request.country}, {"project", &request.project},
-      {"year", &request.year},       {"mode", &request.mode}};
+  const FacetFilters filters = FiltersOf(request);
   for (const auto& [facet, value] : filters) {
     if (!value->empty()) q.filters.emplace_back(facet, *value);
   }
@@ -183,7 +186,25 @@ Result<EntityResults> EntitySearcher::Run(const Request& request) {
     for (const auto& [facet, value] : filters) q.facets.emplace_back(facet);
     q.facet_limit = request.facet_limit;
   }
-  auto page = store_.FindEntities(q);
+  return q;
+}
+
+}  // namespace
+
+std::string Unmarked(std::string_view marked) {
+  std::string out;
+  out.reserve(marked.size());
+  for (char c : marked) {
+    if (c != store::kMarkOpen && c != store::kMarkClose) out.push_back(c);
+  }
+  return out;
+}
+
+Result<EntityResults> EntitySearcher::Run(const Request& request) {
+  auto q = QueryOf(request);
+  if (!q) return q.status();
+  const FacetFilters filters = FiltersOf(request);
+  auto page = store_.FindEntities(*q);
   if (!page) return page.status();
 
   EntityResults out;
@@ -232,31 +253,10 @@ Result<EntityResults> EntitySearcher::Run(const Request& request) {
 }
 
 Result<Results> Searcher::Run(const Request& request) {
-  if (request.page < 1 || request.per_page < 1 || request.per_page > kMaxPerPage) {
-    return InvalidArgument("page and per_page must be positive; per_page at most " +
-                           std::to_string(kMaxPerPage));
-  }
-  store::RecordQuery q;
-  q.terms = ParseQuery(request.q);
-  const std::pair<const char*, const std::string*> filters[] = {
-      {"kind", &request.kind},       {"country", &request.country}, {"project", &request.project},
-      {"year", &request.year},       {"mode", &request.mode}};
-  for (const auto& [facet, value] : filters) {
-    if (!value->empty()) q.filters.emplace_back(facet, *value);
-  }
-  q.from = request.from;
-  q.to = request.to;
-  q.order = request.order;
-  if (q.terms.empty() && q.order == store::RecordQuery::Order::kRank) {
-    q.order = store::RecordQuery::Order::kNewest;
-  }
-  q.limit = request.per_page;
-  q.offset = (request.page - 1) * request.per_page;
-  if (request.facets) {
-    for (const auto& [facet, value] : filters) q.facets.emplace_back(facet);
-    q.facet_limit = request.facet_limit;
-  }
-  auto page = store_.FindRecords(q);
+  auto q = QueryOf(request);
+  if (!q) return q.status();
+  const FacetFilters filters = FiltersOf(request);
+  auto page = store_.FindRecords(*q);
   if (!page) return page.status();
 
   Results out;
