@@ -866,6 +866,17 @@ TEST(ProseActivities, FindsAnEventWordWrittenInCapitalsOrWithAccentsInAnASCIIOrA
   EXPECT_EQ(acts[2]["start"], "2024-05-21");
 }
 
+TEST(ConferencePage, ABodyOverItsMeetingOverTheDatesTitlesThePageByTheMeeting) {
+  const Extraction e = ExtractBytes("Committee of Experts on Electronic Evidence\n\n"
+                                    "12th Meeting of the Committee\n\n"
+                                    "Vienna, 4-5 March 2025\n\n"
+                                    "The meeting opened with a review of the draft guidance.\n");
+  const auto acts = OfKind(e, "activity", "conference");
+  ASSERT_EQ(acts.size(), 1u);
+  EXPECT_EQ(acts[0]["title"], "12th Meeting of the Committee");
+  EXPECT_EQ(acts[0]["start"], "2025-03-04");
+}
+
 TEST(ProseActivities, ReadsTheDocumentsDateFromTheCaller) {
   auto doc = ReadDocument(std::string(
       "Experts from the region will take part in the Regional Conference on Electronic Evidence which will take "
@@ -1354,6 +1365,24 @@ TEST(TreatyProseTest, AFrenchCountOfPartiesIsAFigure) {
   ASSERT_EQ(figures.size(), 1u);
   EXPECT_EQ(figures[0]["count"], 78);
   EXPECT_EQ(figures[0]["as_of"], "2025-02-03");
+}
+
+TEST(TreatyProseTest, TheAccessionOfStatesToATreatyAndAFigureOfTheUnnamedConvention) {
+  const Extraction e = ExtractBytes(
+      "The Committee decided:\n\n"
+      "- to welcome the accession of Tuvalu and Nauru to the Convention on Cybercrime;\n"
+      "- to welcome the ratification of the Second Additional Protocol by Palau;\n"
+      "- to note that the Convention now has 81 Parties.\n");
+  std::set<std::tuple<std::string, std::string, std::string>> got;
+  for (const json& a : OfKind(e, "treaty_action")) {
+    got.insert({a["state"].get<std::string>(), a["treaty"].get<std::string>(), a["action"].get<std::string>()});
+  }
+  EXPECT_EQ(got, (std::set<std::tuple<std::string, std::string, std::string>>{
+                     {"TV", "ETS 185", "accession"}, {"NR", "ETS 185", "accession"}, {"PW", "CETS 224", "ratification"}}));
+  const auto figures = OfKind(e, "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["count"], 81);
+  EXPECT_EQ(figures[0]["treaty"], "ETS 185");  // "the Convention", not the Protocol named last
 }
 
 TEST(TreatyProseTest, ASentenceWrappedOverTwoLinesIsReadWhole) {

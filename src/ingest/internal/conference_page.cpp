@@ -93,8 +93,8 @@ LayoutResult ExtractConferencePage(const TextDocument&, const CleanLines& cl, co
     if (!cl.blank[i]) first.push_back(i);
   }
   if (first.size() < 2) return out;
-  const std::string& title = clean[first[0]];
-  if (title.size() > 100 || IsProse(title) || WithoutBackLink(title) != title || title.find(" , ") != std::string::npos) {
+  const std::string& head = clean[first[0]];
+  if (head.size() > 100 || IsProse(head) || WithoutBackLink(head) != head || head.find(" , ") != std::string::npos) {
     return out;
   }
   // The header: a date line among the next three lines (a repeated or glued title between).
@@ -104,11 +104,18 @@ LayoutResult ExtractConferencePage(const TextDocument&, const CleanLines& cl, co
     if (auto w = WhenLine(clean[first[k]], 0)) {
       when = w;
       when_at = k;
-    } else if (!text::StartsWith(clean[first[k]], title) && k == 1 && IsProse(clean[first[k]])) {
+    } else if (!text::StartsWith(clean[first[k]], head) && k == 1 && IsProse(clean[first[k]])) {
       return out;
     }
   }
   if (!when) return out;
+  // "Cybercrime Convention Committee (T-CY)" over "30th Plenary of the T-CY" over the dates:
+  // the body that meets heads the page, the event is the line over its dates.
+  if (when_at == 2 && !NamesEvent(head) && NamesEvent(clean[first[1]])) {
+    first.erase(first.begin());
+    when_at = 1;
+  }
+  const std::string& title = clean[first[0]];
   std::string subtitle;
   for (size_t k = 1; k < when_at; ++k) {
     const std::string& s = clean[first[k]];

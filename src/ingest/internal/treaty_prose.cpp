@@ -173,7 +173,7 @@ void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
   }
   if (item_treaties_.empty()) return;  // no treaty named yet: no action or figure can be read
   if (has({"into force", "vigueur"}) && EntryIntoForceSentence(s, line)) return;
-  const bool acts = has({"deposit", "convey", "ratif", "sign", "acced", "denounc", "invit", " to join", "adh",
+  const bool acts = has({"deposit", "convey", "ratif", "sign", "acced", "accession", "denounc", "invit", " to join", "adh",
                          "dépos", "dénon"});
   if (acts && !NominalSentence(s, line)) {
     // "A was invited … on 13 February 2018 and B deposited … on 28 March": each
@@ -212,6 +212,20 @@ std::vector<std::string> TreatyProse::TreatiesOr(std::string_view s, size_t from
   return out;
 }
 
+std::string TreatyProse::ImpliedTreaty(std::string_view s) const {
+  if (item_treaties_.empty()) return "";
+  const std::string folded = " " + text::FoldKey(s) + " ";
+  const bool convention = folded.find(" convention ") != std::string::npos;
+  const bool protocol = folded.find(" protocol ") != std::string::npos;
+  if (convention != protocol) {
+    for (auto it = item_treaties_.rbegin(); it != item_treaties_.rend(); ++it) {
+      const domain::Treaty* t = finder_.catalog().Resolve(*it);
+      if (t && (text::FoldKey(t->title).find("protocol") != std::string::npos) == protocol) return *it;
+    }
+  }
+  return item_treaties_.back();
+}
+
 bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, int line, bool heading) {
   const std::regex& kVerb = VerbRegex();
   std::match_results<std::string_view::const_iterator> m;
@@ -246,7 +260,7 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
   std::vector<std::string> treaties = TreatiesOr(s, after);
   if (treaties.empty()) {
     if (item_treaties_.empty()) return false;
-    treaties.push_back(item_treaties_.back());
+    treaties.push_back(ImpliedTreaty(s));
   }
 
   // The date: after the verb, else before the subject ("On 16 July 2009, Romania …").
@@ -371,15 +385,27 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
     const size_t next_at = std::regex_search(s.begin() + static_cast<long>(noun_end), s.end(), next, kNoun)
                                ? noun_end + static_cast<size_t>(next.position(0))
                                : s.size();
-    if (by == std::string_view::npos || by > next_at || by - noun_end > 250) {
+    // Where the treaties are named, and where the States are listed: "ratification of the
+    // Convention by Andorra and Chile", or "the accession of Cameroon and Sierra Leone to the
+    // Convention".
+    std::string_view treaty_text, tail;
+    const bool of = text::FoldKey(m[0].str()).ends_with(" of");
+    const size_t to_at = s.find(" to ", noun_end);
+    if (by != std::string_view::npos && by <= next_at && by - noun_end <= 250) {
+      treaty_text = s.substr(noun_end, by - noun_end);
+      tail = s.substr(by + 4, next_at > by + 4 ? next_at - by - 4 : 0);
+    } else if (of && to_at != std::string_view::npos && to_at < next_at && to_at - noun_end <= 250) {
+      tail = s.substr(noun_end, to_at - noun_end);
+      treaty_text = s.substr(to_at, next_at - to_at);
+    } else {
       from = noun_end;
       continue;
     }
     std::vector<std::string> treaties;
-    for (const Mention& t : finder_.Treaties(s.substr(noun_end, by - noun_end))) {
+    for (const Mention& t : finder_.Treaties(treaty_text)) {
       if (std::find(treaties.begin(), treaties.end(), t.id) == treaties.end()) treaties.push_back(t.id);
     }
-    const std::string between = text::FoldKey(s.substr(noun_end, by - noun_end));
+    const std::string between = text::FoldKey(treaty_text);
     if (treaties.empty() && (between.find("both instruments") != std::string::npos || between == "both")) {
       // "both instruments": the two treaties the item named last. When it named
       // one only, that one is certainly among them and the other stays unknown.
@@ -389,13 +415,12 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
       }
       if (known.size() <= 2) treaties = known;
     } else if (treaties.empty() && !item_treaties_.empty()) {
-      treaties.push_back(item_treaties_.back());
+      treaties.push_back(ImpliedTreaty(treaty_text));
     }
     for (const std::string& t : treaties) {
       if (std::find(named.begin(), named.end(), t) == named.end()) named.push_back(t);
     }
-    // The list of States right after "by": "Andorra, Chile, Greece and Tonga".
-    const std::string_view tail = s.substr(by + 4, next_at > by + 4 ? next_at - by - 4 : 0);
+    // The list of States: "Andorra, Chile, Greece and Tonga".
     std::vector<Mention> states = finder_.Countries(tail);
     size_t keep = 0;
     if (!states.empty() && IsListGap(tail.substr(0, states.front().begin))) {
@@ -469,7 +494,7 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
     }
   }
   if (!matched && !states.empty()) {
-    if (treaties.empty() && !item_treaties_.empty()) treaties.push_back(item_treaties_.back());
+    if (treaties.empty() && !item_treaties_.empty()) treaties.push_back(ImpliedTreaty(s));
     for (const auto& state : states) {
       for (const auto& treaty : treaties) {
         Action a;
@@ -490,7 +515,7 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
 
 void TreatyProse::FigureSentence(std::string_view s, int line) {
   std::vector<std::string> treaties = TreatiesOr(s, 0);
-  if (treaties.empty() && !item_treaties_.empty()) treaties.push_back(item_treaties_.back());
+  if (treaties.empty() && !item_treaties_.empty()) treaties.push_back(ImpliedTreaty(s));
   if (treaties.empty()) return;
   // "Now" in an item is its date; an item without one is as of the action it reports.
   std::optional<PartialDate> as_of = item_date_;

@@ -73,6 +73,10 @@ class TreatyProse {
   bool NominalSentence(std::string_view s, int line);
   void FigureSentence(std::string_view s, int line);
   std::vector<std::string> TreatiesOr(std::string_view s, size_t from) const;
+  /// The treaty a sentence that names none speaks of: the item's last, unless the
+  /// sentence says "Convention" or "Protocol" alone, then the item's last of that kind
+  /// ("the Convention now has 76 Parties" after a line on the Second Protocol). "" for none.
+  std::string ImpliedTreaty(std::string_view s) const;
   void AddAction(Action a);
 
   const MentionFinder& finder_;
