@@ -4,6 +4,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <functional>
 #include <tuple>
 #include <utility>
 
@@ -189,6 +190,34 @@ Result<store::RecordQuery> QueryOf(const Request& request) {
   return q;
 }
 
+// The store's facet counts as people read them: kinds and countries named, the value a
+// filter chose marked (also by its label when `by_label`: a project chosen by name).
+std::vector<Facet> Facets(const std::vector<std::pair<std::string, std::vector<store::FacetCount>>>& counted,
+                          const FacetFilters& filters, const domain::Gazetteer& gazetteer,
+                          const std::function<std::string(const std::string&)>& kind_label, bool by_label) {
+  std::vector<Facet> out;
+  for (const auto& [name, counts] : counted) {
+    Facet facet{name, {}};
+    const std::string* chosen = nullptr;
+    for (const auto& [f, value] : filters) {
+      if (name == f) chosen = value;
+    }
+    for (const store::FacetCount& c : counts) {
+      FacetValue v{c.value, c.label.empty() ? c.value : c.label, c.count, false};
+      if (name == "kind") {
+        v.label = kind_label(c.value);
+      } else if (name == "country") {
+        if (const domain::Country* country = gazetteer.ByIso2(c.value)) v.label = country->name_en;
+      }
+      v.selected = chosen && (text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value) ||
+                              (by_label && text::ToLowerAscii(*chosen) == text::ToLowerAscii(v.label)));
+      facet.values.push_back(std::move(v));
+    }
+    out.push_back(std::move(facet));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string Unmarked(std::string_view marked) {
@@ -203,7 +232,6 @@ std::string Unmarked(std::string_view marked) {
 Result<EntityResults> EntitySearcher::Run(const Request& request) {
   auto q = QueryOf(request);
   if (!q) return q.status();
-  const FacetFilters filters = FiltersOf(request);
   auto page = store_.FindEntities(*q);
   if (!page) return page.status();
 
@@ -230,32 +258,16 @@ Result<EntityResults> EntitySearcher::Run(const Request& request) {
     }
     out.hits.push_back(std::move(hit));
   }
-  for (auto& [name, counts] : page->facets) {
-    Facet facet{name, {}};
-    const std::string* chosen = nullptr;
-    for (const auto& [f, value] : filters) {
-      if (name == f) chosen = value;
-    }
-    for (const store::FacetCount& c : counts) {
-      FacetValue v{c.value, c.label.empty() ? c.value : c.label, c.count, false};
-      if (name == "kind") {
-        if (auto kind = kb::KindFromName(c.value)) v.label = KindLabel(*kind);
-      } else if (name == "country") {
-        if (const domain::Country* country = gazetteer_.ByIso2(c.value)) v.label = country->name_en;
-      }
-      v.selected = chosen && (text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value) ||
-                              text::ToLowerAscii(*chosen) == text::ToLowerAscii(v.label));
-      facet.values.push_back(std::move(v));
-    }
-    out.facets.push_back(std::move(facet));
-  }
+  out.facets = Facets(page->facets, FiltersOf(request), gazetteer_, [](const std::string& kind) {
+    const auto k = kb::KindFromName(kind);
+    return k ? KindLabel(*k) : kind;
+  }, true);
   return out;
 }
 
 Result<Results> Searcher::Run(const Request& request) {
   auto q = QueryOf(request);
   if (!q) return q.status();
-  const FacetFilters filters = FiltersOf(request);
   auto page = store_.FindRecords(*q);
   if (!page) return page.status();
 
@@ -273,24 +285,7 @@ Result<Results> Searcher::Run(const Request& request) {
     }
     out.hits.push_back(std::move(hit));
   }
-  for (auto& [name, counts] : page->facets) {
-    Facet facet{name, {}};
-    const std::string* chosen = nullptr;
-    for (const auto& [f, value] : filters) {
-      if (name == f) chosen = value;
-    }
-    for (const store::FacetCount& c : counts) {
-      FacetValue v{c.value, c.value, c.count, false};
-      if (name == "kind") {
-        v.label = domain::KindLabel(c.value);
-      } else if (name == "country") {
-        if (const domain::Country* country = gazetteer_.ByIso2(c.value)) v.label = country->name_en;
-      }
-      v.selected = chosen && text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value);
-      facet.values.push_back(std::move(v));
-    }
-    out.facets.push_back(std::move(facet));
-  }
+  out.facets = Facets(page->facets, FiltersOf(request), gazetteer_, domain::KindLabel, false);
   return out;
 }
 
