@@ -136,17 +136,34 @@ class ServeTest : public ::testing::Test {
     db_ = (dir_ / "octopus.db").string();
     const std::string& db = db_;
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
-    std::vector<std::string> args = {OCTOPUS_BIN, "--db", db, "serve", "--listen", listen};
+    std::vector<std::string> args = prefix_;
+    for (const std::string& a : {std::string(OCTOPUS_BIN), std::string("--db"), db,
+                                 std::string("serve"), std::string("--listen"), listen}) {
+      args.push_back(a);
+    }
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+      const std::string entry = *e;
+      if (!path_prefix_.empty() && entry.rfind("PATH=", 0) == 0) {
+        env.push_back("PATH=" + path_prefix_ + ":" + entry.substr(5));
+      } else {
+        env.push_back(entry);
+      }
+    }
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    const int rc = posix_spawn(&pid_, OCTOPUS_BIN, &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
-    ASSERT_EQ(rc, 0) << "cannot start " << OCTOPUS_BIN;
+    ASSERT_EQ(rc, 0) << "cannot start " << argv[0];
 
     // The first start loads the reference data into the new database.
     const auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -191,6 +208,12 @@ class ServeTest : public ::testing::Test {
     ss << in.rdbuf();
     return ss.str();
   }
+
+  /// Set by a derived fixture's constructor: a command the server runs under
+  /// (prlimit), arguments after `serve`, a directory put first on its PATH.
+  std::vector<std::string> prefix_;
+  std::vector<std::string> extra_args_;
+  std::string path_prefix_;
 
   fs::path dir_;
   std::string db_;
