@@ -18,7 +18,14 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
   sub->add_option("--listen", serve->listen, "HOST:PORT to listen on")
       ->envname("OCTOPUS_LISTEN")
       ->capture_default_str();
-  sub->add_option("--threads", serve->threads, "I/O threads")->capture_default_str();
+  sub->add_option("--threads", serve->threads, "worker threads for the handlers (0: one per core)")
+      ->capture_default_str();
+  sub->add_option("--handler-budget", serve->handler_budget_seconds,
+                  "seconds a request may wait for its handler before a 503 with Retry-After")
+      ->capture_default_str();
+  sub->add_option("--max-connections-per-client", serve->max_connections_per_client,
+                  "connections one client address may hold open")
+      ->capture_default_str();
   sub->add_option("--templates", serve->template_dir,
                   "page templates directory (default: $OCTOPUS_TEMPLATE_DIR or templates/)");
   sub->add_option("--static", serve->static_dir,

@@ -138,4 +138,50 @@ Result<std::vector<Row>> Parse(std::string_view text, std::string_view source_na
   return Reader(text, source_name).ReadAll();
 }
 
+namespace {
+
+/// "12", "-3.5", "+7": a number, which a spreadsheet reads as a number.
+bool IsPlainNumber(std::string_view v) {
+  size_t i = (!v.empty() && (v[0] == '-' || v[0] == '+')) ? 1 : 0;
+  bool digits = false, dot = false;
+  for (; i < v.size(); ++i) {
+    if (v[i] >= '0' && v[i] <= '9') {
+      digits = true;
+    } else if (v[i] == '.' && !dot) {
+      dot = true;
+    } else {
+      return false;
+    }
+  }
+  return digits;
+}
+
+}  // namespace
+
+std::string Cell(std::string_view value) {
+  std::string v;
+  if (!value.empty() && std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos &&
+      !IsPlainNumber(value)) {
+    v.push_back('\'');
+  }
+  v.append(value);
+  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char ch : v) {
+    if (ch == '"') out.push_back('"');
+    out.push_back(ch);
+  }
+  return out + "\"";
+}
+
+std::string Record(const std::vector<std::string>& cells, std::string_view eol) {
+  std::string out;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += Cell(cells[i]);
+  }
+  out.append(eol);
+  return out;
+}
+
 }  // namespace octopus::csv

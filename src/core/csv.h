@@ -1,5 +1,6 @@
 #pragma once
-/// A small RFC 4180 CSV reader for the project's data files.
+/// A small RFC 4180 CSV reader for the project's data files, and the one
+/// writer of CSV cells for every export.
 ///
 /// Accepted input: fields separated by ',', records by LF or CRLF; a field
 /// enclosed in double quotes may hold commas, line breaks and doubled quotes
@@ -31,5 +32,15 @@ struct Row {
 /// inside an unquoted field. A header row is not treated specially: it is
 /// returned as the first record.
 Result<std::vector<Row>> Parse(std::string_view text, std::string_view source_name);
+
+/// One cell of an exported CSV file. A value a spreadsheet would run as a
+/// formula — one starting with '=', '+', '-', '@', TAB or CR that is not a
+/// plain number such as "-12.5" — is prefixed with a single quote (OWASP's
+/// advice against CSV injection). The cell is then enclosed in double quotes
+/// (inner ones doubled) when it holds ',', '"', CR or LF.
+std::string Cell(std::string_view value);
+
+/// Cells joined by ',' and ended by `eol`.
+std::string Record(const std::vector<std::string>& cells, std::string_view eol = "\r\n");
 
 }  // namespace octopus::csv

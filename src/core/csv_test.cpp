@@ -160,5 +160,34 @@ TEST(CsvParseTest, EverySharedTreatyFileParses) {
   EXPECT_GE(files, 10);
 }
 
+TEST(CsvCellTest, ACellASpreadsheetWouldRunAsAFormulaIsNeutralised) {
+  EXPECT_EQ(Cell("=HYPERLINK(\"http://x\")"), "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  EXPECT_EQ(Cell("+1+cmd|' /C calc'!A0"), "'+1+cmd|' /C calc'!A0");
+  EXPECT_EQ(Cell("-2+3"), "'-2+3");
+  EXPECT_EQ(Cell("@SUM(A1)"), "'@SUM(A1)");
+  EXPECT_EQ(Cell("\tx"), "'\tx");
+  EXPECT_EQ(Cell("\rx"), "\"'\rx\"");
+}
+
+TEST(CsvCellTest, NumbersAndOrdinaryTextAreWrittenAsTheyAre) {
+  EXPECT_EQ(Cell("-12.5"), "-12.5");
+  EXPECT_EQ(Cell("+7"), "+7");
+  EXPECT_EQ(Cell("2023-10-01"), "2023-10-01");
+  EXPECT_EQ(Cell("a = b"), "a = b");
+  EXPECT_EQ(Cell(""), "");
+  EXPECT_EQ(Cell("-"), "'-");
+  EXPECT_EQ(Cell("a,b"), "\"a,b\"");
+  EXPECT_EQ(Cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+}
+
+TEST(CsvCellTest, ARecordReadsBackAsItsCells) {
+  const std::string text = Record({"a,b", "line\nbreak", "plain"});
+  EXPECT_TRUE(text.ends_with("\r\n"));
+  auto rows = Parse(text, "record.csv");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].fields, (std::vector<std::string>{"a,b", "line\nbreak", "plain"}));
+}
+
 }  // namespace
 }  // namespace octopus::csv

@@ -1,5 +1,5 @@
 #include "core/text.h"
-#include "store/sqlite/sqlite_connection.h"
+#include "store/sqlite/sqlite_pool.h"
 #include "store/store.h"
 
 namespace octopus::store {
@@ -9,12 +9,14 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& db) {
     return InvalidArgument("PostgreSQL store not built into this binary (configure with -DOCTOPUS_WITH_POSTGRES=ON)");
   }
   if (db.empty()) return InvalidArgument("empty --db path");
-  auto conn = SqliteConnection::Open(db);
+  auto conn = SqlitePool::Open(db);
   if (!conn) return conn.status();
   auto store = MakeSqlStore(std::move(*conn));
   auto version = store->Migrate();
   if (!version) return version.status();
   return store;
 }
+
+int64_t StoreBusyRetries() { return SqliteBusyRetries(); }
 
 }  // namespace octopus::store

@@ -276,8 +276,14 @@ class Store {
 };
 
 /// The store for a --db value: a file path → SQLite (created if missing),
-/// "postgresql://…" → PostgreSQL (when built with it).
+/// "postgresql://…" → PostgreSQL (when built with it). The store may be used
+/// from several threads at once; a transaction belongs to the thread that
+/// began it.
 Result<std::unique_ptr<Store>> OpenStore(const std::string& db);
+
+/// Statements retried by this process's stores after finding the database
+/// locked by another connection, since the start (for metrics).
+int64_t StoreBusyRetries();
 
 /// A Store over any Connection (the repository layer, written once).
 std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<Connection> conn);

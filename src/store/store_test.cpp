@@ -9,13 +9,18 @@
 #include "store/testing/knowledge_fixtures.h"
 #include "store/testing/record_fixtures.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <mutex>
+#include <thread>
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_connection.h"
+#include "store/sqlite/sqlite_pool.h"
 
 namespace octopus::store {
 namespace {
@@ -1544,6 +1549,111 @@ TEST_F(TransactionTest, RollsBackWhenCommitFails) {
   const Status begin = conn_->Begin();
   EXPECT_TRUE(begin.ok()) << "a transaction was left open: " << begin.message();
   if (begin.ok()) (void)conn_->Rollback();
+}
+
+// --- SqlitePool ---------------------------------------------------------
+
+class SqlitePoolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = (dir_.path() / "pool.db").string();
+    auto p = SqlitePool::Open(db_, 4);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    pool_ = std::move(*p);
+    ASSERT_TRUE(pool_->ExecScript("CREATE TABLE t (x INTEGER)").ok());
+  }
+
+  int64_t Count(Connection& c) {
+    auto rows = c.Query("SELECT COUNT(*) FROM t", {});
+    EXPECT_TRUE(rows.ok()) << rows.status().message();
+    return rows.ok() ? AsInt((*rows)[0][0]) : -1;
+  }
+
+  TempDir dir_;
+  std::string db_;
+  std::unique_ptr<SqlitePool> pool_;
+};
+
+TEST_F(SqlitePoolTest, ReadsAnswerAtOnceWhileAnotherConnectionHoldsTheWriteLock) {
+  ASSERT_TRUE(pool_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{1}}).ok());
+  auto other = SqliteConnection::Open(db_);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Begin().ok());
+  ASSERT_TRUE((*other)->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{2}}).ok());
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(Count(*pool_), 1);  // the last committed state
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(500));
+  ASSERT_TRUE((*other)->Rollback().ok());
+}
+
+TEST_F(SqlitePoolTest, AWriteWaitsOutALockHeldLongerThanOneBusyWait) {
+  const int64_t retries_before = SqliteBusyRetries();
+  auto other = SqliteConnection::Open(db_);
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE((*other)->Begin().ok());
+  std::thread holder([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    EXPECT_TRUE((*other)->Commit().ok());
+  });
+  const auto inserted = pool_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{1}});
+  holder.join();
+  ASSERT_TRUE(inserted.ok()) << inserted.status().message();
+  EXPECT_EQ(Count(*pool_), 1);
+  EXPECT_GE(SqliteBusyRetries() - retries_before, 1);
+}
+
+TEST_F(SqlitePoolTest, ATransactionReadsItsOwnWritesAndOthersSeeThemAfterCommit) {
+  std::mutex mu;
+  std::condition_variable cv;
+  int step = 0;
+  auto advance_to = [&](int s) {
+    std::lock_guard lock(mu);
+    step = s;
+    cv.notify_all();
+  };
+  auto wait_for = [&](int s) {
+    std::unique_lock lock(mu);
+    cv.wait(lock, [&] { return step >= s; });
+  };
+  std::thread writer([&] {
+    Transaction tx(*pool_);
+    ASSERT_TRUE(tx.status().ok());
+    ASSERT_TRUE(pool_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{7}}).ok());
+    EXPECT_EQ(Count(*pool_), 1);
+    advance_to(1);
+    wait_for(2);
+    EXPECT_TRUE(tx.Commit().ok());
+    advance_to(3);
+  });
+  wait_for(1);
+  EXPECT_EQ(Count(*pool_), 0);
+  advance_to(2);
+  wait_for(3);
+  EXPECT_EQ(Count(*pool_), 1);
+  writer.join();
+}
+
+TEST_F(SqlitePoolTest, TransactionsOfManyThreadsAreAllKept) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        Transaction tx(*pool_);
+        ASSERT_TRUE(tx.status().ok()) << tx.status().message();
+        ASSERT_TRUE(pool_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{t * 100 + i}}).ok());
+        ASSERT_GE(Count(*pool_), 1);
+        ASSERT_TRUE(tx.Commit().ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(Count(*pool_), 100);
+}
+
+TEST_F(SqlitePoolTest, AWriteSentAsAQueryRunsOnTheWriter) {
+  ASSERT_TRUE(pool_->Insert("INSERT INTO t (x) VALUES (?)", {int64_t{1}}).ok());
+  ASSERT_TRUE(pool_->Query("DELETE FROM t WHERE x = ?", {int64_t{1}}).ok());
+  EXPECT_EQ(Count(*pool_), 0);
 }
 
 }  // namespace

@@ -660,15 +660,8 @@ std::string FlagsCell(const std::vector<domain::StateFlag>& flags) {
 
 std::string ChartCsv(const Analysis& analysis, const domain::Gazetteer& gazetteer, Date on) {
   std::ostringstream out;
-  auto quote = [](const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char c : s) {
-      if (c == '"') q += '"';
-      q += c;
-    }
-    return q + "\"";
-  };
+  auto quote = [](const std::string& s) { return csv::Cell(s); };
+
   auto upto = [&](const std::optional<Interval>& iv) -> std::string {
     if (!iv) return "";
     // As of `on`: only what is certainly or possibly done by then.

@@ -108,8 +108,11 @@ class SmtpSession {
     curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(c, CURLOPT_TIMEOUT, 120L);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-    // STARTTLS when the relay offers it; smtps:// is TLS from the start.
-    curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_TRY));
+    // smtps:// is TLS from the start. A login is never sent in clear: with
+    // credentials STARTTLS is required, without them it is used when offered.
+    const bool login = !username_.empty();
+    curl_easy_setopt(c, CURLOPT_USE_SSL,
+                     static_cast<long>(login ? CURLUSESSL_ALL : CURLUSESSL_TRY));
     if (!username_.empty()) {
       curl_easy_setopt(c, CURLOPT_USERNAME, username_.c_str());
       curl_easy_setopt(c, CURLOPT_PASSWORD, password_.c_str());
@@ -117,6 +120,11 @@ class SmtpSession {
     const CURLcode rc = curl_easy_perform(c);
     curl_easy_setopt(c, CURLOPT_MAIL_RCPT, nullptr);
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+    if (rc == CURLE_USE_SSL_FAILED && login) {
+      return IoError("SMTP " + url_ +
+                     ": the relay does not offer TLS (STARTTLS), and the login is not sent "
+                     "without it; use a relay with STARTTLS or smtps://");
+    }
     if (rc != CURLE_OK) {
       return IoError("SMTP " + url_ + ": " + (error[0] ? error : curl_easy_strerror(rc)));
     }

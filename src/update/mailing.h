@@ -18,8 +18,9 @@
 namespace octopus::update {
 
 struct MailSettings {
-  /// The SMTP relay: "HOST:PORT" (port 25 when absent; STARTTLS when offered),
-  /// or "smtps://HOST:PORT" for TLS from the start (port 465 when absent).
+  /// The SMTP relay: "HOST:PORT" (port 25 when absent; STARTTLS when offered,
+  /// required when a username is set), or "smtps://HOST:PORT" for TLS from
+  /// the start (port 465 when absent).
   std::string smtp;
   std::string from;      ///< sender address
   std::string base_url;  ///< the site's public address, for links ("https://octopus.example.org")

@@ -7,12 +7,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <signal.h>
+
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <sstream>
+#include <thread>
 
 #include "update/update.h"
 
@@ -82,14 +90,82 @@ Result<std::string> Slurp(const fs::path& p) {
   return ss.str();
 }
 
+/// The process's render slots.
+class RenderSlots {
+ public:
+  /// Takes a slot, waiting up to `wait`; false when none freed.
+  bool Take(int limit, std::chrono::milliseconds wait) {
+    std::unique_lock lock(mu_);
+    if (!freed_.wait_for(lock, wait, [&] { return running_ < limit; })) return false;
+    ++running_;
+    return true;
+  }
+  void Give() {
+    std::lock_guard lock(mu_);
+    --running_;
+    freed_.notify_one();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable freed_;
+  int running_ = 0;
+};
+
+RenderSlots& Slots() {
+  static RenderSlots slots;
+  return slots;
+}
+
+/// Holds a slot for its lifetime.
+class Slot {
+ public:
+  Slot() = default;
+  ~Slot() {
+    if (held_) Slots().Give();
+  }
+  Slot(const Slot&) = delete;
+  Slot& operator=(const Slot&) = delete;
+  bool Take(const PdfLimits& limits) { return held_ = Slots().Take(limits.concurrent, limits.wait); }
+
+ private:
+  bool held_ = false;
+};
+
+/// Waits for `pid` up to `limit`; kills it past that. The wait status, or
+/// nullopt when it was killed for taking too long.
+Result<std::optional<int>> WaitOrKill(pid_t pid, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  auto pause = std::chrono::milliseconds(5);
+  for (;;) {
+    int status = 0;
+    const pid_t done = waitpid(pid, &status, WNOHANG);
+    if (done == pid) return std::optional<int>(status);
+    if (done < 0 && errno != EINTR) return IoError(std::string("waitpid: ") + std::strerror(errno));
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(pid, SIGKILL);
+      while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+      }
+      return std::optional<int>();
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+}
+
 }  // namespace
 
 bool PdfRendererAvailable() { return !FindInPath(kProgram).empty(); }
 
-Result<std::string> HtmlToPdf(std::string_view html) {
+Result<std::string> HtmlToPdf(std::string_view html, const PdfLimits& limits) {
   const std::string program = FindInPath(kProgram);
   if (program.empty()) {
     return IoError("PDF needs weasyprint, which is not installed (run scripts/setup)");
+  }
+  Slot slot;
+  if (!slot.Take(limits)) {
+    return IoError("PDF rendering is busy (" + std::to_string(limits.concurrent) +
+                   " at once); ask again in a few seconds");
   }
   auto dir = ScratchDir::Make();
   if (!dir) return dir.status();
@@ -113,10 +189,13 @@ Result<std::string> HtmlToPdf(std::string_view html) {
       rc != 0) {
     return IoError("cannot run " + program + ": " + std::strerror(rc));
   }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return IoError(std::string("waitpid: ") + std::strerror(errno));
+  auto waited = WaitOrKill(pid, limits.run);
+  if (!waited) return waited.status();
+  if (!*waited) {
+    return IoError("weasyprint took longer than " + std::to_string(limits.run.count()) +
+                   " ms and was stopped");
   }
+  const int status = **waited;
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     auto text = Slurp(log);
     std::string reason = text ? text.value() : std::string();

@@ -13,6 +13,7 @@
 /// inventory of activities stays, to say that none is recorded: a quarter
 /// without activities is a short, valid issue, not an error.
 
+#include <chrono>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -247,15 +248,26 @@ nlohmann::json ToJson(const UpdateIssue& issue);
 
 /// True when the weasyprint program can be run.
 bool PdfRendererAvailable();
+
+/// Bounds on PDF rendering, for the whole process.
+struct PdfLimits {
+  int concurrent = 2;                 ///< renders running at once
+  std::chrono::milliseconds wait{10000};  ///< for a free slot, before giving up
+  std::chrono::milliseconds run{60000};   ///< for one render; the child is killed past it
+};
+
 /// Renders HTML to PDF with weasyprint run as a subprocess (no shell), in a
-/// private temporary directory removed afterwards. IoError when weasyprint is
-/// missing or fails (its message is included).
-Result<std::string> HtmlToPdf(std::string_view html);
+/// private temporary directory removed afterwards. At most
+/// `limits.concurrent` renders run at once in the process. IoError when
+/// weasyprint is missing or fails (its message is included), when no slot
+/// frees within `limits.wait` ("busy"), or when it runs past `limits.run`
+/// (it is killed).
+Result<std::string> HtmlToPdf(std::string_view html, const PdfLimits& limits = {});
 
 /// BuildIssue then the renderer of `format`: the bytes of the issue (serve
 /// them with ContentType(format)). For the web layer (/updates/2023Q3) and the
-/// CLI alike. Uses the registry and its store like any of their callers: not
-/// thread-safe, call it under the lock that guards the registry.
+/// CLI alike. Thread-safe as the registry's store is; a PDF is rendered
+/// within HtmlToPdf's default limits.
 Result<std::string> ComposeUpdate(service::Registry& registry, const kb::KnowledgeBase& knowledge,
                                   const Quarter& q, Format format,
                                   const ComposeOptions& options = {});

@@ -1224,6 +1224,64 @@ TEST_F(UpdateTest, TextAndJsonCarryTheSameSections) {
   EXPECT_EQ(j["inventory"][0]["month"], "2023-07");
 }
 
+/// PATH pointing first at a directory whose "weasyprint" is `script`, for
+/// the life of the object.
+class FakeWeasyprint {
+ public:
+  FakeWeasyprint(const fs::path& dir, const std::string& script) {
+    fs::create_directories(dir);
+    const fs::path program = dir / "weasyprint";
+    std::ofstream(program) << "#!/bin/sh\n" << script << "\n";
+    fs::permissions(program, fs::perms::owner_all);
+    const char* path = std::getenv("PATH");
+    saved_ = path ? path : "";
+    setenv("PATH", (dir.string() + ":" + saved_).c_str(), 1);
+  }
+  ~FakeWeasyprint() { setenv("PATH", saved_.c_str(), 1); }
+  FakeWeasyprint(const FakeWeasyprint&) = delete;
+  FakeWeasyprint& operator=(const FakeWeasyprint&) = delete;
+
+ private:
+  std::string saved_;
+};
+
+TEST(PdfLimitsTest, ARenderPastItsTimeLimitIsKilledAndSaysSo) {
+  octopus::test_support::TempDir dir;
+  FakeWeasyprint fake(dir.path() / "bin", "exec sleep 30");
+  PdfLimits limits;
+  limits.run = std::chrono::milliseconds(300);
+  const auto start = std::chrono::steady_clock::now();
+  auto pdf = HtmlToPdf("<p>x</p>", limits);
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_EQ(pdf.status().code(), StatusCode::kIoError);
+  EXPECT_NE(pdf.status().message().find("took longer than 300 ms"), std::string::npos)
+      << pdf.status().message();
+  EXPECT_LT(took, std::chrono::seconds(5));
+}
+
+TEST(PdfLimitsTest, RendersBeyondTheConcurrencyLimitWaitThenGiveUp) {
+  octopus::test_support::TempDir dir;
+  // Writes a stand-in PDF after a second; the output is the last argument.
+  FakeWeasyprint fake(dir.path() / "bin",
+                      "sleep 1; for last; do :; done; printf '%%PDF-1.4 stand-in' > \"$last\"");
+  PdfLimits limits;
+  limits.concurrent = 1;
+  limits.wait = std::chrono::milliseconds(100);
+  std::atomic<int> ok{0}, busy{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&] {
+      auto pdf = HtmlToPdf("<p>x</p>", limits);
+      if (pdf.ok() && pdf->rfind("%PDF-", 0) == 0) ++ok;
+      if (!pdf.ok() && pdf.status().message().find("busy") != std::string::npos) ++busy;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(busy.load(), 2);
+}
+
 TEST_F(UpdateTest, PdfOpensWithPdftotextAndHasTheSectionTitles) {
   if (!PdfRendererAvailable()) GTEST_SKIP() << "weasyprint is not installed (scripts/setup)";
   if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) {
@@ -1393,6 +1451,11 @@ class SmtpSink {
     std::lock_guard<std::mutex> lock(mu_);
     return messages_;
   }
+  /// Every command line received, as sent.
+  std::vector<std::string> commands() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return commands_;
+  }
 
  private:
   void Run() {
@@ -1432,6 +1495,10 @@ class SmtpSink {
     };
     Message current;
     for (std::string line; next_line(line);) {
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        commands_.push_back(line);
+      }
       const std::string verb = text::ToLowerAscii(line.substr(0, 4));
       if (verb == "ehlo" || verb == "helo") {
         Say(c, "250 sink");
@@ -1470,6 +1537,7 @@ class SmtpSink {
   std::thread thread_;
   mutable std::mutex mu_;
   std::vector<Message> messages_;
+  std::vector<std::string> commands_;
 };
 
 /// A header's value in a message ("" when absent).
@@ -1573,6 +1641,29 @@ TEST_F(UpdateTest, ConfirmationLinkMailedToTheAddressConfirmsTheSubscription) {
   EXPECT_EQ(ConfirmSubscription(*store_, std::string(64, 'f')).status().code(),
             StatusCode::kNotFound);
   EXPECT_EQ(Unsubscribe(*store_, "' OR 1=1 --").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(UpdateTest, ALoginIsNeverSentToARelayThatOffersNoTls) {
+  SmtpSink sink;  // offers neither STARTTLS nor AUTH
+  MailSettings settings = LocalRelay(sink.port());
+  settings.username = "relay-user";
+  settings.password = "relay-secret";
+  auto s = RequestSubscription(*store_, "reader@example.org");
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  const Status sent = SendConfirmation(*s, settings);
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.code(), StatusCode::kIoError);
+  EXPECT_NE(sent.message().find("does not offer TLS"), std::string::npos) << sent.message();
+  EXPECT_TRUE(sink.messages().empty());
+  for (const std::string& line : sink.commands()) {
+    EXPECT_NE(text::ToLowerAscii(line.substr(0, 4)), "auth") << line;
+    EXPECT_EQ(line.find("relay-secret"), std::string::npos) << line;
+  }
+  // Without a login the same relay is used as it is.
+  settings.username.clear();
+  settings.password.clear();
+  EXPECT_TRUE(SendConfirmation(*s, settings).ok());
+  EXPECT_EQ(sink.messages().size(), 1u);
 }
 
 TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscribeLink) {

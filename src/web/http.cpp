@@ -53,6 +53,40 @@ std::string Response::Header(std::string_view name) const {
   return "";
 }
 
+void AddCommonHeaders(Response& r) {
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  r.headers.emplace_back("Referrer-Policy", "same-origin");
+  if (r.content_type.starts_with("text/html")) {
+    r.headers.emplace_back("Content-Security-Policy",
+                           "default-src 'none'; style-src 'self'; img-src 'self'; "
+                           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  }
+  if (r.Header("Cache-Control").empty()) r.headers.emplace_back("Cache-Control", "no-cache");
+}
+
+std::string LoggedTarget(std::string_view target) {
+  target = target.substr(0, target.find('#'));
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return std::string(target);
+  std::string out(target.substr(0, q + 1));
+  std::string_view query = target.substr(q + 1);
+  for (;;) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const size_t eq = pair.find('=');
+    const std::string name = text::ToLowerAscii(pair.substr(0, eq));
+    if (eq != std::string_view::npos && (name == "token" || name == "csrf")) {
+      out.append(pair.substr(0, eq + 1));
+      out.push_back('-');
+    } else {
+      out.append(pair);
+    }
+    if (amp == std::string_view::npos) return out;
+    out.push_back('&');
+    query = query.substr(amp + 1);
+  }
+}
+
 std::optional<std::string> Target::Param(std::string_view name) const {
   for (const auto& [k, v] : query) {
     if (k == name) return v;

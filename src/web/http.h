@@ -47,6 +47,15 @@ struct Target {
   std::optional<std::string> Param(std::string_view name) const;
 };
 
+/// Adds the headers every response carries, error replies of the server
+/// included: nosniff, the referrer policy, for HTML a strict
+/// Content-Security-Policy, and Cache-Control: no-cache unless one is set.
+void AddCommonHeaders(Response& r);
+
+/// The request-target as the access log writes it: the values of the query
+/// parameters that carry secrets ("token", "csrf") replaced by "-".
+std::string LoggedTarget(std::string_view target);
+
 /// Parses a request-target in origin form; a "#fragment" sent along is
 /// ignored. InvalidArgument when it does not
 /// start with '/', holds a malformed percent escape, or decodes to bytes that

@@ -90,5 +90,27 @@ TEST(ParseListenTest, HostAndPort) {
   }
 }
 
+TEST(LoggedTargetTest, TokenValuesAreNotWritten) {
+  EXPECT_EQ(LoggedTarget("/subscribe/confirm?token=abc123"), "/subscribe/confirm?token=-");
+  EXPECT_EQ(LoggedTarget("/unsubscribe?x=1&TOKEN=abc&csrf=def#frag"),
+            "/unsubscribe?x=1&TOKEN=-&csrf=-");
+  EXPECT_EQ(LoggedTarget("/treaties/185?as_of=2011-06-01"), "/treaties/185?as_of=2011-06-01");
+  EXPECT_EQ(LoggedTarget("/news"), "/news");
+}
+
+TEST(CommonHeadersTest, EveryResponseGetsThemAndHtmlItsPolicy) {
+  Response text;
+  AddCommonHeaders(text);
+  EXPECT_EQ(text.Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(text.Header("Cache-Control"), "no-cache");
+  EXPECT_TRUE(text.Header("Content-Security-Policy").empty());
+  Response html;
+  html.content_type = "text/html; charset=utf-8";
+  html.headers.emplace_back("Cache-Control", "max-age=60");
+  AddCommonHeaders(html);
+  EXPECT_NE(html.Header("Content-Security-Policy").find("default-src 'none'"), std::string::npos);
+  EXPECT_EQ(html.Header("Cache-Control"), "max-age=60");
+}
+
 }  // namespace
 }  // namespace octopus::web

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "core/csv.h"
 #include "core/text.h"
 #include "publish/atom.h"
 #include "publish/icalendar.h"
@@ -639,25 +640,6 @@ json ByYear(const Context& c, const std::vector<Hit>& hits) {
   return years;
 }
 
-std::string CsvCell(const std::string& s) {
-  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char ch : s) {
-    if (ch == '"') out.push_back('"');
-    out.push_back(ch);
-  }
-  return out + "\"";
-}
-
-std::string CsvRow(const std::vector<std::string>& cells) {
-  std::string out;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    out += CsvCell(cells[i]);
-  }
-  return out + "\r\n";
-}
-
 std::string Opt(const std::optional<domain::ReducedDate>& d) { return d ? d->text : ""; }
 
 /// One page of the merged projects, with the request's page and per_page.
@@ -1239,16 +1221,16 @@ Result<Response> ActivitiesCsv(Context& c) {
   if (!r) return r.status();
   auto hits = RunAll(c, Kind(*r, "activity", Order::kOldest));
   if (!hits) return hits.status();
-  std::string csv = CsvRow({"id", "title", "projects", "places", "countries", "mode", "start", "end",
+  std::string table = csv::Record({"id", "title", "projects", "places", "countries", "mode", "start", "end",
                             "precision", "when", "date_lo", "date_hi"});
   for (const Hit& h : *hits) {
     const auto& f = h.facts;
-    csv += CsvRow({std::to_string(h.record.id), f.title, Join(f.projects, "; "), Join(f.places, "; "),
+    table += csv::Record({std::to_string(h.record.id), f.title, Join(f.projects, "; "), Join(f.places, "; "),
                    Join(f.countries, "; "), f.mode, Opt(f.start), Opt(f.end),
                    std::string(domain::PrecisionName(f.precision)), domain::DescribeWhen(f),
                    f.lo ? f.lo->ToIso() : "", f.hi ? f.hi->ToIso() : ""});
   }
-  return Download(TextBody("text/csv; charset=utf-8", std::move(csv)), "activities.csv");
+  return Download(TextBody("text/csv; charset=utf-8", std::move(table)), "activities.csv");
 }
 
 Result<Response> ActivitiesJson(Context& c) {
@@ -1263,7 +1245,7 @@ Result<Response> ActivitiesJson(Context& c) {
 Result<Response> ProjectsCsv(Context& c) {
   auto hits = RunAll(c, Kind({}, "project", Order::kNewest));
   if (!hits) return hits.status();
-  std::string csv = CsvRow({"name", "start", "end", "scope", "budget_amount", "budget_currency",
+  std::string table = csv::Record({"name", "start", "end", "scope", "budget_amount", "budget_currency",
                             "funders", "countries"});
   for (const Project& p : MergeProjects(*hits)) {
     const json& f = p.fields;
@@ -1272,11 +1254,11 @@ Result<Response> ProjectsCsv(Context& c) {
     };
     const std::string amount =
         f.contains("budget_amount") && f["budget_amount"].is_number() ? f["budget_amount"].dump() : "";
-    csv += CsvRow({p.name, Opt(p.facts.start), Opt(p.facts.end), text("scope"), amount,
+    table += csv::Record({p.name, Opt(p.facts.start), Opt(p.facts.end), text("scope"), amount,
                    text("budget_currency"), Join(Strings(f, "funders"), "; "),
                    Join(p.facts.countries, "; ")});
   }
-  return Download(TextBody("text/csv; charset=utf-8", std::move(csv)), "projects.csv");
+  return Download(TextBody("text/csv; charset=utf-8", std::move(table)), "projects.csv");
 }
 
 Result<Response> ProjectsJson(Context& c) {

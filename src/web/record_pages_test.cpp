@@ -483,6 +483,42 @@ TEST_F(RecordPagesTest, FeedsAndExports) {
   EXPECT_NE(projects.Header("Content-Disposition").find("projects.csv"), std::string::npos);
 }
 
+TEST_F(RecordPagesTest, TextThatASpreadsheetWouldRunIsNeutralisedInEveryCsvExport) {
+  store::SourceInfo source;
+  source.kind = "document";
+  source.origin = "seeds/hostile.txt";
+  source.sha256 = "fixture-hostile";
+  store::DocumentRow row;
+  row.path = source.origin;
+  row.format = "text";
+  row.shape = "update";
+  row.report_json = R"({"lines":3,"unused":[]})";
+  const std::vector<store::RecordRow> records = {
+      {0, 0, "activity", 1,
+       R"j({"projects":["CyberEast"],"title":"=HYPERLINK(\"http://evil.example\",\"Open\")",
+        "places":["@Tbilisi"],"countries":["GE"],"mode":"online","start":"2023-08-01",
+        "end":"2023-08-01","precision":"day"})j"},
+      {0, 0, "project", 2,
+       R"j({"name":"Hostile","start":"2020-01","end":"2021-01","scope":"+cmd|' /C calc'!A0",
+        "budget_amount":-5,"budget_currency":"EUR","funders":["-Someone"],"countries":["GE"]})j"},
+  };
+  ASSERT_TRUE(store_->AddDocument(source, row, records, {}).ok());
+  site_->Invalidate();
+
+  const Response activities = Get("/activities.csv");
+  ASSERT_EQ(activities.status, 200);
+  EXPECT_NE(activities.body.find(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Open\"\")\","),
+            std::string::npos)
+      << activities.body;
+  EXPECT_NE(activities.body.find(",'@Tbilisi,"), std::string::npos) << activities.body;
+  EXPECT_EQ(activities.body.find(",=HYPERLINK"), std::string::npos);
+
+  const Response projects = Get("/projects.csv");
+  ASSERT_EQ(projects.status, 200);
+  EXPECT_NE(projects.body.find(",'+cmd|' /C calc'!A0,-5,EUR,'-Someone,"), std::string::npos)
+      << projects.body;
+}
+
 TEST_F(RecordPagesTest, OpenApiDocumentsEveryRecordEndpoint) {
   const json doc = Api("/api/v1/openapi.json");
   for (const char* p :

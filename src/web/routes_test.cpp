@@ -1,7 +1,9 @@
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <set>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 
 #include "service/registry.h"
 #include "store/store.h"
+#include "web/internal/page_cache.h"
 #include "web/internal/routes.h"
 #include "web/internal/views.h"
 #include "web/site.h"
@@ -473,6 +476,100 @@ TEST(RouteMatchTest, PatternsWithSuffixes) {
   EXPECT_EQ(internal::Match("/api/v1/treaties/185/other", p), nullptr);
   EXPECT_EQ(internal::Match("", p), nullptr);
   EXPECT_EQ(internal::Match("/", p)->pattern, "/");
+}
+
+TEST_F(SiteTest, EverySpellingOfOneUrlIsOneCacheEntry) {
+  ASSERT_EQ(Get("/treaties/185?as_of=2011-06-01").status, 200);
+  const auto first = site_->cache_stats();
+  EXPECT_EQ(first.entries, 1u);
+  const std::vector<std::string> spellings = {
+      "/treaties/185?as_of=2011-06-01#top", "/treaties/18%35?as_of=2011-06-01",
+      "/%74reaties/185?as_of=2011%2D06-01", "/treaties/185?as%5Fof=2011-06-01#x#y",
+      "/treaties/185?&as_of=2011-06-01&",
+  };
+  for (const auto& target : spellings) EXPECT_EQ(Get(target).status, 200) << target;
+  const auto after = site_->cache_stats();
+  EXPECT_EQ(after.entries, 1u);
+  EXPECT_EQ(after.hits - first.hits, spellings.size());
+}
+
+TEST_F(SiteTest, OnlyCachedAnswersComeFromMemory) {
+  Request r;
+  r.target = "/treaties/185";
+  EXPECT_EQ(site_->HandleFromMemory(r), nullptr);
+  EXPECT_EQ(Get("/treaties/185").status, 200);
+  const auto cached = site_->HandleFromMemory(r);
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->status, 200);
+  r.target = "/healthz";
+  ASSERT_NE(site_->HandleFromMemory(r), nullptr);
+  r.target = "/nowhere";
+  ASSERT_NE(site_->HandleFromMemory(r), nullptr);
+  EXPECT_EQ(site_->HandleFromMemory(r)->status, 404);
+}
+
+TEST_F(SiteTest, RequestsFromManyThreadsGetTheAnswersOneThreadGets) {
+  const std::vector<std::string> targets = {
+      "/treaties/185?as_of=2011-06-01", "/api/v1/treaties/185", "/treaties", "/",
+      "/api/v1/treaties/185/status?as_of=2005-01-01", "/treaties/CETS-224", "/healthz"};
+  std::vector<std::string> expected;
+  for (const auto& t : targets) expected.push_back(Get(t).body);
+  site_->Invalidate();
+  std::vector<std::thread> threads;
+  std::atomic<int> wrong{0};
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 14; ++i) {
+        const size_t k = static_cast<size_t>(t + i) % targets.size();
+        if (i % 5 == 0) site_->Invalidate();
+        const Response r = Get(targets[k]);
+        if (r.status != 200 || r.body != expected[k]) ++wrong;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+std::shared_ptr<const Response> BodyOf(size_t bytes) {
+  Response r;
+  r.body.assign(bytes, 'x');
+  return std::make_shared<const Response>(std::move(r));
+}
+
+TEST(PageCacheTest, StaysWithinItsBytesDroppingTheLeastRecentlyUsed) {
+  internal::PageCache cache(3000);
+  for (const char* key : {"a", "b", "c"}) cache.Put(key, BodyOf(700), cache.Find(key).epoch);
+  EXPECT_EQ(cache.stats().entries, 3u);
+  ASSERT_NE(cache.Find("a").hit, nullptr);  // "b" is now the least recently used
+  cache.Put("d", BodyOf(700), cache.Find("d").epoch);
+  EXPECT_LE(cache.stats().bytes, 3000u);
+  EXPECT_EQ(cache.Find("b").hit, nullptr);
+  EXPECT_NE(cache.Find("a").hit, nullptr);
+  EXPECT_NE(cache.Find("d").hit, nullptr);
+  cache.Put("huge", BodyOf(5000), cache.Find("huge").epoch);
+  EXPECT_EQ(cache.Find("huge").hit, nullptr);
+}
+
+TEST(PageCacheTest, AnAnswerRenderedBeforeAClearIsNotKept) {
+  internal::PageCache cache(1 << 20);
+  const uint64_t epoch = cache.Find("page").epoch;
+  cache.Clear();
+  cache.Put("page", BodyOf(10), epoch);
+  EXPECT_EQ(cache.Find("page").hit, nullptr);
+  cache.Put("page", BodyOf(10), cache.Find("page").epoch);
+  EXPECT_NE(cache.Find("page").hit, nullptr);
+}
+
+TEST(CacheKeyTest, SpellingsAgreeAndDaysAndVariantsDiffer) {
+  auto key = [](std::string_view target, std::string_view day, std::string_view variant) {
+    return internal::CacheKey(*ParseTarget(target), day, variant);
+  };
+  EXPECT_EQ(key("/news?year=2020&country=TR", "d", ""), key("/n%65ws?country=TR&year=2020#f", "d", ""));
+  EXPECT_NE(key("/news?year=2020", "d", ""), key("/news?year=2021", "d", ""));
+  EXPECT_NE(key("/news", "d1", ""), key("/news", "d2", ""));
+  EXPECT_NE(key("/news", "d", ""), key("/news", "d", "editor"));
+  EXPECT_NE(key("/news?a=b%26c", "d", ""), key("/news?a=b&c", "d", ""));
 }
 
 }  // namespace

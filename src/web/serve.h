@@ -16,8 +16,14 @@ struct ServeOptions {
   std::string listen = "127.0.0.1:8080";  ///< HOST:PORT or [V6]:PORT
   std::string template_dir;  ///< "" → FindTemplateDir()
   std::string static_dir;    ///< "" → FindStaticDir()
-  int threads = 1;           ///< I/O threads; handlers share the registry under a mutex
+  /// Worker threads the handlers run on, in parallel; 0: one per core.
+  int threads = 0;
   int read_timeout_seconds = 30;  ///< a request must arrive within this (keep-alive idle too)
+  /// A request not answered by its handler within this gets 503 with
+  /// Retry-After; the handler's result, when it comes, still fills the cache.
+  int handler_budget_seconds = 20;
+  /// Connections one client address may hold open; more are closed at once.
+  int max_connections_per_client = 64;
   /// How subscription confirmations are mailed; `smtp` empty: not mailed
   /// (subscriptions are still stored).
   update::MailSettings mail;
@@ -28,11 +34,15 @@ struct ServeOptions {
 
 /// Serves the site until SIGINT or SIGTERM, then stops accepting, lets the
 /// requests in progress finish, closes idle connections and returns Ok.
+/// Answers from memory (cached pages, refusals, /healthz) on the I/O threads,
+/// everything else on the workers. Raises the descriptor limit to its hard
+/// limit at start. HTTP/1.1 requests without Host get 400. GET /metrics, for
+/// loopback clients only, gives the counters in Prometheus' text format.
 /// A second signal during the shutdown ends the process at once.
 /// Errors: InvalidArgument for a bad `listen`, IoError when the address
 /// cannot be bound or the templates or stylesheet cannot be read.
-/// Logs one line per request to stderr: time, method, target, status, bytes
-/// of body, microseconds.
+/// Logs one line per request to stderr: time, method, target (token values
+/// replaced by "-"), status, bytes of body, microseconds.
 Status Serve(const ServeOptions& opts, service::Registry& registry);
 
 }  // namespace octopus::web

@@ -6,18 +6,25 @@
 // Boost 1.74's awaitable.hpp uses std::exchange without including <utility>.
 #include <utility>
 
+#include <sys/resource.h>
+
 #include <atomic>
 #include <chrono>
+#include <algorithm>
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
 
 #include <boost/asio.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -26,6 +33,9 @@
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
+#include "core/text.h"
+#include "store/store.h"
+#include "web/metrics.h"
 #include "web/site.h"
 #include "web/templates.h"
 
@@ -44,6 +54,7 @@ constexpr size_t kBodyLimit = 64 * 1024;    // every route is a GET; bodies are 
 constexpr size_t kBufferLimit = kHeaderLimit + kBodyLimit;
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr size_t kLoggedTargetMax = 2048;
+constexpr int kRetryAfterSeconds = 5;
 
 void LogLine(std::string_view line) {
   // One fwrite per line: stdio locks the stream, so lines from several
@@ -64,31 +75,63 @@ std::string UtcNow() {
 }
 
 /// time method target status bytes microseconds
+/// Secrets in the query (tokens) are not written.
 void LogAccess(std::string_view method, std::string_view target, int status, size_t bytes,
                int64_t micros) {
-  if (target.size() > kLoggedTargetMax) target = target.substr(0, kLoggedTargetMax);
-  LogLine(fmt::format("{} {} {} {} {} {}us", UtcNow(), method, target, status, bytes, micros));
+  std::string logged = LoggedTarget(target);
+  if (logged.size() > kLoggedTargetMax) logged.resize(kLoggedTargetMax);
+  LogLine(fmt::format("{} {} {} {} {} {}us", UtcNow(), method, logged, status, bytes, micros));
+}
+
+/// A plain-text answer the server gives itself, with the common headers.
+std::shared_ptr<const Response> ServerResponse(int status, std::string_view message) {
+  Response r;
+  r.status = status;
+  r.body = fmt::format("{} {}: {}\n", status, ReasonPhrase(status), message);
+  if (status == 503) r.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
+  AddCommonHeaders(r);
+  return std::make_shared<const Response>(std::move(r));
 }
 
 /// One client connection; lives as long as its coroutine.
 struct Connection {
-  explicit Connection(tcp::socket socket) : stream(std::move(socket)) {}
+  Connection(tcp::socket socket, const asio::ip::address& address)
+      : stream(std::move(socket)), address(address), peer(address.to_string()) {}
   beast::tcp_stream stream;
+  const asio::ip::address address;  // the client's
+  const std::string peer;           // the same, as text
   bool idle = false;  // waiting for a request; touched only on the stream's strand
 };
 
-/// The open connections, so that a shutdown can close the idle ones at once.
+/// The open connections, so that a shutdown can close the idle ones at once,
+/// counted by client address for the per-client cap.
 class ConnectionSet {
  public:
   using Handle = std::list<std::weak_ptr<Connection>>::iterator;
 
-  Handle Add(const std::shared_ptr<Connection>& c) {
+  /// Registers `c`; false (nothing registered) when its client already has
+  /// `cap` connections open.
+  bool Add(const std::shared_ptr<Connection>& c, int cap, Handle& out) {
     std::lock_guard lock(mu_);
-    return open_.insert(open_.end(), c);
+    int& n = per_client_[c->peer];
+    if (n >= cap) {
+      if (n == 0) per_client_.erase(c->peer);
+      return false;
+    }
+    ++n;
+    out = open_.insert(open_.end(), c);
+    return true;
   }
-  void Remove(Handle h) {
+  void Remove(Handle h, const std::string& peer) {
     std::lock_guard lock(mu_);
     open_.erase(h);
+    if (auto it = per_client_.find(peer); it != per_client_.end() && --it->second <= 0) {
+      per_client_.erase(it);
+    }
+  }
+  size_t size() {
+    std::lock_guard lock(mu_);
+    return open_.size();
   }
   /// Cancels the pending read of every idle connection, on its own strand.
   /// A busy one sees the server stopping once its response is written.
@@ -106,21 +149,44 @@ class ConnectionSet {
  private:
   std::mutex mu_;
   std::list<std::weak_ptr<Connection>> open_;
+  std::map<std::string, int> per_client_;
 };
 
 /// Removes a connection from the set when its coroutine ends, however it ends.
 class Registration {
  public:
-  Registration(ConnectionSet& set, const std::shared_ptr<Connection>& c)
-      : set_(set), handle_(set.Add(c)) {}
-  ~Registration() { set_.Remove(handle_); }
+  Registration(ConnectionSet& set, const std::shared_ptr<Connection>& c, int cap)
+      : set_(set), peer_(c->peer), added_(set.Add(c, cap, handle_)) {}
+  ~Registration() {
+    if (added_) set_.Remove(handle_, peer_);
+  }
   Registration(const Registration&) = delete;
   Registration& operator=(const Registration&) = delete;
+  bool added() const { return added_; }
 
  private:
   ConnectionSet& set_;
+  const std::string peer_;
   ConnectionSet::Handle handle_;
+  const bool added_;
 };
+
+/// A request handed to a worker thread, and its answer once there.
+struct Job {
+  explicit Job(const asio::any_io_executor& executor) : done(executor) {}
+  Request request;
+  steady_clock::time_point deadline;  // the handler budget's end
+  asio::steady_timer done;  // cancelled, on the connection's strand, when `result` is set
+  std::mutex mu;
+  std::shared_ptr<const Response> result;
+};
+
+/// Whether an address is this machine's own (the only clients /metrics answers).
+bool IsLoopback(const asio::ip::address& a) {
+  if (a.is_loopback()) return true;
+  return a.is_v6() && a.to_v6().is_v4_mapped() &&
+         asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()).is_loopback();
+}
 
 /// The HTTP status for a request that could not be read, or 0 to close silently.
 int ReadFailureStatus(const beast::error_code& ec) {
@@ -133,11 +199,13 @@ int ReadFailureStatus(const beast::error_code& ec) {
 
 class Server {
  public:
-  Server(Site& site, const ServeOptions& opts)
+  Server(Site& site, const ServeOptions& opts, int threads)
       : site_(site),
         opts_(opts),
+        threads_(threads),
         acceptor_(asio::make_strand(ioc_)),
-        signals_(ioc_, SIGINT, SIGTERM) {}
+        signals_(ioc_, SIGINT, SIGTERM),
+        workers_(static_cast<size_t>(threads)) {}
 
   Status Listen(const std::string& host, uint16_t port) {
     beast::error_code ec;
@@ -167,9 +235,15 @@ class Server {
       if (!ec) Shutdown(signal);
     });
     asio::co_spawn(acceptor_.get_executor(), Accept(), asio::detached);
-    std::vector<std::jthread> extra;
-    for (int i = 1; i < opts_.threads; ++i) extra.emplace_back([this] { ioc_.run(); });
-    ioc_.run();
+    {
+      // Handlers run on the workers; the I/O threads only read, write and
+      // answer from memory, so two are enough however many workers there are.
+      std::vector<std::jthread> extra;
+      if (threads_ > 1) extra.emplace_back([this] { ioc_.run(); });
+      ioc_.run();
+    }
+    // Handlers still running for a request already answered 503 end here.
+    workers_.join();
   }
 
  private:
@@ -191,13 +265,8 @@ class Server {
   asio::awaitable<void> Accept() {
     for (;;) {
       beast::error_code ec;
-      // With one thread every handler runs on it already: a strand per
-      // connection would only cost time.
-      const asio::any_io_executor executor =
-          opts_.threads > 1 ? asio::any_io_executor(asio::make_strand(ioc_))
-                            : asio::any_io_executor(ioc_.get_executor());
       tcp::socket socket = co_await acceptor_.async_accept(
-          executor, asio::redirect_error(asio::use_awaitable, ec));
+          asio::make_strand(ioc_), asio::redirect_error(asio::use_awaitable, ec));
       if (stopping_ || !acceptor_.is_open()) co_return;
       if (ec) {
         // Out of descriptors and the like: say so and breathe before retrying.
@@ -209,15 +278,22 @@ class Server {
       // Responses go out in one or a few writes: do not let Nagle hold back
       // their tail waiting for the client's delayed ACK.
       socket.set_option(tcp::no_delay(true), ec);
-      auto connection = std::make_shared<Connection>(std::move(socket));
+      const auto remote = socket.remote_endpoint(ec);
+      if (ec) continue;  // gone already
+      auto connection = std::make_shared<Connection>(std::move(socket), remote.address());
       asio::co_spawn(connection->stream.get_executor(), Session(connection), asio::detached);
     }
   }
 
   asio::awaitable<void> Session(std::shared_ptr<Connection> c) {
-    Registration registration(connections_, c);
-    beast::flat_buffer buffer(kBufferLimit);
+    Registration registration(connections_, c, opts_.max_connections_per_client);
     beast::error_code ec;
+    if (!registration.added()) {
+      // Over the per-client cap: closed at once, holding no descriptor.
+      c->stream.socket().close(ec);
+      co_return;
+    }
+    beast::flat_buffer buffer(kBufferLimit);
     while (!stopping_) {
       http::request_parser<http::string_body> parser;
       parser.header_limit(kHeaderLimit);
@@ -230,7 +306,8 @@ class Server {
       const auto start = steady_clock::now();
       if (ec) {
         if (const int status = ReadFailureStatus(ec); status != 0) {
-          co_await WriteReadFailure(*c, status, ec, start);
+          co_await Write(*c, 11, false, false, *ServerResponse(status, ec.message()), "-", "-",
+                         "other", start);
         }
         break;
       }
@@ -239,55 +316,117 @@ class Server {
       Request request;
       request.method = std::string(req.method_string());
       request.target = std::string(req.target());
-      for (const auto& [field, name] :
-           {std::pair{http::field::if_none_match, "if-none-match"},
-            std::pair{http::field::content_type, "content-type"},
-            std::pair{http::field::cookie, "cookie"}, std::pair{http::field::origin, "origin"},
-            std::pair{http::field::referer, "referer"}, std::pair{http::field::host, "host"}}) {
-        if (auto it = req.find(field); it != req.end()) request.headers[name] = std::string(it->value());
+      for (const auto field : {http::field::if_none_match, http::field::content_type,
+                               http::field::origin, http::field::cookie,
+                               http::field::referer}) {
+        if (auto it = req.find(field); it != req.end()) {
+          const auto name = http::to_string(field);
+          request.headers[text::ToLowerAscii(std::string_view(name.data(), name.size()))] =
+              std::string(it->value());
+        }
+      }
+      if (auto it = req.find(http::field::host); it != req.end()) {
+        request.headers["host"] = std::string(it->value());
       }
       request.body = req.body();
+      const std::string route(Site::RouteLabel(request.target));
       // Cached answers are shared, not copied: the body is written straight
       // from the cache, kept alive by `response` until the write completes.
-      const std::shared_ptr<const Response> response = site_.HandleShared(request);
-
-      http::response<http::span_body<const char>> res{
-          static_cast<http::status>(response->status), req.version()};
-      res.set(http::field::server, "octopus");
-      if (!response->content_type.empty()) {
-        res.set(http::field::content_type, response->content_type);
-      }
-      for (const auto& [name, value] : response->headers) res.set(name, value);
-      const bool keep_alive = req.keep_alive() && !stopping_;
-      res.keep_alive(keep_alive);
-      const size_t bytes = response->body.size();
-      if (req.method() == http::verb::head) {
-        res.content_length(bytes);
+      std::shared_ptr<const Response> response;
+      const bool no_host = req.version() >= 11 && req.find(http::field::host) == req.end();
+      if (no_host) {
+        response = ServerResponse(400, "an HTTP/1.1 request must carry a Host header");
+      } else if (request.target == "/metrics" && request.method == "GET") {
+        response = IsLoopback(c->address) ? MetricsResponse()
+                                                 : ServerResponse(403, "metrics are for this machine only");
       } else {
-        res.body() = {response->body.data(), bytes};
-        res.prepare_payload();
+        response = site_.HandleFromMemory(request);
+        if (!response) response = co_await OnWorker(*c, std::move(request));
       }
-      c->stream.expires_after(kWriteTimeout);
-      co_await http::async_write(c->stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      LogAccess(request.method, request.target, response->status, bytes, Micros(start));
-      if (ec || !keep_alive) break;
+      const bool keep_alive = req.keep_alive() && !stopping_ && !no_host;
+      const bool written =
+          co_await Write(*c, req.version(), keep_alive, req.method() == http::verb::head,
+                         *response, std::string(req.method_string()), std::string(req.target()),
+                         route, start);
+      if (!written || !keep_alive) break;
     }
     c->stream.socket().shutdown(tcp::socket::shutdown_send, ec);
   }
 
-  asio::awaitable<void> WriteReadFailure(Connection& c, int status, const beast::error_code& why,
-                                         steady_clock::time_point start) {
-    http::response<http::string_body> res{static_cast<http::status>(status), 11};
+  /// Runs the site's handler on a worker; past the handler budget the client
+  /// gets a 503 with Retry-After and the handler's answer, when it comes, only
+  /// fills the cache.
+  asio::awaitable<std::shared_ptr<const Response>> OnWorker(Connection& c, Request request) {
+    auto job = std::make_shared<Job>(c.stream.get_executor());
+    job->request = std::move(request);
+    job->deadline = steady_clock::now() + std::chrono::seconds(opts_.handler_budget_seconds);
+    job->done.expires_at(job->deadline);
+    ++in_flight_;
+    asio::post(workers_, [this, job] {
+      // A request whose client was already told to come back is not started.
+      std::shared_ptr<const Response> result;
+      if (steady_clock::now() < job->deadline) result = site_.HandleShared(job->request);
+      {
+        std::lock_guard lock(job->mu);
+        job->result = std::move(result);
+      }
+      --in_flight_;
+      asio::post(job->done.get_executor(), [job] { job->done.cancel(); });
+    });
+    beast::error_code ec;
+    co_await job->done.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    std::lock_guard lock(job->mu);
+    if (job->result) co_return job->result;
+    ++budget_exceeded_;
+    co_return ServerResponse(503, "the server is busy; ask again in a few seconds");
+  }
+
+  std::shared_ptr<const Response> MetricsResponse() {
+    const Site::CacheStats cache = site_.cache_stats();
+    Response r;
+    r.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    r.body = metrics_.Render({
+        {"octopus_cache_entries", "Responses in the page cache.", double(cache.entries)},
+        {"octopus_cache_bytes", "Bytes the page cache holds.", double(cache.bytes)},
+        {"octopus_cache_hits_total", "Requests answered from the page cache.", double(cache.hits)},
+        {"octopus_cache_misses_total", "Cacheable requests that had to be rendered.",
+         double(cache.misses)},
+        {"octopus_db_busy_retries_total", "Statements retried after finding the database locked.",
+         double(store::StoreBusyRetries())},
+        {"octopus_open_connections", "Client connections open.", double(connections_.size())},
+        {"octopus_handlers_in_flight", "Requests queued for or running on a worker.",
+         double(in_flight_.load())},
+        {"octopus_handler_budget_exceeded_total", "Requests answered 503 past the handler budget.",
+         double(budget_exceeded_.load())},
+    });
+    AddCommonHeaders(r);
+    return std::make_shared<const Response>(std::move(r));
+  }
+
+  /// Writes `response` and logs it; false when the connection failed.
+  asio::awaitable<bool> Write(Connection& c, unsigned version, bool keep_alive, bool head,
+                              const Response& response, std::string method, std::string target,
+                              std::string route, steady_clock::time_point start) {
+    http::response<http::span_body<const char>> res{static_cast<http::status>(response.status),
+                                                     version};
     res.set(http::field::server, "octopus");
-    res.set(http::field::content_type, "text/plain; charset=utf-8");
-    res.keep_alive(false);
-    res.body() = fmt::format("{} {}: {}\n", status, ReasonPhrase(status), why.message());
-    res.prepare_payload();
-    const size_t bytes = res.body().size();
+    if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) res.set(name, value);
+    res.keep_alive(keep_alive);
+    const size_t bytes = response.body.size();
+    if (head) {
+      res.content_length(bytes);
+    } else {
+      res.body() = {response.body.data(), bytes};
+      res.prepare_payload();
+    }
     beast::error_code ec;
     c.stream.expires_after(kWriteTimeout);
     co_await http::async_write(c.stream, res, asio::redirect_error(asio::use_awaitable, ec));
-    LogAccess("-", "-", status, bytes, Micros(start));
+    const int64_t micros = Micros(start);
+    metrics_.Record(route, response.status, static_cast<double>(micros) / 1e6);
+    LogAccess(method, target, response.status, bytes, micros);
+    co_return !ec;
   }
 
   static int64_t Micros(steady_clock::time_point start) {
@@ -297,22 +436,50 @@ class Server {
 
   Site& site_;
   const ServeOptions& opts_;
+  const int threads_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   ConnectionSet connections_;
+  Metrics metrics_;
   std::atomic<bool> stopping_{false};
+  std::atomic<int64_t> in_flight_{0};
+  std::atomic<int64_t> budget_exceeded_{0};
+  // Declared last: joined and destroyed before the io_context its jobs post to.
+  asio::thread_pool workers_;
 };
+
+/// Raises the soft limit on open descriptors to the hard one, so that the
+/// per-client cap, not the default 1024, bounds what clients can hold.
+void RaiseDescriptorLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= limit.rlim_max) return;
+  limit.rlim_cur = limit.rlim_max;
+  if (setrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    LogLine(std::string("octopus: cannot raise the descriptor limit: ") + std::strerror(errno));
+  }
+}
 
 }  // namespace
 
 Status Serve(const ServeOptions& opts, service::Registry& registry) {
   auto listen = ParseListen(opts.listen);
   if (!listen) return listen.status();
-  if (opts.threads < 1 || opts.threads > 256) {
-    return InvalidArgument("--threads must be 1..256, not " + std::to_string(opts.threads));
+  if (opts.threads < 0 || opts.threads > 256) {
+    return InvalidArgument("--threads must be 1..256 (0: one per core), not " +
+                           std::to_string(opts.threads));
   }
+  const int threads =
+      opts.threads > 0 ? opts.threads
+                       : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
   if (opts.read_timeout_seconds < 1) return InvalidArgument("read timeout must be >= 1 second");
+  if (opts.handler_budget_seconds < 1) {
+    return InvalidArgument("--handler-budget must be >= 1 second");
+  }
+  if (opts.max_connections_per_client < 1) {
+    return InvalidArgument("--max-connections-per-client must be >= 1");
+  }
+  RaiseDescriptorLimit();
   const std::string template_dir = opts.template_dir.empty() ? FindTemplateDir() : opts.template_dir;
   const std::string static_dir = opts.static_dir.empty() ? FindStaticDir() : opts.static_dir;
   SiteOptions site_options;
@@ -321,10 +488,10 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
   auto site = Site::Open(registry, template_dir, static_dir, std::move(site_options));
   if (!site) return site.status();
 
-  Server server(**site, opts);
+  Server server(**site, opts, threads);
   OCTOPUS_RETURN_IF_ERROR(server.Listen(listen->first, listen->second));
-  LogLine(fmt::format("octopus: serving http://{}/ ({} thread{}; templates {}; Ctrl-C to stop)",
-                      opts.listen, opts.threads, opts.threads == 1 ? "" : "s", template_dir));
+  LogLine(fmt::format("octopus: serving http://{}/ ({} worker{}; templates {}; Ctrl-C to stop)",
+                      opts.listen, threads, threads == 1 ? "" : "s", template_dir));
   server.Run();
   LogLine("octopus: stopped");
   return Status::Ok();

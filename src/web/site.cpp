@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "service/treaty_views.h"
+#include "web/internal/page_cache.h"
 #include "web/internal/routes.h"
 
 namespace octopus::web {
@@ -18,6 +19,9 @@ namespace {
 using internal::ErrorResponse;
 using internal::Route;
 using internal::RouteKind;
+
+/// What a 503 tells the client to wait before asking again.
+constexpr int kRetryAfterSeconds = 5;
 
 /// Query parameters not in the route's list, or given twice, are refused so
 /// that a typo never silently shows today's status.
@@ -45,21 +49,12 @@ Status CheckQuery(const Target& target, const Route& route) {
   return Status::Ok();
 }
 
-/// Headers every response carries.
-void AddCommonHeaders(Response& r) {
-  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
-  r.headers.emplace_back("Referrer-Policy", "same-origin");
-  if (r.content_type.starts_with("text/html")) {
-    r.headers.emplace_back("Content-Security-Policy",
-                           "default-src 'none'; style-src 'self'; img-src 'self'; "
-                           "form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
-  }
-  if (r.Header("Cache-Control").empty()) r.headers.emplace_back("Cache-Control", "no-cache");
-}
-
 /// A finished answer: common headers added, shared from now on.
 std::shared_ptr<const Response> Finish(Response r) {
   AddCommonHeaders(r);
+  if (r.status == 503 && r.Header("Retry-After").empty()) {
+    r.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
+  }
   return std::make_shared<const Response>(std::move(r));
 }
 
@@ -104,28 +99,44 @@ Site::Site(Key, service::Registry& registry, Templates templates, Asset styleshe
     : templates_(std::move(templates)),
       stylesheet_(std::move(stylesheet)),
       options_(std::move(options)),
-      registry_(registry) {}
+      registry_(registry),
+      cache_(std::make_unique<internal::PageCache>(options_.cache_bytes)) {}
 
 Site::~Site() = default;
 
 void Site::Invalidate() {
-  std::lock_guard lock(mu_);
-  cache_.clear();
+  std::lock_guard lock(generation_mu_);
+  cache_->Clear();
   generation_known_ = false;
 }
 
+Site::CacheStats Site::cache_stats() const {
+  const auto s = cache_->stats();
+  return CacheStats{s.entries, s.bytes, s.hits, s.misses};
+}
+
+std::string_view Site::RouteLabel(std::string_view target) {
+  auto parsed = ParseTarget(target);
+  if (!parsed) return "other";
+  std::map<std::string, std::string> params;
+  const Route* route = internal::Match(parsed->path, params);
+  return route ? route->pattern : std::string_view("other");
+}
+
 void Site::RefreshGeneration() {
+  std::unique_lock lock(generation_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return;
   const auto now = std::chrono::steady_clock::now();
   if (generation_known_ && now - generation_checked_ < options_.generation_check_interval) return;
   auto generation = StoreGeneration(registry_.store());
   generation_checked_ = now;
   if (!generation) {
     // Serve nothing stale from a store that cannot be read.
-    cache_.clear();
+    cache_->Clear();
     generation_known_ = false;
     return;
   }
-  if (!generation_known_ || *generation != generation_) cache_.clear();
+  if (!generation_known_ || *generation != generation_) cache_->Clear();
   generation_ = std::move(*generation);
   generation_known_ = true;
 }
@@ -134,7 +145,7 @@ Response Site::Handle(const Request& request) { return *HandleShared(request); }
 
 std::shared_ptr<const Response> Site::HandleShared(const Request& request) {
   try {
-    return HandleOrThrow(request);
+    return HandleOrThrow(request, false);
   } catch (const std::exception& e) {
     options_.log(fmt::format("error: {} {}: {}", request.method, request.target, e.what()));
     return Finish(ErrorResponse(Status(StatusCode::kInternal, "internal error"),
@@ -142,7 +153,15 @@ std::shared_ptr<const Response> Site::HandleShared(const Request& request) {
   }
 }
 
-std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request) {
+std::shared_ptr<const Response> Site::HandleFromMemory(const Request& request) {
+  try {
+    return HandleOrThrow(request, true);
+  } catch (const std::exception&) {
+    return nullptr;  // HandleShared will log and answer it
+  }
+}
+
+std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request, bool memory_only) {
   const bool api = request.target.starts_with("/api/");
   auto fail = [&](const Status& st) {
     return Finish(ErrorResponse(st, api, templates_, stylesheet_));
@@ -166,32 +185,36 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request) {
   if (Status st = CheckQuery(*target, *route); !st.ok()) return fail(st);
 
   const domain::Date today = options_.today();
-  const auth::Principal principal =
-      options_.authenticate ? options_.authenticate(request) : auth::Principal{};
-  internal::Context ctx{registry_,    templates_,      stylesheet_,
-                        today,        *target,         principal,    request.headers,
-                        std::move(path_params),
-                        request.method, request.body, options_.mail,
-                        options_.knowledge};
-  std::shared_ptr<const Response> shared;
-  {
-    std::lock_guard lock(mu_);
-    const bool cache = route->cache && !principal.signed_in();
-    const std::string key = cache ? request.target + '\n' + today.ToIso() : std::string();
-    if (cache) {
-      RefreshGeneration();
-      if (auto it = cache_.find(key); it != cache_.end()) shared = it->second;
-    }
-    if (!shared) {
-      auto r = route->handler(ctx);
-      if (!r) return fail(r.status());
-      if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");
-      if (!cache || r->status != 200) return Finish(std::move(*r));
-      r->headers.emplace_back("ETag", ETagOf(r->body));
-      shared = Finish(std::move(*r));
-      if (cache_.size() >= options_.cache_entries) cache_.clear();
-      cache_.emplace(key, shared);
-    }
+  const bool has_session_cookie = options_.authenticate && request.headers.contains("cookie");
+  const bool session_free = route->kind == RouteKind::kHealth || route->kind == RouteKind::kAsset;
+  // Looking a session up reads the store: never on the I/O threads.
+  if (memory_only && has_session_cookie && !session_free) return nullptr;
+  const auth::Principal principal = options_.authenticate && !session_free
+                                        ? options_.authenticate(request)
+                                        : auth::Principal{};
+  const bool cache = route->cache && !principal.signed_in();
+  std::string key;
+  internal::PageCache::Lookup cached;
+  if (cache) {
+    RefreshGeneration();
+    key = internal::CacheKey(*target, today.ToIso(), "");
+    cached = cache_->Find(key);
+  }
+  std::shared_ptr<const Response> shared = cached.hit;
+  if (!shared) {
+    if (memory_only && route->kind != RouteKind::kHealth) return nullptr;
+    internal::Context ctx{registry_,      templates_,   stylesheet_, today,
+                          *target,        principal,    request.headers,
+                          std::move(path_params),
+                          request.method, request.body, options_.mail,
+                          options_.knowledge};
+    auto r = route->handler(ctx);
+    if (!r) return fail(r.status());
+    if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");
+    if (!cache || r->status != 200) return Finish(std::move(*r));
+    r->headers.emplace_back("ETag", ETagOf(r->body));
+    shared = Finish(std::move(*r));
+    cache_->Put(key, shared, cached.epoch);
   }
   const auto inm = request.headers.find("if-none-match");
   if (inm != request.headers.end() && inm->second == shared->Header("ETag")) {

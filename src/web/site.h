@@ -2,7 +2,9 @@
 /// The site: every page and API endpoint as one function from a Request to a
 /// Response, with no sockets involved (src/web/server.cpp is the only code
 /// that speaks HTTP on the wire). Pages and JSON are rendered once per URL and
-/// database generation and served from memory after that.
+/// database generation and served from memory after that. Requests are
+/// answered in parallel: the store is safe to share between threads, the
+/// cache guards itself, and nothing else is shared.
 
 #include <chrono>
 #include <functional>
@@ -24,6 +26,10 @@
 
 namespace octopus::web {
 
+namespace internal {
+class PageCache;
+}
+
 struct SiteOptions {
   /// How often the store is asked whether another process wrote to it. Writes
   /// made through this process are seen at once after Invalidate().
@@ -32,8 +38,8 @@ struct SiteOptions {
   std::function<domain::Date()> today;
   /// Where unexpected errors are reported (one line each); stderr when empty.
   std::function<void(std::string_view)> log;
-  /// Cached responses kept at most; the cache is emptied when full.
-  size_t cache_entries = 4096;
+  /// Bytes of cached responses kept at most; the least recently used go first.
+  size_t cache_bytes = size_t{64} << 20;
   /// How subscription confirmations are mailed; nullopt: they are not
   /// (subscriptions are stored, and the page says mail is not configured).
   std::optional<update::MailSettings> mail;
@@ -65,12 +71,28 @@ class Site {
                                             SiteOptions options = {});
 
   /// Answers one request. Never throws: expected failures become 4xx pages
-  /// (JSON under /api/), anything unexpected a logged 500. Thread-safe: the
-  /// registry and the cache are used under one mutex.
+  /// (JSON under /api/), anything unexpected a logged 500. Thread-safe.
   Response Handle(const Request& request);
   /// The same answer, shared: a cached answer is handed out without copying
-  /// its body. The server's entry point; the Response is immutable.
+  /// its body. The Response is immutable.
   std::shared_ptr<const Response> HandleShared(const Request& request);
+  /// The answer when it needs no rendering (a refusal, a cached response or
+  /// its 304, the health check); nullptr when HandleShared must render it.
+  /// The server answers these on its I/O threads.
+  std::shared_ptr<const Response> HandleFromMemory(const Request& request);
+
+  /// The route pattern a request-target matches ("/treaties/{ref}"), or
+  /// "other": a label for metrics that never holds the request's own text.
+  static std::string_view RouteLabel(std::string_view target);
+
+  /// The cache's size and hit counts, for metrics.
+  struct CacheStats {
+    size_t entries = 0;
+    size_t bytes = 0;
+    uint64_t hits = 0;
+    uint64_t misses = 0;
+  };
+  CacheStats cache_stats() const;
 
   /// Drops every cached response; call after writing through the registry.
   void Invalidate();
@@ -87,17 +109,18 @@ class Site {
        SiteOptions options);
 
  private:
-  std::shared_ptr<const Response> HandleOrThrow(const Request& request);
-  /// Empties the cache when the store's generation changed (mu_ held).
+  std::shared_ptr<const Response> HandleOrThrow(const Request& request, bool memory_only);
+  /// Empties the cache when the store's generation changed; at most one
+  /// thread asks the store at a time, the others go on meanwhile.
   void RefreshGeneration();
 
   const Templates templates_;
   const Asset stylesheet_;
   const SiteOptions options_;
-
-  std::mutex mu_;  // guards everything below
   service::Registry& registry_;
-  std::map<std::string, std::shared_ptr<const Response>, std::less<>> cache_;
+  std::unique_ptr<internal::PageCache> cache_;
+
+  std::mutex generation_mu_;  // guards the three below
   std::string generation_;
   std::chrono::steady_clock::time_point generation_checked_;
   bool generation_known_ = false;

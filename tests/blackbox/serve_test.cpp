@@ -5,14 +5,21 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sqlite3.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -55,9 +62,20 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-/// A connected socket to 127.0.0.1:port, or -1.
-int Connect(int port) {
+/// A connected socket to 127.0.0.1:port from `from` (a loopback address),
+/// or -1.
+int Connect(int port, const char* from = nullptr) {
   const int s = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (s < 0) return -1;
+  if (from != nullptr) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    ::inet_pton(AF_INET, from, &local.sin_addr);
+    if (::bind(s, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      ::close(s);
+      return -1;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -72,8 +90,8 @@ int Connect(int port) {
 }
 
 /// Sends raw bytes and reads until the server closes the connection.
-std::string Exchange(int port, const std::string& raw) {
-  Fd s(Connect(port));
+std::string Exchange(int port, const std::string& raw, const char* from = nullptr) {
+  Fd s(Connect(port, from));
   if (s.get() < 0) return "";
   if (::send(s.get(), raw.data(), raw.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(raw.size())) {
     return "";
@@ -136,17 +154,34 @@ class ServeTest : public ::testing::Test {
     db_ = (dir_ / "octopus.db").string();
     const std::string& db = db_;
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
-    std::vector<std::string> args = {OCTOPUS_BIN, "--db", db, "serve", "--listen", listen};
+    std::vector<std::string> args = prefix_;
+    for (const std::string& a : {std::string(OCTOPUS_BIN), std::string("--db"), db,
+                                 std::string("serve"), std::string("--listen"), listen}) {
+      args.push_back(a);
+    }
+    args.insert(args.end(), extra_args_.begin(), extra_args_.end());
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
+    std::vector<std::string> env;
+    for (char** e = environ; *e; ++e) {
+      const std::string entry = *e;
+      if (!path_prefix_.empty() && entry.rfind("PATH=", 0) == 0) {
+        env.push_back("PATH=" + path_prefix_ + ":" + entry.substr(5));
+      } else {
+        env.push_back(entry);
+      }
+    }
+    std::vector<char*> envp;
+    for (auto& e : env) envp.push_back(e.data());
+    envp.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    const int rc = posix_spawn(&pid_, OCTOPUS_BIN, &actions, nullptr, argv.data(), environ);
+    const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
-    ASSERT_EQ(rc, 0) << "cannot start " << OCTOPUS_BIN;
+    ASSERT_EQ(rc, 0) << "cannot start " << argv[0];
 
     // The first start loads the reference data into the new database.
     const auto deadline = std::chrono::steady_clock::now() + 60s;
@@ -191,6 +226,12 @@ class ServeTest : public ::testing::Test {
     ss << in.rdbuf();
     return ss.str();
   }
+
+  /// Set by a derived fixture's constructor: a command the server runs under
+  /// (prlimit), arguments after `serve`, a directory put first on its PATH.
+  std::vector<std::string> prefix_;
+  std::vector<std::string> extra_args_;
+  std::string path_prefix_;
 
   fs::path dir_;
   std::string db_;
@@ -355,6 +396,256 @@ TEST_F(ServeTest, SigtermClosesIdleConnectionsAndExitsZero) {
   EXPECT_EQ(Stop(), 0) << Log();
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
   EXPECT_NE(Log().find("SIGTERM received"), std::string::npos);
+}
+
+HttpResponse Post(int port, const std::string& target, const std::string& form) {
+  return Parse(Exchange(port, "POST " + target +
+                                  " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                  "Content-Type: application/x-www-form-urlencoded\r\n"
+                                  "Content-Length: " +
+                                  std::to_string(form.size()) + "\r\n\r\n" + form));
+}
+
+/// Milliseconds a GET takes, and its status.
+std::pair<int, double> TimedGet(int port, const std::string& target, const char* from = nullptr) {
+  const auto start = std::chrono::steady_clock::now();
+  const HttpResponse r = Parse(Exchange(
+      port, "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", from));
+  const std::chrono::duration<double, std::milli> took = std::chrono::steady_clock::now() - start;
+  return {r.status, took.count()};
+}
+
+/// The value of an unlabelled metric in a /metrics body; -1 when absent.
+double Metric(const std::string& body, const std::string& name) {
+  std::istringstream in(body);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
+  }
+  return -1;
+}
+
+TEST_F(ServeTest, AnHttp11RequestWithoutHostIsRefusedAndLowLevelErrorsCarryTheHeaders) {
+  const HttpResponse no_host =
+      Parse(Exchange(port_, "GET /treaties HTTP/1.1\r\nConnection: close\r\n\r\n"));
+  EXPECT_EQ(no_host.status, 400);
+  EXPECT_EQ(no_host.Header("x-content-type-options"), "nosniff");
+  EXPECT_NE(no_host.body.find("Host"), std::string::npos);
+  // HTTP/1.0 has no Host requirement.
+  EXPECT_EQ(Exchange(port_, "GET /healthz HTTP/1.0\r\n\r\n").rfind("HTTP/1.0 200", 0), 0u);
+  const HttpResponse huge = Parse(Exchange(
+      port_, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(20000, 'a') + "\r\n\r\n"));
+  EXPECT_EQ(huge.status, 431);
+  EXPECT_EQ(huge.Header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(huge.Header("referrer-policy"), "same-origin");
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+TEST_F(ServeTest, TwoThousandSpellingsOfOneUrlMakeOneCacheEntry) {
+  ASSERT_EQ(Get(port_, "/treaties/185?as_of=2011-06-01").status, 200);
+  const std::string before = Get(port_, "/metrics").body;
+  const double entries = Metric(before, "octopus_cache_entries");
+  ASSERT_GE(entries, 1);
+  const std::string path = "/treaties/185";
+  int answered = 0;
+  for (int i = 0; i < 2000; ++i) {
+    // Each of the first 8 bits of i percent-encodes one letter of the path or
+    // query; the rest go into a fragment.
+    std::string target;
+    for (size_t k = 0; k < path.size(); ++k) {
+      if (k < 8 && (i >> k) & 1 && path[k] != '/') {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(path[k]));
+        target += hex;
+      } else {
+        target += path[k];
+      }
+    }
+    target += (i & 256) ? "?as%5Fof=2011-06-01" : "?as_of=2011%2D06%2D01";
+    target += "#f" + std::to_string(i >> 9);
+    if (Get(port_, target).status == 200) ++answered;
+  }
+  EXPECT_EQ(answered, 2000);
+  const std::string after = Get(port_, "/metrics").body;
+  EXPECT_EQ(Metric(after, "octopus_cache_entries"), entries);
+  EXPECT_GE(Metric(after, "octopus_cache_hits_total") - Metric(before, "octopus_cache_hits_total"),
+            2000);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+TEST_F(ServeTest, MetricsAreInPrometheusTextFormat) {
+  ASSERT_EQ(Get(port_, "/treaties/185").status, 200);
+  ASSERT_EQ(Get(port_, "/nowhere").status, 404);
+  const HttpResponse m = Get(port_, "/metrics");
+  ASSERT_EQ(m.status, 200);
+  EXPECT_EQ(m.Header("content-type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(m.body.find("octopus_http_requests_total{route=\"/treaties/{ref}\",status=\"200\"} 1\n"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("octopus_http_requests_total{route=\"other\",status=\"404\"} 1\n"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("# TYPE octopus_http_request_duration_seconds histogram\n"),
+            std::string::npos);
+  EXPECT_NE(m.body.find("octopus_http_request_duration_seconds_bucket{le=\"+Inf\"}"),
+            std::string::npos);
+  EXPECT_GE(Metric(m.body, "octopus_db_busy_retries_total"), 0);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+TEST_F(ServeTest, TokensAreNotWrittenToTheAccessLog) {
+  const std::string secret = "0123456789abcdef0123456789abcdef";
+  Get(port_, "/subscribe/confirm?token=" + secret);
+  Get(port_, "/unsubscribe?token=" + secret);
+  EXPECT_EQ(Stop(), 0) << Log();
+  const std::string log = Log();
+  EXPECT_EQ(log.find(secret), std::string::npos) << log;
+  EXPECT_NE(log.find(" GET /subscribe/confirm?token=- "), std::string::npos) << log;
+}
+
+TEST_F(ServeTest, AWriteLockHeldSixSecondsElsewhereFailsNoRequest) {
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> other(raw, &sqlite3_close);
+  ASSERT_EQ(sqlite3_exec(raw, "BEGIN IMMEDIATE; CREATE TABLE lock_probe (x INTEGER);", nullptr,
+                         nullptr, nullptr),
+            SQLITE_OK);
+  const auto locked_at = std::chrono::steady_clock::now();
+  std::atomic<bool> released{false};
+  std::thread holder([&] {
+    std::this_thread::sleep_for(6s);
+    sqlite3_exec(raw, "COMMIT", nullptr, nullptr, nullptr);
+    released = true;
+  });
+  // A write: waits for the lock, then succeeds.
+  HttpResponse subscribed;
+  std::thread writer([&] { subscribed = Post(port_, "/subscribe", "email=reader%40example.org"); });
+  // Reads, uncached ones included, answer while the lock is held.
+  std::vector<std::string> failures;
+  int reads_while_locked = 0;
+  for (int day = 1; !released && day <= 28; ++day) {
+    const std::string dd = (day < 10 ? "0" : "") + std::to_string(day);
+    for (const std::string& target :
+         std::vector<std::string>{"/healthz", "/treaties/185?as_of=2010-02-" + dd,
+                                  "/api/v1/treaties/185/status?as_of=2009-03-" + dd}) {
+      const HttpResponse r = Get(port_, target);
+      if (r.status != 200) failures.push_back(target + " " + std::to_string(r.status) + " " + r.body);
+      if (!released) ++reads_while_locked;
+    }
+    std::this_thread::sleep_for(150ms);
+  }
+  holder.join();
+  writer.join();
+  EXPECT_GE(std::chrono::steady_clock::now() - locked_at, 6s);
+  EXPECT_GE(reads_while_locked, 30);
+  EXPECT_TRUE(failures.empty()) << failures.front();
+  EXPECT_EQ(subscribed.status, 200) << subscribed.body;
+  EXPECT_EQ(subscribed.body.find("locked"), std::string::npos);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+/// The server under a descriptor limit of 1024 (soft and hard), as an
+/// operator's `ulimit -n 1024` gives.
+class ServeUnderLowFdLimitTest : public ServeTest {
+ protected:
+  ServeUnderLowFdLimitTest() { prefix_ = {"/usr/bin/prlimit", "--nofile=1024:1024"}; }
+};
+
+TEST_F(ServeUnderLowFdLimitTest, IdleSocketsOfOneClientDoNotStopServiceToAnother) {
+  if (::access("/usr/bin/prlimit", X_OK) != 0) GTEST_SKIP() << "prlimit is not installed";
+  rlimit own{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &own), 0);
+  if (own.rlim_max < 1400) GTEST_SKIP() << "this test needs 1,400 descriptors itself";
+  own.rlim_cur = own.rlim_max;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &own), 0);
+  std::vector<int> idle;
+  for (int i = 0; i < 1100; ++i) {
+    const int s = Connect(port_, "127.0.0.1");
+    if (s >= 0) idle.push_back(s);
+  }
+  EXPECT_EQ(idle.size(), 1100u);
+  std::this_thread::sleep_for(300ms);  // the server accepts them all meanwhile
+  const auto [status, ms] = TimedGet(port_, "/healthz", "127.0.0.2");
+  EXPECT_EQ(status, 200);
+  EXPECT_LT(ms, 1000);
+  EXPECT_EQ(TimedGet(port_, "/treaties/185", "127.0.0.3").first, 200);
+  for (int s : idle) ::close(s);
+  EXPECT_EQ(Get(port_, "/healthz").status, 200);
+  EXPECT_EQ(Stop(), 0) << Log();
+  EXPECT_EQ(Log().find("Too many open files"), std::string::npos);
+}
+
+/// A directory holding a stand-in "weasyprint" that takes two seconds, put
+/// first on the server's PATH; handlers get a 3 s budget.
+class ServeSlowPdfTest : public ServeTest {
+ protected:
+  ServeSlowPdfTest() {
+    bin_ = fs::temp_directory_path() / ("octopus_fake_pdf_" + std::to_string(::getpid()));
+    fs::create_directories(bin_);
+    const fs::path program = bin_ / "weasyprint";
+    std::ofstream(program) << "#!/bin/sh\nsleep 2\nfor last; do :; done\n"
+                              "printf '%%PDF-1.4 stand-in' > \"$last\"\n";
+    fs::permissions(program, fs::perms::owner_all);
+    path_prefix_ = bin_.string();
+    extra_args_ = {"--handler-budget", "3"};
+  }
+  ~ServeSlowPdfTest() override { fs::remove_all(bin_); }
+  fs::path bin_;
+};
+
+TEST_F(ServeSlowPdfTest, HealthzAnswersWithin100MsWhileSixteenPdfsAreRequested) {
+  const std::string seeds = std::string(OCTOPUS_TEST_SOURCE_DIR) + "/data/seeds/";
+  ASSERT_EQ(RunOctopus({"--db", db_, "ingest", seeds + "000_d03e5a92182abe11.txt",
+                        seeds + "003_4b1784b32edbbd16.txt"},
+                       (dir_ / "ingest.log").string()),
+            0);
+  std::vector<std::string> quarters;
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (quarters.empty() && std::chrono::steady_clock::now() < deadline) {
+    const std::string page = Get(port_, "/updates").body;
+    const std::regex link("href=\"/updates/([0-9]{4}Q[1-4])\"");
+    std::set<std::string> seen;
+    for (auto it = std::sregex_iterator(page.begin(), page.end(), link);
+         it != std::sregex_iterator(); ++it) {
+      if (seen.insert((*it)[1]).second) quarters.push_back((*it)[1]);
+    }
+    if (quarters.empty()) std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_FALSE(quarters.empty());
+
+  std::mutex mu;
+  std::vector<HttpResponse> pdfs;
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 16; ++i) {
+    clients.emplace_back([&, i] {
+      HttpResponse r = Get(port_, "/updates/" + quarters[i % quarters.size()] + ".pdf");
+      std::lock_guard lock(mu);
+      pdfs.push_back(std::move(r));
+    });
+  }
+  std::this_thread::sleep_for(100ms);
+  std::vector<double> healthz;
+  for (int i = 0; i < 30; ++i) {
+    const auto [status, ms] = TimedGet(port_, "/healthz");
+    EXPECT_EQ(status, 200);
+    healthz.push_back(ms);
+    std::this_thread::sleep_for(50ms);
+  }
+  for (auto& t : clients) t.join();
+  std::sort(healthz.begin(), healthz.end());
+  EXPECT_LT(healthz[healthz.size() * 9 / 10], 100) << "p90 of " << healthz.size() << " probes";
+  EXPECT_LT(healthz.back(), 250) << "slowest probe";
+  ASSERT_EQ(pdfs.size(), 16u);
+  int rendered = 0;
+  for (const HttpResponse& r : pdfs) {
+    if (r.status == 200) {
+      ++rendered;
+      EXPECT_EQ(r.body.rfind("%PDF-", 0), 0u);
+    } else {
+      EXPECT_EQ(r.status, 503) << r.body;
+      EXPECT_EQ(r.Header("retry-after"), "5");
+    }
+  }
+  EXPECT_GE(rendered, 1);
+  EXPECT_EQ(Stop(30s), 0) << Log();
 }
 
 }  // namespace

@@ -2,8 +2,20 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
+#include <chrono>
+
 namespace octopus::store {
 namespace {
+
+// Each wait inside SQLite is short so that a retry is counted and the total
+// stays bounded by kBusyBudget.
+constexpr int kBusyWaitMillis = 1000;
+constexpr auto kBusyBudget = std::chrono::seconds(30);
+
+std::atomic<int64_t> busy_retries{0};
+
+bool IsBusy(int rc) { return (rc & 0xff) == SQLITE_BUSY; }
 
 Status Error(sqlite3* db, std::string_view what) {
   return IoError(std::string(what) + ": " + sqlite3_errmsg(db));
@@ -38,6 +50,27 @@ struct Lease {
 
 }  // namespace
 
+int64_t SqliteBusyRetries() { return busy_retries.load(); }
+
+int SqliteConnection::StepRetryingBusy(sqlite3_stmt* stmt) {
+  const auto deadline = std::chrono::steady_clock::now() + kBusyBudget;
+  for (;;) {
+    const int rc = sqlite3_step(stmt);
+    if (!IsBusy(rc) || std::chrono::steady_clock::now() >= deadline) return rc;
+    ++busy_retries;
+    sqlite3_reset(stmt);
+  }
+}
+
+Result<bool> SqliteConnection::ReadOnly(std::string_view sql) {
+  auto stmt = Prepare(sql, {});
+  if (!stmt) return stmt.status();
+  const Lease lease{*stmt};
+  return sqlite3_stmt_readonly(*stmt) != 0;
+}
+
+bool SqliteConnection::InTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }
+
 void SqliteConnection::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 void SqliteConnection::StmtCloser::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
 
@@ -64,26 +97,37 @@ Result<sqlite3_stmt*> SqliteConnection::Prepare(std::string_view sql, const std:
   return stmt;
 }
 
-Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path) {
+Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::string& path,
+                                                                bool read_only) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (read_only ? 0 : SQLITE_OPEN_CREATE);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   std::unique_ptr<sqlite3, Closer> db(raw);
   if (rc != SQLITE_OK) {
     return IoError("cannot open database " + path + ": " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
-  sqlite3_busy_timeout(db.get(), 5000);
+  sqlite3_busy_timeout(db.get(), kBusyWaitMillis);
   std::unique_ptr<SqliteConnection> conn(new SqliteConnection(std::move(db)));
   OCTOPUS_RETURN_IF_ERROR(conn->ExecScript(
-      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"));
+      read_only ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
+                : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;"));
   return conn;
 }
 
 Status SqliteConnection::ExecScript(std::string_view sql) {
   char* err = nullptr;
   const std::string text(sql);
-  if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+  const auto deadline = std::chrono::steady_clock::now() + kBusyBudget;
+  int rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err);
+  // Retried only outside a transaction: the scripts run there are BEGIN and
+  // pragmas, which a second run does not repeat the effect of.
+  while (IsBusy(rc) && !InTransaction() && std::chrono::steady_clock::now() < deadline) {
+    sqlite3_free(err);
+    err = nullptr;
+    ++busy_retries;
+    rc = sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &err);
+  }
+  if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db_.get());
     sqlite3_free(err);
     return IoError("sqlite: " + msg);
@@ -100,7 +144,7 @@ Result<std::vector<Row>> SqliteConnection::Query(std::string_view sql,
   sqlite3_stmt* s = *stmt;
   const int ncol = sqlite3_column_count(s);
   for (;;) {
-    const int rc = sqlite3_step(s);
+    const int rc = rows.empty() ? StepRetryingBusy(s) : sqlite3_step(s);
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) return Error(db_.get(), "query");
     Row row;
@@ -125,7 +169,7 @@ Result<int64_t> SqliteConnection::Insert(std::string_view sql, const std::vector
   auto stmt = Prepare(sql, params);
   if (!stmt) return stmt.status();
   const Lease lease{*stmt};
-  const int rc = sqlite3_step(*stmt);
+  const int rc = StepRetryingBusy(*stmt);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) return Error(db_.get(), "insert");
   return static_cast<int64_t>(sqlite3_last_insert_rowid(db_.get()));
 }
