@@ -132,6 +132,8 @@ class SqlStore : public Store {
   Result<Subscriber> SetSubscriberStatus(const std::string& token,
                                          const std::string& status) override;
   Result<std::vector<Subscriber>> Subscribers(const std::string& status) override;
+  Result<AuditEntry> AppendAudit(const AuditEntry& entry) override;
+  Result<std::vector<AuditEntry>> Audit(const AuditQuery& query) override;
   Result<ProfileRevision> AddProfileRevision(const std::string& iso2, const std::string& markdown,
                                              const std::string& author,
                                              const std::string& note) override;
@@ -990,6 +992,77 @@ Result<int64_t> SqlStore::LastProfileRevisionId() {
   auto rows = conn_->Query("SELECT COALESCE(MAX(id), 0) FROM profile_revisions", {});
   if (!rows) return rows.status();
   return rows->empty() ? int64_t{0} : AsInt(rows->front()[0]);
+}
+
+
+constexpr const char* kAuditColumns = "id, at, actor, origin, action, entity, field, before, after";
+
+AuditEntry ToAuditEntry(const Row& r) {
+  AuditEntry e;
+  e.id = AsInt(r[0]);
+  e.at = AsText(r[1]);
+  e.actor = AsText(r[2]);
+  e.origin = AsText(r[3]);
+  e.action = AsText(r[4]);
+  e.entity = AsText(r[5]);
+  e.field = AsText(r[6]);
+  if (!IsNull(r[7])) e.before = AsText(r[7]);
+  if (!IsNull(r[8])) e.after = AsText(r[8]);
+  return e;
+}
+
+Value OptionalText(const std::optional<std::string>& v) {
+  if (!v) return nullptr;
+  return *v;
+}
+
+Result<AuditEntry> SqlStore::AppendAudit(const AuditEntry& entry) {
+  for (const auto& [name, value] : {std::pair{"actor", &entry.actor}, std::pair{"origin", &entry.origin},
+                                    std::pair{"action", &entry.action}, std::pair{"entity", &entry.entity}}) {
+    if (value->empty()) return InvalidArgument(std::string("an audit entry needs its ") + name);
+  }
+  AuditEntry stored = entry;
+  stored.at = NowUtc();
+  auto id = conn_->Insert(
+      "INSERT INTO audit (at, actor, origin, action, entity, field, before, after) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      {stored.at, entry.actor, entry.origin, entry.action, entry.entity, entry.field,
+       OptionalText(entry.before), OptionalText(entry.after)});
+  if (!id) return id.status();
+  stored.id = *id;
+  return stored;
+}
+
+Result<std::vector<AuditEntry>> SqlStore::Audit(const AuditQuery& q) {
+  std::string sql = std::string("SELECT ") + kAuditColumns + " FROM audit WHERE 1 = 1";
+  std::vector<Value> params;
+  auto where = [&](const char* condition, std::string value) {
+    sql += condition;
+    params.emplace_back(std::move(value));
+  };
+  if (!q.actor.empty()) where(" AND actor = ?", q.actor);
+  if (!q.action.empty()) where(" AND action = ?", q.action);
+  if (q.entity.ends_with(':')) {
+    where(" AND substr(entity, 1, ?) = ?", "");
+    params.back() = static_cast<int64_t>(q.entity.size());
+    params.emplace_back(q.entity);
+  } else if (!q.entity.empty()) {
+    where(" AND entity = ?", q.entity);
+  }
+  if (!q.from.empty()) where(" AND substr(at, 1, 10) >= ?", q.from);
+  if (!q.to.empty()) where(" AND substr(at, 1, 10) <= ?", q.to);
+  if (q.before_id > 0) {
+    sql += " AND id < ?";
+    params.emplace_back(q.before_id);
+  }
+  sql += " ORDER BY id DESC LIMIT ?";
+  params.emplace_back(static_cast<int64_t>(q.limit > 0 ? q.limit : 100));
+  auto rows = conn_->Query(sql, params);
+  if (!rows) return rows.status();
+  std::vector<AuditEntry> out;
+  out.reserve(rows->size());
+  for (const Row& r : *rows) out.push_back(ToAuditEntry(r));
+  return out;
 }
 
 }  // namespace

@@ -146,6 +146,33 @@ struct ProfileRevision {
   int number = 0;          ///< 1 for a country's first revision; set by the store
 };
 
+/// One change, as the audit keeps it. Append-only: nothing in the
+/// application edits or deletes an entry.
+struct AuditEntry {
+  int64_t id = 0;      ///< set by the store
+  std::string at;      ///< UTC, ISO 8601; set by the store
+  std::string actor;   ///< the user's e-mail, or "cli" / "ingest" for commands without one
+  /// Where the change came from: "session 3f9a…" (auth::Principal::session_label)
+  /// or the command line ("octopus ingest data/seeds/003.md").
+  std::string origin;
+  /// What was done: "create", "edit", "approve", "reject", "publish",
+  /// "ingest", "user.add", "user.role", "user.disable", "login", …
+  std::string action;
+  std::string entity;  ///< "project:cybereast", "user:ana@example.org", "document:12", …
+  std::string field;   ///< "budget", "role", …; "" for the whole entity
+  std::optional<std::string> before, after;  ///< nullopt: none (created, deleted)
+};
+
+/// Which audit entries to read. Every condition given must hold.
+struct AuditQuery {
+  std::string actor;        ///< exact, "" for any
+  std::string entity;       ///< exact or a prefix ending in ':' ("project:"); "" for any
+  std::string action;       ///< exact, "" for any
+  std::string from, to;     ///< ISO dates, inclusive, on `at`; "" for open
+  int limit = 100;
+  int64_t before_id = 0;    ///< entries with a smaller id only (paging); 0 for the newest
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -229,6 +256,12 @@ class Store {
   /// The id of the latest revision of any profile; 0 when there is none.
   /// Pages cached by the site depend on it as they do on Sources().
   virtual Result<int64_t> LastProfileRevisionId() = 0;
+
+  /// Appends one entry to the audit and returns it as stored (id, at).
+  /// InvalidArgument when actor, origin, action or entity is empty.
+  virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry) = 0;
+  /// The audit entries matching `query`, newest first.
+  virtual Result<std::vector<AuditEntry>> Audit(const AuditQuery& query) = 0;
 
   virtual std::string_view backend() const = 0;
 };

@@ -253,7 +253,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 10u);
+  ASSERT_EQ(migrations.size(), 11u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
@@ -263,6 +263,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ(migrations[6].name, "007_reread_shipped_treaty_data");
   EXPECT_EQ(migrations[7].name, "008_treaty_flags");
   EXPECT_EQ(migrations[8].name, "009_knowledge");
+  EXPECT_EQ(migrations[9].name, "010_audit");
   EXPECT_EQ(migrations.back().name, "014_entity_index");
 
   auto conn = Raw();
@@ -1185,6 +1186,108 @@ TEST_F(StoreTest, AnEmptyProfileRevisionIsRefusedAndNothingIsStored) {
   auto fr = (*s)->ProfileRevisions("FR");
   ASSERT_TRUE(fr.ok());
   EXPECT_TRUE(fr->empty());
+}
+
+AuditEntry Change(std::string actor, std::string origin, std::string action, std::string entity,
+                  std::string field, std::optional<std::string> before,
+                  std::optional<std::string> after) {
+  AuditEntry e;
+  e.actor = std::move(actor);
+  e.origin = std::move(origin);
+  e.action = std::move(action);
+  e.entity = std::move(entity);
+  e.field = std::move(field);
+  e.before = std::move(before);
+  e.after = std::move(after);
+  return e;
+}
+
+TEST_F(StoreTest, AuditEntriesAreAppendedAndReadNewestFirstWithFilters) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  auto first = store.AppendAudit(Change("ana@example.org", "session 3f9a", "edit",
+                                        "project:cybereast", "budget", "4945000", "5200000"));
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_GT(first->id, 0);
+  EXPECT_EQ(first->at.size(), 20u);  // 2026-12-01T15:04:05Z
+  ASSERT_TRUE(store
+                  .AppendAudit(Change("cli", "octopus user add ben@example.org --role editor",
+                                      "user.add", "user:ben@example.org", "role", std::nullopt,
+                                      "editor"))
+                  .ok());
+  ASSERT_TRUE(store
+                  .AppendAudit(Change("ingest", "octopus ingest news.html", "ingest", "document:7",
+                                      "", std::nullopt, std::nullopt))
+                  .ok());
+
+  auto all = store.Audit({});
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].action, "ingest");
+  EXPECT_FALSE((*all)[0].before.has_value());
+  EXPECT_FALSE((*all)[0].after.has_value());
+  EXPECT_EQ((*all)[2].before, std::optional<std::string>("4945000"));
+  EXPECT_EQ((*all)[2].after, std::optional<std::string>("5200000"));
+
+  AuditQuery q;
+  q.actor = "ana@example.org";
+  auto by_actor = store.Audit(q);
+  ASSERT_TRUE(by_actor.ok());
+  ASSERT_EQ(by_actor->size(), 1u);
+  EXPECT_EQ(by_actor->front().field, "budget");
+
+  q = {};
+  q.entity = "user:";
+  auto by_prefix = store.Audit(q);
+  ASSERT_TRUE(by_prefix.ok());
+  ASSERT_EQ(by_prefix->size(), 1u);
+  EXPECT_EQ(by_prefix->front().action, "user.add");
+
+  q = {};
+  q.limit = 1;
+  q.before_id = (*all)[0].id;
+  auto paged = store.Audit(q);
+  ASSERT_TRUE(paged.ok());
+  ASSERT_EQ(paged->size(), 1u);
+  EXPECT_EQ(paged->front().action, "user.add");
+
+  q = {};
+  q.from = q.to = first->at.substr(0, 10);
+  auto window = store.Audit(q);
+  ASSERT_TRUE(window.ok());
+  EXPECT_EQ(window->size(), 3u);
+  q = {};
+  q.to = "2000-01-01";
+  auto before = store.Audit(q);
+  ASSERT_TRUE(before.ok());
+  EXPECT_TRUE(before->empty());
+}
+
+TEST_F(StoreTest, AnAuditEntryWithoutActorIsRefused) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto r = (*s)->AppendAudit(Change("", "x", "edit", "project:x", "", std::nullopt, std::nullopt));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(r.status().message().find("actor"), std::string::npos);
+  auto all = (*s)->Audit({});
+  ASSERT_TRUE(all.ok());
+  EXPECT_TRUE(all->empty());
+}
+
+TEST_F(StoreTest, TheAuditCannotBeChangedOrDeletedEvenBySql) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_TRUE(
+      (*s)->AppendAudit(Change("cli", "test", "edit", "project:x", "", std::nullopt, "1")).ok());
+  auto conn = Raw();
+  EXPECT_FALSE(conn->Query("UPDATE audit SET after = '2'", {}).ok());
+  EXPECT_FALSE(conn->Query("DELETE FROM audit", {}).ok());
+  auto all = (*s)->Audit({});
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().after, std::optional<std::string>("1"));
 }
 
 TEST_F(StoreTest, OpenStoreRejectsAnEmptyPathAndAnUnbuiltBackend) {

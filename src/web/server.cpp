@@ -239,11 +239,12 @@ class Server {
       Request request;
       request.method = std::string(req.method_string());
       request.target = std::string(req.target());
-      if (auto it = req.find(http::field::if_none_match); it != req.end()) {
-        request.headers["if-none-match"] = std::string(it->value());
-      }
-      if (auto it = req.find(http::field::content_type); it != req.end()) {
-        request.headers["content-type"] = std::string(it->value());
+      for (const auto& [field, name] :
+           {std::pair{http::field::if_none_match, "if-none-match"},
+            std::pair{http::field::content_type, "content-type"},
+            std::pair{http::field::cookie, "cookie"}, std::pair{http::field::origin, "origin"},
+            std::pair{http::field::referer, "referer"}, std::pair{http::field::host, "host"}}) {
+        if (auto it = req.find(field); it != req.end()) request.headers[name] = std::string(it->value());
       }
       request.body = req.body();
       // Cached answers are shared, not copied: the body is written straight

@@ -175,22 +175,27 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request) {
   if (Status st = CheckQuery(*target, *route); !st.ok()) return fail(st);
 
   const domain::Date today = options_.today();
-  internal::Context ctx{registry_,    templates_,     stylesheet_,
-                        today,        *target,        std::move(path_params),
+  const auth::Principal principal =
+      options_.authenticate ? options_.authenticate(request) : auth::Principal{};
+  internal::Context ctx{registry_,    templates_,      stylesheet_,
+                        today,        *target,         principal,    request.headers,
+                        std::move(path_params),
                         request.method, request.body, options_.mail,
                         options_.knowledge};
   std::shared_ptr<const Response> shared;
   {
     std::lock_guard lock(mu_);
-    const std::string key = route->cache ? request.target + '\n' + today.ToIso() : std::string();
-    if (route->cache) {
+    const bool cache = route->cache && !principal.signed_in();
+    const std::string key = cache ? request.target + '\n' + today.ToIso() : std::string();
+    if (cache) {
       RefreshGeneration();
       if (auto it = cache_.find(key); it != cache_.end()) shared = it->second;
     }
     if (!shared) {
       auto r = route->handler(ctx);
       if (!r) return fail(r.status());
-      if (!route->cache || r->status != 200) return Finish(std::move(*r));
+      if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");
+      if (!cache || r->status != 200) return Finish(std::move(*r));
       r->headers.emplace_back("ETag", ETagOf(r->body));
       shared = Finish(std::move(*r));
       if (cache_.size() >= options_.cache_entries) cache_.clear();

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/principal.h"
 #include "core/result.h"
 #include "domain/date.h"
 #include "kb/knowledge.h"
@@ -40,6 +41,10 @@ struct SiteOptions {
   /// Current()); called once per request that needs it. Empty: those pages
   /// answer 503, saying the knowledge base is not available.
   std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge;
+  /// Who a request is from (its session cookie looked up); empty: everyone is
+  /// a reader. A response to a signed-in principal is never served from or
+  /// stored in the shared page cache.
+  std::function<auth::Principal(const Request&)> authenticate;
 };
 
 /// A static file held in memory.

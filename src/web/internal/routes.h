@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "auth/principal.h"
 #include "core/result.h"
 #include "domain/date.h"
 #include "kb/knowledge.h"
@@ -29,6 +30,10 @@ struct Context {
   const Asset& stylesheet;
   domain::Date today;
   const Target& target;
+  /// Who asks; a reader unless the request carries a valid session.
+  const auth::Principal& principal;
+  /// The request's headers, names in lower case (Origin, Referer, Cookie, …).
+  const std::map<std::string, std::string>& headers;
   std::map<std::string, std::string> path;  ///< path parameters ({ref})
   std::string_view method;  ///< "GET", "HEAD" or, for kForm routes, "POST"
   std::string_view body;    ///< the request body of a POST
