@@ -140,6 +140,24 @@ TEST(ICalendarTest, EventsRoundTripThroughTheText) {
   EXPECT_EQ(events[3].at("SUMMARY").second, "Conference [December 2023 (TBC)]");
 }
 
+TEST(ICalendarTest, ACancelledEventIsCancelledEvenWhenItsDateIsToBeConfirmed) {
+  Calendar cal;
+  cal.stamp = "20230901T000000Z";
+  for (bool tentative : {false, true}) {
+    CalendarEvent e;
+    e.uid = std::string("cancelled-") + (tentative ? "tbc" : "dated") + "@octopus";
+    e.first = e.last = *domain::Date::Make(2023, 10, 4);
+    e.summary = "Workshop";
+    e.tentative = tentative;
+    e.cancelled = true;
+    cal.events.push_back(e);
+  }
+  const std::vector<Props> events = ParseEvents(RenderICalendar(cal));
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].at("STATUS").second, "CANCELLED");
+  EXPECT_EQ(events[1].at("STATUS").second, "CANCELLED");
+}
+
 TEST(ICalendarTest, LongLinesFoldWithoutSplittingCharacters) {
   const std::string title =
       "Atelier r\u00e9gional sur la cybercriminalit\u00e9 et les preuves \u00e9lectroniques "

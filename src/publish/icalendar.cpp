@@ -116,7 +116,7 @@ std::string RenderICalendar(const Calendar& c) {
       line("CATEGORIES:" + cats);
     }
     if (!e.url.empty()) line("URL:" + e.url);
-    line(std::string("STATUS:") + (e.tentative ? "TENTATIVE" : "CONFIRMED"));
+    line(std::string("STATUS:") + (e.cancelled ? "CANCELLED" : e.tentative ? "TENTATIVE" : "CONFIRMED"));
     line("TRANSP:TRANSPARENT");
     if (!e.precision.empty()) line("X-OCTOPUS-DATE-PRECISION:" + e.precision);
     line("END:VEVENT");

@@ -22,7 +22,8 @@ struct CalendarEvent {
   std::string location;
   std::string url;  ///< absolute, or empty (a relative URL is not a valid URI value)
   std::vector<std::string> categories;
-  bool tentative = false;  ///< STATUS:TENTATIVE (dates to be confirmed)
+  bool tentative = false;  ///< STATUS:TENTATIVE (dates to be confirmed, or only planned)
+  bool cancelled = false;  ///< STATUS:CANCELLED, whatever `tentative` says
   std::string precision;   ///< X-OCTOPUS-DATE-PRECISION: how much of the date the source gives
 };
 

@@ -92,8 +92,9 @@ Result<Request> RequestFrom(const ParamLookup& param, const domain::Gazetteer& g
     *out = n;
   }
   if (r.q.size() > 500) return Invalid("q", "longer than 500 bytes");
-  if (!r.kind.empty()) {
-    const std::string k = text::ToLowerAscii(r.kind);
+  if (const std::string k = text::ToLowerAscii(r.kind); k == "country" || k == "countries") {
+    r.kind = "country";
+  } else if (!r.kind.empty()) {
     std::optional<kb::Kind> kind = kb::KindFromName(k);
     for (kb::Kind each : kSearchableKinds) {
       if (k == kb::KindPath(each) || k == KindLabel(each)) kind = each;
@@ -101,7 +102,7 @@ Result<Request> RequestFrom(const ParamLookup& param, const domain::Gazetteer& g
     if (!kind || std::find(std::begin(kSearchableKinds), std::end(kSearchableKinds), *kind) ==
                      std::end(kSearchableKinds)) {
       return Invalid("kind", "unknown kind '" + r.kind +
-                                 "' (news, activity, project, organisation or resource)");
+                                 "' (news, activity, project, organisation, resource or country)");
     }
     r.kind = std::string(kb::KindName(*kind));
   }
@@ -143,8 +144,8 @@ int EntityResults::pages() const {
   return total == 0 ? 1 : (total + request.per_page - 1) / request.per_page;
 }
 
-int Results::pages() const {
-  return total == 0 ? 1 : (total + request.per_page - 1) / request.per_page;
+std::string HitKind(const EntityHit& hit) {
+  return hit.country ? "country" : std::string(kb::KindName(hit.kind));
 }
 
 std::string KindLabel(kb::Kind kind) {
@@ -191,10 +192,9 @@ Result<store::RecordQuery> QueryOf(const Request& request) {
 }
 
 // The store's facet counts as people read them: kinds and countries named, the value a
-// filter chose marked (also by its label when `by_label`: a project chosen by name).
+// filter chose marked (also by its label: a project chosen by name).
 std::vector<Facet> Facets(const std::vector<std::pair<std::string, std::vector<store::FacetCount>>>& counted,
-                          const FacetFilters& filters, const domain::Gazetteer& gazetteer,
-                          const std::function<std::string(const std::string&)>& kind_label, bool by_label) {
+                          const FacetFilters& filters, const domain::Gazetteer& gazetteer) {
   std::vector<Facet> out;
   for (const auto& [name, counts] : counted) {
     Facet facet{name, {}};
@@ -205,12 +205,13 @@ std::vector<Facet> Facets(const std::vector<std::pair<std::string, std::vector<s
     for (const store::FacetCount& c : counts) {
       FacetValue v{c.value, c.label.empty() ? c.value : c.label, c.count, false};
       if (name == "kind") {
-        v.label = kind_label(c.value);
+        const auto kind = kb::KindFromName(c.value);
+        v.label = kind ? KindLabel(*kind) : c.value;
       } else if (name == "country") {
         if (const domain::Country* country = gazetteer.ByIso2(c.value)) v.label = country->name_en;
       }
       v.selected = chosen && (text::ToLowerAscii(*chosen) == text::ToLowerAscii(c.value) ||
-                              (by_label && text::ToLowerAscii(*chosen) == text::ToLowerAscii(v.label)));
+                              text::ToLowerAscii(*chosen) == text::ToLowerAscii(v.label));
       facet.values.push_back(std::move(v));
     }
     out.push_back(std::move(facet));
@@ -243,9 +244,11 @@ Result<EntityResults> EntitySearcher::Run(const Request& request) {
     EntityHit hit;
     hit.entity_id = std::move(h.entity_id);
     hit.kind = h.kind;
-    hit.url = "/" + std::string(kb::KindPath(h.kind)) + "/" + hit.entity_id;
+    hit.country = h.country;
+    hit.url = h.country ? "/countries/" + hit.entity_id
+                        : "/" + std::string(kb::KindPath(h.kind)) + "/" + hit.entity_id;
     hit.label = std::move(h.label);
-    hit.entity = knowledge_ ? knowledge_->Find(hit.entity_id) : nullptr;
+    hit.entity = knowledge_ && !hit.country ? knowledge_->Find(hit.entity_id) : nullptr;
     hit.title_marked = h.title_marked.empty() ? hit.label : std::move(h.title_marked);
     hit.snippet = std::move(h.snippet);
     if (hit.snippet.empty() && hit.entity) {
@@ -258,34 +261,7 @@ Result<EntityResults> EntitySearcher::Run(const Request& request) {
     }
     out.hits.push_back(std::move(hit));
   }
-  out.facets = Facets(page->facets, FiltersOf(request), gazetteer_, [](const std::string& kind) {
-    const auto k = kb::KindFromName(kind);
-    return k ? KindLabel(*k) : kind;
-  }, true);
-  return out;
-}
-
-Result<Results> Searcher::Run(const Request& request) {
-  auto q = QueryOf(request);
-  if (!q) return q.status();
-  auto page = store_.FindRecords(*q);
-  if (!page) return page.status();
-
-  Results out;
-  out.request = request;
-  out.total = page->total;
-  for (store::RecordHit& h : page->hits) {
-    auto facts = domain::ReadRecord(h.record.kind, h.record.fields_json);
-    if (!facts) return facts.status();
-    Hit hit{std::move(h.record), std::move(*facts), std::move(h.title_marked),
-            std::move(h.snippet)};
-    if (hit.title_marked.empty()) hit.title_marked = hit.facts.title;
-    if (hit.snippet.empty()) {
-      hit.snippet = Excerpt(hit.facts.summary.empty() ? hit.facts.body : hit.facts.summary, 240);
-    }
-    out.hits.push_back(std::move(hit));
-  }
-  out.facets = Facets(page->facets, FiltersOf(request), gazetteer_, domain::KindLabel, false);
+  out.facets = Facets(page->facets, FiltersOf(request), gazetteer_);
   return out;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 /// Search over the knowledge base's entities (projects, activities, news
-/// items, organisations, resources): what a person typed turned into a
+/// items, organisations, resources) and the countries' profiles: what a person typed turned into a
 /// full-text query, filters checked and named, facets labelled. Ranking and
 /// counting happen in the store's full-text engine (Store::FindEntities).
 /// A Searcher holds references and a snapshot only; one per request is cheap.
@@ -14,7 +14,6 @@
 
 #include "core/result.h"
 #include "domain/country.h"
-#include "domain/record.h"
 #include "kb/knowledge.h"
 #include "store/store.h"
 
@@ -36,8 +35,9 @@ inline constexpr kb::Kind kSearchableKinds[] = {kb::Kind::kNewsItem, kb::Kind::k
 /// What a page or the API asks for. Empty strings mean "no filter".
 struct Request {
   std::string q;
-  /// news_item | activity | project | organisation | resource (also "news",
-  /// "activities", "projects", "organisations", "resources")
+  /// news_item | activity | project | organisation | resource | country
+  /// (also "news", "activities", "projects", "organisations", "resources",
+  /// "countries")
   std::string kind;
   std::string country;  ///< ISO2 code or any name the gazetteer knows
   std::string project;  ///< a project's id ("glacy-plus") or its name ("GLACY+")
@@ -71,7 +71,13 @@ struct EntityHit {
   /// query, the snippet is the start of the entity's own prose (a news item's
   /// body, a project's scope) and the title is the plain label.
   std::string title_marked, snippet;
+  /// A country's profile (Store::PutCountries): `entity_id` is its ISO2
+  /// code, `url` "/countries/GE", `entity` null and `kind` says nothing.
+  bool country = false;
 };
+
+/// The kind name of a hit: "country" for a country, else kb::KindName.
+std::string HitKind(const EntityHit& hit);
 
 struct FacetValue {
   std::string value;  ///< as a filter takes it ("TR", "glacy-plus", "2023", "activity")
@@ -117,40 +123,6 @@ class EntitySearcher {
   store::Store& store_;
   const domain::Gazetteer& gazetteer_;
   std::shared_ptr<const kb::KnowledgeBase> knowledge_;
-};
-
-/// Search over the stored records (Store::FindRecords), for the pages that
-/// still list records rather than entities. Same request and facets; the kinds
-/// it finds are news_item, activity and project.
-struct Hit {
-  store::RecordRow record;
-  domain::RecordFacts facts;
-  /// Matched words between store::kMarkOpen and store::kMarkClose; without a
-  /// query, the snippet is the start of the summary (else the body) and the
-  /// title is plain.
-  std::string title_marked, snippet;
-};
-
-struct Results {
-  Request request;  ///< normalised: country as ISO2, kind as stored
-  int total = 0;
-  std::vector<Hit> hits;
-  std::vector<Facet> facets;
-  int pages() const;
-};
-
-class Searcher {
- public:
-  Searcher(store::Store& store, const domain::Gazetteer& gazetteer)
-      : store_(store), gazetteer_(gazetteer) {}
-
-  /// Runs the request (already checked by RequestFrom, or built by code).
-  /// InvalidArgument for a page or per_page out of range.
-  Result<Results> Run(const Request& request);
-
- private:
-  store::Store& store_;
-  const domain::Gazetteer& gazetteer_;
 };
 
 }  // namespace octopus::search

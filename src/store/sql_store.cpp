@@ -78,7 +78,6 @@ class SqlStore : public Store {
       auto ins = conn_->Insert("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
                                {int64_t{m.version}, std::string(m.name), NowUtc()});
       if (!ins) return ins.status();
-      if (m.version == 3) OCTOPUS_RETURN_IF_ERROR(RebuildSearchIndex());
       OCTOPUS_RETURN_IF_ERROR(tx.Commit());
       current = m.version;
     }
@@ -123,11 +122,11 @@ class SqlStore : public Store {
   Result<std::vector<RecordRow>> DocumentRecords(int64_t document_id) override;
   Result<RecordRow> Record(int64_t id) override;
   Result<DocumentRow> Document(int64_t id) override;
-  Result<RecordPage> FindRecords(const RecordQuery& query) override;
   Status PutKnowledge(const kb::KnowledgeBase& kb, const std::string& stamp) override;
   Result<kb::KnowledgeBase> Knowledge() override;
   Result<std::string> KnowledgeStamp() override;
   Result<EntityPage> FindEntities(const RecordQuery& query) override;
+  Status PutCountries(const std::vector<CountryEntry>& countries) override;
 
   Result<Subscriber> AddSubscriber(const std::string& email, const std::string& token) override;
   Result<Subscriber> SetSubscriberStatus(const std::string& token,
@@ -146,16 +145,13 @@ class SqlStore : public Store {
   Result<int64_t> LastProfileRevisionId() override;
 
  private:
-  /// Adds a record to the search index (kinds outside kSearchableKinds and
-  /// records whose fields cannot be read are not indexed).
-  Status IndexRecord(int64_t id, const std::string& kind, const std::string& fields_json);
-  /// Indexes every record: after the migration that creates the index.
-  Status RebuildSearchIndex();
   bool HasFullText() const { return conn_->backend() == "sqlite"; }
   /// Adds an entity to the entity search index; `by_id` gives the entities it
   /// refers to (their names are its text, a project's name its facet label).
   Status IndexEntity(const kb::Entity& entity,
                      const std::map<std::string_view, const kb::Entity*>& by_id);
+  /// A country's entry text: `names`, then the latest revision of its profile.
+  Result<std::string> CountryBody(const std::string& iso2, const std::string& names);
 
   Result<int64_t> InsertSource(const SourceInfo& s) {
     return conn_->Insert(
@@ -386,7 +382,6 @@ Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& 
         "INSERT INTO records (document_id, kind, line, fields_json) VALUES (?, ?, ?, ?)",
         {*did, r.kind, int64_t{r.line}, r.fields_json});
     if (!ins) return ins.status();
-    OCTOPUS_RETURN_IF_ERROR(IndexRecord(*ins, r.kind, r.fields_json));
   }
   OCTOPUS_RETURN_IF_ERROR(InsertBatch(*sid, derived));
   OCTOPUS_RETURN_IF_ERROR(AuditOwnChange("ingest", "document:" + std::to_string(*did), "",
@@ -482,44 +477,6 @@ Result<DocumentRow> SqlStore::Document(int64_t id) {
   return ToDocument(rows->front());
 }
 
-Status SqlStore::IndexRecord(int64_t id, const std::string& kind, const std::string& fields_json) {
-  if (!HasFullText() || !domain::IsSearchableKind(kind)) return Status::Ok();
-  auto facts = domain::ReadRecord(kind, fields_json);
-  if (!facts) return Status::Ok();  // kept as a record; nothing readable to index
-  auto text = conn_->Insert("INSERT INTO search_text (rowid, title, body) VALUES (?, ?, ?)",
-                            {id, facts->title, facts->body});
-  if (!text) return text.status();
-  auto entry = conn_->Insert(
-      "INSERT INTO search_entries (record_id, kind, sort_date, date_lo, date_hi) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {id, kind, facts->sort_date(), facts->lo ? Value(facts->lo->ToIso()) : Value(nullptr),
-       facts->hi ? Value(facts->hi->ToIso()) : Value(nullptr)});
-  if (!entry) return entry.status();
-  std::vector<std::pair<std::string, std::string>> facets = {{"kind", kind}};
-  for (const auto& c : facts->countries) facets.emplace_back("country", c);
-  for (const auto& p : facts->projects) facets.emplace_back("project", p);
-  if (facts->year() > 0) facets.emplace_back("year", std::to_string(facts->year()));
-  if (!facts->mode.empty()) facets.emplace_back("mode", facts->mode);
-  for (const auto& [facet, value] : facets) {
-    auto r = conn_->Insert(
-        "INSERT INTO search_facets (record_id, facet, value, key) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT DO NOTHING",
-        {id, facet, value, text::ToLowerAscii(text::Trim(value))});
-    if (!r) return r.status();
-  }
-  return Status::Ok();
-}
-
-Status SqlStore::RebuildSearchIndex() {
-  if (!HasFullText()) return Status::Ok();
-  auto rows = conn_->Query("SELECT id, kind, fields_json FROM records ORDER BY id");
-  if (!rows) return rows.status();
-  for (const Row& r : *rows) {
-    OCTOPUS_RETURN_IF_ERROR(IndexRecord(AsInt(r[0]), AsText(r[1]), AsText(r[2])));
-  }
-  return Status::Ok();
-}
-
 /// The FTS5 query for the terms: each one quoted (so that nothing a person
 /// types is read as query syntax), all required.
 std::string Fts5Match(const std::vector<SearchTerm>& terms) {
@@ -548,97 +505,6 @@ void AddDateWindow(const RecordQuery& q, std::string& where, std::vector<Value>&
     where += " AND e.date_lo <= ?";
     params.push_back(q.to);
   }
-}
-
-/// The conditions on `e` (search_entries) every query applies; `skip_facet`
-/// leaves out that facet's filter (for its counts).
-std::string Conditions(const RecordQuery& q, const std::string& match,
-                       const std::string& skip_facet, std::vector<Value>& params) {
-  std::string where = " WHERE 1 = 1";
-  if (!match.empty()) {
-    where += " AND e.record_id IN (SELECT rowid FROM search_text WHERE search_text MATCH ?)";
-    params.push_back(match);
-  }
-  for (const auto& [facet, value] : q.filters) {
-    if (facet == skip_facet) continue;
-    where += " AND e.record_id IN (SELECT record_id FROM search_facets WHERE facet = ? AND key = ?)";
-    params.push_back(facet);
-    params.push_back(text::ToLowerAscii(text::Trim(value)));
-  }
-  AddDateWindow(q, where, params);
-  return where;
-}
-
-Result<RecordPage> SqlStore::FindRecords(const RecordQuery& q) {
-  if (!HasFullText()) {
-    return InvalidArgument("full-text search is not supported on the " +
-                           std::string(conn_->backend()) + " backend");
-  }
-  RecordPage page;
-  const std::string match = Fts5Match(q.terms);
-  {
-    std::vector<Value> params;
-    const std::string where = Conditions(q, match, "", params);
-    auto n = conn_->Query("SELECT count(*) FROM search_entries e" + where, params);
-    if (!n) return n.status();
-    page.total = static_cast<int>(AsInt((*n)[0][0]));
-  }
-  if (q.limit > 0 && page.total > q.offset) {
-    std::vector<Value> params;
-    std::string sql;
-    const char* by_date = q.order == RecordQuery::Order::kOldest
-                              ? " ORDER BY e.sort_date = '', e.sort_date, r.id"
-                              : " ORDER BY e.sort_date DESC, r.id DESC";
-    if (!match.empty()) {
-      // Ranked: the title weighs five times the body. The snippet is the body's
-      // best passage (its start when only the title matches).
-      sql =
-          "SELECT r.id, r.document_id, r.kind, r.line, r.fields_json, "
-          "snippet(search_text, 1, char(2), char(3), '\u2026', 24), "
-          "highlight(search_text, 0, char(2), char(3)) "
-          "FROM search_text JOIN search_entries e ON e.record_id = search_text.rowid "
-          "JOIN records r ON r.id = e.record_id";
-      std::vector<Value> rest;
-      std::string where = Conditions(q, "", "", rest);
-      where += " AND search_text MATCH ?";
-      rest.push_back(match);
-      params = std::move(rest);
-      sql += where;
-      sql += q.order == RecordQuery::Order::kRank ? " ORDER BY bm25(search_text, 5.0, 1.0), r.id"
-                                                  : by_date;
-    } else {
-      sql =
-          "SELECT r.id, r.document_id, r.kind, r.line, r.fields_json, '', '' "
-          "FROM search_entries e JOIN records r ON r.id = e.record_id" +
-          Conditions(q, "", "", params) + by_date;
-    }
-    sql += " LIMIT ? OFFSET ?";
-    params.push_back(int64_t{q.limit});
-    params.push_back(int64_t{q.offset});
-    auto rows = conn_->Query(sql, params);
-    if (!rows) return rows.status();
-    for (const Row& r : *rows) {
-      page.hits.push_back({ToRecord(r), AsText(r[5]), AsText(r[6])});
-    }
-  }
-  for (const std::string& facet : q.facets) {
-    std::vector<Value> params;
-    const std::string where = Conditions(q, match, facet, params);
-    params.push_back(facet);
-    params.push_back(int64_t{q.facet_limit});
-    auto rows = conn_->Query(
-        "SELECT min(f.value), count(*) FROM search_facets f "
-        "JOIN search_entries e ON e.record_id = f.record_id" +
-            where + " AND f.facet = ? GROUP BY f.key ORDER BY count(*) DESC, f.key LIMIT ?",
-        params);
-    if (!rows) return rows.status();
-    std::vector<FacetCount> counts;
-    for (const Row& r : *rows) {
-      counts.push_back({AsText(r[0]), static_cast<int>(AsInt(r[1])), AsText(r[0])});
-    }
-    page.facets.emplace_back(facet, std::move(counts));
-  }
-  return page;
 }
 
 Value IdOrNull(int64_t id) { return id == 0 ? Value(nullptr) : Value(id); }
@@ -722,9 +588,10 @@ Status SqlStore::IndexEntity(const kb::Entity& entity,
   const EntityIndexText t = ReadEntity(entity, by_id);
   const std::string kind(kb::KindName(entity.kind));
   auto entry = conn_->Insert(
-      "INSERT INTO entity_entries (entity_id, kind, sort_date, date_lo, date_hi) "
-      "VALUES (?, ?, ?, ?, ?)",
-      {entity.id, kind, t.lo ? t.lo->ToIso() : std::string(), OptDate(t.lo), OptDate(t.hi)});
+      "INSERT INTO entity_entries (entity_id, kind, label, sort_date, date_lo, date_hi) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {entity.id, kind, entity.label, t.lo ? t.lo->ToIso() : std::string(), OptDate(t.lo),
+       OptDate(t.hi)});
   if (!entry) return entry.status();
   auto text = conn_->Insert("INSERT INTO entity_text (rowid, title, body) VALUES (?, ?, ?)",
                             {*entry, entity.label, t.body});
@@ -769,11 +636,16 @@ Status SqlStore::IndexEntity(const kb::Entity& entity,
 Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& stamp) {
   Transaction tx(*conn_);
   OCTOPUS_RETURN_IF_ERROR(tx.status());
-  // Whole tables at once rather than row by row through the cascades.
-  if (HasFullText()) OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript("DELETE FROM entity_text"));
+  // Whole tables at once rather than row by row through the cascades; the
+  // countries' entries (PutCountries) stay.
+  if (HasFullText()) {
+    OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
+        "DELETE FROM entity_text WHERE rowid IN (SELECT id FROM entity_entries WHERE kind <> 'country')"));
+  }
   OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
-      "DELETE FROM entity_names; DELETE FROM entity_facets; DELETE FROM entity_entries; "
-      "DELETE FROM claims; DELETE FROM entities"));
+      "DELETE FROM entity_names; "
+      "DELETE FROM entity_facets WHERE entry IN (SELECT id FROM entity_entries WHERE kind <> 'country'); "
+      "DELETE FROM entity_entries WHERE kind <> 'country'; DELETE FROM claims; DELETE FROM entities"));
   std::map<std::string_view, const kb::Entity*> by_id;
   for (const kb::Entity& e : kb.entities) by_id.emplace(e.id, &e);
   for (const kb::Entity& e : kb.entities) {
@@ -849,6 +721,43 @@ Result<kb::KnowledgeBase> SqlStore::Knowledge() {
   return out;
 }
 
+/// A country's searchable text: its other names, then its latest profile.
+Result<std::string> SqlStore::CountryBody(const std::string& iso2, const std::string& names) {
+  auto rows = conn_->Query("SELECT markdown FROM profile_revisions WHERE iso2 = ? ORDER BY id DESC LIMIT 1",
+                           {iso2});
+  if (!rows) return rows.status();
+  if (rows->empty()) return names;
+  return names.empty() ? AsText(rows->front()[0]) : names + " \u00b7 " + AsText(rows->front()[0]);
+}
+
+Status SqlStore::PutCountries(const std::vector<CountryEntry>& countries) {
+  if (!HasFullText()) return Status::Ok();
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
+      "DELETE FROM entity_text WHERE rowid IN (SELECT id FROM entity_entries WHERE kind = 'country'); "
+      "DELETE FROM entity_facets WHERE entry IN (SELECT id FROM entity_entries WHERE kind = 'country'); "
+      "DELETE FROM entity_entries WHERE kind = 'country'"));
+  for (const CountryEntry& c : countries) {
+    const std::string names = text::Join(c.names, " \u00b7 ");
+    auto entry = conn_->Insert(
+        "INSERT INTO entity_entries (entity_id, kind, label, names) VALUES (?, 'country', ?, ?)",
+        {c.iso2, c.name, names});
+    if (!entry) return Status(entry.status().code(), "country '" + c.iso2 + "': " + entry.status().message());
+    auto body = CountryBody(c.iso2, names);
+    if (!body) return body.status();
+    auto text = conn_->Insert("INSERT INTO entity_text (rowid, title, body) VALUES (?, ?, ?)",
+                              {*entry, c.name, *body});
+    if (!text) return text.status();
+    auto facet = conn_->Insert(
+        "INSERT INTO entity_facets (entry, facet, value, label, key, label_key) "
+        "VALUES (?, 'kind', 'country', 'country', 'country', 'country')",
+        {*entry});
+    if (!facet) return facet.status();
+  }
+  return tx.Commit();
+}
+
 Result<std::string> SqlStore::KnowledgeStamp() {
   auto rows = conn_->Query("SELECT stamp FROM knowledge_meta WHERE id = 1");
   if (!rows) return rows.status();
@@ -904,11 +813,10 @@ Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
     if (!match.empty()) {
       // Ranked: the label weighs five times the rest of the text.
       sql =
-          "SELECT e.entity_id, e.kind, n.label, "
+          "SELECT e.entity_id, e.kind, e.label, "
           "snippet(entity_text, 1, char(2), char(3), '\u2026', 24), "
           "highlight(entity_text, 0, char(2), char(3)) "
-          "FROM entity_text JOIN entity_entries e ON e.id = entity_text.rowid "
-          "JOIN entities n ON n.id = e.entity_id" +
+          "FROM entity_text JOIN entity_entries e ON e.id = entity_text.rowid" +
           EntityConditions(q, "", "", params) + " AND entity_text MATCH ?";
       params.push_back(match);
       sql += q.order == RecordQuery::Order::kRank
@@ -916,8 +824,7 @@ Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
                  : by_date;
     } else {
       sql =
-          "SELECT e.entity_id, e.kind, n.label, '', '' "
-          "FROM entity_entries e JOIN entities n ON n.id = e.entity_id" +
+          "SELECT e.entity_id, e.kind, e.label, '', '' FROM entity_entries e" +
           EntityConditions(q, "", "", params) + by_date;
     }
     sql += " LIMIT ? OFFSET ?";
@@ -926,9 +833,15 @@ Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
     auto rows = conn_->Query(sql, params);
     if (!rows) return rows.status();
     for (const Row& r : *rows) {
-      auto kind = kb::KindFromName(AsText(r[1]));
-      if (!kind) return IoError("indexed entity '" + AsText(r[0]) + "' has unknown kind");
-      page.hits.push_back({AsText(r[0]), *kind, AsText(r[2]), AsText(r[3]), AsText(r[4])});
+      EntityHit hit{AsText(r[0]), kb::Kind::kProject, AsText(r[2]), AsText(r[3]), AsText(r[4])};
+      if (AsText(r[1]) == "country") {
+        hit.country = true;
+      } else if (auto kind = kb::KindFromName(AsText(r[1]))) {
+        hit.kind = *kind;
+      } else {
+        return IoError("indexed entity '" + hit.entity_id + "' has unknown kind");
+      }
+      page.hits.push_back(std::move(hit));
     }
   }
   for (const std::string& facet : q.facets) {
@@ -1060,6 +973,19 @@ Result<ProfileRevision> SqlStore::AddProfileRevision(const std::string& iso2,
       "VALUES (?, ?, ?, ?, ?)",
       {iso2, markdown, author, note, NowUtc()});
   if (!id) return id.status();
+  // The country's search entry (PutCountries) reads the new text.
+  if (HasFullText()) {
+    auto entry = conn_->Query(
+        "SELECT id, names FROM entity_entries WHERE kind = 'country' AND entity_id = ?", {iso2});
+    if (!entry) return entry.status();
+    if (!entry->empty()) {
+      auto body = CountryBody(iso2, AsText(entry->front()[1]));
+      if (!body) return body.status();
+      auto updated = conn_->Query("UPDATE entity_text SET body = ? WHERE rowid = ?",
+                                  {*body, AsInt(entry->front()[0])});
+      if (!updated) return updated.status();
+    }
+  }
   auto rows = conn_->Query(std::string("SELECT ") + kProfileColumns +
                                " FROM profile_revisions WHERE iso2 = ? ORDER BY id DESC",
                            {iso2});

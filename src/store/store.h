@@ -66,46 +66,32 @@ struct SearchTerm {
   bool prefix = false;
 };
 
-/// A query over the indexed records (news items, activities, projects).
-/// Every condition must hold.
+/// A query over the indexed entities (Store::FindEntities). Every condition
+/// must hold.
 struct RecordQuery {
-  std::vector<SearchTerm> terms;  ///< empty: every indexed record
+  std::vector<SearchTerm> terms;  ///< empty: every indexed entity
   /// Facet filters: facet ("kind", "country", "project", "year", "mode") and
-  /// value, compared case-insensitively. A record matches a filter when any
+  /// value, compared case-insensitively. An entity matches a filter when any
   /// of its values for that facet equals it.
   std::vector<std::pair<std::string, std::string>> filters;
-  /// The record may fall on a day within [from, to] (ISO dates; "" for open).
-  /// Undated records match only when both are empty.
+  /// The entity may fall on a day within [from, to] (ISO dates; "" for open).
+  /// Undated entities match only when both are empty.
   std::string from, to;
   enum class Order { kRank, kNewest, kOldest } order = Order::kRank;
   int limit = 20;
   int offset = 0;
-  /// Facets to count: for each, the values among the records matching every
+  /// Facets to count: for each, the values among the entities matching every
   /// condition except that facet's own filter, so that a count is the number
-  /// of records the query gives with that value as the facet's filter.
+  /// of entities the query gives with that value as the facet's filter.
   std::vector<std::string> facets;
   int facet_limit = 100;  ///< values per facet at most, the most frequent first
-};
-
-struct RecordHit {
-  RecordRow record;
-  /// With terms: the body's best passage and the title, matched words between
-  /// kMarkOpen and kMarkClose. Without terms: empty.
-  std::string snippet, title_marked;
 };
 
 struct FacetCount {
   std::string value;  ///< as stored
   int count = 0;
-  /// FindEntities: the value as people read it (a project's name for its id);
-  /// FindRecords: the value.
+  /// The value as people read it (a project's name for its id).
   std::string label;
-};
-
-struct RecordPage {
-  int total = 0;  ///< records matching, before limit and offset
-  std::vector<RecordHit> hits;
-  std::vector<std::pair<std::string, std::vector<FacetCount>>> facets;  ///< in the order asked
 };
 
 /// One entity a query over the entities found.
@@ -116,6 +102,16 @@ struct EntityHit {
   /// With terms: the entity's best passage of text and its label, matched
   /// words between kMarkOpen and kMarkClose. Without terms: empty.
   std::string snippet, title_marked;
+  /// A country's entry (PutCountries): `entity_id` is its ISO2 code, `label`
+  /// its name, and `kind` says nothing.
+  bool country = false;
+};
+
+/// A country as the entity index holds it (Store::PutCountries).
+struct CountryEntry {
+  std::string iso2;
+  std::string name;                ///< its label: the name people read
+  std::vector<std::string> names;  ///< other names it is found by (French name, ISO3 code, …)
 };
 
 struct EntityPage {
@@ -212,11 +208,6 @@ class Store {
   /// One document; NotFound when there is none with this id.
   virtual Result<DocumentRow> Document(int64_t id) = 0;
 
-  /// The indexed records matching `query`, ranked (bm25, title first) or by
-  /// date, with facet counts. AddDocument keeps the index in step in its own
-  /// transaction. InvalidArgument for a backend without full-text search.
-  virtual Result<RecordPage> FindRecords(const RecordQuery& query) = 0;
-
   /// Replaces every stored entity, claim and entity index row with `kb`, and
   /// the knowledge stamp with `stamp`, in one transaction: on any failure
   /// (a claim naming a document the store does not hold, two entities with
@@ -229,12 +220,19 @@ class Store {
   /// The stamp of the last PutKnowledge; "" when the knowledge was never built.
   virtual Result<std::string> KnowledgeStamp() = 0;
   /// The indexed entities (projects, activities, news items, organisations and
-  /// resources; contributions are not indexed) matching `query`, as FindRecords does for
-  /// records: ranked by bm25 with the label first or by date, snippets,
+  /// resources; contributions are not indexed) and countries (PutCountries)
+  /// matching `query`: ranked by
+  /// bm25 with the label first or by date, snippets,
   /// facets (kind, country, project, year, mode) counted without their own
   /// filter, the date window. A project filter takes the project's id or any
   /// of its names (name, acronym, alias), compared case-insensitively. InvalidArgument for a backend without full-text search.
   virtual Result<EntityPage> FindEntities(const RecordQuery& query) = 0;
+  /// Replaces the countries in the entity index with `countries`, in one
+  /// transaction: FindEntities then finds each by its names and its profile's
+  /// latest text (AddProfileRevision keeps that in step), as kind "country"
+  /// with no other facet (a country is not "about" itself). PutKnowledge
+  /// leaves them. Ok and nothing indexed on a backend without full-text search.
+  virtual Status PutCountries(const std::vector<CountryEntry>& countries) = 0;
 
   /// Adds `email` as a pending subscriber holding `token`. An address already
   /// on the list keeps its row: a pending or unsubscribed one becomes pending

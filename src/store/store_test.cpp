@@ -258,7 +258,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 10u);
+  ASSERT_EQ(migrations.size(), 11u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
@@ -268,7 +268,8 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ(migrations[6].name, "007_reread_shipped_treaty_data");
   EXPECT_EQ(migrations[7].name, "008_treaty_flags");
   EXPECT_EQ(migrations[8].name, "009_knowledge");
-  EXPECT_EQ(migrations.back().name, "010_audit");
+  EXPECT_EQ(migrations[9].name, "010_audit");
+  EXPECT_EQ(migrations.back().name, "014_entity_index");
 
   auto conn = Raw();
   auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});
@@ -281,14 +282,20 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   // Every table of every migration exists.
   for (const char* table :
        {"sources", "treaties", "treaty_evidence", "treaty_snapshots", "treaty_snapshot_states",
-        "treaty_figures", "treaty_stated_eif", "documents", "records", "search_text",
-        "search_entries", "search_facets", "subscribers", "profile_revisions", "treaty_flags",
+        "treaty_figures", "treaty_stated_eif", "documents", "records", "subscribers",
+        "profile_revisions", "treaty_flags",
         "entities", "claims", "knowledge_meta", "entity_text", "entity_entries", "entity_facets",
         "entity_names"}) {
     auto t = conn->Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                          {std::string(table)});
     ASSERT_TRUE(t.ok());
     EXPECT_EQ(t->size(), 1u) << table;
+  }
+  // The record index of 003 is gone (014): the entity index took its place.
+  for (const char* table : {"search_text", "search_entries", "search_facets"}) {
+    auto t = conn->Query("SELECT 1 FROM sqlite_master WHERE name = ?", {std::string(table)});
+    ASSERT_TRUE(t.ok());
+    EXPECT_TRUE(t->empty()) << table;
   }
   // Migrating again is a no-op that reports the same version.
   auto again = (*store)->Migrate();
@@ -704,150 +711,6 @@ TEST_F(StoreTest, AddDocumentThatFailsHalfWayStoresNothing) {
   EXPECT_TRUE(docs2->empty());
 }
 
-std::vector<std::string> Titles(const RecordPage& page) {
-  std::vector<std::string> out;
-  for (const RecordHit& h : page.hits) {
-    const size_t at = h.record.fields_json.find("\"title\":\"");
-    const size_t name = h.record.fields_json.find("\"name\":\"");
-    const size_t start = (at != std::string::npos ? at + 9 : name + 8);
-    out.push_back(h.record.fields_json.substr(start, h.record.fields_json.find('"', start) - start));
-  }
-  return out;
-}
-
-TEST_F(StoreTest, AddDocumentIndexesNewsActivitiesAndProjectsForSearch) {
-  auto store = OpenWithTreaties();
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(test_support::AddRecordFixtures(*store).ok());
-
-  RecordQuery all;
-  all.limit = 100;
-  all.facets = {"kind"};
-  auto page = store->FindRecords(all);
-  ASSERT_TRUE(page.ok()) << page.status().message();
-  // 4 news items, 6 activities, 3 projects; links, actions and figures are not indexed.
-  EXPECT_EQ(page->total, 13);
-  EXPECT_EQ(page->hits.size(), 13u);
-  ASSERT_EQ(page->facets.size(), 1u);
-  EXPECT_EQ(page->facets[0].first, "kind");
-  ASSERT_EQ(page->facets[0].second.size(), 3u);
-  EXPECT_EQ(page->facets[0].second[0].value, "activity");
-  EXPECT_EQ(page->facets[0].second[0].count, 6);
-
-  // Newest first without terms.
-  RecordQuery news;
-  news.filters = {{"kind", "news_item"}};
-  news.order = RecordQuery::Order::kNewest;
-  auto n = store->FindRecords(news);
-  ASSERT_TRUE(n.ok());
-  ASSERT_EQ(n->hits.size(), 4u);
-  EXPECT_EQ(Titles(*n)[0], "United Kingdom ratifies the Convention on Cybercrime");
-  EXPECT_TRUE(n->hits[0].snippet.empty());
-}
-
-TEST_F(StoreTest, SearchIsAccentInsensitiveRankedAndHighlighted) {
-  auto store = OpenWithTreaties();
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(test_support::AddRecordFixtures(*store).ok());
-  for (const char* word : {"Turkiye", "T\u00fcrkiye", "TURKIYE"}) {
-    RecordQuery q;
-    q.terms = {{word, false}};
-    auto page = store->FindRecords(q);
-    ASSERT_TRUE(page.ok()) << page.status().message();
-    // Two activities and a news item name it in the title, a project in its scope.
-    EXPECT_EQ(page->total, 4) << word;
-    ASSERT_EQ(page->hits.size(), 4u);
-    // Title matches rank above the project whose body mentions it.
-    EXPECT_EQ(page->hits.back().record.kind, "project") << word;
-    EXPECT_NE(page->hits[0].title_marked.find(std::string(1, kMarkOpen)), std::string::npos);
-  }
-  RecordQuery phrase;
-  phrase.terms = {{"electronic evidence", false}};
-  auto p = store->FindRecords(phrase);
-  ASSERT_TRUE(p.ok());
-  EXPECT_EQ(p->total, 3);
-  phrase.terms = {{"evidence electronic", false}};
-  EXPECT_EQ(store->FindRecords(phrase)->total, 0);
-
-  RecordQuery prefix;
-  prefix.terms = {{"legisl", true}};
-  auto pre = store->FindRecords(prefix);
-  ASSERT_TRUE(pre.ok());
-  EXPECT_EQ(pre->total, 3);
-  for (const RecordHit& h : pre->hits) {
-    const std::string marked = h.title_marked + h.snippet;
-    EXPECT_NE(marked.find(std::string(1, kMarkOpen) + "legislation" + kMarkClose),
-              std::string::npos)
-        << marked;
-  }
-  // Query syntax is text: quotes, operators and column filters match nothing, never fail.
-  for (const char* odd : {"\"", "AND", "title:x", "NEAR(a b)", "*", "-"}) {
-    RecordQuery q;
-    q.terms = {{odd, false}};
-    EXPECT_TRUE(store->FindRecords(q).ok()) << odd;
-  }
-}
-
-TEST_F(StoreTest, FacetCountsEqualTheResultsTheirFilterGives) {
-  auto store = OpenWithTreaties();
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(test_support::AddRecordFixtures(*store).ok());
-  const std::vector<std::string> facets = {"kind", "country", "project", "year", "mode"};
-  const std::vector<std::vector<std::pair<std::string, std::string>>> base_filters = {
-      {}, {{"kind", "activity"}}, {{"country", "tr"}}, {{"project", "GLACY+"}, {"kind", "activity"}}};
-  for (const auto& base : base_filters) {
-    for (const char* text : {"", "cybercrime"}) {
-      RecordQuery q;
-      if (*text) q.terms = {{text, false}};
-      q.filters = base;
-      q.facets = facets;
-      auto page = store->FindRecords(q);
-      ASSERT_TRUE(page.ok()) << page.status().message();
-      for (const auto& [facet, counts] : page->facets) {
-        for (const FacetCount& c : counts) {
-          RecordQuery narrowed = q;
-          narrowed.facets.clear();
-          std::erase_if(narrowed.filters, [&](const auto& f) { return f.first == facet; });
-          narrowed.filters.emplace_back(facet, c.value);
-          auto n = store->FindRecords(narrowed);
-          ASSERT_TRUE(n.ok());
-          EXPECT_EQ(n->total, c.count) << facet << "=" << c.value << " over " << text;
-          EXPECT_GT(c.count, 0);
-        }
-      }
-    }
-  }
-  RecordQuery glacy;
-  glacy.filters = {{"project", "glacy+"}};
-  EXPECT_EQ(store->FindRecords(glacy)->total, 4);  // three activities and the project
-  glacy.filters = {{"project", "glacy"}};
-  EXPECT_EQ(store->FindRecords(glacy)->total, 0);  // another name
-}
-
-TEST_F(StoreTest, DateWindowKeepsActivitiesThatMayFallWithinIt) {
-  auto store = OpenWithTreaties();
-  ASSERT_TRUE(store);
-  ASSERT_TRUE(test_support::AddRecordFixtures(*store).ok());
-  RecordQuery q;
-  q.filters = {{"kind", "activity"}};
-  q.order = RecordQuery::Order::kOldest;
-  q.from = "2023-10-01";
-  q.to = "2023-11-30";
-  auto page = store->FindRecords(q);
-  ASSERT_TRUE(page.ok());
-  // "By October", mid-November, and 29 November – 1 December; not the TBC one.
-  EXPECT_EQ(Titles(*page),
-            (std::vector<std::string>{"Advisory mission on cybercrime legislation",
-                                      "Support to the 24/7 point of contact",
-                                      "Regional workshop on cybercrime and electronic evidence"}));
-  // Without a window, the undated activity comes last in date order.
-  q.from = q.to = "";
-  auto all = store->FindRecords(q);
-  ASSERT_TRUE(all.ok());
-  EXPECT_EQ(Titles(*all).back(), "Regional conference on international cooperation");
-}
-
-// The knowledge fixture stored over the record fixtures.
 class KnowledgeStoreTest : public StoreTest {
  protected:
   void SetUp() override {
@@ -1040,6 +903,52 @@ TEST_F(KnowledgeStoreTest, FindEntitiesRanksLabelsFirstAndMarksTheMatches) {
   }
 }
 
+TEST_F(KnowledgeStoreTest, CountriesAreFoundByTheirNamesAndLatestProfileAndOutliveARebuild) {
+  Put();
+  ASSERT_TRUE(store_->PutCountries({{"GE", "Georgia", {"G\u00e9orgie", "GEO"}},
+                                    {"TR", "T\u00fcrkiye", {"Turquie", "TUR", "Turkey"}}})
+                  .ok());
+  auto search = [&](const std::string& word) {
+    RecordQuery q;
+    q.terms = {{word, false}};
+    q.facets = {"kind"};
+    return Find(q);
+  };
+  const EntityPage georgia = search("Georgia");
+  ASSERT_EQ(georgia.total, 1);
+  EXPECT_TRUE(georgia.hits[0].country);
+  EXPECT_EQ(georgia.hits[0].entity_id, "GE");
+  EXPECT_EQ(georgia.hits[0].label, "Georgia");
+  ASSERT_EQ(georgia.facets[0].second.size(), 1u);
+  EXPECT_EQ(georgia.facets[0].second[0].value, "country");
+  EXPECT_EQ(search("Georgie").total, 1);  // another name, without its accent
+  // Türkiye: the country and the entities naming it; the country's filter gives its count.
+  const EntityPage turkiye = search("Turkiye");
+  RecordQuery countries;
+  countries.terms = {{"Turkiye", false}};
+  countries.filters = {{"kind", "country"}};
+  EXPECT_EQ(Find(countries).total, 1);
+  int counted = 0;
+  for (const FacetCount& f : turkiye.facets[0].second) counted += f.count;
+  EXPECT_EQ(counted, turkiye.total);
+
+  // The profile's latest text is searched, the one it replaced no longer.
+  EXPECT_EQ(search("cassation").total, 0);
+  ASSERT_TRUE(store_->AddProfileRevision("GE", "The court of cassation hears appeals.", "Ana", "").ok());
+  EXPECT_EQ(search("cassation").total, 1);
+  ASSERT_TRUE(store_->AddProfileRevision("GE", "Prosecutors handle electronic evidence.", "Ana", "").ok());
+  EXPECT_EQ(search("cassation").total, 0);
+  const EntityPage prosecutors = search("Prosecutors");
+  EXPECT_TRUE(std::any_of(prosecutors.hits.begin(), prosecutors.hits.end(),
+                          [](const EntityHit& h) { return h.country && h.entity_id == "GE"; }));
+  // Rebuilding the entities leaves the countries.
+  Put("stamp-2");
+  EXPECT_EQ(search("Georgia").total, 1);
+  // Replacing the countries replaces them.
+  ASSERT_TRUE(store_->PutCountries({{"TR", "T\u00fcrkiye", {}}}).ok());
+  EXPECT_EQ(search("Georgia").total, 0);
+}
+
 TEST_F(KnowledgeStoreTest, EntityFacetCountsEqualTheResultsTheirFilterGives) {
   Put();
   const std::vector<std::string> facets = {"kind", "country", "project", "year", "mode"};
@@ -1148,25 +1057,6 @@ TEST_F(StoreTest, RecordAndDocumentLookupsAndNotFound) {
   EXPECT_EQ(store->Document(99999).status().code(), StatusCode::kNotFound);
 }
 
-TEST_F(StoreTest, FailedDocumentLeavesNothingInTheIndex) {
-  auto store = OpenWithTreaties();
-  ASSERT_TRUE(store);
-  const std::vector<RecordRow> records = {
-      {0, 0, "news_item", 1, R"({"title":"Indexed then undone"})"},
-      {0, 0, "no_such_kind", 2, "{}"}};
-  SourceInfo src = Source("sha-doc-bad", "bad.html");
-  src.kind = "document";
-  ASSERT_FALSE(store->AddDocument(src, Doc("bad.html"), records, {}).ok());
-  RecordQuery q;
-  q.terms = {{"undone", false}};
-  auto page = store->FindRecords(q);
-  ASSERT_TRUE(page.ok());
-  EXPECT_EQ(page->total, 0);
-  auto raw = Raw()->Query("SELECT count(*) FROM search_text", {});
-  ASSERT_TRUE(raw.ok());
-  EXPECT_EQ(AsInt((*raw)[0][0]), 0);
-}
-
 TEST_F(StoreTest, MigratingFromVersion6DropsWhatTheShippedTreatyFilesGaveSoTheyAreReadAgain) {
   {
     auto store = OpenWithTreaties();
@@ -1215,33 +1105,6 @@ TEST_F(StoreTest, MigratingFromVersion7AddsTheFlagTableAndReadsTheShippedFilesAg
   auto again = (*store)->Registry("ETS 185");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->flags.size(), FullBatch().flags.size());
-}
-
-TEST_F(StoreTest, MigratingAnOlderDatabaseIndexesTheRecordsItHolds) {
-  {
-    auto store = OpenWithTreaties();
-    ASSERT_TRUE(store);
-    ASSERT_TRUE(test_support::AddRecordFixtures(*store).ok());
-  }
-  {
-    // Back to the schema before the index existed.
-    auto conn = Raw();
-    ASSERT_TRUE(conn->ExecScript("DROP TRIGGER search_text_follows_records; DROP TABLE search_text; "
-                                 "DROP TABLE search_facets; DROP TABLE search_entries; "
-                                 "DROP TABLE subscribers; DROP TABLE profile_revisions; "
-                                 "ALTER TABLE documents DROP COLUMN date; "
-                                 "ALTER TABLE documents DROP COLUMN date_basis; "
-                                 "ALTER TABLE documents DROP COLUMN source_url; "
-                                 "DELETE FROM schema_migrations WHERE version >= 3")
-                    .ok());
-  }
-  auto store = OpenStore(db_);
-  ASSERT_TRUE(store.ok()) << store.status().message();
-  RecordQuery q;
-  q.terms = {{"Tonga", false}};
-  auto page = (*store)->FindRecords(q);
-  ASSERT_TRUE(page.ok()) << page.status().message();
-  EXPECT_EQ(page->total, 1);
 }
 
 TEST_F(StoreTest, SubscribersArePendingUntilConfirmedAndLeaveByToken) {

@@ -14,13 +14,6 @@ namespace {
 
 using nlohmann::json;
 
-CountryNamer Namer(const Context& c) {
-  return [&c](std::string_view iso2) {
-    const domain::Country* country = c.registry.gazetteer().ByIso2(std::string(iso2));
-    return country ? country->name_en : std::string(iso2);
-  };
-}
-
 /// The entity the path's {id} names, of `kind`.
 Result<const kb::Entity*> Lookup(const kb::KnowledgeBase& kb, const Context& c, kb::Kind kind) {
   const std::string& id = c.path.at("id");
@@ -38,15 +31,19 @@ json Model(const kb::KnowledgeBase& kb, const kb::Entity& e, const CountryNamer&
     case kb::Kind::kOrganisation: return OrganisationModel(kb, e, names);
     case kb::Kind::kContribution: return ContributionModel(kb, e, names);
     case kb::Kind::kResource: return ResourceModel(kb, e, names);
-    case kb::Kind::kNewsItem: break;
+    case kb::Kind::kNewsItem: return NewsModel(kb, e, names);
   }
-  json m = EntityJson(kb, e, names);
-  m["title"] = e.label;
-  m["kind_path"] = std::string(kb::KindPath(e.kind));
-  return m;
+  return NewsModel(kb, e, names);
 }
 
 }  // namespace
+
+CountryNamer Namer(const Context& c) {
+  return [&c](std::string_view iso2) {
+    const domain::Country* country = c.registry.gazetteer().ByIso2(std::string(iso2));
+    return country ? country->name_en : std::string(iso2);
+  };
+}
 
 const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& key, bool* by_name) {
   *by_name = false;

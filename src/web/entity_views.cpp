@@ -6,6 +6,8 @@
 #include <cctype>
 #include <map>
 
+#include "core/text.h"
+
 namespace octopus::web::internal {
 
 namespace {
@@ -17,7 +19,8 @@ bool IsCountryField(std::string_view field) { return field == "countries" || fie
 
 // Fields whose values are other entities' ids (kb::Claim: relations).
 bool IsRelationField(std::string_view field) {
-  for (std::string_view f : {"projects", "project", "activities", "funders", "implementers", "donor"}) {
+  for (std::string_view f :
+       {"projects", "project", "activities", "funders", "implementers", "donor", "organisers"}) {
     if (field == f) return true;
   }
   return false;
@@ -240,7 +243,60 @@ json EntitySummary(const kb::Entity& e) {
           {"label", e.label},
           {"href", e.url()},
           {"when", when.empty() ? json(nullptr) : json(when)},
-          {"status", e.value("status").empty() ? json(nullptr) : json(e.value("status"))}};
+          {"status", e.value("status").empty() ? json(nullptr) : json(e.value("status"))},
+          {"sources", SourceDocuments(e)}};
+}
+
+json SourceDocuments(const kb::Entity& e) {
+  std::vector<std::pair<const kb::Source*, std::vector<int>>> documents;
+  for (const kb::Claim& c : e.claims) {
+    auto it = std::find_if(documents.begin(), documents.end(), [&](const auto& d) {
+      return d.first->document_id == c.source.document_id && d.first->document_label == c.source.document_label;
+    });
+    if (it == documents.end()) {
+      documents.push_back({&c.source, {}});
+      it = documents.end() - 1;
+    }
+    if (std::find(it->second.begin(), it->second.end(), c.source.line) == it->second.end()) {
+      it->second.push_back(c.source.line);
+    }
+  }
+  json out = json::array();
+  for (auto& [source, lines] : documents) {
+    std::sort(lines.begin(), lines.end());
+    std::string shown;
+    for (int line : lines) shown += (shown.empty() ? "" : ", ") + std::to_string(line);
+    const std::string& label = source->document_label;
+    const bool url = label.starts_with("http://") || label.starts_with("https://");
+    out.push_back({{"document", label}, {"href", url ? json(label) : json(nullptr)}, {"lines", shown}});
+  }
+  return out;
+}
+
+domain::RecordFacts EntityFacts(const kb::KnowledgeBase& kb, const kb::Entity& e) {
+  json fields = json::object();
+  for (const kb::Field& f : e.fields) {
+    if (f.current.empty()) continue;
+    auto words = [&](const std::string& value) {
+      const kb::Entity* other = IsRelationField(f.name) ? kb.Find(value) : nullptr;
+      return other ? other->label : value;
+    };
+    if (f.set) {
+      json values = json::array();
+      for (const kb::FieldValue& v : f.current) values.push_back(words(v.value));
+      fields[f.name] = std::move(values);
+    } else {
+      fields[f.name] = words(f.current.front().value);
+    }
+  }
+  if (!fields.contains("name")) fields["name"] = e.label;
+  if (!fields.contains("title")) fields["title"] = e.label;
+  auto facts = domain::ReadRecord(kb::KindName(e.kind), fields.dump());
+  if (facts) return std::move(*facts);
+  domain::RecordFacts none;
+  none.kind = std::string(kb::KindName(e.kind));
+  none.title = e.label;
+  return none;
 }
 
 json ProjectModel(const kb::KnowledgeBase& kb, const kb::Entity& project, const CountryNamer& country_name) {
@@ -361,6 +417,30 @@ json OrganisationModel(const kb::KnowledgeBase& kb, const kb::Entity& organisati
   ByLabel(implemented);
   m["implements"] = Summaries(implemented);
   m["has_implements"] = !implemented.empty();
+  return m;
+}
+
+json NewsModel(const kb::KnowledgeBase& kb, const kb::Entity& news, const CountryNamer& country_name) {
+  json m = Base(kb, news, country_name);
+  // The body as the source wrote it, one paragraph per blank-line-separated block.
+  json paragraphs = json::array();
+  std::string block;
+  for (const std::string& line : text::Split(news.value("body"), '\n')) {
+    const std::string_view words = text::Trim(line);
+    if (words.empty()) {
+      if (!block.empty()) paragraphs.push_back(std::move(block));
+      block.clear();
+    } else {
+      block += (block.empty() ? "" : " ") + std::string(words);
+    }
+  }
+  if (!block.empty()) paragraphs.push_back(std::move(block));
+  m["has_paragraphs"] = !paragraphs.empty();
+  m["paragraphs"] = std::move(paragraphs);
+  m["projects"] = Linked(kb, news, "projects");
+  m["has_projects"] = !m["projects"].empty();
+  m["reports"] = Linked(kb, news, "activities");
+  m["has_reports"] = !m["reports"].empty();
   return m;
 }
 

@@ -12,10 +12,24 @@ using nlohmann::json;
 
 json Ref(const std::string& schema) { return {{"$ref", "#/components/schemas/" + schema}}; }
 
-/// The routes over knowledge-base entities, whose {id} is an entity id.
+/// The routes answering with one entity or a page of entity summaries, whose
+/// {id} is an entity id.
 bool EntityRoute(std::string_view p) {
   for (std::string_view e : {"/api/v1/activities/{id}", "/api/v1/organisations", "/api/v1/organisations/{id}",
-                             "/api/v1/contributions", "/api/v1/contributions/{id}", "/api/v1/resources/{id}"}) {
+                             "/api/v1/contributions", "/api/v1/contributions/{id}", "/api/v1/resources/{id}",
+                             "/api/v1/news/{id}"}) {
+    if (p == e) return true;
+  }
+  return false;
+}
+
+/// The routes that read the knowledge base (503 when it is not available).
+bool KnowledgeRoute(std::string_view p) {
+  if (EntityRoute(p)) return true;
+  for (std::string_view e : {"/api/v1/news", "/api/v1/activities", "/api/v1/projects", "/api/v1/projects/{name}",
+                             "/api/v1/countries", "/api/v1/countries/{iso2}", "/api/v1/resources", "/api/v1/search",
+                             "/news.atom", "/activities.ics", "/activities.csv", "/activities.json",
+                             "/projects.csv", "/projects.json"}) {
     if (p == e) return true;
   }
   return false;
@@ -26,8 +40,11 @@ json Parameter(std::string_view name, std::string_view in, std::string_view patt
     return {{"name", name},
             {"in", in},
             {"required", true},
-            {"description", "Entity id: a slug of the name for projects and organisations "
-                            "(european-union), a short hash for the other kinds"},
+            {"description", pattern == "/api/v1/news/{id}"
+                                ? "Entity id (a short hash); an old record number moves to the news item "
+                                  "its record became (301)"
+                                : "Entity id: a slug of the name for projects and organisations "
+                                  "(european-union), a short hash for the other kinds"},
             {"schema", {{"type", "string"}, {"minLength", 1}}}};
   }
   static const std::map<std::string_view, json> kKnown = {
@@ -46,14 +63,17 @@ json Parameter(std::string_view name, std::string_view in, std::string_view patt
         {"schema", {{"type", "string"}, {"maxLength", 500}}},
         {"example", "Turkiye"}}},
       {"kind",
-       {{"description", "Record kind"},
-        {"schema", {{"type", "string"}, {"enum", {"news", "activity", "project"}}}}}},
+       {{"description", "Entity kind (also news_item and the plurals: activities, projects, …)"},
+        {"schema", {{"type", "string"},
+                    {"enum", {"news", "news_item", "activity", "activities", "project", "projects",
+                              "organisation", "organisations", "resource", "resources", "country",
+                              "countries"}}}}}},
       {"country",
        {{"description", "Country: ISO 3166-1 alpha-2 code or any name the gazetteer knows"},
         {"schema", {{"type", "string"}}},
         {"example", "TR"}}},
       {"project",
-       {{"description", "Project name, case-insensitive"},
+       {{"description", "Project id, or its name, acronym or an alias, case-insensitive"},
         {"schema", {{"type", "string"}}},
         {"example", "GLACY+"}}},
       {"year", {{"description", "Year (YYYY)"}, {"schema", {{"type", "string"}, {"pattern", "^[0-9]{4}$"}}}}},
@@ -74,17 +94,11 @@ json Parameter(std::string_view name, std::string_view in, std::string_view patt
       {"per_page",
        {{"description", "Results per page"},
         {"schema", {{"type", "integer"}, {"minimum", 1}, {"maximum", 100}, {"default", 20}}}}},
-      {"id", {{"description", "Record number"}, {"schema", {{"type", "integer"}, {"minimum", 1}}}}},
-      {"name", {{"description", "Project name (percent-encoded)"}, {"schema", {{"type", "string"}}}, {"example", "GLACY%2B"}}},
+      {"name", {{"description", "Project id; its name, acronym or an alias (percent-encoded) moves there (301)"},
+                {"schema", {{"type", "string"}}}, {"example", "glacy-plus"}}},
       {"iso2", {{"description", "ISO 3166-1 alpha-2 code"}, {"schema", {{"type", "string"}}}, {"example", "TR"}}},
   };
   json p = kKnown.count(name) ? kKnown.at(name) : json{{"schema", {{"type", "string"}}}};
-  if (name == "q" && pattern.ends_with("/resources")) {
-    // Not a search: a filter on the captions, ignoring case, accents and punctuation.
-    p = {{"description", "Text the caption contains, compared without case or accents, punctuation read as a space"},
-         {"schema", {{"type", "string"}}},
-         {"example", "agenda"}};
-  }
   p["name"] = name;
   p["in"] = in;
   p["required"] = in == "path";
@@ -109,14 +123,10 @@ json Success(const Route& r) {
   json schema;
   if (EntityRoute(p)) {
     schema = Ref(p.ends_with("{id}") ? "Entity" : "EntityList");
-  } else if (p == "/api/v1/projects") {
-    schema = Ref("ProjectList");
-  } else if (p == "/api/v1/news" || p == "/api/v1/activities") {
-    schema = Ref("RecordList");
-  } else if (p == "/api/v1/news/{id}") {
-    schema = Ref("NewsItem");
+  } else if (p == "/api/v1/projects" || p == "/api/v1/news" || p == "/api/v1/activities") {
+    schema = Ref("ItemList");
   } else if (p == "/api/v1/projects/{name}") {
-    schema = Ref("Project");
+    schema = Ref("Entity");
   } else if (p == "/api/v1/countries") {
     schema = {{"type", "object"},
               {"properties",
@@ -129,38 +139,26 @@ json Success(const Route& r) {
                      {{"iso2", {{"type", "string"}}},
                       {"name", {{"type", "string"}}},
                       {"href", {{"type", "string"}}},
-                      {"records", {{"type", "integer"}}},
+                      {"entities", {{"type", "integer"}, {"description", "indexed entities naming the country"}}},
                       {"coe_member", {{"type", "boolean"}}}}}}}}}}}};
   } else if (p == "/api/v1/countries/{iso2}") {
     schema = Ref("Country");
   } else if (p == "/api/v1/search") {
     schema = Ref("SearchResults");
   } else if (p == "/api/v1/resources") {
-    const json source = {
-        {"type", "object"},
-        {"properties",
-         {{"news_id", {{"type", "integer"}, {"nullable", true}}},
-          {"news_title", {{"type", "string"}, {"nullable", true}}},
-          {"href", {{"type", "string"}, {"nullable", true}}},
-          {"section", {{"type", "string"}, {"nullable", true}}}}}};
     schema = {{"type", "object"},
+              {"required", {"q", "count", "resources"}},
               {"properties",
                {{"q", {{"type", "string"}}},
                 {"count", {{"type", "integer"}}},
-                {"resources",
-                 {{"type", "array"},
-                  {"items",
-                   {{"type", "object"},
-                    {"properties",
-                     {{"caption", {{"type", "string"}}},
-                      {"count", {{"type", "integer"}}},
-                      {"sources", {{"type", "array"}, {"items", source}}}}}}}}}}}};
+                {"resources", {{"type", "array"}, {"items", Ref("Item")}}}}}};
   } else if (p == "/activities.json" || p == "/projects.json") {
     schema = {{"type", "object"},
+              {"required", {"count", p == "/projects.json" ? "projects" : "activities"}},
               {"properties",
                {{"count", {{"type", "integer"}}},
                 {p == "/projects.json" ? "projects" : "activities",
-                 {{"type", "array"}, {"items", Ref(p == "/projects.json" ? "ProjectSummary" : "Record")}}}}}};
+                 {{"type", "array"}, {"items", Ref("Item")}}}}}};
   } else if (p == "/api/v1/updates/{quarter}") {
     schema = {{"type", "object"},
               {"description",
@@ -295,25 +293,6 @@ json Components() {
                        {{"error", {{"type", "string"}}},
                         {"code", {{"type", "string"}}},
                         {"status", {{"type", "integer"}}}}}};
-  const json record = {
-      {"type", "object"},
-      {"description",
-       "An extracted record: its stored fields (news_item: title, date, place, event_start, "
-       "event_end, event_place, countries, projects, treaties, body; activity: projects, title, "
-       "places, countries, mode, start, end, precision; project: name, start, end, scope, "
-       "budget_amount, budget_currency, funders, countries), with where it comes from. Dates "
-       "may be reduced (2023-10) and are null when unknown."},
-      {"required", {"id", "kind", "url", "document_id", "line"}},
-      {"properties",
-       {{"id", {{"type", "integer"}}},
-        {"kind", {{"type", "string"}, {"enum", {"news_item", "activity", "project"}}}},
-        {"url", {{"type", "string"}}},
-        {"document_id", {{"type", "integer"}}},
-        {"line", {{"type", "integer"}}},
-        {"when", {{"type", "string"}, {"description", "activity: the date as the source gives it"}}},
-        {"date_lo", {{"type", "string"}, {"nullable", true}}},
-        {"date_hi", {{"type", "string"}, {"nullable", true}}}}},
-      {"additionalProperties", true}};
   const json facet_value = {{"type", "object"},
                             {"properties",
                              {{"value", {{"type", "string"}}},
@@ -328,23 +307,6 @@ json Components() {
                        {"page", {{"type", "integer"}}},
                        {"per_page", {{"type", "integer"}}},
                        {"pages", {{"type", "integer"}}}};
-  json list_props = paging;
-  list_props["items"] = {{"type", "array"}, {"items", Ref("Record")}};
-  list_props["facets"] = Ref("Facets");
-  const json project_summary = {
-      {"type", "object"},
-      {"description",
-       "A project as the project records describing it give it: their fields (start, end, scope, "
-       "budget_amount, budget_currency, funders, countries), with its name, its page and the "
-       "records it is read from"},
-      {"required", {"name", "url", "records"}},
-      {"properties",
-       {{"name", {{"type", "string"}}},
-        {"url", {{"type", "string"}}},
-        {"records", {{"type", "array"}, {"items", {{"type", "integer"}}}}}}},
-      {"additionalProperties", true}};
-  json project_list_props = paging;
-  project_list_props["items"] = {{"type", "array"}, {"items", Ref("ProjectSummary")}};
   json search_props = paging;
   search_props["q"] = {{"type", "string"}};
   search_props["facets"] = Ref("Facets");
@@ -354,25 +316,13 @@ json Components() {
        {{"type", "object"},
         {"properties",
          {{"kind", {{"type", "string"}}},
-          {"id", {{"type", "integer"}}},
+          {"id", {{"type", "string"}, {"description", "the entity's id (a country's ISO2 code)"}}},
           {"title", {{"type", "string"}}},
           {"url", {{"type", "string"}}},
           {"snippet", {{"type", "string"}}},
           {"snippet_html", {{"type", "string"}, {"description", "escaped, matches in <mark>"}}},
-          {"date", {{"type", "string"}, {"nullable", true}}}}}}}};
-  const json news_item = {
-      {"allOf",
-       {Ref("Record"),
-        {{"type", "object"},
-         {"properties",
-          {{"document", {{"type", "object"}}},
-           {"records", {{"type", "array"}, {"items", {{"type", "object"}}}}}}}}}}};
-  const json project = {{"type", "object"},
-                        {"properties",
-                         {{"name", {{"type", "string"}}},
-                          {"project", {{"allOf", {Ref("ProjectSummary")}}, {"nullable", true}}},
-                          {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
-                          {"news", {{"type", "array"}, {"items", Ref("Record")}}}}}};
+          {"date", {{"type", "string"}, {"nullable", true}}},
+          {"sources", {{"type", "array"}, {"items", Ref("SourceDocument")}}}}}}}};
   const json country = {
       {"type", "object"},
       {"properties",
@@ -384,9 +334,12 @@ json Components() {
         {"footnote", {{"type", "string"}, {"nullable", true}}},
         {"as_of", {{"type", "string"}, {"format", "date"}}},
         {"treaties", {{"type", "array"}, {"items", {{"type", "object"}}}}},
-        {"projects", {{"type", "array"}, {"items", Ref("ProjectSummary")}}},
-        {"activities", {{"type", "array"}, {"items", Ref("Record")}}},
-        {"news", {{"type", "array"}, {"items", Ref("Record")}}},
+        {"projects", {{"type", "array"}, {"description", "projects naming the country, by name"},
+                      {"items", Ref("EntitySummary")}}},
+        {"activities", {{"type", "array"}, {"description", "activities naming the country, in date order"},
+                        {"items", Ref("EntitySummary")}}},
+        {"news", {{"type", "array"}, {"description", "the latest news naming the country"},
+                  {"items", Ref("EntitySummary")}}},
         {"news_total", {{"type", "integer"}}},
         {"profile",
          {{"type", "object"},
@@ -440,14 +393,37 @@ json Components() {
                         {"fields", {{"type", "array"}, {"items", Ref("EntityField")}}},
                         {"conflicts", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                         {"claims", {{"type", "integer"}}}});
+  json source_document = strict(
+      {{"document", {{"type", "string"}, {"description", "the citable source: its URL, else its title or path"}}},
+       {"href", nullable_string},
+       {"lines", {{"type", "string"}, {"description", "the lines the entity's claims come from: \"12, 40\""}}}});
+  const json sources = {{"type", "array"},
+                        {"description", "the documents the entity's claims come from, in claim order"},
+                        {"items", Ref("SourceDocument")}};
   json entity_summary = strict({{"id", {{"type", "string"}}},
                                 {"kind", {{"type", "string"}, {"enum", kinds}}},
                                 {"label", {{"type", "string"}}},
                                 {"href", {{"type", "string"}}},
                                 {"when", nullable_string},
-                                {"status", nullable_string}});
+                                {"status", nullable_string},
+                                {"sources", sources}});
   json entity_list_props = paging;
   entity_list_props["items"] = {{"type", "array"}, {"items", Ref("EntitySummary")}};
+  // An entity (every field with its sources) and, flat, what lists sort and filter by.
+  json item = entity["properties"];
+  item["when"] = {{"type", "string"}, {"nullable", true}, {"description", "as people read it; an activity's as the source gives it"}};
+  item["start"] = {{"type", "string"}, {"nullable", true}, {"description", "ISO, possibly reduced (2023-10); a news item's date"}};
+  item["end"] = nullable_string;
+  item["date_lo"] = {{"type", "string"}, {"nullable", true}, {"description", "the first day it may fall on"}};
+  item["date_hi"] = {{"type", "string"}, {"nullable", true}, {"description", "the last day it may fall on"}};
+  item["precision"] = {{"type", "string"}, {"nullable", true}, {"description", "an activity's date precision"}};
+  item["status"] = {{"type", "string"}, {"nullable", true}, {"description", "planned, held, postponed or cancelled"}};
+  item["countries"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  item["projects"] = {{"type", "array"}, {"description", "project ids"}, {"items", {{"type", "string"}}}};
+  item["sources"] = sources;
+  json item_list_props = paging;
+  item_list_props["items"] = {{"type", "array"}, {"items", Ref("Item")}};
+  item_list_props["facets"] = Ref("Facets");
   return {{"schemas",
            {{"Entity", entity},
             {"EntityField", entity_field},
@@ -455,16 +431,12 @@ json Components() {
             {"EntitySource", entity_source},
             {"EntitySummary", entity_summary},
             {"EntityList", strict(entity_list_props)},
-            {"Record", record},
-            {"ProjectSummary", project_summary},
-            {"ProjectList", {{"type", "object"}, {"required", {"total", "page", "per_page", "pages", "items"}},
-                             {"properties", project_list_props}}},
+            {"SourceDocument", source_document},
+            {"Item", strict(item)},
+            {"ItemList", strict(item_list_props)},
             {"FacetValue", facet_value},
             {"Facets", facets},
-            {"RecordList", {{"type", "object"}, {"properties", list_props}}},
             {"SearchResults", {{"type", "object"}, {"properties", search_props}}},
-            {"NewsItem", news_item},
-            {"Project", project},
             {"Country", country},
             {"Interval", interval},
             {"Range", range},
@@ -508,7 +480,12 @@ json OpenApiDocument() {
     } else if (r.pattern.find("{ref}") != std::string_view::npos) {
       responses["404"] = {{"description", "Unknown treaty"}, {"content", error}};
     } else if (r.pattern.find('{') != std::string_view::npos) {
-      responses["404"] = {{"description", "No such record, project or country"}, {"content", error}};
+      responses["404"] = {{"description", "No such news item, project or country"}, {"content", error}};
+    }
+    if (r.pattern == "/api/v1/news/{id}") {
+      responses["301"] = {{"description", "An old record number: moved to the news item its record became"},
+                          {"headers", {{"Location", {{"schema", {{"type", "string"}}}}}}},
+                          {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}};
     }
     if (r.pattern.ends_with("/projects/{name}")) {
       // A project the knowledge base holds answers at its id; its names move there.
@@ -516,8 +493,10 @@ json OpenApiDocument() {
                           {"headers", {{"Location", {{"schema", {{"type", "string"}}}}}}},
                           {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}};
     }
-    if (EntityRoute(r.pattern)) {
-      if (r.pattern.ends_with("{id}")) responses["404"]["description"] = "No entity of this kind with this id";
+    if (EntityRoute(r.pattern) && r.pattern.ends_with("{id}")) {
+      responses["404"]["description"] = "No entity of this kind with this id";
+    }
+    if (KnowledgeRoute(r.pattern)) {
       responses["503"] = {{"description", "The knowledge base is not available"}, {"content", error}};
     }
     if (r.kind == RouteKind::kHealth) {
@@ -535,8 +514,9 @@ json OpenApiDocument() {
         {"version", "1"},
         {"description",
          "Treaty registry of Octopus: the computed status of every State under each treaty, on "
-         "any date. Counts and dates the sources leave open are ranges. News, activities and "
-         "projects read from the programme's documents, with full-text search and facets. "
+         "any date. Counts and dates the sources leave open are ranges. Projects, activities, news, "
+         "organisations, contributions and resources as entities built from the programme's "
+         "documents, every field with its sources, with full-text search and facets. "
          "Collections are paginated (page, per_page)."}}},
       {"servers", {{{"url", "/"}}}},
       {"paths", paths},

@@ -1,6 +1,9 @@
-// Pages, API answers, feeds and exports over the ingested records. Each
-// handler reads its parameters (search::RequestFrom checks them), asks the
-// Searcher or the store, and renders.
+// Pages, API answers, feeds and exports over the knowledge base's entities:
+// news, activities, projects, countries, resources and search. Each handler
+// reads its parameters (search::RequestFrom checks them), asks the
+// EntitySearcher over one knowledge snapshot, and renders the entities it
+// found; nothing here reads or merges records (an old news link by record id
+// is only looked up among the claims' sources, to move it).
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -16,6 +19,7 @@
 #include "publish/markdown.h"
 #include "service/treaty_views.h"
 #include "web/internal/entity_handlers.h"
+#include "web/internal/entity_views.h"
 #include "web/internal/record_handlers.h"
 #include "web/internal/views.h"
 #include "web/templates.h"
@@ -25,8 +29,8 @@ namespace octopus::web::internal {
 namespace {
 
 using nlohmann::json;
-using search::Hit;
-using search::Results;
+using search::EntityHit;
+using search::EntityResults;
 using Order = store::RecordQuery::Order;
 
 // ---------------------------------------------------------------- requests
@@ -36,28 +40,38 @@ Result<search::Request> RequestOf(const Context& c) {
                              c.registry.gazetteer());
 }
 
-Result<Results> Run(Context& c, const search::Request& r) {
-  search::Searcher s(c.registry.store(), c.registry.gazetteer());
+Result<EntityResults> Run(Context& c, const search::Request& r) {
+  auto kb = c.Knowledge();
+  if (!kb) return kb.status();
+  search::EntitySearcher s(c.registry.store(), c.registry.gazetteer(), std::move(*kb));
   return s.Run(r);
 }
 
-/// Every result of a request, page after page (exports and feeds).
-Result<std::vector<Hit>> RunAll(Context& c, search::Request r) {
+/// Every result of a request, page after page (exports, feeds, sections),
+/// with the hits whose entity the snapshot holds.
+Result<EntityResults> RunAll(Context& c, search::Request r) {
   r.per_page = search::kMaxPerPage;
   r.facets = false;
-  std::vector<Hit> all;
+  EntityResults all;
   for (r.page = 1;; ++r.page) {
     auto page = Run(c, r);
     if (!page) return page.status();
-    for (Hit& h : page->hits) all.push_back(std::move(h));
+    if (r.page == 1) {
+      all.request = page->request;
+      all.total = page->total;
+      all.knowledge = page->knowledge;
+    }
+    for (EntityHit& h : page->hits) {
+      if (h.entity && page->knowledge == all.knowledge) all.hits.push_back(std::move(h));
+    }
     if (r.page >= page->pages()) break;
   }
   return all;
 }
 
-/// A request of one kind with the page's own order and page size.
-search::Request Kind(search::Request r, const char* kind, Order order) {
-  r.kind = kind;
+/// A request of one kind with the page's own order.
+search::Request Kind(search::Request r, kb::Kind kind, Order order) {
+  r.kind = std::string(kb::KindName(kind));
   if (r.q.empty() || order != Order::kRank) r.order = order;
   return r;
 }
@@ -93,23 +107,13 @@ std::string SameFilters(const Context& c, std::initializer_list<std::string_view
   return query;
 }
 
-Result<int64_t> IdParam(const Context& c) {
-  const std::string& text = c.path.at("id");
-  int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id < 1) {
-    return InvalidArgument("id: '" + text + "' is not a record number");
-  }
-  return id;
-}
-
 // ------------------------------------------------------------------ shapes
 
 using text::Join;
 
-std::string CountryName(const Context& c, const std::string& iso2) {
-  const domain::Country* country = c.registry.gazetteer().ByIso2(iso2);
-  return country ? country->name_en : iso2;
+std::string CountryName(const Context& c, std::string_view iso2) {
+  const domain::Country* country = c.registry.gazetteer().ByIso2(std::string(iso2));
+  return country ? country->name_en : std::string(iso2);
 }
 
 json CountryLinks(const Context& c, const std::vector<std::string>& codes) {
@@ -122,10 +126,14 @@ json CountryLinks(const Context& c, const std::vector<std::string>& codes) {
   return out;
 }
 
-json ProjectLinks(const std::vector<std::string>& names) {
+/// The entities an entity names in a relation field, by label with links.
+json EntityLinks(const kb::KnowledgeBase& kb, const kb::Entity& e, std::string_view field) {
   json out = json::array();
-  for (const auto& name : names) {
-    out.push_back({{"name", name}, {"href", "/projects/" + PercentEncode(name)}});
+  for (const std::string& id : e.values(field)) {
+    const kb::Entity* other = kb.Find(id);
+    out.push_back({{"id", id},
+                   {"name", other ? other->label : id},
+                   {"href", other ? json(other->url()) : json(nullptr)}});
   }
   return out;
 }
@@ -139,27 +147,6 @@ json TreatyLinks(const Context& c, const std::vector<std::string>& refs) {
   return out;
 }
 
-/// "EUR 18,890,000", or "" when the amount is not given.
-std::string Budget(const json& fields) {
-  const auto amount = fields.find("budget_amount");
-  if (amount == fields.end() || !amount->is_number()) return "";
-  const auto whole = static_cast<long long>(amount->get<double>());
-  std::string digits = std::to_string(whole), grouped;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) grouped.push_back(',');
-    grouped.push_back(digits[i]);
-  }
-  const auto currency = fields.find("budget_currency");
-  return currency != fields.end() && currency->is_string()
-             ? currency->get<std::string>() + " " + grouped
-             : grouped;
-}
-
-json Fields(const store::RecordRow& r) {
-  json j = json::parse(r.fields_json, nullptr, false);
-  return j.is_object() ? j : json::object();
-}
-
 std::string ShowDay(const std::optional<domain::ReducedDate>& d) {
   if (!d) return "";
   switch (d->precision) {
@@ -170,169 +157,103 @@ std::string ShowDay(const std::optional<domain::ReducedDate>& d) {
   }
 }
 
-/// A record for a template: what every list shows.
-json RecordModel(const Context& c, const store::RecordRow& r, const domain::RecordFacts& f) {
-  const bool fuzzy = f.kind == "activity" && f.precision != domain::Precision::kDay;
-  std::string when = f.kind == "activity" ? domain::DescribeWhen(f) : ShowDay(f.start);
-  if (f.kind == "project") {
-    when = ShowDay(f.start);
-    if (f.end) when += " \u2013 " + ShowDay(f.end);
+/// When an entity falls, as people read it: an activity's span with its
+/// precision, a project's duration, a news item's date.
+std::string When(const kb::Entity& e, const domain::RecordFacts& f) {
+  if (e.kind == kb::Kind::kActivity) return domain::DescribeWhen(f);
+  std::string when = ShowDay(f.start);
+  if (e.kind == kb::Kind::kProject && f.end) when += " \u2013 " + ShowDay(f.end);
+  return when;
+}
+
+/// The labels of the entities a relation field names.
+std::vector<std::string> Labels(const kb::KnowledgeBase& kb, const kb::Entity& e, std::string_view field) {
+  std::vector<std::string> out;
+  for (const std::string& id : e.values(field)) {
+    const kb::Entity* other = kb.Find(id);
+    out.push_back(other ? other->label : id);
   }
+  return out;
+}
+
+/// An entity as a line of a page's list: what every list shows, each item
+/// linking to its entity and naming the documents it comes from.
+json ItemModel(const Context& c, const kb::KnowledgeBase& kb, const kb::Entity& e) {
+  const domain::RecordFacts f = EntityFacts(kb, e);
+  const bool activity = e.kind == kb::Kind::kActivity;
+  const std::string status = e.value("status");
   json m = {
-      {"id", static_cast<int>(r.id)},
-      {"kind", f.kind},
-      {"kind_label", domain::KindLabel(f.kind)},
-      {"title", f.title},
-      {"href", RecordUrl(r, f)},
-      {"when", when},
-      {"fuzzy", fuzzy},
+      {"id", e.id},
+      {"kind", std::string(kb::KindName(e.kind))},
+      {"kind_label", search::KindLabel(e.kind)},
+      {"title", e.label},
+      {"href", e.url()},
+      {"when", When(e, f)},
+      {"fuzzy", activity && f.precision != domain::Precision::kDay},
       {"precision", std::string(domain::PrecisionName(f.precision))},
       {"date", f.sort_date()},
       {"places", Join(f.places, ", ")},
       {"mode", f.mode},
-      {"countries", CountryLinks(c, f.countries)},
-      {"projects", ProjectLinks(f.kind == "project" ? std::vector<std::string>{} : f.projects)},
-      {"treaties", TreatyLinks(c, f.treaties)},
-      {"anchor", "activity-" + std::to_string(r.id)},
+      {"status", status},
+      {"countries", CountryLinks(c, e.values("countries"))},
+      {"projects", e.kind == kb::Kind::kProject ? json::array() : EntityLinks(kb, e, "projects")},
+      {"treaties", TreatyLinks(c, e.values("treaties"))},
+      {"anchor", "activity-" + e.id},
+      {"sources", SourceDocuments(e)},
   };
-  // The line under a title: places, mode, countries, projects, each once.
+  // The line under a title: places, mode, status, countries, projects, each once.
   json meta = json::array();
   auto part = [&](const std::string& text, const json& href) {
     if (!text.empty()) meta.push_back({{"text", text}, {"href", href}, {"first", meta.empty()}});
   };
   part(Join(f.places, ", "), nullptr);
   part(f.mode, nullptr);
+  if (activity) part(status, nullptr);
   for (const json& l : m["countries"]) part(l["name"].get<std::string>(), l["href"]);
   for (const json& l : m["projects"]) part(l["name"].get<std::string>(), l["href"]);
   m["meta"] = std::move(meta);
-  if (f.kind == "project") {
-    const json fields = Fields(r);
-    m["scope"] = fields.value("scope", json(nullptr)).is_string() ? fields["scope"] : json("");
-    m["budget"] = Budget(fields);
-    std::vector<std::string> funders;
-    if (fields.contains("funders") && fields["funders"].is_array()) {
-      for (const auto& x : fields["funders"]) {
-        if (x.is_string()) funders.push_back(x.get<std::string>());
-      }
-    }
-    m["funders"] = Join(funders, ", ");
-    m["project_countries"] = CountryLinks(c, f.countries);
+  if (e.kind == kb::Kind::kProject) {
+    m["scope"] = e.value("scope");
+    m["budget"] = ShowAmount(e.value("budget_amount"), e.value("budget_currency"));
+    m["funders"] = Join(Labels(kb, e, "funders"), ", ");
+    m["project_countries"] = m["countries"];
   }
   return m;
 }
 
-/// One project as the documents describe it. The same project is often
-/// described more than once (in the inventory and in its own update): its
-/// records are merged, the first value given for each field kept and lists
-/// united.
-struct Project {
-  std::string name;
-  json fields = json::object();
-  std::vector<int64_t> records;
-  domain::RecordFacts facts;
-};
+json OrNull(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
-std::vector<Project> MergeProjects(const std::vector<Hit>& hits) {
-  // Projects in the order the hits give them; each one's records in the
-  // order they were stored.
-  std::vector<Project> out;
-  std::vector<std::vector<const Hit*>> members;
-  for (const Hit& h : hits) {
-    const std::string key = text::ToLowerAscii(h.facts.title);
-    size_t i = 0;
-    while (i < out.size() && text::ToLowerAscii(out[i].name) != key) ++i;
-    if (i == out.size()) {
-      Project p;
-      p.name = h.facts.title;
-      out.push_back(std::move(p));
-      members.emplace_back();
-    }
-    members[i].push_back(&h);
-  }
-  for (size_t i = 0; i < out.size(); ++i) {
-    Project& p = out[i];
-    std::sort(members[i].begin(), members[i].end(),
-              [](const Hit* a, const Hit* b) { return a->record.id < b->record.id; });
-    for (const Hit* h : members[i]) {
-      p.records.push_back(h->record.id);
-      const json fields = Fields(h->record);
-      for (const auto& [k, v] : fields.items()) {
-        json& have = p.fields[k];
-        if (have.is_null() || (have.is_string() && have.get<std::string>().empty())) {
-          have = v;
-        } else if (have.is_array() && v.is_array()) {
-          for (const json& x : v) {
-            if (std::find(have.begin(), have.end(), x) == have.end()) have.push_back(x);
-          }
-        }
-      }
-    }
-    auto facts = domain::ReadRecord("project", p.fields.dump());
-    if (facts) p.facts = std::move(*facts);
-  }
-  return out;
-}
-
-std::vector<std::string> Strings(const json& fields, const char* key) {
-  std::vector<std::string> out;
-  const auto it = fields.find(key);
-  if (it == fields.end() || !it->is_array()) return out;
-  for (const json& x : *it) {
-    if (x.is_string()) out.push_back(x.get<std::string>());
-  }
-  return out;
-}
-
-std::string ProjectUrl(const std::string& name) { return "/projects/" + PercentEncode(name); }
-
-json ProjectModel(const Context& c, const Project& p) {
-  const domain::RecordFacts& f = p.facts;
-  std::string when = ShowDay(f.start);
-  if (f.end) when += " \u2013 " + ShowDay(f.end);
-  const auto scope = p.fields.find("scope");
-  return {{"title", p.name},
-          {"href", ProjectUrl(p.name)},
-          {"when", when},
-          {"scope", scope != p.fields.end() && scope->is_string() ? scope->get<std::string>() : ""},
-          {"budget", Budget(p.fields)},
-          {"funders", Join(Strings(p.fields, "funders"), ", ")},
-          {"project_countries", CountryLinks(c, f.countries)},
-          {"described", static_cast<int>(p.records.size())},
-          {"several_records", p.records.size() > 1}};
-}
-
-json ProjectJson(const Project& p) {
-  json j = p.fields;
-  j["name"] = p.name;
-  j["url"] = ProjectUrl(p.name);
-  j["records"] = p.records;
+/// An entity for the API, the feeds' JSON and the exports: EntityJson (every
+/// field with its sources) and, flat, what lists sort and filter by.
+json ItemJson(const Context& c, const kb::KnowledgeBase& kb, const kb::Entity& e) {
+  const domain::RecordFacts f = EntityFacts(kb, e);
+  json j = EntityJson(kb, e, Namer(c));
+  j["when"] = OrNull(When(e, f));
+  j["start"] = OrNull(e.value(e.kind == kb::Kind::kNewsItem ? "date" : "start"));
+  j["end"] = OrNull(e.value("end"));
+  j["date_lo"] = f.lo ? json(f.lo->ToIso()) : json(nullptr);
+  j["date_hi"] = f.hi ? json(f.hi->ToIso()) : json(nullptr);
+  j["precision"] = e.kind == kb::Kind::kActivity ? json(std::string(domain::PrecisionName(f.precision)))
+                                                 : json(nullptr);
+  j["status"] = OrNull(e.value("status"));
+  j["countries"] = e.values("countries");
+  j["projects"] = e.values("projects");
+  j["sources"] = SourceDocuments(e);
   return j;
 }
 
-json HitModel(const Context& c, const Hit& h) {
-  json m = RecordModel(c, h.record, h.facts);
+json HitModel(const Context& c, const kb::KnowledgeBase& kb, const EntityHit& h) {
+  // A country's profile (or an entity the snapshot no longer holds): its name and page.
+  json m = h.entity ? ItemModel(c, kb, *h.entity)
+                    : json{{"id", h.entity_id}, {"kind", search::HitKind(h)},
+                           {"kind_label", h.country ? std::string("country") : search::KindLabel(h.kind)},
+                           {"title", h.label}, {"href", h.url}, {"when", ""}, {"sources", json::array()}};
   m["title_html"] = MarkedHtml(h.title_marked);
   m["snippet_html"] = MarkedHtml(h.snippet);
   return m;
 }
 
-/// A record for the API: its stored fields, with where it is and comes from.
-json RecordJson(const store::RecordRow& r, const domain::RecordFacts& f) {
-  json j = Fields(r);
-  j["id"] = r.id;
-  j["kind"] = r.kind;
-  j["url"] = RecordUrl(r, f);
-  j["document_id"] = r.document_id;
-  j["line"] = r.line;
-  if (r.kind == "activity") {
-    j["when"] = domain::DescribeWhen(f);
-    j["date_lo"] = f.lo ? json(f.lo->ToIso()) : json(nullptr);
-    j["date_hi"] = f.hi ? json(f.hi->ToIso()) : json(nullptr);
-  }
-  return j;
-}
-
-json Pagination(const Context& c, const Results& r) {
+json Pagination(const Context& c, const EntityResults& r) {
   const int page = r.request.page, pages = r.pages();
   return {{"page", page},
           {"pages", pages},
@@ -344,7 +265,7 @@ json Pagination(const Context& c, const Results& r) {
           {"several", pages > 1}};
 }
 
-json FacetsModel(const Context& c, const Results& r, std::initializer_list<std::string_view> shown) {
+json FacetsModel(const Context& c, const EntityResults& r, std::initializer_list<std::string_view> shown) {
   static const std::map<std::string, std::string, std::less<>> kLabels = {
       {"kind", "Kind"}, {"country", "Country"}, {"project", "Project"}, {"year", "Year"},
       {"mode", "Mode"}};
@@ -382,17 +303,7 @@ json FiltersModel(const search::Request& r) {
           {"from", r.from.substr(0, 7)}, {"to", r.to.substr(0, 7)}};
 }
 
-json ApiList(const Results& r, const char* key) {
-  json items = json::array();
-  for (const Hit& h : r.hits) items.push_back(RecordJson(h.record, h.facts));
-  return {{"total", r.total},
-          {"page", r.request.page},
-          {"per_page", r.request.per_page},
-          {"pages", r.pages()},
-          {key, std::move(items)}};
-}
-
-json ApiFacets(const Results& r) {
+json ApiFacets(const EntityResults& r) {
   json out = json::object();
   for (const search::Facet& f : r.facets) {
     json values = json::array();
@@ -417,98 +328,115 @@ Response TextBody(std::string content_type, std::string body) {
   return r;
 }
 
+json Models(const Context& c, const EntityResults& r) {
+  json out = json::array();
+  for (const EntityHit& h : r.hits) {
+    if (h.entity) out.push_back(ItemModel(c, *r.knowledge, *h.entity));
+  }
+  return out;
+}
+
+json Jsons(const Context& c, const EntityResults& r) {
+  json out = json::array();
+  for (const EntityHit& h : r.hits) {
+    if (h.entity) out.push_back(ItemJson(c, *r.knowledge, *h.entity));
+  }
+  return out;
+}
+
+/// Activities grouped by the month they may start in; undated ones last.
+json ByMonth(const Context& c, const EntityResults& r) {
+  json months = json::array();
+  std::string current;
+  for (const EntityHit& h : r.hits) {
+    if (!h.entity) continue;
+    const domain::RecordFacts f = EntityFacts(*r.knowledge, *h.entity);
+    const std::string key = f.lo ? f.lo->ToIso().substr(0, 7) : "tbc";
+    if (months.empty() || key != current) {
+      current = key;
+      const std::string label = f.lo ? fmt::format("{} {}", domain::MonthName(f.lo->month()), f.lo->year())
+                                     : "Date to be confirmed";
+      months.push_back({{"label", label}, {"key", key}, {"items", json::array()}});
+    }
+    months.back()["items"].push_back(ItemModel(c, *r.knowledge, *h.entity));
+  }
+  return months;
+}
+
+/// News grouped by year, newest first as given.
+json ByYear(const Context& c, const EntityResults& r) {
+  json years = json::array();
+  int current = -1;
+  for (const EntityHit& h : r.hits) {
+    if (!h.entity) continue;
+    const int year = EntityFacts(*r.knowledge, *h.entity).year();
+    if (years.empty() || year != current) {
+      current = year;
+      years.push_back({{"label", year > 0 ? std::to_string(year) : "Undated"}, {"items", json::array()}});
+    }
+    years.back()["items"].push_back(HitModel(c, *r.knowledge, h));
+  }
+  return years;
+}
+
+/// The documents an entity comes from, for a CSV cell: "label (lines 12, 40); …".
+std::string SourcesCell(const kb::Entity& e) {
+  std::vector<std::string> parts;
+  for (const json& s : SourceDocuments(e)) {
+    parts.push_back(s["document"].get<std::string>() + " (line " + s["lines"].get<std::string>() + ")");
+  }
+  return Join(parts, "; ");
+}
+
+/// A paginated API list of one kind with its facets.
+Result<Response> ApiList(Context& c, kb::Kind kind, Order order) {
+  auto r = RequestOf(c);
+  if (!r) return r.status();
+  auto results = Run(c, Kind(*r, kind, order));
+  if (!results) return results.status();
+  return JsonResponse({{"total", results->total},
+                       {"page", results->request.page},
+                       {"per_page", results->request.per_page},
+                       {"pages", results->pages()},
+                       {"items", Jsons(c, *results)},
+                       {"facets", ApiFacets(*results)}});
+}
+
 // ------------------------------------------------------------------ lookups
 
-/// The news item {id} and its record; NotFound for another kind or none.
-struct NewsItem {
-  store::RecordRow record;
-  domain::RecordFacts facts;
-  store::DocumentRow document;
-  std::vector<store::RecordRow> related;  ///< records under it in its document
-};
-
-Result<NewsItem> LoadNewsItem(Context& c) {
-  auto id = IdParam(c);
-  if (!id) return id.status();
-  auto record = c.registry.store().Record(*id);
-  if (!record) {
-    if (record.status().code() == StatusCode::kNotFound) return NotFound("no news item " + std::to_string(*id));
-    return record.status();
-  }
-  if (record->kind != "news_item") return NotFound("no news item " + std::to_string(*id));
-  auto facts = domain::ReadRecord(record->kind, record->fields_json);
-  if (!facts) return facts.status();
-  auto document = c.registry.store().Document(record->document_id);
-  if (!document) return document.status();
-  auto siblings = c.registry.store().DocumentRecords(record->document_id);
-  if (!siblings) return siblings.status();
-  // The records extracted from the item's own lines: after it, up to the next item.
-  std::vector<store::RecordRow> related;
-  for (const store::RecordRow& r : *siblings) {
-    if (r.line < record->line || r.id == record->id) continue;
-    if (r.kind == "news_item") {
-      if (r.line > record->line) break;
-      continue;
+/// An old news link's record id ("/news/12"): the news entity whose claims
+/// come from that record, or nullptr.
+const kb::Entity* NewsOfRecord(const kb::KnowledgeBase& kb, int64_t record_id) {
+  for (const kb::Entity* e : kb.OfKind(kb::Kind::kNewsItem)) {
+    for (const kb::Claim& claim : e->claims) {
+      if (claim.source.record_id == record_id) return e;
     }
-    related.push_back(r);
   }
-  return NewsItem{std::move(*record), std::move(*facts), std::move(*document), std::move(related)};
+  return nullptr;
 }
 
-json NewsItemJson(const NewsItem& n) {
-  json j = RecordJson(n.record, n.facts);
-  j["document"] = {{"id", n.document.id},
-                   {"path", n.document.path},
-                   {"format", n.document.format},
-                   {"shape", n.document.shape},
-                   {"period_start", n.document.period_start ? json(*n.document.period_start) : json(nullptr)},
-                   {"period_end", n.document.period_end ? json(*n.document.period_end) : json(nullptr)},
-                   {"date", n.document.date ? json(*n.document.date) : json(nullptr)},
-                   {"date_basis", n.document.date_basis.empty() ? json(nullptr) : json(n.document.date_basis)},
-                   {"source_url", n.document.source_url.empty() ? json(nullptr) : json(n.document.source_url)}};
-  json related = json::array();
-  for (const store::RecordRow& r : n.related) {
-    json f = Fields(r);
-    related.push_back({{"id", r.id}, {"kind", r.kind}, {"line", r.line}, {"fields", f}});
+/// /news/{id} and its API twin: a news entity's id is its page; a record
+/// number moves to the entity its record became (301), or is not found.
+Result<Response> NewsAnswer(Context& c, const std::string& prefix, bool api) {
+  const std::string& text = c.path.at("id");
+  int64_t record = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), record);
+  if (ec == std::errc() && end == text.data() + text.size()) {
+    auto kb = c.Knowledge();
+    if (!kb) return kb.status();
+    const kb::Entity* e = record > 0 ? NewsOfRecord(**kb, record) : nullptr;
+    if (!e) return NotFound("no news item " + text);
+    return MovedPermanently(prefix + PercentEncode(e->id));
   }
-  j["records"] = std::move(related);
-  return j;
-}
-
-/// Everything known about a project named {name}.
-struct ProjectView {
-  std::optional<Project> project;
-  std::vector<Hit> activities, news;
-};
-
-Result<ProjectView> LoadProject(Context& c) {
-  const std::string& name = c.path.at("name");
-  search::Request r;
-  r.project = name;
-  r.facets = false;
-  ProjectView v;
-  auto project = RunAll(c, Kind(r, "project", Order::kNewest));
-  if (!project) return project.status();
-  std::vector<Project> merged = MergeProjects(*project);
-  if (!merged.empty()) v.project = std::move(merged.front());
-  auto activities = RunAll(c, Kind(r, "activity", Order::kOldest));
-  if (!activities) return activities.status();
-  v.activities = std::move(*activities);
-  auto news = Run(c, Kind(r, "news_item", Order::kNewest));
-  if (!news) return news.status();
-  v.news = std::move(news->hits);
-  if (!v.project && v.activities.empty() && v.news.empty()) {
-    return NotFound("no project named '" + name + "'");
-  }
-  return v;
+  return api ? ApiEntity(c, kb::Kind::kNewsItem) : EntityPage(c, kb::Kind::kNewsItem);
 }
 
 /// A country's treaty statuses, projects, activities and news.
 struct CountryView {
   const domain::Country* country = nullptr;
   json treaties = json::array();
-  std::vector<Hit> projects, activities, news;
-  int news_total = 0;
+  json sections;  ///< CountrySections: projects and activities
+  EntityResults news;
   std::vector<store::ProfileRevision> profile;  ///< newest first
 };
 
@@ -557,16 +485,10 @@ Result<CountryView> LoadCountry(Context& c) {
   search::Request r;
   r.country = country->iso2;
   r.facets = false;
-  auto projects = RunAll(c, Kind(r, "project", Order::kNewest));
-  if (!projects) return projects.status();
-  v.projects = std::move(*projects);
-  auto activities = RunAll(c, Kind(r, "activity", Order::kOldest));
-  if (!activities) return activities.status();
-  v.activities = std::move(*activities);
-  auto news = Run(c, Kind(r, "news_item", Order::kNewest));
+  auto news = Run(c, Kind(r, kb::Kind::kNewsItem, Order::kNewest));
   if (!news) return news.status();
-  v.news = std::move(news->hits);
-  v.news_total = news->total;
+  v.news = std::move(*news);
+  v.sections = CountrySections(*v.news.knowledge, country->iso2);
   auto profile = c.registry.store().ProfileRevisions(country->iso2);
   if (!profile) return profile.status();
   v.profile = std::move(*profile);
@@ -592,95 +514,57 @@ json ProfileJson(const std::vector<store::ProfileRevision>& revisions) {
           {"created_at", p.created_at}};
 }
 
-json Models(const Context& c, const std::vector<Hit>& hits) {
+/// Every country of the gazetteer with the number of indexed entities naming it.
+Result<json> CountryList(Context& c) {
+  search::Request r;
+  r.per_page = 1;
+  r.facet_limit = static_cast<int>(c.registry.gazetteer().all().size());
+  auto results = Run(c, r);
+  if (!results) return results.status();
+  std::map<std::string, int> mentions;
+  for (const search::Facet& f : results->facets) {
+    if (f.name != "country") continue;
+    for (const search::FacetValue& v : f.values) mentions[v.value] = v.count;
+  }
   json out = json::array();
-  for (const Hit& h : hits) out.push_back(RecordModel(c, h.record, h.facts));
+  for (const domain::Country& country : c.registry.gazetteer().all()) {
+    const auto it = mentions.find(country.iso2);
+    out.push_back({{"iso2", country.iso2},
+                   {"name", country.name_en},
+                   {"href", "/countries/" + country.iso2},
+                   {"entities", it == mentions.end() ? 0 : it->second},
+                   {"coe_member", country.IsCoeMember(c.today)}});
+  }
+  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return text::FoldKey(a["name"].get<std::string>()) < text::FoldKey(b["name"].get<std::string>());
+  });
   return out;
 }
 
-json Jsons(const std::vector<Hit>& hits) {
-  json out = json::array();
-  for (const Hit& h : hits) out.push_back(RecordJson(h.record, h.facts));
-  return out;
+/// The resource entities, by title; `q` keeps those the words find.
+Result<EntityResults> Resources(Context& c) {
+  search::Request r;
+  r.q = c.target.Param("q").value_or("");
+  if (r.q.size() > 500) return InvalidArgument("q: longer than 500 bytes");
+  return RunAll(c, Kind(r, kb::Kind::kResource, Order::kOldest));
 }
 
-/// Activities grouped by the month they start in; undated ones last.
-json ByMonth(const Context& c, const std::vector<Hit>& hits) {
-  json months = json::array();
-  std::string current;
-  for (const Hit& h : hits) {
-    const std::string key = h.facts.lo ? h.facts.lo->ToIso().substr(0, 7) : "tbc";
-    if (months.empty() || key != current) {
-      current = key;
-      const std::string label =
-          h.facts.lo ? fmt::format("{} {}", domain::MonthName(h.facts.lo->month()), h.facts.lo->year())
-                     : "Date to be confirmed";
-      months.push_back({{"label", label}, {"key", key}, {"items", json::array()}});
-    }
-    months.back()["items"].push_back(RecordModel(c, h.record, h.facts));
-  }
-  return months;
-}
-
-/// News grouped by year, newest first as given.
-json ByYear(const Context& c, const std::vector<Hit>& hits) {
-  json years = json::array();
-  int current = -1;
-  for (const Hit& h : hits) {
-    const int year = h.facts.year();
-    if (years.empty() || year != current) {
-      current = year;
-      years.push_back({{"label", year > 0 ? std::to_string(year) : "Undated"}, {"items", json::array()}});
-    }
-    json m = RecordModel(c, h.record, h.facts);
-    m["title_html"] = MarkedHtml(h.title_marked);
-    m["snippet_html"] = MarkedHtml(h.snippet);
-    years.back()["items"].push_back(std::move(m));
-  }
-  return years;
-}
-
-std::string Opt(const std::optional<domain::ReducedDate>& d) { return d ? d->text : ""; }
-
-/// One page of the merged projects, with the request's page and per_page.
-struct ProjectsPageData {
-  Results results;  ///< total and request for the pagination; no hits
-  std::vector<Project> projects;
-};
-
-Result<ProjectsPageData> ProjectsPageOf(Context& c) {
-  auto r = RequestOf(c);
-  if (!r) return r.status();
-  auto hits = RunAll(c, Kind(*r, "project", Order::kNewest));
-  if (!hits) return hits.status();
-  std::vector<Project> all = MergeProjects(*hits);
-  ProjectsPageData out;
-  out.results.request = *r;
-  out.results.total = static_cast<int>(all.size());
-  const size_t from = static_cast<size_t>(r->page - 1) * static_cast<size_t>(r->per_page);
-  for (size_t i = from; i < all.size() && i < from + static_cast<size_t>(r->per_page); ++i) {
-    out.projects.push_back(std::move(all[i]));
-  }
-  return out;
+/// A project the URL names by id is its entity; by any of its names, it moves
+/// to its id (301).
+Result<Response> ProjectAnswer(Context& c, const std::string& prefix, bool api) {
+  auto kb = c.Knowledge();
+  if (!kb) return kb.status();
+  bool by_name = false;
+  const kb::Entity* p = ProjectNamed(**kb, c.path.at("name"), &by_name);
+  if (!p) return NotFound("no project named '" + c.path.at("name") + "'");
+  if (by_name) return MovedPermanently(prefix + PercentEncode(p->id));
+  c.path["id"] = p->id;
+  return api ? ApiEntity(c, kb::Kind::kProject) : EntityPage(c, kb::Kind::kProject);
 }
 
 }  // namespace
 
 // ------------------------------------------------------------- public bits
-
-std::string RecordUrl(const store::RecordRow& record, const domain::RecordFacts& facts) {
-  if (record.kind == "news_item") return "/news/" + std::to_string(record.id);
-  if (record.kind == "project") return "/projects/" + PercentEncode(facts.title);
-  if (record.kind == "activity") {
-    std::string url = "/activities";
-    if (facts.lo) {
-      const std::string month = facts.lo->ToIso().substr(0, 7);
-      url += "?from=" + month + "&to=" + month;
-    }
-    return url + "#activity-" + std::to_string(record.id);
-  }
-  return "";
-}
 
 std::string MarkedHtml(std::string_view marked) {
   std::string out, part;
@@ -705,17 +589,17 @@ Status AddRecordsToHome(Context& c, json& model) {
   search::Request news;
   news.per_page = 5;
   news.facets = false;
-  auto latest = Run(c, Kind(news, "news_item", Order::kNewest));
+  auto latest = Run(c, Kind(news, kb::Kind::kNewsItem, Order::kNewest));
   if (!latest) return latest.status();
   search::Request upcoming;
   upcoming.per_page = 5;
   upcoming.facets = false;
   upcoming.from = c.today.ToIso();
-  auto next = Run(c, Kind(upcoming, "activity", Order::kOldest));
+  auto next = Run(c, Kind(upcoming, kb::Kind::kActivity, Order::kOldest));
   if (!next) return next.status();
-  model["news"] = Models(c, latest->hits);
+  model["news"] = Models(c, *latest);
   model["has_news"] = !latest->hits.empty();
-  model["activities"] = Models(c, next->hits);
+  model["activities"] = Models(c, *next);
   model["has_activities"] = !next->hits.empty();
   return Status::Ok();
 }
@@ -726,11 +610,11 @@ Result<Response> NewsPage(Context& c) {
   auto r = RequestOf(c);
   if (!r) return r.status();
   // By year, newest first, even with words to look for (the API ranks them).
-  auto results = Run(c, Kind(*r, "news_item", Order::kNewest));
+  auto results = Run(c, Kind(*r, kb::Kind::kNewsItem, Order::kNewest));
   if (!results) return results.status();
   return c.Page("news", {{"title", "News"},
                          {"filters", FiltersModel(results->request)},
-                         {"years", ByYear(c, results->hits)},
+                         {"years", ByYear(c, *results)},
                          {"total", results->total},
                          {"empty", results->hits.empty()},
                          {"facets", FacetsModel(c, *results, {"country", "project", "year"})},
@@ -740,74 +624,19 @@ Result<Response> NewsPage(Context& c) {
                          {"api_href", "/api/v1/news" + SameFilters(c, {"q", "country", "project", "year", "page", "per_page"})}});
 }
 
-Result<Response> NewsItemPage(Context& c) {
-  auto n = LoadNewsItem(c);
-  if (!n) return n.status();
-  json item = RecordModel(c, n->record, n->facts);
-  const json fields = Fields(n->record);
-  // The body as the source wrote it, one paragraph per blank-line-separated block.
-  json paragraphs = json::array();
-  if (fields.contains("body") && fields["body"].is_string()) {
-    std::string block;
-    for (const std::string& line : text::Split(fields["body"].get<std::string>(), '\n')) {
-      if (text::Trim(line).empty()) {
-        if (!block.empty()) paragraphs.push_back(std::move(block));
-        block.clear();
-      } else {
-        block += (block.empty() ? "" : " ") + std::string(text::Trim(line));
-      }
-    }
-    if (!block.empty()) paragraphs.push_back(std::move(block));
-  }
-  item["paragraphs"] = std::move(paragraphs);
-  domain::RecordFacts event;
-  event.kind = "activity";
-  for (const auto& [key, out] : {std::pair{"event_start", &event.start}, std::pair{"event_end", &event.end}}) {
-    if (fields.contains(key) && fields[key].is_string()) {
-      auto d = domain::ReducedDate::Parse(fields[key].get<std::string>());
-      if (d) *out = *d;
-    }
-  }
-  item["event_when"] = event.start ? domain::DescribeWhen(event) : "";
-  const json event_place = fields.value("event_place", json(""));
-  item["event_place"] = event_place.is_string() ? event_place : json("");
-  json related = json::array();
-  for (const store::RecordRow& r : n->related) {
-    auto facts = domain::ReadRecord(r.kind, r.fields_json);
-    related.push_back({{"kind", domain::KindLabel(r.kind)},
-                       {"title", facts ? facts->title : std::string("(fields not readable)")},
-                       {"line", r.line}});
-  }
-  const store::DocumentRow& d = n->document;
-  return c.Page("news_item",
-                {{"title", n->facts.title},
-                 {"item", item},
-                 {"document", {{"path", d.path}, {"format", d.format}, {"shape", d.shape},
-                               {"period_start", d.period_start.value_or("")},
-                               {"period_end", d.period_end.value_or("")},
-                               {"date", d.date.value_or("")},
-                               // The citable source is where the document was published, when
-                               // known; the local path says only where it was read from.
-                               {"has_source_url", text::StartsWith(d.source_url, "https://") ||
-                                                      text::StartsWith(d.source_url, "http://")},
-                               {"source_url", d.source_url}}},
-                 {"line", n->record.line},
-                 {"related", related},
-                 {"has_related", !related.empty()},
-                 {"api_href", "/api/v1/news/" + std::to_string(n->record.id)}});
-}
+Result<Response> NewsItemPage(Context& c) { return NewsAnswer(c, "/news/", false); }
 
 Result<Response> ActivitiesPage(Context& c) {
   auto r = RequestOf(c);
   if (!r) return r.status();
   if (!c.target.Param("per_page")) r->per_page = search::kMaxPerPage;
-  auto results = Run(c, Kind(*r, "activity", Order::kOldest));
+  auto results = Run(c, Kind(*r, kb::Kind::kActivity, Order::kOldest));
   if (!results) return results.status();
   const std::string filters = SameFilters(c, {"project", "country", "mode", "from", "to"});
   return c.Page("activities",
                 {{"title", "Activities"},
                  {"filters", FiltersModel(results->request)},
-                 {"months", ByMonth(c, results->hits)},
+                 {"months", ByMonth(c, *results)},
                  {"total", results->total},
                  {"empty", results->hits.empty()},
                  {"facets", FacetsModel(c, *results, {"project", "country", "mode"})},
@@ -820,74 +649,18 @@ Result<Response> ActivitiesPage(Context& c) {
 }
 
 Result<Response> ProjectsPage(Context& c) {
-  auto page = ProjectsPageOf(c);
-  if (!page) return page.status();
-  json projects = json::array();
-  for (const Project& p : page->projects) projects.push_back(ProjectModel(c, p));
+  auto r = RequestOf(c);
+  if (!r) return r.status();
+  auto results = Run(c, Kind(*r, kb::Kind::kProject, Order::kNewest));
+  if (!results) return results.status();
+  const json projects = Models(c, *results);
   return c.Page("projects", {{"title", "Projects"},
                              {"projects", projects},
                              {"empty", projects.empty()},
-                             {"pagination", Pagination(c, page->results)}});
+                             {"pagination", Pagination(c, *results)}});
 }
 
-// A project the knowledge base holds is its entity's page, at its id; an old link by
-// name moves there. Without one, the records that name the project.
-namespace {
-std::optional<Result<Response>> ProjectEntityAnswer(Context& c, const char* prefix, bool api) {
-  auto kb = c.Knowledge();
-  if (!kb) return std::nullopt;
-  bool by_name = false;
-  const kb::Entity* p = ProjectNamed(**kb, c.path.at("name"), &by_name);
-  if (!p) return std::nullopt;
-  if (by_name) return MovedPermanently(prefix + PercentEncode(p->id));
-  c.path["id"] = p->id;
-  return api ? ApiEntity(c, kb::Kind::kProject) : EntityPage(c, kb::Kind::kProject);
-}
-}  // namespace
-
-Result<Response> ProjectPage(Context& c) {
-  if (auto answer = ProjectEntityAnswer(c, "/projects/", false)) return std::move(*answer);
-  auto v = LoadProject(c);
-  if (!v) return v.status();
-  const std::string& name = c.path.at("name");
-  return c.Page("project",
-                {{"title", name},
-                 {"name", name},
-                 {"project", v->project ? ProjectModel(c, *v->project) : json(nullptr)},
-                 {"activities", ByMonth(c, v->activities)},
-                 {"has_activities", !v->activities.empty()},
-                 {"news", Models(c, v->news)},
-                 {"has_news", !v->news.empty()},
-                 {"calendar_href", "/activities?project=" + PercentEncode(name)},
-                 {"api_href", "/api/v1/projects/" + PercentEncode(name)}});
-}
-
-/// Every country of the gazetteer with the number of indexed records naming it.
-Result<json> CountryList(Context& c) {
-  search::Request r;
-  r.per_page = 1;
-  r.facet_limit = static_cast<int>(c.registry.gazetteer().all().size());
-  auto results = Run(c, r);
-  if (!results) return results.status();
-  std::map<std::string, int> mentions;
-  for (const search::Facet& f : results->facets) {
-    if (f.name != "country") continue;
-    for (const search::FacetValue& v : f.values) mentions[v.value] = v.count;
-  }
-  json out = json::array();
-  for (const domain::Country& country : c.registry.gazetteer().all()) {
-    const auto it = mentions.find(country.iso2);
-    out.push_back({{"iso2", country.iso2},
-                   {"name", country.name_en},
-                   {"href", "/countries/" + country.iso2},
-                   {"records", it == mentions.end() ? 0 : it->second},
-                   {"coe_member", country.IsCoeMember(c.today)}});
-  }
-  std::sort(out.begin(), out.end(), [](const json& a, const json& b) {
-    return text::FoldKey(a["name"].get<std::string>()) < text::FoldKey(b["name"].get<std::string>());
-  });
-  return out;
-}
+Result<Response> ProjectPage(Context& c) { return ProjectAnswer(c, "/projects/", false); }
 
 Result<Response> CountriesPage(Context& c) {
   auto list = CountryList(c);
@@ -906,138 +679,84 @@ Result<Response> CountryPage(Context& c) {
   auto v = LoadCountry(c);
   if (!v) return v.status();
   const domain::Country& country = *v->country;
-  return c.Page("country",
-                {{"title", country.name_en},
-                 {"name", country.name_en},
-                 {"name_fr", country.name_fr},
-                 {"iso2", country.iso2},
-                 {"iso3", country.iso3},
-                 {"footnote", country.footnote},
-                 {"coe_member", country.IsCoeMember(c.today)},
-                 {"today", c.today.ToLongEnglish()},
-                 {"treaties", v->treaties},
-                 {"projects", [&] {
-                    json out = json::array();
-                    for (const Project& p : MergeProjects(v->projects)) out.push_back(ProjectModel(c, p));
-                    return out;
-                  }()},
-                 {"has_projects", !v->projects.empty()},
-                 {"activities", ByMonth(c, v->activities)},
-                 {"has_activities", !v->activities.empty()},
-                 {"news", Models(c, v->news)},
-                 {"has_news", !v->news.empty()},
-                 {"news_total", v->news_total},
-                 {"news_href", "/news?country=" + country.iso2},
-                 {"has_profile", !v->profile.empty()},
-                 {"profile", [&]() -> json {
-                    if (v->profile.empty()) return nullptr;
-                    const store::ProfileRevision& p = v->profile.front();
-                    // Unescaped in the template: the renderer's safe mode
-                    // strips raw HTML and dangerous link targets.
-                    return {{"html", publish::RenderMarkdown(p.markdown)},
-                            {"revision", p.number},
-                            {"revisions", static_cast<int>(v->profile.size())},
-                            {"author", p.author},
-                            {"date", RevisionDate(p.created_at)},
-                            {"history_href", "/countries/" + country.iso2 + "/history"}};
-                  }()},
-                 {"api_href", "/api/v1/countries/" + country.iso2}});
-}
-
-/// The link records ("Agenda", "List of participants") grouped by caption,
-/// each with where it comes from: the news item it sits under (its
-/// `item_line`, else the last item above it in the same document) or the
-/// section of an update. `q` keeps the captions holding it (accents and case
-/// ignored).
-Result<json> Resources(Context& c, const std::string& q) {
-  auto links = c.registry.store().Records("link");
-  if (!links) return links.status();
-  const std::string wanted = text::FoldKey(q);
-  std::map<int64_t, std::vector<store::RecordRow>> documents;
-  std::map<std::string, std::pair<std::string, json>> groups;  // folded caption → caption, sources
-  for (const store::RecordRow& link : *links) {
-    const json f = Fields(link);
-    if (!f.contains("caption") || !f["caption"].is_string()) continue;
-    const std::string caption = f["caption"].get<std::string>();
-    const std::string key = text::FoldKey(caption);
-    if (!wanted.empty() && key.find(wanted) == std::string::npos) continue;
-    json source = {{"news_id", nullptr}, {"news_title", nullptr}, {"href", nullptr}, {"section", nullptr}};
-    if (f.contains("section") && f["section"].is_string()) source["section"] = f["section"];
-    auto doc = documents.find(link.document_id);
-    if (doc == documents.end()) {
-      auto records = c.registry.store().DocumentRecords(link.document_id);
-      if (!records) return records.status();
-      doc = documents.emplace(link.document_id, std::move(*records)).first;
-    }
-    const bool has_item_line = f.contains("item_line") && f["item_line"].is_number_integer();
-    const int item_line = has_item_line ? f["item_line"].get<int>() : link.line;
-    const store::RecordRow* item = nullptr;
-    for (const store::RecordRow& r : doc->second) {
-      if (r.kind != "news_item") continue;
-      if (has_item_line ? r.line == item_line : r.line <= item_line) item = &r;
-      if (r.line > item_line) break;
-    }
-    if (item != nullptr) {
-      const json item_fields = Fields(*item);
-      source["news_id"] = item->id;
-      source["news_title"] = item_fields.value("title", json(nullptr));
-      source["href"] = "/news/" + std::to_string(item->id);
-    }
-    auto& group = groups[key];
-    if (group.first.empty()) {
-      group.first = caption;
-      group.second = json::array();
-    }
-    group.second.push_back(std::move(source));
+  json model = {{"title", country.name_en},
+                {"name", country.name_en},
+                {"name_fr", country.name_fr},
+                {"iso2", country.iso2},
+                {"iso3", country.iso3},
+                {"footnote", country.footnote},
+                {"coe_member", country.IsCoeMember(c.today)},
+                {"today", c.today.ToLongEnglish()},
+                {"treaties", v->treaties},
+                {"projects", v->sections["projects"]},
+                {"has_projects", v->sections["has_projects"]},
+                {"activities", v->sections["activities"]},
+                {"has_activities", v->sections["has_activities"]},
+                {"news", Models(c, v->news)},
+                {"has_news", !v->news.hits.empty()},
+                {"news_total", v->news.total},
+                {"news_href", "/news?country=" + country.iso2},
+                {"has_profile", !v->profile.empty()},
+                {"profile", nullptr},
+                {"api_href", "/api/v1/countries/" + country.iso2}};
+  if (!v->profile.empty()) {
+    const store::ProfileRevision& p = v->profile.front();
+    // Unescaped in the template: the renderer's safe mode strips raw HTML and
+    // dangerous link targets.
+    model["profile"] = {{"html", publish::RenderMarkdown(p.markdown)},
+                        {"revision", p.number},
+                        {"revisions", static_cast<int>(v->profile.size())},
+                        {"author", p.author},
+                        {"date", RevisionDate(p.created_at)},
+                        {"history_href", "/countries/" + country.iso2 + "/history"}};
   }
-  json out = json::array();
-  for (auto& [key, group] : groups) {
-    out.push_back({{"caption", group.first}, {"count", static_cast<int>(group.second.size())},
-                   {"sources", std::move(group.second)}});
-  }
-  return out;
+  return c.Page("country", std::move(model));
 }
 
 Result<Response> ResourcesPage(Context& c) {
-  const std::string q = c.target.Param("q").value_or("");
-  auto resources = Resources(c, q);
+  auto resources = Resources(c);
   if (!resources) return resources.status();
-  const bool empty = resources->empty();
+  const std::string q = resources->request.q;
+  const json items = Models(c, *resources);
   return c.Page("resources", {{"title", q.empty() ? std::string("Resources") : "Resources: " + q},
                               {"q", q},
-                              {"resources", std::move(*resources)},
-                              {"empty", empty},
+                              {"resources", items},
+                              {"empty", items.empty()},
                               {"api_href", "/api/v1/resources" + SameFilters(c, {"q"})}});
 }
 
 Result<Response> ApiResources(Context& c) {
-  const std::string q = c.target.Param("q").value_or("");
-  auto resources = Resources(c, q);
+  auto resources = Resources(c);
   if (!resources) return resources.status();
-  const int count = static_cast<int>(resources->size());
-  return JsonResponse({{"q", q}, {"count", count}, {"resources", std::move(*resources)}});
+  const json items = Jsons(c, *resources);
+  const int count = static_cast<int>(items.size());
+  return JsonResponse({{"q", resources->request.q}, {"count", count}, {"resources", items}});
 }
 
 Result<Response> CountryHistoryPage(Context& c) {
-  auto v = LoadCountry(c);
-  if (!v) return v.status();
-  const domain::Country& country = *v->country;
+  const std::string code = c.path.at("iso2");
+  std::string upper = code;
+  for (char& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const domain::Country* country = c.registry.gazetteer().ByIso2(upper);
+  if (!country) return NotFound("unknown country code '" + code + "'");
+  auto profile = c.registry.store().ProfileRevisions(country->iso2);
+  if (!profile) return profile.status();
   json revisions = json::array();
-  for (const store::ProfileRevision& p : v->profile) {
+  for (const store::ProfileRevision& p : *profile) {
     revisions.push_back({{"revision", p.number},
                          {"author", p.author},
                          {"note", p.note},
                          {"date", RevisionDate(p.created_at)},
                          {"created_at", p.created_at},
-                         {"latest", p.number == static_cast<int>(v->profile.size())}});
+                         {"latest", p.number == static_cast<int>(profile->size())}});
   }
   return c.Page("country_history",
-                {{"title", country.name_en + " profile history"},
-                 {"name", country.name_en},
-                 {"iso2", country.iso2},
-                 {"country_href", "/countries/" + country.iso2},
+                {{"title", country->name_en + " profile history"},
+                 {"name", country->name_en},
+                 {"iso2", country->iso2},
+                 {"country_href", "/countries/" + country->iso2},
                  {"revisions", std::move(revisions)},
-                 {"has_revisions", !v->profile.empty()}});
+                 {"has_revisions", !profile->empty()}});
 }
 
 Result<Response> SearchPage(Context& c) {
@@ -1046,7 +765,7 @@ Result<Response> SearchPage(Context& c) {
   auto results = Run(c, *r);
   if (!results) return results.status();
   json hits = json::array();
-  for (const Hit& h : results->hits) hits.push_back(HitModel(c, h));
+  for (const EntityHit& h : results->hits) hits.push_back(HitModel(c, *results->knowledge, h));
   return c.Page("search",
                 {{"title", r->q.empty() ? std::string("Search") : "Search: " + r->q},
                  {"q", r->q},
@@ -1062,48 +781,15 @@ Result<Response> SearchPage(Context& c) {
 
 // --------------------------------------------------------------------- API
 
-// A paginated list of one kind of record with its facets.
-Result<Response> ApiRecordList(Context& c, const char* kind, Order order) {
-  auto r = RequestOf(c);
-  if (!r) return r.status();
-  auto results = Run(c, Kind(*r, kind, order));
-  if (!results) return results.status();
-  json j = ApiList(*results, "items");
-  j["facets"] = ApiFacets(*results);
-  return JsonResponse(j);
-}
+Result<Response> ApiNews(Context& c) { return ApiList(c, kb::Kind::kNewsItem, Order::kRank); }
 
-Result<Response> ApiNews(Context& c) { return ApiRecordList(c, "news_item", Order::kRank); }
+Result<Response> ApiNewsItem(Context& c) { return NewsAnswer(c, "/api/v1/news/", true); }
 
-Result<Response> ApiNewsItem(Context& c) {
-  auto n = LoadNewsItem(c);
-  if (!n) return n.status();
-  return JsonResponse(NewsItemJson(*n));
-}
+Result<Response> ApiActivities(Context& c) { return ApiList(c, kb::Kind::kActivity, Order::kOldest); }
 
-Result<Response> ApiActivities(Context& c) { return ApiRecordList(c, "activity", Order::kOldest); }
+Result<Response> ApiProjects(Context& c) { return ApiList(c, kb::Kind::kProject, Order::kNewest); }
 
-Result<Response> ApiProjects(Context& c) {
-  auto page = ProjectsPageOf(c);
-  if (!page) return page.status();
-  json items = json::array();
-  for (const Project& p : page->projects) items.push_back(ProjectJson(p));
-  return JsonResponse({{"total", page->results.total},
-                       {"page", page->results.request.page},
-                       {"per_page", page->results.request.per_page},
-                       {"pages", page->results.pages()},
-                       {"items", std::move(items)}});
-}
-
-Result<Response> ApiProject(Context& c) {
-  if (auto answer = ProjectEntityAnswer(c, "/api/v1/projects/", true)) return std::move(*answer);
-  auto v = LoadProject(c);
-  if (!v) return v.status();
-  return JsonResponse({{"name", c.path.at("name")},
-                       {"project", v->project ? ProjectJson(*v->project) : json(nullptr)},
-                       {"activities", Jsons(v->activities)},
-                       {"news", Jsons(v->news)}});
-}
+Result<Response> ApiProject(Context& c) { return ProjectAnswer(c, "/api/v1/projects/", true); }
 
 Result<Response> ApiCountry(Context& c) {
   auto v = LoadCountry(c);
@@ -1116,6 +802,10 @@ Result<Response> ApiCountry(Context& c) {
       t.erase(key);
     }
   }
+  json news = json::array();
+  for (const EntityHit& h : v->news.hits) {
+    if (h.entity) news.push_back(EntitySummary(*h.entity));
+  }
   return JsonResponse({{"iso2", country.iso2},
                        {"iso3", country.iso3},
                        {"name", country.name_en},
@@ -1124,14 +814,10 @@ Result<Response> ApiCountry(Context& c) {
                        {"footnote", country.footnote.empty() ? json(nullptr) : json(country.footnote)},
                        {"as_of", c.today.ToIso()},
                        {"treaties", treaties},
-                       {"projects", [&] {
-                          json out = json::array();
-                          for (const Project& p : MergeProjects(v->projects)) out.push_back(ProjectJson(p));
-                          return out;
-                        }()},
-                       {"activities", Jsons(v->activities)},
-                       {"news", Jsons(v->news)},
-                       {"news_total", v->news_total},
+                       {"projects", v->sections["projects"]},
+                       {"activities", v->sections["activities"]},
+                       {"news", std::move(news)},
+                       {"news_total", v->news.total},
                        {"profile", ProfileJson(v->profile)}});
 }
 
@@ -1141,14 +827,17 @@ Result<Response> ApiSearch(Context& c) {
   auto results = Run(c, *r);
   if (!results) return results.status();
   json hits = json::array();
-  for (const Hit& h : results->hits) {
-    hits.push_back({{"kind", h.record.kind},
-                    {"id", h.record.id},
-                    {"title", h.facts.title},
-                    {"url", RecordUrl(h.record, h.facts)},
+  for (const EntityHit& h : results->hits) {
+    const std::string date =
+        h.entity ? EntityFacts(*results->knowledge, *h.entity).sort_date() : std::string();
+    hits.push_back({{"kind", search::HitKind(h)},
+                    {"id", h.entity_id},
+                    {"title", h.label},
+                    {"url", h.url},
                     {"snippet", search::Unmarked(h.snippet)},
                     {"snippet_html", MarkedHtml(h.snippet)},
-                    {"date", h.facts.sort_date().empty() ? json(nullptr) : json(h.facts.sort_date())}});
+                    {"date", OrNull(date)},
+                    {"sources", h.entity ? SourceDocuments(*h.entity) : json::array()}});
   }
   return JsonResponse({{"q", r->q},
                        {"total", results->total},
@@ -1165,24 +854,25 @@ Result<Response> NewsAtom(Context& c) {
   search::Request r;
   r.per_page = 50;
   r.facets = false;
-  auto results = Run(c, Kind(r, "news_item", Order::kNewest));
+  auto results = Run(c, Kind(r, kb::Kind::kNewsItem, Order::kNewest));
   if (!results) return results.status();
   publish::AtomFeed feed;
   feed.id = "tag:octopus,2009:news";
   feed.title = "Octopus: news";
   feed.self_link = "/news.atom";
   feed.alternate_link = "/news";
-  for (const Hit& h : results->hits) {
+  for (const EntityHit& h : results->hits) {
+    if (!h.entity) continue;
+    const kb::Entity& n = *h.entity;
+    const domain::RecordFacts f = EntityFacts(*results->knowledge, n);
     publish::AtomEntry e;
-    e.id = "tag:octopus,2009:news/" + std::to_string(h.record.id);
-    e.title = h.facts.title;
-    e.link = RecordUrl(h.record, h.facts);
-    e.updated = h.facts.lo ? publish::AtomDate(h.facts.lo->ToIso()) : "";
-    const json fields = Fields(h.record);
-    const json body = fields.value("body", json(""));
-    e.summary = body.is_string() ? body.get<std::string>() : "";
-    for (const auto& p : h.facts.projects) e.categories.push_back(p);
-    for (const auto& code : h.facts.countries) e.categories.push_back(CountryName(c, code));
+    e.id = "tag:octopus,2009:news/" + n.id;
+    e.title = n.label;
+    e.link = n.url();
+    e.updated = f.lo ? publish::AtomDate(f.lo->ToIso()) : "";
+    e.summary = n.value("body");
+    for (const std::string& p : Labels(*results->knowledge, n, "projects")) e.categories.push_back(p);
+    for (const std::string& code : n.values("countries")) e.categories.push_back(CountryName(c, code));
     feed.entries.push_back(std::move(e));
   }
   return TextBody("application/atom+xml; charset=utf-8", publish::RenderAtom(feed));
@@ -1191,19 +881,26 @@ Result<Response> NewsAtom(Context& c) {
 Result<Response> ActivitiesIcs(Context& c) {
   auto r = RequestOf(c);
   if (!r) return r.status();
-  auto hits = RunAll(c, Kind(*r, "activity", Order::kOldest));
-  if (!hits) return hits.status();
+  auto all = RunAll(c, Kind(*r, kb::Kind::kActivity, Order::kOldest));
+  if (!all) return all.status();
   publish::Calendar cal;
   cal.name = "Octopus: activities";
   cal.stamp = fmt::format("{:04d}{:02d}{:02d}T000000Z", c.today.year(), c.today.month(), c.today.day());
   int undated = 0;
-  for (const Hit& h : *hits) {
-    auto e = publish::ActivityEvent(h.record.id, h.facts, "");
-    if (e) {
-      cal.events.push_back(std::move(*e));
-    } else {
+  for (const EntityHit& h : all->hits) {
+    const kb::Entity& a = *h.entity;
+    auto e = publish::ActivityEvent(0, EntityFacts(*all->knowledge, a), "");
+    if (!e) {
       ++undated;
+      continue;
     }
+    e->uid = "activity-" + a.id + "@octopus";
+    // Only planned (or moved to a date not yet held) is tentative; cancelled says so.
+    const std::string status = a.value("status");
+    e->tentative = e->tentative || status == "planned" || status == "postponed";
+    e->cancelled = status == "cancelled";
+    if (!status.empty()) e->description += "\nStatus: " + status + ".";
+    cal.events.push_back(std::move(*e));
   }
   cal.description =
       "Activities of the capacity-building projects. Dates less precise than a day span every "
@@ -1219,16 +916,18 @@ Result<Response> ActivitiesIcs(Context& c) {
 Result<Response> ActivitiesCsv(Context& c) {
   auto r = RequestOf(c);
   if (!r) return r.status();
-  auto hits = RunAll(c, Kind(*r, "activity", Order::kOldest));
-  if (!hits) return hits.status();
+  auto all = RunAll(c, Kind(*r, kb::Kind::kActivity, Order::kOldest));
+  if (!all) return all.status();
   std::string table = csv::Record({"id", "title", "projects", "places", "countries", "mode", "start", "end",
-                            "precision", "when", "date_lo", "date_hi"});
-  for (const Hit& h : *hits) {
-    const auto& f = h.facts;
-    table += csv::Record({std::to_string(h.record.id), f.title, Join(f.projects, "; "), Join(f.places, "; "),
-                   Join(f.countries, "; "), f.mode, Opt(f.start), Opt(f.end),
-                   std::string(domain::PrecisionName(f.precision)), domain::DescribeWhen(f),
-                   f.lo ? f.lo->ToIso() : "", f.hi ? f.hi->ToIso() : ""});
+                            "precision", "when", "date_lo", "date_hi", "status", "url", "sources"});
+  for (const EntityHit& h : all->hits) {
+    const kb::Entity& a = *h.entity;
+    const domain::RecordFacts f = EntityFacts(*all->knowledge, a);
+    table += csv::Record({a.id, a.label, Join(Labels(*all->knowledge, a, "projects"), "; "),
+                   Join(f.places, "; "), Join(a.values("countries"), "; "), f.mode, a.value("start"),
+                   a.value("end"), std::string(domain::PrecisionName(f.precision)),
+                   domain::DescribeWhen(f), f.lo ? f.lo->ToIso() : "", f.hi ? f.hi->ToIso() : "",
+                   a.value("status"), a.url(), SourcesCell(a)});
   }
   return Download(TextBody("text/csv; charset=utf-8", std::move(table)), "activities.csv");
 }
@@ -1236,38 +935,33 @@ Result<Response> ActivitiesCsv(Context& c) {
 Result<Response> ActivitiesJson(Context& c) {
   auto r = RequestOf(c);
   if (!r) return r.status();
-  auto hits = RunAll(c, Kind(*r, "activity", Order::kOldest));
-  if (!hits) return hits.status();
-  return Download(JsonResponse({{"count", hits->size()}, {"activities", Jsons(*hits)}}, 200, true),
+  auto all = RunAll(c, Kind(*r, kb::Kind::kActivity, Order::kOldest));
+  if (!all) return all.status();
+  return Download(JsonResponse({{"count", all->hits.size()}, {"activities", Jsons(c, *all)}}, 200, true),
                   "activities.json");
 }
 
 Result<Response> ProjectsCsv(Context& c) {
-  auto hits = RunAll(c, Kind({}, "project", Order::kNewest));
-  if (!hits) return hits.status();
-  std::string table = csv::Record({"name", "start", "end", "scope", "budget_amount", "budget_currency",
-                            "funders", "countries"});
-  for (const Project& p : MergeProjects(*hits)) {
-    const json& f = p.fields;
-    auto text = [&](const char* key) {
-      return f.contains(key) && f[key].is_string() ? f[key].get<std::string>() : std::string();
-    };
-    const std::string amount =
-        f.contains("budget_amount") && f["budget_amount"].is_number() ? f["budget_amount"].dump() : "";
-    table += csv::Record({p.name, Opt(p.facts.start), Opt(p.facts.end), text("scope"), amount,
-                   text("budget_currency"), Join(Strings(f, "funders"), "; "),
-                   Join(p.facts.countries, "; ")});
+  auto all = RunAll(c, Kind({}, kb::Kind::kProject, Order::kNewest));
+  if (!all) return all.status();
+  std::string table = csv::Record({"id", "name", "start", "end", "scope", "budget_amount", "budget_currency",
+                            "funders", "countries", "url", "sources"});
+  for (const EntityHit& h : all->hits) {
+    const kb::Entity& p = *h.entity;
+    table += csv::Record({p.id, p.label, p.value("start"), p.value("end"), p.value("scope"),
+                   p.value("budget_amount"), p.value("budget_currency"),
+                   Join(Labels(*all->knowledge, p, "funders"), "; "), Join(p.values("countries"), "; "),
+                   p.url(), SourcesCell(p)});
   }
   return Download(TextBody("text/csv; charset=utf-8", std::move(table)), "projects.csv");
 }
 
 Result<Response> ProjectsJson(Context& c) {
-  auto hits = RunAll(c, Kind({}, "project", Order::kNewest));
-  if (!hits) return hits.status();
-  json projects = json::array();
-  for (const Project& p : MergeProjects(*hits)) projects.push_back(ProjectJson(p));
+  auto all = RunAll(c, Kind({}, kb::Kind::kProject, Order::kNewest));
+  if (!all) return all.status();
+  const json projects = Jsons(c, *all);
   const int count = static_cast<int>(projects.size());
-  return Download(JsonResponse({{"count", count}, {"projects", std::move(projects)}}, 200, true),
+  return Download(JsonResponse({{"count", count}, {"projects", projects}}, 200, true),
                   "projects.json");
 }
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <functional>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -84,6 +85,14 @@ Result<std::unique_ptr<Site>> Site::Open(service::Registry& registry,
   auto css = service::ReadFile(css_path);
   if (!css) return IoError("stylesheet " + css_path + " not found (set OCTOPUS_STATIC_DIR)");
   Asset stylesheet{*css, "text/css; charset=utf-8", ingest::Sha256Hex(*css).substr(0, 12)};
+  // Search finds the countries' pages by their names and profiles.
+  std::vector<store::CountryEntry> countries;
+  for (const domain::Country& c : registry.gazetteer().all()) {
+    store::CountryEntry entry{c.iso2, c.name_en, {c.name_fr, c.iso3}};
+    entry.names.insert(entry.names.end(), c.aliases.begin(), c.aliases.end());
+    countries.push_back(std::move(entry));
+  }
+  OCTOPUS_RETURN_IF_ERROR(registry.store().PutCountries(countries));
   if (!options.today) options.today = service::Today;
   if (!options.log) {
     options.log = [](std::string_view line) {

@@ -27,10 +27,10 @@ std::string EscapeHtml(std::string_view text);
 class Templates {
  public:
   /// The templates every site needs; Load fails when one is missing.
-  static constexpr const char* kRequired[] = {"layout",     "error",   "home",     "treaties",
-                                             "treaty",     "news",    "news_item", "activities",
-                                             "projects",   "project", "country",  "countries",
-                                             "search"};
+  static constexpr const char* kRequired[] = {"layout",   "error",   "home",      "treaties",
+                                             "treaty",   "news",    "activities", "projects",
+                                             "country",  "countries", "search",   "entity",
+                                             "entity_fields", "item_sources", "resources"};
 
   /// Reads every `NAME.mustache` file in `dir`. IoError naming the directory
   /// or the missing template. Installs EscapeHtml as mstch's escape function

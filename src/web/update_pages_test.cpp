@@ -17,7 +17,6 @@
 #include "service/knowledge.h"
 #include "service/registry.h"
 #include "store/store.h"
-#include "store/testing/record_fixtures.h"
 #include "web/site.h"
 #include "web/testing/site_fixture.h"
 
@@ -31,16 +30,6 @@ using test_support::kToday;
 
 class UpdatePagesTest : public test_support::SiteWithRecordsTest {
  protected:
-  // The site again, reading the entities built from the fixture documents.
-  void SetUp() override {
-    SiteWithRecordsTest::SetUp();
-    if (HasFatalFailure()) return;
-    auto knowledge = service::Knowledge::Open(*store_, OCTOPUS_TEST_DATA_DIR);
-    ASSERT_TRUE(knowledge.ok()) << knowledge.status().message();
-    knowledge_ = std::move(*knowledge);
-    site_ = OpenSite([this] { return knowledge_->Current(); });
-  }
-
   std::unique_ptr<Site> OpenSite(
       std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge) {
     SiteOptions options;
@@ -69,8 +58,6 @@ class UpdatePagesTest : public test_support::SiteWithRecordsTest {
     EXPECT_EQ(all->size(), 1u);
     return all->empty() ? store::Subscriber{} : all->front();
   }
-
-  std::unique_ptr<service::Knowledge> knowledge_;
 
 };
 

@@ -148,9 +148,10 @@ async function realValues(template, param, limit) {
   const [list, key, item] = collectionOf(template, param);
   const paged = (operation(list).parameters || []).some((p) => p.name === 'per_page');
   const body = await call(list, `${list}${paged ? '?per_page=100' : ''}`, 200);
-  let entries = body[key] || [];
-  // Entity ids are text; a record list under the same collection has numbers.
-  if (isEntityEndpoint(template)) entries = entries.filter((x) => typeof x.id === 'string');
+  // The list's array: `items`, else the one array of the answer (`resources`).
+  let entries = body[key] || Object.values(body).find(Array.isArray) || [];
+  // Entity ids are text.
+  if (isEntityEndpoint(template)) entries = entries.filter((x) => x.id === undefined || typeof x.id === 'string');
   const values = entries.map((x) => x[item] ?? x.id).filter((v) => v !== undefined && v !== null);
   return values.slice(0, limit).map(String);
 }

@@ -33,7 +33,7 @@ test('the activity calendar filters by mode, project and month', async ({ page }
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Activities' }).click();
   await expect(page).toHaveURL(/\/activities$/);
   const items = page.locator('li.record.activity');
-  await expect(items).toHaveCount(6);
+  await expect(items).toHaveCount(10);
   await expect(page.locator('.when.fuzzy', { hasText: 'by October 2023' })).toBeVisible();
   await expect(page.locator('.when.fuzzy', { hasText: 'mid-November 2023' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Date to be confirmed' })).toBeVisible();
@@ -42,19 +42,24 @@ test('the activity calendar filters by mode, project and month', async ({ page }
   await page.selectOption('#mode', 'online');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/mode=online/);
-  await expect(items).toHaveCount(1);
+  await expect(items).toHaveCount(2);
   await expect(items.first()).toContainText('Online training for judges of Turkiye');
   await expect(page.locator('#mode')).toHaveValue('online');
 
   await page.goto('/activities');
-  await page.locator('.facet-project').getByRole('link', { name: 'GLACY+' }).click();
-  await expect(items).toHaveCount(3);
+  await page.locator('.facet-project').getByRole('link', { name: 'Global Action on Cybercrime Extended' }).click();
+  await expect(items).toHaveCount(4);
   await page.fill('#from', '2023-10');
   await page.fill('#to', '2023-10');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(items).toHaveCount(1);
   await expect(items.first()).toContainText('by October 2023');
   await shot(page, '04-calendar-filtered');
+  // Each activity is an entity: its page gives every field with its sources.
+  await items.first().getByRole('link', { name: 'Advisory mission on cybercrime legislation' }).click();
+  await expect(page).toHaveURL(/\/activities\/[0-9a-f]{12}$/);
+  await expect(page.locator('section.status')).toContainText('planned');
+  await expect(page.locator('ul.sources').first()).toContainText('update_2023q3.txt');
 });
 
 test('search finds Türkiye without the accent and narrows by facet', async ({ page }) => {
@@ -64,7 +69,7 @@ test('search finds Türkiye without the accent and narrows by facet', async ({ p
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page).toHaveURL(/\/search\?q=Turkiye/);
   const results = page.locator('li.result');
-  await expect(results).toHaveCount(4);
+  await expect(results).toHaveCount(7);
   await expect(page.locator('li.result mark', { hasText: 'Türkiye' }).first()).toBeVisible();
   await shot(page, '05-search');
   await page.locator('.facet-kind').getByRole('link', { name: 'project' }).click();

@@ -4,6 +4,7 @@
 /// route table in routes.cpp lists them.
 
 #include "kb/knowledge.h"
+#include "web/internal/entity_views.h"
 #include "web/internal/routes.h"
 
 namespace octopus::web::internal {
@@ -20,6 +21,9 @@ Result<Response> ApiEntityList(Context& c, kb::Kind kind);
 /// any of its names, acronym or aliases ("GLACY+", "GLACY Plus"), compared
 /// without case or accents. `by_name` says which. Nullptr when none does.
 const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& key, bool* by_name);
+
+/// Countries' English names from the site's gazetteer, for the view models.
+CountryNamer Namer(const Context& c);
 
 /// 301 to `location` (a path of the site), so that a shared link survives.
 Response MovedPermanently(const std::string& location);

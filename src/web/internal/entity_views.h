@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/record.h"
 #include "kb/knowledge.h"
 
 namespace octopus::web::internal {
@@ -40,8 +41,19 @@ nlohmann::json FieldJson(const kb::KnowledgeBase& kb, const kb::Entity& entity,
 nlohmann::json EntityJson(const kb::KnowledgeBase& kb, const kb::Entity& entity,
                           const CountryNamer& country_name);
 
-/// A short line for lists: {id, kind, label, href, when, text}.
+/// A short line for lists: {id, kind, label, href, when, status, sources}:
+/// `sources` are the documents its claims come from, in claim order, each once
+/// ({document, href (the document when it is a URL, else null), lines}).
 nlohmann::json EntitySummary(const kb::Entity& entity);
+
+/// The documents an entity's claims come from (EntitySummary's `sources`).
+nlohmann::json SourceDocuments(const kb::Entity& entity);
+
+/// The entity's current values read by the rules that read a record's
+/// fields (domain::ReadRecord): its span, precision, year, mode, places and
+/// prose, with related entities by label. A field in conflict gives its first
+/// current value; the conflict itself is on the entity's page.
+domain::RecordFacts EntityFacts(const kb::KnowledgeBase& kb, const kb::Entity& entity);
 
 /// The project page: the entity (EntityJson) plus `budget` ({text, sources,
 /// history: [{text, stated_on, sources}]} or null), `conflicts` (the fields
@@ -60,6 +72,12 @@ nlohmann::json ActivityModel(const kb::KnowledgeBase& kb, const kb::Entity& acti
 /// its contributions to each) and `implements` (projects it implements).
 nlohmann::json OrganisationModel(const kb::KnowledgeBase& kb, const kb::Entity& organisation,
                                  const CountryNamer& country_name);
+
+/// The news item page: the entity plus its body as `paragraphs` (blank-line
+/// separated blocks, lines joined), the `projects` it names and the
+/// activities it `reports`, linked.
+nlohmann::json NewsModel(const kb::KnowledgeBase& kb, const kb::Entity& news,
+                         const CountryNamer& country_name);
 
 /// A contribution or a resource page: the entity plus the `projects` it
 /// concerns and, for a contribution, its `donor`.

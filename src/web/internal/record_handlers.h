@@ -1,7 +1,9 @@
 #pragma once
-/// Handlers over the ingested records (news, activities, projects, countries,
-/// search) and their feeds and exports. Internal to the web module; the route
-/// table in routes.cpp lists them.
+/// Handlers of the lists over the knowledge base's entities (news, activities,
+/// projects, countries, resources, search) and their feeds and exports.
+/// Internal to the web module; the route table in routes.cpp lists them.
+/// /news/{id} and /projects/{name} answer with the entity's page (a record
+/// number or a project's name moves there with a 301).
 
 #include <nlohmann/json.hpp>
 
@@ -41,10 +43,6 @@ Result<Response> ProjectsJson(Context& c);
 /// The home page's latest news and upcoming activities (from today), added
 /// to its model as "news"/"has_news" and "activities"/"has_activities".
 Status AddRecordsToHome(Context& c, nlohmann::json& model);
-
-/// Where a record is shown: /news/{id}, /activities?… #activity-{id},
-/// /projects/{name}.
-std::string RecordUrl(const store::RecordRow& record, const domain::RecordFacts& facts);
 
 /// Text with search markers as HTML: every part escaped, matches in <mark>.
 std::string MarkedHtml(std::string_view marked);
