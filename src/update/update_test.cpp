@@ -1675,7 +1675,9 @@ TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscrib
     auto s = RequestSubscription(*store_, email);
     ASSERT_TRUE(s.ok()) << s.status().message();
     ASSERT_TRUE(ConfirmSubscription(*store_, s->token).ok());
-    token_of["<" + std::string(email) + ">"] = s->token;
+    token_of["<" + std::string(email) + ">"] = s->unsubscribe_token;
+    // The confirmation token does not unsubscribe.
+    EXPECT_EQ(Unsubscribe(*store_, s->token).status().code(), StatusCode::kNotFound);
   }
   ASSERT_TRUE(Unsubscribe(*store_, token_of["<b@example.org>"]).ok());
   ASSERT_TRUE(RequestSubscription(*store_, "pending@example.org").ok());  // never confirmed
@@ -1714,12 +1716,56 @@ TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscrib
   auto gone = Unsubscribe(*store_, a_token);
   ASSERT_TRUE(gone.ok()) << gone.status().message();
   EXPECT_EQ(gone->email, "a@example.org");
+  // The same issue again reaches nobody twice.
   auto again = SendIssue(*registry_, knowledge_, *Quarter::Parse("2023Q3"), settings);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->sent, 1);
+  EXPECT_EQ(again->sent, 0);
+  EXPECT_EQ(again->already_queued, 1);
+  EXPECT_EQ(sink.messages().size(), 2u);
+  auto next = SendIssue(*registry_, knowledge_, *Quarter::Parse("2023Q4"), settings);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sent, 1);
   messages = sink.messages();
   ASSERT_EQ(messages.size(), 3u);
   EXPECT_EQ(messages[2].to, (std::vector<std::string>{"<c@example.org>"}));
+}
+
+TEST_F(UpdateTest, AQueuedConfirmationIsQueuedOnceAndAFailedOneWaitsForItsBackOff) {
+  int closed_port = 0;
+  {
+    SmtpSink closed;
+    closed_port = closed.port();
+  }
+  auto s = RequestSubscription(*store_, "reader@example.org");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(*QueueConfirmation(*store_, *s, LocalRelay(closed_port)));
+  EXPECT_FALSE(*QueueConfirmation(*store_, *s, LocalRelay(closed_port)));  // the same link
+  auto failed = DeliverDueMail(*store_, LocalRelay(closed_port), 10);
+  ASSERT_TRUE(failed.ok()) << failed.status().message();
+  EXPECT_EQ(failed->sent, 0);
+  EXPECT_EQ(failed->failed.size(), 1u);
+  EXPECT_EQ(*store_->OutboxDepth(), 1);
+  // Not due again before its back-off.
+  SmtpSink sink;
+  auto early = DeliverDueMail(*store_, LocalRelay(sink.port()), 10);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->sent + static_cast<int>(early->failed.size()), 0);
+  EXPECT_TRUE(sink.messages().empty());
+  EXPECT_EQ(*store_->OutboxDepth(), 1);
+}
+
+TEST(EmailAddressTest, OnlyAddressesARelayTakesAreAccepted) {
+  EXPECT_EQ(NormaliseEmail("Reader.Name+update@Example.ORG"), "reader.name+update@example.org");
+  EXPECT_EQ(NormaliseEmail("a@b\xc3\xbc" "cher.example"), "a@xn--bcher-kva.example");
+  EXPECT_EQ(NormaliseEmail("a@localhost"), "a@localhost");
+  for (const char* bad :
+       {"|/bin/sh@example.org", "a/b@example.org", "\"quoted\"@example.org", "a@example",
+        "a..b@example.org", ".a@example.org", "a@-example.org", "a@example.org.",
+        "a\xe2\x80\xae@example.org", "a@exa\xe2\x80\xae" "mple.org", "a@ex\xe2\x80\x8b" "ample.org",
+        "caf\xc3\xa9" "@example.org", "a b@example.org", "a@b@example.org", "@example.org"}) {
+    EXPECT_FALSE(NormaliseEmail(bad).has_value()) << bad;
+  }
+  EXPECT_FALSE(NormaliseEmail(std::string(65, 'a') + "@example.org").has_value());
 }
 
 TEST_F(UpdateTest, SendingToAnUnreachableRelayReportsEveryRecipient) {
