@@ -88,6 +88,7 @@ def client(seed):
             counts[(kind, status)] = counts.get((kind, status), 0) + 1
 
 health = []
+errors = {}
 def prober():
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     while time.monotonic() < stop:
@@ -95,8 +96,9 @@ def prober():
         try:
             conn.request("GET", "/healthz"); r = conn.getresponse(); r.read()
             ok = r.status == 200
-        except Exception:
+        except Exception as e:
             ok = False
+            errors[type(e).__name__] = errors.get(type(e).__name__, 0) + 1
             conn.close(); conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         health.append(((time.perf_counter() - t0) * 1000, ok))
         time.sleep(0.02)
@@ -114,6 +116,7 @@ for (kind, status), n in sorted(counts.items(), key=lambda kv: (kv[0][0], str(kv
 lat = sorted(ms for ms, _ in health)
 failed = sum(1 for _, ok in health if not ok)
 pct = lambda p: lat[min(len(lat) - 1, int(len(lat) * p))]
+if errors: print("  healthz errors:", errors)
 print(f"healthz probes={len(lat)} failed={failed} p50={pct(0.5):.1f}ms p90={pct(0.9):.1f}ms "
       f"p99={pct(0.99):.1f}ms max={lat[-1]:.1f}ms")
 PY
