@@ -137,7 +137,8 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
       }
       if (mail->smtp.empty()) {
         o << s->email << ": pending; confirmation link: " << update::ConfirmUrl(*mail, s->token)
-          << "\n";
+          << "\n" << s->email << ": unsubscribe link: "
+          << update::UnsubscribeUrl(*mail, s->unsubscribe_token) << "\n";
         return Status::Ok();
       }
       OCTOPUS_RETURN_IF_ERROR(update::SendConfirmation(*s, *mail));

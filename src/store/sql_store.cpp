@@ -128,7 +128,15 @@ class SqlStore : public Store {
   Result<EntityPage> FindEntities(const RecordQuery& query) override;
   Status PutCountries(const std::vector<CountryEntry>& countries) override;
 
-  Result<Subscriber> AddSubscriber(const std::string& email, const std::string& token) override;
+  Result<Subscriber> AddSubscriber(const std::string& email, const std::string& token,
+                                   const std::string& unsubscribe_token,
+                                   const std::string& expires_at) override;
+  Result<bool> EnqueueMail(const OutboxMessage& message) override;
+  Result<std::vector<OutboxMessage>> DueMail(const std::string& now, int limit) override;
+  Status MarkMailAttempt(int64_t id, const std::string& retry_at) override;
+  Status MarkMailSent(int64_t id) override;
+  Status MarkMailFailed(int64_t id, const std::string& error, bool give_up) override;
+  Result<int64_t> OutboxDepth() override;
   Result<Subscriber> SetSubscriberStatus(const std::string& token,
                                          const std::string& status) override;
   Result<std::vector<Subscriber>> Subscribers(const std::string& status) override;
@@ -865,7 +873,19 @@ Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
 }
 
 constexpr const char* kSubscriberColumns =
-    "id, email, token, status, created_at, confirmed_at, unsubscribed_at";
+    "s.id, s.email, s.token, s.status, s.created_at, s.confirmed_at, s.unsubscribed_at, "
+    "COALESCE(x.unsubscribe_token, ''), COALESCE(x.token_expires_at, '') FROM subscribers s "
+    "LEFT JOIN subscriber_secrets x ON x.subscriber_id = s.id";
+
+Status PutSecrets(Connection& conn, int64_t id, const Value& unsubscribe_token,
+                  const Value& expires_at) {
+  auto r = conn.Query(
+      "INSERT INTO subscriber_secrets (subscriber_id, unsubscribe_token, token_expires_at) "
+      "VALUES (?, ?, ?) ON CONFLICT (subscriber_id) DO UPDATE SET "
+      "unsubscribe_token = excluded.unsubscribe_token, token_expires_at = excluded.token_expires_at",
+      {id, unsubscribe_token, expires_at});
+  return r.status();
+}
 
 Subscriber ToSubscriber(const Row& r) {
   Subscriber s;
@@ -876,14 +896,20 @@ Subscriber ToSubscriber(const Row& r) {
   s.created_at = AsText(r[4]);
   if (!IsNull(r[5])) s.confirmed_at = AsText(r[5]);
   if (!IsNull(r[6])) s.unsubscribed_at = AsText(r[6]);
+  s.unsubscribe_token = AsText(r[7]);
+  s.token_expires_at = AsText(r[8]);
   return s;
 }
 
-Result<Subscriber> SqlStore::AddSubscriber(const std::string& email, const std::string& token) {
+Value TextOrNull(const std::string& s) { return s.empty() ? Value(nullptr) : Value(s); }
+
+Result<Subscriber> SqlStore::AddSubscriber(const std::string& email, const std::string& token,
+                                           const std::string& unsubscribe_token,
+                                           const std::string& expires_at) {
   Transaction tx(*conn_);
   OCTOPUS_RETURN_IF_ERROR(tx.status());
-  const std::string select = std::string("SELECT ") + kSubscriberColumns + " FROM subscribers ";
-  auto existing = conn_->Query(select + "WHERE email = ?", {email});
+  const std::string select = std::string("SELECT ") + kSubscriberColumns + " ";
+  auto existing = conn_->Query(select + "WHERE s.email = ?", {email});
   if (!existing) return existing.status();
   if (!existing->empty()) {
     Subscriber s = ToSubscriber(existing->front());
@@ -892,13 +918,15 @@ Result<Subscriber> SqlStore::AddSubscriber(const std::string& email, const std::
         "UPDATE subscribers SET token = ?, status = 'pending', unsubscribed_at = NULL WHERE id = ?",
         {token, s.id});
     if (!upd) return upd.status();
+    OCTOPUS_RETURN_IF_ERROR(PutSecrets(*conn_, s.id, unsubscribe_token, TextOrNull(expires_at)));
   } else {
     auto ins = conn_->Insert(
         "INSERT INTO subscribers (email, token, status, created_at) VALUES (?, ?, 'pending', ?)",
         {email, token, NowUtc()});
     if (!ins) return ins.status();
+    OCTOPUS_RETURN_IF_ERROR(PutSecrets(*conn_, *ins, unsubscribe_token, TextOrNull(expires_at)));
   }
-  auto row = conn_->Query(select + "WHERE email = ?", {email});
+  auto row = conn_->Query(select + "WHERE s.email = ?", {email});
   if (!row) return row.status();
   OCTOPUS_RETURN_IF_ERROR(tx.Commit());
   return ToSubscriber(row->front());
@@ -906,34 +934,120 @@ Result<Subscriber> SqlStore::AddSubscriber(const std::string& email, const std::
 
 Result<Subscriber> SqlStore::SetSubscriberStatus(const std::string& token,
                                                  const std::string& status) {
-  const char* column = status == "confirmed"      ? "confirmed_at"
-                       : status == "unsubscribed" ? "unsubscribed_at"
-                                                  : nullptr;
-  if (column == nullptr) return InvalidArgument("unknown subscriber status '" + status + "'");
+  const bool confirm = status == "confirmed";
+  if (!confirm && status != "unsubscribed") {
+    return InvalidArgument("unknown subscriber status '" + status + "'");
+  }
+  if (token.empty()) return NotFound("no subscription holds this token");
   Transaction tx(*conn_);
   OCTOPUS_RETURN_IF_ERROR(tx.status());
-  const std::string select = std::string("SELECT ") + kSubscriberColumns + " FROM subscribers ";
-  auto rows = conn_->Query(select + "WHERE token = ?", {token});
+  const std::string now = NowUtc();
+  const std::string select = std::string("SELECT ") + kSubscriberColumns + " ";
+  auto rows = confirm ? conn_->Query(select +
+                                         "WHERE s.token = ? AND s.status = 'pending' AND "
+                                         "(x.token_expires_at IS NULL OR x.token_expires_at > ?)",
+                                     {token, now})
+                      : conn_->Query(select + "WHERE x.unsubscribe_token = ?", {token});
   if (!rows) return rows.status();
   if (rows->empty()) return NotFound("no subscription holds this token");
-  auto upd = conn_->Query("UPDATE subscribers SET status = ?, " + std::string(column) +
-                              " = ? WHERE token = ?",
-                          {status, NowUtc(), token});
+  const int64_t id = AsInt(rows->front()[0]);
+  // A used confirmation token is replaced by a value no link carries (the
+  // column is unique and required); a used unsubscribe token is cleared.
+  auto upd = confirm ? conn_->Query(
+                           "UPDATE subscribers SET status = 'confirmed', confirmed_at = ?, "
+                           "token = 'used:' || id WHERE id = ?",
+                           {now, id})
+                     : conn_->Query(
+                           "UPDATE subscribers SET status = 'unsubscribed', unsubscribed_at = ? "
+                           "WHERE id = ?",
+                           {now, id});
   if (!upd) return upd.status();
-  auto after = conn_->Query(select + "WHERE token = ?", {token});
+  auto secrets = confirm ? conn_->Query(
+                               "UPDATE subscriber_secrets SET token_expires_at = NULL "
+                               "WHERE subscriber_id = ?",
+                               {id})
+                         : conn_->Query(
+                               "UPDATE subscriber_secrets SET unsubscribe_token = NULL "
+                               "WHERE subscriber_id = ?",
+                               {id});
+  if (!secrets) return secrets.status();
+  auto after = conn_->Query(select + "WHERE s.id = ?", {id});
   if (!after) return after.status();
   OCTOPUS_RETURN_IF_ERROR(tx.Commit());
   return ToSubscriber(after->front());
 }
 
+constexpr const char* kOutboxColumns =
+    "id, kind, recipient, message, dedup_key, attempts, next_attempt_at, last_error";
+
+Result<bool> SqlStore::EnqueueMail(const OutboxMessage& m) {
+  const std::string now = NowUtc();
+  auto before = conn_->Query("SELECT 1 FROM outbox WHERE dedup_key = ?", {m.dedup_key});
+  if (!before) return before.status();
+  if (!before->empty()) return false;
+  auto ins = conn_->Insert(
+      "INSERT INTO outbox (kind, recipient, message, dedup_key, created_at, next_attempt_at) "
+      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING",
+      {m.kind, m.recipient, m.message, m.dedup_key, now,
+       m.next_attempt_at.empty() ? now : m.next_attempt_at});
+  if (!ins) return ins.status();
+  return true;
+}
+
+Result<std::vector<OutboxMessage>> SqlStore::DueMail(const std::string& now, int limit) {
+  auto rows = conn_->Query(std::string("SELECT ") + kOutboxColumns +
+                               " FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND "
+                               "next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?",
+                           {now, int64_t{limit}});
+  if (!rows) return rows.status();
+  std::vector<OutboxMessage> out;
+  for (const Row& r : *rows) {
+    OutboxMessage m;
+    m.id = AsInt(r[0]);
+    m.kind = AsText(r[1]);
+    m.recipient = AsText(r[2]);
+    m.message = AsText(r[3]);
+    m.dedup_key = AsText(r[4]);
+    m.attempts = static_cast<int>(AsInt(r[5]));
+    m.next_attempt_at = AsText(r[6]);
+    m.last_error = AsText(r[7]);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Status SqlStore::MarkMailAttempt(int64_t id, const std::string& retry_at) {
+  auto r = conn_->Query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
+                        {retry_at, id});
+  return r.status();
+}
+
+Status SqlStore::MarkMailSent(int64_t id) {
+  auto r = conn_->Query("UPDATE outbox SET sent_at = ?, last_error = '' WHERE id = ?",
+                        {NowUtc(), id});
+  return r.status();
+}
+
+Status SqlStore::MarkMailFailed(int64_t id, const std::string& error, bool give_up) {
+  auto r = conn_->Query("UPDATE outbox SET last_error = ?, failed_at = ? WHERE id = ?",
+                        {error, give_up ? Value(NowUtc()) : Value(nullptr), id});
+  return r.status();
+}
+
+Result<int64_t> SqlStore::OutboxDepth() {
+  auto rows = conn_->Query("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL", {});
+  if (!rows) return rows.status();
+  return AsInt((*rows)[0][0]);
+}
+
 Result<std::vector<Subscriber>> SqlStore::Subscribers(const std::string& status) {
-  std::string sql = std::string("SELECT ") + kSubscriberColumns + " FROM subscribers";
+  std::string sql = std::string("SELECT ") + kSubscriberColumns;
   std::vector<Value> params;
   if (!status.empty()) {
-    sql += " WHERE status = ?";
+    sql += " WHERE s.status = ?";
     params.push_back(status);
   }
-  auto rows = conn_->Query(sql + " ORDER BY id", params);
+  auto rows = conn_->Query(sql + " ORDER BY s.id", params);
   if (!rows) return rows.status();
   std::vector<Subscriber> out;
   for (const Row& r : *rows) out.push_back(ToSubscriber(r));

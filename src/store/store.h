@@ -129,10 +129,27 @@ inline constexpr char kMarkClose = '\x03';
 struct Subscriber {
   int64_t id = 0;
   std::string email;
-  std::string token;   ///< the secret the confirmation and unsubscribe links carry
+  std::string token;   ///< the secret the confirmation link carries; used once
+  /// The secret the unsubscribe links carry; used once ("" once used).
+  std::string unsubscribe_token;
+  /// When `token` stops confirming (UTC, ISO 8601); "" for never.
+  std::string token_expires_at;
   std::string status;  ///< "pending", "confirmed", "unsubscribed"
   std::string created_at;  ///< UTC, ISO 8601; set by the store
   std::optional<std::string> confirmed_at, unsubscribed_at;
+};
+
+/// A message in the outbox: stored before it is sent, sent by a worker.
+struct OutboxMessage {
+  int64_t id = 0;         ///< set by the store
+  std::string kind;       ///< "confirmation", "issue"
+  std::string recipient;  ///< the address RCPT TO names
+  std::string message;    ///< complete, headers and body, CRLF line ends
+  /// What the message is for; a second message with the same key is not queued.
+  std::string dedup_key;
+  int attempts = 0;              ///< set by the store
+  std::string next_attempt_at;   ///< UTC, ISO 8601; "" when queued: now
+  std::string last_error;        ///< set by the store
 };
 
 /// One revision of a country's profile text (Markdown).
@@ -237,11 +254,33 @@ class Store {
   /// Adds `email` as a pending subscriber holding `token`. An address already
   /// on the list keeps its row: a pending or unsubscribed one becomes pending
   /// again with the new token; a confirmed one is returned unchanged.
-  virtual Result<Subscriber> AddSubscriber(const std::string& email, const std::string& token) = 0;
-  /// Moves the subscriber holding `token` to "confirmed" or "unsubscribed"
-  /// (recording when). NotFound when no subscriber holds the token.
+  /// `unsubscribe_token` and `expires_at` (UTC ISO, "" for never) come with
+  /// the new confirmation token.
+  virtual Result<Subscriber> AddSubscriber(const std::string& email, const std::string& token,
+                                           const std::string& unsubscribe_token,
+                                           const std::string& expires_at) = 0;
+  /// "confirmed": the pending subscriber whose confirmation token is `token`
+  /// and not expired is confirmed, and the token stops working. "unsubscribed":
+  /// the subscriber whose unsubscribe token is `token` is unsubscribed, and
+  /// that token stops working. Records when. NotFound when no subscriber
+  /// holds such a token.
   virtual Result<Subscriber> SetSubscriberStatus(const std::string& token,
                                                  const std::string& status) = 0;
+
+  /// Queues a message; false (nothing queued) when one with the same
+  /// dedup_key was queued before, sent or not.
+  virtual Result<bool> EnqueueMail(const OutboxMessage& message) = 0;
+  /// Messages neither sent nor given up whose next attempt is due at `now`
+  /// (UTC, ISO 8601), oldest first, at most `limit`.
+  virtual Result<std::vector<OutboxMessage>> DueMail(const std::string& now, int limit) = 0;
+  /// Counts an attempt and puts the next one at `retry_at` before sending, so
+  /// that a message whose sending is interrupted is retried then.
+  virtual Status MarkMailAttempt(int64_t id, const std::string& retry_at) = 0;
+  virtual Status MarkMailSent(int64_t id) = 0;
+  /// Records why an attempt failed; `give_up`: no attempt follows.
+  virtual Status MarkMailFailed(int64_t id, const std::string& error, bool give_up) = 0;
+  /// Messages neither sent nor given up.
+  virtual Result<int64_t> OutboxDepth() = 0;
   /// Subscribers with this status ("" for all), in order of subscription.
   virtual Result<std::vector<Subscriber>> Subscribers(const std::string& status) = 0;
 

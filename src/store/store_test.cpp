@@ -258,7 +258,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 11u);
+  ASSERT_EQ(migrations.size(), 12u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
@@ -269,6 +269,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ(migrations[7].name, "008_treaty_flags");
   EXPECT_EQ(migrations[8].name, "009_knowledge");
   EXPECT_EQ(migrations[9].name, "010_audit");
+  EXPECT_EQ(migrations[10].name, "013_outbox");
   EXPECT_EQ(migrations.back().name, "014_entity_index");
 
   auto conn = Raw();
@@ -285,7 +286,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
         "treaty_figures", "treaty_stated_eif", "documents", "records", "subscribers",
         "profile_revisions", "treaty_flags",
         "entities", "claims", "knowledge_meta", "entity_text", "entity_entries", "entity_facets",
-        "entity_names"}) {
+        "entity_names", "outbox", "subscriber_secrets"}) {
     auto t = conn->Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
                          {std::string(table)});
     ASSERT_TRUE(t.ok());
@@ -1107,48 +1108,126 @@ TEST_F(StoreTest, MigratingFromVersion7AddsTheFlagTableAndReadsTheShippedFilesAg
   EXPECT_EQ(again->flags.size(), FullBatch().flags.size());
 }
 
-TEST_F(StoreTest, SubscribersArePendingUntilConfirmedAndLeaveByToken) {
+TEST_F(StoreTest, SubscribersArePendingUntilConfirmedAndLeaveByTheirOwnSingleUseTokens) {
   auto s = OpenStore(db_);
   ASSERT_TRUE(s.ok()) << s.status().message();
   Store& store = **s;
-  auto a = store.AddSubscriber("a@example.org", "token-a");
+  auto a = store.AddSubscriber("a@example.org", "token-a", "leave-a", "2999-01-01T00:00:00Z");
   ASSERT_TRUE(a.ok()) << a.status().message();
   EXPECT_EQ(a->status, "pending");
+  EXPECT_EQ(a->unsubscribe_token, "leave-a");
+  EXPECT_EQ(a->token_expires_at, "2999-01-01T00:00:00Z");
   EXPECT_FALSE(a->created_at.empty());
   EXPECT_FALSE(a->confirmed_at.has_value());
-  ASSERT_TRUE(store.AddSubscriber("b@example.org", "token-b").ok());
+  ASSERT_TRUE(store.AddSubscriber("b@example.org", "token-b", "leave-b", "").ok());
 
+  // The unsubscribe token does not confirm.
+  EXPECT_EQ(store.SetSubscriberStatus("leave-a", "confirmed").status().code(),
+            StatusCode::kNotFound);
   auto confirmed = store.SetSubscriberStatus("token-a", "confirmed");
   ASSERT_TRUE(confirmed.ok()) << confirmed.status().message();
   EXPECT_EQ(confirmed->email, "a@example.org");
   EXPECT_TRUE(confirmed->confirmed_at.has_value());
+  EXPECT_NE(confirmed->token, "token-a");
   auto list = store.Subscribers("confirmed");
   ASSERT_TRUE(list.ok());
   ASSERT_EQ(list->size(), 1u);
-  EXPECT_EQ(list->front().token, "token-a");
+  EXPECT_EQ(list->front().unsubscribe_token, "leave-a");
+  // Used once.
+  EXPECT_EQ(store.SetSubscriberStatus("token-a", "confirmed").status().code(),
+            StatusCode::kNotFound);
 
-  // Subscribing a confirmed address again changes nothing (the old token still works).
-  auto again = store.AddSubscriber("a@example.org", "token-a2");
+  // Subscribing a confirmed address again changes nothing.
+  auto again = store.AddSubscriber("a@example.org", "token-a2", "leave-a2", "");
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->status, "confirmed");
-  EXPECT_EQ(again->token, "token-a");
+  EXPECT_EQ(again->unsubscribe_token, "leave-a");
 
-  auto gone = store.SetSubscriberStatus("token-a", "unsubscribed");
+  // The confirmation token does not unsubscribe; the unsubscribe one does, once.
+  EXPECT_EQ(store.SetSubscriberStatus("token-b", "unsubscribed").status().code(),
+            StatusCode::kNotFound);
+  auto gone = store.SetSubscriberStatus("leave-a", "unsubscribed");
   ASSERT_TRUE(gone.ok());
   EXPECT_TRUE(gone->unsubscribed_at.has_value());
   EXPECT_TRUE(store.Subscribers("confirmed")->empty());
-  // Coming back after leaving starts a new pending subscription with a new token.
-  auto back = store.AddSubscriber("a@example.org", "token-a3");
+  EXPECT_EQ(store.SetSubscriberStatus("leave-a", "unsubscribed").status().code(),
+            StatusCode::kNotFound);
+  // Coming back after leaving starts a new pending subscription with new tokens.
+  auto back = store.AddSubscriber("a@example.org", "token-a3", "leave-a3", "");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->status, "pending");
   EXPECT_EQ(back->token, "token-a3");
   EXPECT_FALSE(back->unsubscribed_at.has_value());
   EXPECT_EQ(store.Subscribers("")->size(), 2u);
-
-  EXPECT_EQ(store.SetSubscriberStatus("token-a", "confirmed").status().code(),
-            StatusCode::kNotFound);
   EXPECT_EQ(store.SetSubscriberStatus("token-b", "deleted").status().code(),
             StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, AnExpiredConfirmationTokenConfirmsNothing) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ASSERT_TRUE((*s)->AddSubscriber("late@example.org", "token-late", "leave-late",
+                                  "2000-01-01T00:00:00Z")
+                  .ok());
+  EXPECT_EQ((*s)->SetSubscriberStatus("token-late", "confirmed").status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, TheOutboxKeepsEachMessageOnceUntilSentOrGivenUp) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  OutboxMessage m;
+  m.kind = "confirmation";
+  m.recipient = "a@example.org";
+  m.message = "Subject: x\r\n\r\nbody\r\n";
+  m.dedup_key = "confirm:1:t";
+  ASSERT_TRUE(*store.EnqueueMail(m));
+  EXPECT_FALSE(*store.EnqueueMail(m));  // the same key again: not queued
+  m.dedup_key = "confirm:2:t";
+  m.recipient = "b@example.org";
+  m.next_attempt_at = "2999-01-01T00:00:00Z";
+  ASSERT_TRUE(*store.EnqueueMail(m));
+  EXPECT_EQ(*store.OutboxDepth(), 2);
+
+  const std::string now = "2100-01-01T00:00:00Z";
+  auto due = store.DueMail(now, 10);
+  ASSERT_TRUE(due.ok()) << due.status().message();
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().recipient, "a@example.org");
+  const int64_t id = due->front().id;
+  ASSERT_TRUE(store.MarkMailAttempt(id, "2100-01-01T00:01:00Z").ok());
+  EXPECT_TRUE(store.DueMail(now, 10)->empty());  // its next attempt is later
+  ASSERT_TRUE(store.MarkMailFailed(id, "relay down", false).ok());
+  auto retry = store.DueMail("2100-01-01T00:02:00Z", 10);
+  ASSERT_EQ(retry->size(), 1u);
+  EXPECT_EQ(retry->front().attempts, 1);
+  EXPECT_EQ(retry->front().last_error, "relay down");
+  ASSERT_TRUE(store.MarkMailSent(id).ok());
+  EXPECT_TRUE(store.DueMail("2100-01-01T00:02:00Z", 10)->empty());
+  EXPECT_EQ(*store.OutboxDepth(), 1);
+  // Survives reopening; a message given up is no longer due.
+  s->reset();
+  auto reopened = OpenStore(db_);
+  ASSERT_TRUE(reopened.ok());
+  auto later = (*reopened)->DueMail("3000-01-01T00:00:00Z", 10);
+  ASSERT_EQ(later->size(), 1u);
+  ASSERT_TRUE((*reopened)->MarkMailFailed(later->front().id, "no such user", true).ok());
+  EXPECT_EQ(*(*reopened)->OutboxDepth(), 0);
+}
+
+TEST_F(StoreTest, IntegrityCheckIsOkOnASeededDatabase) {
+  {
+    auto s = OpenWithTreaties();
+    ASSERT_NE(s, nullptr);
+    ASSERT_TRUE(octopus::test_support::AddRecordFixtures(*s).ok());
+  }
+  auto raw = Raw();
+  ASSERT_NE(raw, nullptr);
+  auto rows = raw->Query("PRAGMA integrity_check", {});
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ(AsText((*rows)[0][0]), "ok");
 }
 
 TEST_F(StoreTest, ProfileRevisionsRoundTripNewestFirstPerCountry) {

@@ -7,8 +7,15 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <cctype>
+#include <climits>
+#include <condition_variable>
+#include <cstdint>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "core/text.h"
@@ -151,23 +158,149 @@ class SmtpSession {
 
 }  // namespace
 
-bool IsValidEmail(std::string_view a) {
-  if (a.empty() || a.size() > 254) return false;
+namespace {
+
+/// The code points of valid UTF-8 text.
+std::u32string CodePoints(std::string_view s) {
+  std::u32string out;
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+    char32_t cp = extra == 0 ? c : c & (0x3F >> extra);
+    for (int k = 1; k <= extra && i + static_cast<size_t>(k) < s.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<size_t>(k)]) & 0x3F);
+    }
+    out.push_back(cp);
+    i += static_cast<size_t>(extra) + 1;
+  }
+  return out;
+}
+
+/// Code points no address may hold: controls, bidirectional overrides and
+/// isolates, zero-width and other invisible format characters.
+bool IsInvisibleOrControl(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0xAD || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x202A && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
+         (c >= 0xFFF0 && c <= 0xFFFF) || (c >= 0xE0000 && c <= 0xE007F);
+}
+
+/// RFC 3492 Punycode of one label's code points (without the "xn--").
+std::string Punycode(const std::u32string& input) {
+  constexpr uint32_t kBase = 36, kTmin = 1, kTmax = 26, kSkew = 38, kDamp = 700;
+  auto adapt = [](uint32_t delta, uint32_t points, bool first) {
+    delta = first ? delta / kDamp : delta / 2;
+    delta += delta / points;
+    uint32_t k = 0;
+    while (delta > ((kBase - kTmin) * kTmax) / 2) {
+      delta /= kBase - kTmin;
+      k += kBase;
+    }
+    return k + (kBase - kTmin + 1) * delta / (delta + kSkew);
+  };
+  auto digit = [](uint32_t d) { return static_cast<char>(d < 26 ? 'a' + d : '0' + (d - 26)); };
+  std::string out;
+  for (char32_t c : input) {
+    if (c < 0x80) out.push_back(static_cast<char>(c));
+  }
+  const uint32_t basic = static_cast<uint32_t>(out.size());
+  uint32_t handled = basic;
+  if (basic > 0) out.push_back('-');
+  uint32_t n = 0x80, delta = 0, bias = 72;
+  while (handled < input.size()) {
+    uint32_t m = UINT32_MAX;
+    for (char32_t c : input) {
+      if (c >= n && c < m) m = c;
+    }
+    delta += (m - n) * (handled + 1);
+    n = m;
+    for (char32_t c : input) {
+      if (c < n) ++delta;
+      if (c != n) continue;
+      uint32_t q = delta;
+      for (uint32_t k = kBase;; k += kBase) {
+        const uint32_t t = k <= bias ? kTmin : k >= bias + kTmax ? kTmax : k - bias;
+        if (q < t) break;
+        out.push_back(digit(t + (q - t) % (kBase - t)));
+        q = (q - t) / (kBase - t);
+      }
+      out.push_back(digit(q));
+      bias = adapt(delta, handled + 1, handled == basic);
+      delta = 0;
+      ++handled;
+    }
+    ++delta;
+    ++n;
+  }
+  return out;
+}
+
+/// A domain in the ASCII form SMTP carries: lower case, each label of
+/// letters, digits and inner hyphens (non-ASCII labels as xn--Punycode),
+/// at most 63 bytes a label and 253 in all; at least two labels, or
+/// "localhost". nullopt otherwise.
+std::optional<std::string> AsciiDomain(std::string_view domain) {
+  if (domain.empty() || !text::IsValidUtf8(domain)) return std::nullopt;
+  std::string out;
+  size_t labels = 0;
+  for (size_t start = 0; start <= domain.size();) {
+    const size_t dot = std::min(domain.find('.', start), domain.size());
+    const std::string_view label = domain.substr(start, dot - start);
+    if (label.empty()) return std::nullopt;
+    const std::u32string cps = CodePoints(label);
+    bool ascii = true;
+    for (char32_t c : cps) {
+      if (IsInvisibleOrControl(c)) return std::nullopt;
+      if (c >= 0x80) ascii = false;
+    }
+    std::string a;
+    if (ascii) {
+      a = text::ToLowerAscii(label);
+    } else {
+      std::u32string lower;
+      for (char32_t c : cps) lower.push_back(c < 0x80 ? std::tolower(static_cast<int>(c)) : c);
+      a = "xn--" + Punycode(lower);
+    }
+    if (a.size() > 63 || a.front() == '-' || a.back() == '-') return std::nullopt;
+    for (char c : a) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return std::nullopt;
+    }
+    if (!out.empty()) out.push_back('.');
+    out += a;
+    ++labels;
+    start = dot + 1;
+    if (dot == domain.size()) break;
+  }
+  if (out.size() > 253 || (labels < 2 && out != "localhost")) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> NormaliseEmail(std::string_view a) {
   const size_t at = a.rfind('@');
-  if (at == 0 || at == std::string_view::npos || at + 1 >= a.size() || at > 64) return false;
-  for (char ch : a) {
+  if (at == 0 || at == std::string_view::npos || at > 64) return std::nullopt;
+  const std::string_view local = a.substr(0, at);
+  // The subset of RFC 5321's dot-string every relay takes: letters, digits
+  // and . _ % + -, with no dot first, last or doubled. Pipes, slashes and
+  // quotes, which some mailers hand to programs, are refused.
+  if (local.front() == '.' || local.back() == '.' || local.find("..") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  for (char ch : local) {
     const auto c = static_cast<unsigned char>(ch);
-    if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == '(' || c == ')' ||
-        c == ',' || c == ';' || c == ':' || c == '\\' || c == '[' || c == ']') {
-      return false;
+    if (!(std::isalnum(c) && c < 0x80) && ch != '.' && ch != '_' && ch != '%' && ch != '+' &&
+        ch != '-') {
+      return std::nullopt;
     }
   }
-  if (a.find('@') != at) return false;  // one '@' only
-  const std::string_view domain = a.substr(at + 1);
-  if (domain == "localhost") return true;
-  return domain.find('.') != std::string_view::npos && domain.front() != '.' &&
-         domain.back() != '.' && domain.find("..") == std::string_view::npos;
+  auto domain = AsciiDomain(a.substr(at + 1));
+  if (!domain) return std::nullopt;
+  std::string out = text::ToLowerAscii(local) + "@" + *domain;
+  if (out.size() > 254) return std::nullopt;
+  return out;
 }
+
+bool IsValidEmail(std::string_view a) { return NormaliseEmail(a).has_value(); }
 
 Status CheckMailSettings(const MailSettings& s) {
   if (!IsValidEmail(s.from)) return InvalidArgument("--from: '" + s.from + "' is not an address");
@@ -203,12 +336,24 @@ std::string UnsubscribeUrl(const MailSettings& s, std::string_view token) {
   return Base(s) + "/unsubscribe?token=" + std::string(token);
 }
 
+namespace {
+
+std::string IsoUtc(std::chrono::system_clock::time_point t) {
+  const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
 Result<store::Subscriber> RequestSubscription(store::Store& store, std::string_view email) {
-  const std::string address = text::ToLowerAscii(text::Trim(email));
-  if (!IsValidEmail(address)) {
-    return InvalidArgument("'" + std::string(email) + "' is not an e-mail address");
-  }
-  return store.AddSubscriber(address, RandomHex(32));
+  auto address = NormaliseEmail(text::Trim(email));
+  if (!address) return InvalidArgument("'" + std::string(email) + "' is not an e-mail address");
+  const std::string expires = IsoUtc(std::chrono::system_clock::now() + kPendingLifetime);
+  return store.AddSubscriber(*address, RandomHex(32), RandomHex(32), expires);
 }
 
 namespace {
@@ -231,28 +376,111 @@ Result<store::Subscriber> Unsubscribe(store::Store& store, std::string_view toke
   return store.SetSubscriberStatus(std::string(token), "unsubscribed");
 }
 
+namespace {
+
+std::string ConfirmationMessage(const store::Subscriber& subscriber, const MailSettings& settings) {
+  const std::string body =
+      "Someone, probably you, asked to receive the Cybercrime@CoE Update at this address.\n\n"
+      "To confirm, open this link and press the button on the page (within 7 days):\n" +
+      ConfirmUrl(settings, subscriber.token) +
+      "\n\nIf you did not ask for it, ignore this message: you will not be subscribed.\n";
+  return CommonHeaders(settings, subscriber.email,
+                       "Confirm your subscription to the Cybercrime@CoE Update") +
+         "Content-Type: text/plain; charset=utf-8\r\n"
+         "Content-Transfer-Encoding: base64\r\n\r\n" +
+         Base64Lines(body);
+}
+
+}  // namespace
+
 Status SendConfirmation(const store::Subscriber& subscriber, const MailSettings& settings) {
   OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
   if (!IsValidEmail(subscriber.email))
     return InvalidArgument("not an address: " + subscriber.email);
-  const std::string body =
-      "Someone, probably you, asked to receive the Cybercrime@CoE Update at this address.\n\n"
-      "To confirm, open this link:\n" +
-      ConfirmUrl(settings, subscriber.token) +
-      "\n\nIf you did not ask for it, ignore this message: you will not be subscribed.\n";
-  std::string message = CommonHeaders(settings, subscriber.email,
-                                      "Confirm your subscription to the Cybercrime@CoE Update") +
-                        "Content-Type: text/plain; charset=utf-8\r\n"
-                        "Content-Transfer-Encoding: base64\r\n\r\n" +
-                        Base64Lines(body);
   SmtpSession session(settings);
-  return session.Send(settings.from, subscriber.email, message);
+  return session.Send(settings.from, subscriber.email, ConfirmationMessage(subscriber, settings));
+}
+
+Result<bool> QueueConfirmation(store::Store& store, const store::Subscriber& subscriber,
+                               const MailSettings& settings) {
+  OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
+  if (!IsValidEmail(subscriber.email)) {
+    return InvalidArgument("not an address: " + subscriber.email);
+  }
+  store::OutboxMessage m;
+  m.kind = "confirmation";
+  m.recipient = subscriber.email;
+  m.message = ConfirmationMessage(subscriber, settings);
+  m.dedup_key = "confirm:" + std::to_string(subscriber.id) + ":" + subscriber.token;
+  return store.EnqueueMail(m);
+}
+
+Result<DeliveryReport> DeliverDueMail(store::Store& store, const MailSettings& settings, int limit) {
+  OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
+  const auto now = std::chrono::system_clock::now();
+  auto due = store.DueMail(IsoUtc(now), limit);
+  if (!due) return due.status();
+  DeliveryReport report;
+  if (due->empty()) return report;
+  SmtpSession session(settings);
+  for (const store::OutboxMessage& m : *due) {
+    // The next attempt is set before this one starts: a message whose sending
+    // is cut short (a crash, a kill) is retried then, not lost.
+    const auto backoff = kFirstRetry * (1 << std::min(m.attempts, 10));
+    OCTOPUS_RETURN_IF_ERROR(store.MarkMailAttempt(m.id, IsoUtc(now + backoff)));
+    const Status st = session.Send(settings.from, m.recipient, m.message);
+    if (st.ok()) {
+      OCTOPUS_RETURN_IF_ERROR(store.MarkMailSent(m.id));
+      ++report.sent;
+      continue;
+    }
+    const bool give_up = m.attempts + 1 >= kMaxAttempts;
+    OCTOPUS_RETURN_IF_ERROR(store.MarkMailFailed(m.id, st.message(), give_up));
+    report.failed.push_back(m.recipient + ": " + st.message());
+  }
+  return report;
+}
+
+OutboxWorker::OutboxWorker(store::Store& store, MailSettings settings,
+                           std::function<void(std::string_view)> log,
+                           std::chrono::milliseconds interval)
+    : store_(store), settings_(std::move(settings)), log_(std::move(log)), interval_(interval) {
+  thread_ = std::jthread([this](std::stop_token stop) { Run(stop); });
+}
+
+OutboxWorker::~OutboxWorker() {
+  thread_.request_stop();
+  Wake();
+}
+
+void OutboxWorker::Wake() {
+  {
+    std::lock_guard lock(mu_);
+    woken_ = true;
+  }
+  cv_.notify_one();
+}
+
+void OutboxWorker::Run(std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    auto report = DeliverDueMail(store_, settings_, kBatch);
+    if (!report) {
+      log_("outbox: " + report.status().message());
+    } else {
+      for (const std::string& f : report->failed) log_("outbox: " + f);
+    }
+    // A full batch: more may be due at once.
+    if (report && report->sent + static_cast<int>(report->failed.size()) == kBatch) continue;
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, interval_, [&] { return woken_ || stop.stop_requested(); });
+    woken_ = false;
+  }
 }
 
 std::string IssueMessage(const UpdateIssue& issue, const store::Subscriber& to,
                          const MailSettings& settings) {
   UpdateIssue personal = issue;
-  personal.unsubscribe_url = UnsubscribeUrl(settings, to.token);
+  personal.unsubscribe_url = UnsubscribeUrl(settings, to.unsubscribe_token);
   const std::string boundary = "octopus-" + RandomHex(12);
   return CommonHeaders(settings, to.email, issue.title + " — " + issue.period) +
          "List-Unsubscribe: <" + personal.unsubscribe_url + ">\r\n" +
@@ -271,20 +499,31 @@ Result<SendReport> SendIssue(service::Registry& registry, const kb::KnowledgeBas
   OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
   auto issue = BuildIssue(registry, knowledge, q, options);
   if (!issue) return issue.status();
-  auto subscribers = registry.store().Subscribers("confirmed");
+  store::Store& store = registry.store();
+  auto subscribers = store.Subscribers("confirmed");
   if (!subscribers) return subscribers.status();
   SendReport report;
-  SmtpSession session(settings);
   for (const auto& s : *subscribers) {
     if (!IsValidEmail(s.email)) {
       report.failed.push_back(s.email + ": not an address");
       continue;
     }
-    const Status st = session.Send(settings.from, s.email, IssueMessage(*issue, s, settings));
-    if (st.ok())
-      ++report.sent;
-    else
-      report.failed.push_back(s.email + ": " + st.message());
+    store::OutboxMessage m;
+    m.kind = "issue";
+    m.recipient = s.email;
+    m.message = IssueMessage(*issue, s, settings);
+    m.dedup_key = "issue:" + q.ToString() + ":" + std::to_string(s.id);
+    auto queued = store.EnqueueMail(m);
+    if (!queued) return queued.status();
+    if (!*queued) ++report.already_queued;
+  }
+  // Everything due now goes out; a failed message stays queued for a retry.
+  for (;;) {
+    auto delivered = DeliverDueMail(store, settings, 100);
+    if (!delivered) return delivered.status();
+    report.sent += delivered->sent;
+    report.failed.insert(report.failed.end(), delivered->failed.begin(), delivered->failed.end());
+    if (delivered->sent + static_cast<int>(delivered->failed.size()) < 100) break;
   }
   return report;
 }

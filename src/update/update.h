@@ -251,7 +251,7 @@ bool PdfRendererAvailable();
 
 /// Bounds on PDF rendering, for the whole process.
 struct PdfLimits {
-  int concurrent = 2;                 ///< renders running at once
+  int concurrent = 1;                 ///< renders running at once (each takes a core)
   std::chrono::milliseconds wait{10000};  ///< for a free slot, before giving up
   std::chrono::milliseconds run{60000};   ///< for one render; the child is killed past it
 };

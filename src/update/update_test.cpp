@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/html_escape.h"
+#include "core/testing/smtp_sink.h"
 #include "core/testing/temp_dir.h"
 #include "core/text.h"
 #include "kb/knowledge.h"
@@ -51,6 +52,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 using test_support::TempDir;
+using test_support::SmtpSink;
 
 domain::Date D(const char* iso) { return *domain::Date::Parse(iso); }
 
@@ -1414,132 +1416,6 @@ TEST_F(UpdateTest, TheSeedIssueIngestedFromItsTextComesBackWhole) {
 
 /// A minimal SMTP server on 127.0.0.1 (a free port), accepting every message
 /// and keeping it with its envelope. Enough of RFC 5321 for libcurl.
-class SmtpSink {
- public:
-  struct Message {
-    std::string from;
-    std::vector<std::string> to;
-    std::string data;
-  };
-
-  SmtpSink() {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    if (fd_ < 0) throw std::runtime_error("socket");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 8) != 0 ||
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      close(fd_);
-      throw std::runtime_error("bind/listen");
-    }
-    port_ = ntohs(addr.sin_port);
-    thread_ = std::thread([this] { Run(); });
-  }
-  ~SmtpSink() {
-    stop_ = true;
-    thread_.join();
-    close(fd_);
-  }
-  SmtpSink(const SmtpSink&) = delete;
-  SmtpSink& operator=(const SmtpSink&) = delete;
-
-  int port() const { return port_; }
-  std::vector<Message> messages() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return messages_;
-  }
-  /// Every command line received, as sent.
-  std::vector<std::string> commands() const {
-    std::lock_guard<std::mutex> lock(mu_);
-    return commands_;
-  }
-
- private:
-  void Run() {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 50) <= 0) continue;
-      const int c = accept(fd_, nullptr, nullptr);
-      if (c < 0) continue;
-      timeval tv{5, 0};
-      setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      Serve(c);
-      close(c);
-    }
-  }
-
-  static void Say(int c, const std::string& line) {
-    const std::string out = line + "\r\n";
-    (void)!send(c, out.data(), out.size(), MSG_NOSIGNAL);
-  }
-
-  void Serve(int c) {
-    Say(c, "220 sink ESMTP");
-    std::string buffer;
-    auto next_line = [&](std::string& line) {
-      for (;;) {
-        const size_t eol = buffer.find("\r\n");
-        if (eol != std::string::npos) {
-          line = buffer.substr(0, eol);
-          buffer.erase(0, eol + 2);
-          return true;
-        }
-        char chunk[4096];
-        const ssize_t n = recv(c, chunk, sizeof chunk, 0);
-        if (n <= 0) return false;
-        buffer.append(chunk, static_cast<size_t>(n));
-      }
-    };
-    Message current;
-    for (std::string line; next_line(line);) {
-      {
-        std::lock_guard<std::mutex> lock(mu_);
-        commands_.push_back(line);
-      }
-      const std::string verb = text::ToLowerAscii(line.substr(0, 4));
-      if (verb == "ehlo" || verb == "helo") {
-        Say(c, "250 sink");
-      } else if (verb == "mail") {
-        current = Message{};
-        current.from = line.substr(line.find(':') + 1);
-        Say(c, "250 OK");
-      } else if (verb == "rcpt") {
-        current.to.push_back(line.substr(line.find(':') + 1));
-        Say(c, "250 OK");
-      } else if (verb == "data") {
-        Say(c, "354 end with .");
-        for (std::string d; next_line(d);) {
-          if (d == ".") break;
-          current.data += (d.rfind("..", 0) == 0 ? d.substr(1) : d) + "\r\n";
-        }
-        {
-          std::lock_guard<std::mutex> lock(mu_);
-          messages_.push_back(current);
-        }
-        Say(c, "250 queued");
-      } else if (verb == "quit") {
-        Say(c, "221 bye");
-        return;
-      } else if (verb == "rset" || verb == "noop") {
-        Say(c, "250 OK");
-      } else {
-        Say(c, "502 5.5.1 unrecognised command");
-      }
-    }
-  }
-
-  int fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-  mutable std::mutex mu_;
-  std::vector<Message> messages_;
-  std::vector<std::string> commands_;
-};
-
 /// A header's value in a message ("" when absent).
 std::string Header(const std::string& message, const std::string& name) {
   std::istringstream in(message);
@@ -1675,7 +1551,9 @@ TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscrib
     auto s = RequestSubscription(*store_, email);
     ASSERT_TRUE(s.ok()) << s.status().message();
     ASSERT_TRUE(ConfirmSubscription(*store_, s->token).ok());
-    token_of["<" + std::string(email) + ">"] = s->token;
+    token_of["<" + std::string(email) + ">"] = s->unsubscribe_token;
+    // The confirmation token does not unsubscribe.
+    EXPECT_EQ(Unsubscribe(*store_, s->token).status().code(), StatusCode::kNotFound);
   }
   ASSERT_TRUE(Unsubscribe(*store_, token_of["<b@example.org>"]).ok());
   ASSERT_TRUE(RequestSubscription(*store_, "pending@example.org").ok());  // never confirmed
@@ -1714,12 +1592,56 @@ TEST_F(UpdateTest, IssueGoesToConfirmedSubscribersOnlyEachWithAWorkingUnsubscrib
   auto gone = Unsubscribe(*store_, a_token);
   ASSERT_TRUE(gone.ok()) << gone.status().message();
   EXPECT_EQ(gone->email, "a@example.org");
+  // The same issue again reaches nobody twice.
   auto again = SendIssue(*registry_, knowledge_, *Quarter::Parse("2023Q3"), settings);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(again->sent, 1);
+  EXPECT_EQ(again->sent, 0);
+  EXPECT_EQ(again->already_queued, 1);
+  EXPECT_EQ(sink.messages().size(), 2u);
+  auto next = SendIssue(*registry_, knowledge_, *Quarter::Parse("2023Q4"), settings);
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->sent, 1);
   messages = sink.messages();
   ASSERT_EQ(messages.size(), 3u);
   EXPECT_EQ(messages[2].to, (std::vector<std::string>{"<c@example.org>"}));
+}
+
+TEST_F(UpdateTest, AQueuedConfirmationIsQueuedOnceAndAFailedOneWaitsForItsBackOff) {
+  int closed_port = 0;
+  {
+    SmtpSink closed;
+    closed_port = closed.port();
+  }
+  auto s = RequestSubscription(*store_, "reader@example.org");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(*QueueConfirmation(*store_, *s, LocalRelay(closed_port)));
+  EXPECT_FALSE(*QueueConfirmation(*store_, *s, LocalRelay(closed_port)));  // the same link
+  auto failed = DeliverDueMail(*store_, LocalRelay(closed_port), 10);
+  ASSERT_TRUE(failed.ok()) << failed.status().message();
+  EXPECT_EQ(failed->sent, 0);
+  EXPECT_EQ(failed->failed.size(), 1u);
+  EXPECT_EQ(*store_->OutboxDepth(), 1);
+  // Not due again before its back-off.
+  SmtpSink sink;
+  auto early = DeliverDueMail(*store_, LocalRelay(sink.port()), 10);
+  ASSERT_TRUE(early.ok());
+  EXPECT_EQ(early->sent + static_cast<int>(early->failed.size()), 0);
+  EXPECT_TRUE(sink.messages().empty());
+  EXPECT_EQ(*store_->OutboxDepth(), 1);
+}
+
+TEST(EmailAddressTest, OnlyAddressesARelayTakesAreAccepted) {
+  EXPECT_EQ(NormaliseEmail("Reader.Name+update@Example.ORG"), "reader.name+update@example.org");
+  EXPECT_EQ(NormaliseEmail("a@b\xc3\xbc" "cher.example"), "a@xn--bcher-kva.example");
+  EXPECT_EQ(NormaliseEmail("a@localhost"), "a@localhost");
+  for (const char* bad :
+       {"|/bin/sh@example.org", "a/b@example.org", "\"quoted\"@example.org", "a@example",
+        "a..b@example.org", ".a@example.org", "a@-example.org", "a@example.org.",
+        "a\xe2\x80\xae@example.org", "a@exa\xe2\x80\xae" "mple.org", "a@ex\xe2\x80\x8b" "ample.org",
+        "caf\xc3\xa9" "@example.org", "a b@example.org", "a@b@example.org", "@example.org"}) {
+    EXPECT_FALSE(NormaliseEmail(bad).has_value()) << bad;
+  }
+  EXPECT_FALSE(NormaliseEmail(std::string(65, 'a') + "@example.org").has_value());
 }
 
 TEST_F(UpdateTest, SendingToAnUnreachableRelayReportsEveryRecipient) {

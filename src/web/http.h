@@ -24,6 +24,8 @@ struct Request {
   std::map<std::string, std::string> headers;
   /// The body of a POST (a form, application/x-www-form-urlencoded); "" otherwise.
   std::string body;
+  /// The client's address as the server saw it; "" when not over a socket.
+  std::string peer;
 };
 
 /// A response. The server adds Content-Length, Date, Server and Connection.

@@ -147,8 +147,8 @@ constexpr Route kRoutes[] = {
    "One quarter's issue as JSON, section by section"},
   {"/subscribe",            "",      K::kForm,   false, SubscribePage,
    "The subscription form; POST email to subscribe"},
-  {"/subscribe/confirm",    "token", K::kPage,   false, SubscribeConfirmPage,
-   "Confirms a subscription"},
+  {"/subscribe/confirm",    "token", K::kForm,   false, SubscribeConfirmPage,
+   "The page a confirmation link opens; its button (a POST) confirms the subscription"},
   {"/unsubscribe",          "token", K::kForm,   false, UnsubscribePage,
    "Unsubscribe: a one-button form; POST (RFC 8058 one-click) unsubscribes"},
 };

@@ -23,7 +23,7 @@ struct ServeOptions {
   /// Retry-After; the handler's result, when it comes, still fills the cache.
   int handler_budget_seconds = 20;
   /// Connections one client address may hold open; more are closed at once.
-  int max_connections_per_client = 64;
+  int max_connections_per_client = 128;
   /// How subscription confirmations are mailed; `smtp` empty: not mailed
   /// (subscriptions are still stored).
   update::MailSettings mail;

@@ -329,6 +329,7 @@ class Server {
         request.headers["host"] = std::string(it->value());
       }
       request.body = req.body();
+      request.peer = c->peer;
       const std::string route(Site::RouteLabel(request.target));
       // Cached answers are shared, not copied: the body is written straight
       // from the cache, kept alive by `response` until the write completes.
@@ -394,6 +395,8 @@ class Server {
         {"octopus_db_busy_retries_total", "Statements retried after finding the database locked.",
          double(store::StoreBusyRetries())},
         {"octopus_open_connections", "Client connections open.", double(connections_.size())},
+        {"octopus_outbox_depth", "Mail messages waiting in the outbox (-1: unreadable).",
+         double(site_.outbox_depth())},
         {"octopus_handlers_in_flight", "Requests queued for or running on a worker.",
          double(in_flight_.load())},
         {"octopus_handler_budget_exceeded_total", "Requests answered 503 past the handler budget.",
@@ -483,7 +486,13 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
   const std::string template_dir = opts.template_dir.empty() ? FindTemplateDir() : opts.template_dir;
   const std::string static_dir = opts.static_dir.empty() ? FindStaticDir() : opts.static_dir;
   SiteOptions site_options;
-  if (!opts.mail.smtp.empty()) site_options.mail = opts.mail;
+  // Declared before the site, which wakes it: destroyed after the site.
+  std::unique_ptr<update::OutboxWorker> outbox;
+  if (!opts.mail.smtp.empty()) {
+    site_options.mail = opts.mail;
+    outbox = std::make_unique<update::OutboxWorker>(registry.store(), opts.mail, LogLine);
+    site_options.mail_queued = [worker = outbox.get()] { worker->Wake(); };
+  }
   site_options.knowledge = opts.knowledge;
   auto site = Site::Open(registry, template_dir, static_dir, std::move(site_options));
   if (!site) return site.status();

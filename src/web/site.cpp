@@ -109,7 +109,8 @@ Site::Site(Key, service::Registry& registry, Templates templates, Asset styleshe
       stylesheet_(std::move(stylesheet)),
       options_(std::move(options)),
       registry_(registry),
-      cache_(std::make_unique<internal::PageCache>(options_.cache_bytes)) {}
+      cache_(std::make_unique<internal::PageCache>(options_.cache_bytes)),
+      subscribe_limits_(std::make_unique<internal::SubscribeLimits>()) {}
 
 Site::~Site() = default;
 
@@ -122,6 +123,11 @@ void Site::Invalidate() {
 Site::CacheStats Site::cache_stats() const {
   const auto s = cache_->stats();
   return CacheStats{s.entries, s.bytes, s.hits, s.misses};
+}
+
+int64_t Site::outbox_depth() {
+  auto depth = registry_.store().OutboxDepth();
+  return depth ? *depth : -1;
 }
 
 std::string_view Site::RouteLabel(std::string_view target) {
@@ -216,7 +222,8 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request, bool
                           *target,        principal,    request.headers,
                           std::move(path_params),
                           request.method, request.body, options_.mail,
-                          options_.knowledge};
+                          options_.knowledge, request, *subscribe_limits_,
+                          options_.mail_queued};
     auto r = route->handler(ctx);
     if (!r) return fail(r.status());
     if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");

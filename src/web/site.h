@@ -28,6 +28,7 @@ namespace octopus::web {
 
 namespace internal {
 class PageCache;
+struct SubscribeLimits;
 }
 
 struct SiteOptions {
@@ -43,6 +44,9 @@ struct SiteOptions {
   /// How subscription confirmations are mailed; nullopt: they are not
   /// (subscriptions are stored, and the page says mail is not configured).
   std::optional<update::MailSettings> mail;
+  /// Called after a message was queued in the store's outbox (the server
+  /// wakes its outbox worker); may be empty.
+  std::function<void()> mail_queued;
   /// The knowledge base the entity pages and API read (service::Knowledge's
   /// Current()); called once per request that needs it. Empty: those pages
   /// answer 503, saying the knowledge base is not available.
@@ -93,6 +97,8 @@ class Site {
     uint64_t misses = 0;
   };
   CacheStats cache_stats() const;
+  /// Messages waiting in the store's outbox; -1 when it cannot be read.
+  int64_t outbox_depth();
 
   /// Drops every cached response; call after writing through the registry.
   void Invalidate();
@@ -119,6 +125,7 @@ class Site {
   const SiteOptions options_;
   service::Registry& registry_;
   std::unique_ptr<internal::PageCache> cache_;
+  std::unique_ptr<internal::SubscribeLimits> subscribe_limits_;
 
   std::mutex generation_mu_;  // guards the three below
   std::string generation_;

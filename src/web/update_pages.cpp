@@ -3,6 +3,7 @@
 // like every handler of the route table.
 #include "web/internal/update_handlers.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/text.h"
 #include "domain/record.h"
 #include "update/mailing.h"
 #include "update/update.h"
@@ -132,6 +134,18 @@ Result<Response> UpdateIssuePage(Context& c) {
   }
   auto knowledge = c.Knowledge();
   if (!knowledge) return knowledge.status();
+  if (request->format == update::Format::kPdf) {
+    // Rendering is the costly part: a quarter with nothing to tell is not rendered.
+    auto quarters = QuartersWithContent(c.registry.store(), **knowledge);
+    if (!quarters) return quarters.status();
+    const auto& q = request->quarter;
+    if (std::none_of(quarters->begin(), quarters->end(), [&](const update::Quarter& x) {
+          return x.year == q.year && x.number == q.number;
+        })) {
+      return NotFound("nothing is recorded for " + q.ToString() + "; its empty issue is at /updates/" +
+                      q.ToString() + ".html");
+    }
+  }
   if (!in_site) {
     auto bytes = update::ComposeUpdate(c.registry, **knowledge, request->quarter, request->format);
     if (!bytes) return bytes.status();
@@ -163,32 +177,65 @@ Result<Response> ApiUpdate(Context& c) {
   return JsonResponse(update::ToJson(*issue));
 }
 
+namespace {
+
+/// A form posted from another site is refused: when the browser says where
+/// the form came from (Origin), it must be this site (the Host asked for).
+Status CheckSameOrigin(const Context& c) {
+  const auto origin = c.request.headers.find("origin");
+  if (origin == c.request.headers.end()) return Status::Ok();
+  const auto host = c.request.headers.find("host");
+  std::string_view o = origin->second;
+  for (std::string_view scheme : {"https://", "http://"}) {
+    if (o.starts_with(scheme)) o.remove_prefix(scheme.size());
+  }
+  if (host != c.request.headers.end() && o == host->second) return Status::Ok();
+  return InvalidArgument("this form can only be sent from this site's own page");
+}
+
+}  // namespace
+
 Result<Response> SubscribePage(Context& c) {
   json model = {{"title", "Subscribe to the Cybercrime@CoE Update"},
                 {"mail_configured", c.mail.has_value()}};
   if (c.method != "POST") return c.Page("subscribe", model);
 
+  if (Status st = CheckSameOrigin(c); !st.ok()) {
+    model["error"] = st.message();
+    return WithStatus(c.Page("subscribe", std::move(model)), 403);
+  }
+  if (!c.subscribe_limits.per_client.Allow(c.request.peer)) {
+    model["error"] = "Too many subscription requests from your address; try again later.";
+    auto page = WithStatus(c.Page("subscribe", std::move(model)), 429);
+    if (page) page->headers.emplace_back("Retry-After", "600");
+    return page;
+  }
   auto form = ParseForm(c.body);
   if (!form) return form.status();
   const std::string email = form->Param("email").value_or("");
   model["email"] = email;
-  if (!update::IsValidEmail(email)) {
+  const auto address = update::NormaliseEmail(text::Trim(email));
+  if (!address) {
     model["error"] = "'" + email + "' is not an e-mail address we can write to.";
     return WithStatus(c.Page("subscribe", std::move(model)), 400);
   }
-  auto subscriber = update::RequestSubscription(c.registry.store(), email);
+  // Whatever the address's state (new, pending, confirmed, asked too often),
+  // the page is the same and nothing is mailed during the request: the
+  // confirmation goes to the outbox, so neither the answer nor its time tells
+  // anyone whether an address is subscribed.
+  model["requested"] = true;
+  if (!c.subscribe_limits.per_address.Allow(*address)) return c.Page("subscribe", std::move(model));
+  auto subscriber = update::RequestSubscription(c.registry.store(), *address);
   if (!subscriber) {
     if (subscriber.status().code() != StatusCode::kInvalidArgument) return subscriber.status();
     model["error"] = subscriber.status().message();
+    model.erase("requested");
     return WithStatus(c.Page("subscribe", std::move(model)), 400);
   }
-  // A confirmed address gets no new link, but the page says the same thing:
-  // it must not tell anyone whether an address is subscribed.
-  model["requested"] = true;
   if (c.mail && subscriber->status == "pending") {
-    if (Status st = update::SendConfirmation(*subscriber, *c.mail); !st.ok()) {
-      return Status(StatusCode::kIoError, "the confirmation could not be mailed; try again later");
-    }
+    auto queued = update::QueueConfirmation(c.registry.store(), *subscriber, *c.mail);
+    if (!queued) return queued.status();
+    if (*queued && c.mail_queued) c.mail_queued();
   }
   return c.Page("subscribe", std::move(model));
 }
@@ -196,10 +243,17 @@ Result<Response> SubscribePage(Context& c) {
 Result<Response> SubscribeConfirmPage(Context& c) {
   auto token = TokenOf(c);
   if (!token) return token.status();
+  // A link opened (or fetched by a scanner) only shows the button; the
+  // button's POST confirms.
+  if (c.method != "POST") {
+    return c.Page("confirm", {{"title", "Confirm your subscription"},
+                              {"token", PercentEncode(*token)}});
+  }
+  if (Status st = CheckSameOrigin(c); !st.ok()) return st;
   auto subscriber = update::ConfirmSubscription(c.registry.store(), *token);
   if (!subscriber) {
     if (subscriber.status().code() == StatusCode::kNotFound) {
-      return NotFound("this confirmation link is unknown or no longer valid");
+      return NotFound("this confirmation link is unknown, used or expired; subscribe again");
     }
     return subscriber.status();
   }

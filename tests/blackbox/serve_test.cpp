@@ -28,6 +28,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/testing/smtp_sink.h"
+
 extern char** environ;
 
 namespace {
@@ -150,8 +152,12 @@ class ServeTest : public ::testing::Test {
     port_ = FreePort();
     ASSERT_NE(port_, 0);
     log_ = (dir_ / "stderr.log").string();
-
     db_ = (dir_ / "octopus.db").string();
+    Launch();
+  }
+
+  /// Starts the server and waits for its /healthz.
+  void Launch() {
     const std::string& db = db_;
     const std::string listen = "127.0.0.1:" + std::to_string(port_);
     std::vector<std::string> args = prefix_;
@@ -177,7 +183,7 @@ class ServeTest : public ::testing::Test {
     envp.push_back(nullptr);
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     const int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
@@ -647,6 +653,73 @@ TEST_F(ServeSlowPdfTest, HealthzAnswersWithin100MsWhileSixteenPdfsAreRequested) 
     }
   }
   EXPECT_GE(rendered, 1);
+  EXPECT_EQ(Stop(30s), 0) << Log();
+}
+
+/// The server mailing through a relay that takes a second per message.
+class ServeMailTest : public ServeTest {
+ protected:
+  ServeMailTest() : sink_(std::chrono::milliseconds(1000)) {
+    extra_args_ = {"--smtp", "127.0.0.1:" + std::to_string(sink_.port()), "--from",
+                   "update@example.org", "--base-url", "http://127.0.0.1"};
+  }
+  /// Distinct recipients the relay received, waiting up to `limit` for `n`.
+  std::map<std::string, int> WaitForRecipients(size_t n, std::chrono::seconds limit) {
+    std::map<std::string, int> count;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      count.clear();
+      for (const auto& m : sink_.messages()) {
+        for (const auto& to : m.to) ++count[to];
+      }
+      if (count.size() >= n) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    return count;
+  }
+  octopus::test_support::SmtpSink sink_;
+};
+
+TEST_F(ServeMailTest, SubscribeAnswersAtOnceWhateverTheAddressAndTheRelaySpeed) {
+  auto timed_post = [&](const std::string& email) {
+    const auto start = std::chrono::steady_clock::now();
+    const HttpResponse r = Post(port_, "/subscribe", "email=" + email);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+        .count();
+  };
+  const double fresh = timed_post("new%40example.org");
+  const double pending = timed_post("new%40example.org");  // asked again while pending
+  const double other = timed_post("other%40example.org");
+  // The relay takes 1,000 ms a message: none of these waited for it.
+  EXPECT_LT(fresh, 300);
+  EXPECT_LT(pending, 300);
+  EXPECT_LT(other, 300);
+  const auto got = WaitForRecipients(2, 20s);
+  EXPECT_EQ(got.count("<new@example.org>"), 1u);
+  EXPECT_EQ(got.count("<other@example.org>"), 1u);
+  EXPECT_EQ(Stop(30s), 0) << Log();
+}
+
+TEST_F(ServeMailTest, AKilledServerLosesNoQueuedMailAndResendsAtMostTheOneInFlight) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(Post(port_, "/subscribe", "email=r" + std::to_string(i) + "%40example.org").status,
+              200);
+  }
+  // Killed while the worker is sending (each message takes the relay 1 s).
+  std::this_thread::sleep_for(1500ms);
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  const size_t before_restart = sink_.messages().size();
+  EXPECT_LT(before_restart, 5u);
+  Launch();
+  const auto got = WaitForRecipients(5, 40s);
+  EXPECT_EQ(got.size(), 5u);
+  int deliveries = 0;
+  for (const auto& [to, n] : got) deliveries += n;
+  // At most the message whose acceptance the kill cut off is sent again.
+  EXPECT_LE(deliveries, 6);
   EXPECT_EQ(Stop(30s), 0) << Log();
 }
 

@@ -18,6 +18,7 @@
 #include "service/registry.h"
 #include "update/mailing.h"
 #include "web/http.h"
+#include "web/internal/rate_limit.h"
 #include "web/site.h"
 #include "web/templates.h"
 
@@ -40,6 +41,10 @@ struct Context {
   const std::optional<update::MailSettings>& mail;  ///< the site's mail settings
   /// The site's knowledge base provider (SiteOptions::knowledge).
   const std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()>& knowledge;
+  const Request& request;  ///< as received (headers, the client's address)
+  SubscribeLimits& subscribe_limits;
+  /// Called after a message was queued in the outbox (SiteOptions::mail_queued).
+  const std::function<void()>& mail_queued;
 
   /// The knowledge base snapshot; IoError when the site has none or it
   /// cannot be read.
