@@ -29,20 +29,3 @@ CREATE TABLE IF NOT EXISTS subscriber_secrets (
 );
 INSERT OR IGNORE INTO subscriber_secrets (subscriber_id, unsubscribe_token)
   SELECT id, token FROM subscribers;
-
--- SQLite 3.40's integrity_check misreads a WITHOUT ROWID table whose NOT NULL
--- column stands between its key columns ("NULL value in search_facets.value"
--- on a sound table): the key columns come first now.
-DROP TABLE IF EXISTS search_facets_new;
-CREATE TABLE search_facets_new (
-  record_id  INTEGER NOT NULL REFERENCES records(id) ON DELETE CASCADE,
-  facet      TEXT NOT NULL,
-  key        TEXT NOT NULL,
-  value      TEXT NOT NULL,
-  PRIMARY KEY (facet, key, record_id)
-) WITHOUT ROWID;
-INSERT INTO search_facets_new (record_id, facet, key, value)
-  SELECT record_id, facet, key, value FROM search_facets;
-DROP TABLE search_facets;
-ALTER TABLE search_facets_new RENAME TO search_facets;
-CREATE INDEX search_facets_by_record ON search_facets(record_id);
