@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 namespace octopus::auth {
 
 namespace {
@@ -19,12 +21,6 @@ Result<Clock::time_point> ParseIsoUtc(const std::string& text) {
     return InvalidArgument("not a UTC time: " + text);
   }
   return Clock::from_time_t(timegm(&tm));
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 }  // namespace
@@ -85,7 +81,7 @@ Result<store::User> Accounts::AddUser(const std::string& email, Role role) {
     return InvalidArgument("'" + email + "' is not an e-mail address");
   }
   store::User user;
-  user.email = Lower(email);
+  user.email = text::ToLowerAscii(email);
   user.role = std::string(RoleName(role));
   return store_.AddUser(user);
 }
@@ -141,7 +137,7 @@ Result<LoginOutcome> Accounts::Login(const std::string& email, const std::string
                                      const std::string& totp_code, const std::string& address) {
   LoginOutcome out;
   const auto now = Now();
-  std::vector<std::string> keys = {"account:" + Lower(email)};
+  std::vector<std::string> keys = {"account:" + text::ToLowerAscii(email)};
   if (!address.empty()) keys.push_back("address:" + address);
   for (const std::string& key : keys) {
     auto state = store_.LoginFailuresOf(key);
@@ -164,7 +160,7 @@ Result<LoginOutcome> Accounts::Login(const std::string& email, const std::string
     out.error = std::string(why);
     return out;
   };
-  auto user = store_.UserByEmail(Lower(email));
+  auto user = store_.UserByEmail(text::ToLowerAscii(email));
   if (!user) {
     if (user.status().code() != StatusCode::kNotFound) return user.status();
     // The same work as for a known address, so that timing does not tell.
@@ -241,14 +237,14 @@ Status Accounts::Logout(std::string_view session_id) {
 }
 
 Status Accounts::SetRole(const std::string& email, Role role) {
-  auto user = store_.UserByEmail(Lower(email));
+  auto user = store_.UserByEmail(text::ToLowerAscii(email));
   if (!user) return user.status();
   user->role = std::string(RoleName(role));
   return store_.UpdateUser(*user);
 }
 
 Status Accounts::Disable(const std::string& email) {
-  auto user = store_.UserByEmail(Lower(email));
+  auto user = store_.UserByEmail(text::ToLowerAscii(email));
   if (!user) return user.status();
   user->disabled = true;
   OCTOPUS_RETURN_IF_ERROR(store_.UpdateUser(*user));

@@ -13,6 +13,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "core/text.h"
+
 namespace octopus::auth {
 
 namespace {
@@ -24,13 +26,6 @@ void InitLibraries() {
     if (sodium_init() < 0) std::abort();
     oath_init();
   });
-}
-
-std::string LowerAscii(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 size_t CodePoints(std::string_view s) {
@@ -72,7 +67,7 @@ CommonPasswords CommonPasswords::FromText(std::string_view text) {
     if (end == std::string_view::npos) end = text.size();
     std::string_view line = text.substr(start, end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (!line.empty()) list.words_.insert(LowerAscii(line));
+    if (!line.empty()) list.words_.insert(text::ToLowerAscii(line));
     start = end + 1;
   }
   return list;
@@ -87,7 +82,7 @@ Result<CommonPasswords> CommonPasswords::Load(const std::string& path) {
 }
 
 bool CommonPasswords::Contains(std::string_view password) const {
-  return words_.contains(LowerAscii(password));
+  return words_.contains(text::ToLowerAscii(password));
 }
 
 Status CheckPasswordPolicy(std::string_view password, const CommonPasswords& common) {

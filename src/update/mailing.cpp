@@ -223,22 +223,26 @@ Result<store::Subscriber> Unsubscribe(store::Store& store, std::string_view toke
   return store.SetSubscriberStatus(std::string(token), "unsubscribed");
 }
 
-Status SendConfirmation(const store::Subscriber& subscriber, const MailSettings& settings) {
+Status SendPlainMessage(const MailSettings& settings, const std::string& to,
+                        std::string_view subject, std::string_view body) {
   OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
-  if (!IsValidEmail(subscriber.email))
-    return InvalidArgument("not an address: " + subscriber.email);
+  if (!IsValidEmail(to)) return InvalidArgument("not an address: " + to);
+  std::string message = CommonHeaders(settings, to, subject) +
+                        "Content-Type: text/plain; charset=utf-8\r\n"
+                        "Content-Transfer-Encoding: base64\r\n\r\n" +
+                        Base64Lines(body);
+  SmtpSession session(settings);
+  return session.Send(settings.from, to, message);
+}
+
+Status SendConfirmation(const store::Subscriber& subscriber, const MailSettings& settings) {
   const std::string body =
       "Someone, probably you, asked to receive the Cybercrime@CoE Update at this address.\n\n"
       "To confirm, open this link:\n" +
       ConfirmUrl(settings, subscriber.token) +
       "\n\nIf you did not ask for it, ignore this message: you will not be subscribed.\n";
-  std::string message = CommonHeaders(settings, subscriber.email,
-                                      "Confirm your subscription to the Cybercrime@CoE Update") +
-                        "Content-Type: text/plain; charset=utf-8\r\n"
-                        "Content-Transfer-Encoding: base64\r\n\r\n" +
-                        Base64Lines(body);
-  SmtpSession session(settings);
-  return session.Send(settings.from, subscriber.email, message);
+  return SendPlainMessage(settings, subscriber.email,
+                          "Confirm your subscription to the Cybercrime@CoE Update", body);
 }
 
 std::string IssueMessage(const UpdateIssue& issue, const store::Subscriber& to,

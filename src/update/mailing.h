@@ -43,6 +43,10 @@ std::string UnsubscribeUrl(const MailSettings& settings, std::string_view token)
 Result<store::Subscriber> RequestSubscription(store::Store& store, std::string_view email);
 /// Mails the confirmation link to a pending subscriber.
 Status SendConfirmation(const store::Subscriber& subscriber, const MailSettings& settings);
+/// Mails one plain-text message (UTF-8) to `to`. InvalidArgument for a bad
+/// address or settings, IoError when the relay refuses it.
+Status SendPlainMessage(const MailSettings& settings, const std::string& to,
+                        std::string_view subject, std::string_view body);
 /// Follows a confirmation link. NotFound for an unknown token.
 Result<store::Subscriber> ConfirmSubscription(store::Store& store, std::string_view token);
 /// Follows an unsubscribe link. NotFound for an unknown token.

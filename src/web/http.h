@@ -24,6 +24,8 @@ struct Request {
   std::map<std::string, std::string> headers;
   /// The body of a POST (a form, application/x-www-form-urlencoded); "" otherwise.
   std::string body;
+  /// The client's IP address as the server's socket sees it; "" when unknown.
+  std::string peer;
 };
 
 /// A response. The server adds Content-Length, Date, Server and Connection.
@@ -58,7 +60,7 @@ Result<Target> ParseTarget(std::string_view target);
 std::string PercentEncode(std::string_view s);
 
 /// The one mapping from a Status code to an HTTP status: kInvalidArgument and
-/// kParseError → 400, kNotFound → 404, kConflict → 409, kIoError → 503,
+/// kParseError → 400, kNotFound → 404, kConflict → 409, kPermissionDenied → 403, kIoError → 503,
 /// kInternal → 500 (and kOk → 200).
 int HttpStatusFor(StatusCode code);
 

@@ -247,6 +247,9 @@ class Server {
         if (auto it = req.find(field); it != req.end()) request.headers[name] = std::string(it->value());
       }
       request.body = req.body();
+      boost::system::error_code peer_ec;
+      const auto peer = c->stream.socket().remote_endpoint(peer_ec);
+      if (!peer_ec) request.peer = peer.address().to_string();
       // Cached answers are shared, not copied: the body is written straight
       // from the cache, kept alive by `response` until the write completes.
       const std::shared_ptr<const Response> response = site_.HandleShared(request);
@@ -318,6 +321,8 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
   SiteOptions site_options;
   if (!opts.mail.smtp.empty()) site_options.mail = opts.mail;
   site_options.knowledge = opts.knowledge;
+  site_options.authenticate = opts.authenticate;
+  site_options.accounts = opts.accounts;
   auto site = Site::Open(registry, template_dir, static_dir, std::move(site_options));
   if (!site) return site.status();
 

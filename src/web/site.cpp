@@ -172,7 +172,7 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request) {
                         today,        *target,         principal,    request.headers,
                         std::move(path_params),
                         request.method, request.body, options_.mail,
-                        options_.knowledge};
+                        options_.knowledge, options_.accounts, request.peer};
   std::shared_ptr<const Response> shared;
   {
     std::lock_guard lock(mu_);

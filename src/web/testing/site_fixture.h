@@ -114,6 +114,7 @@ class SiteTestBase : public ::testing::Test {
     options.log = [this](std::string_view line) { log_.emplace_back(line); };
     options.knowledge = [kb = std::make_shared<const kb::KnowledgeBase>(EntityFixtures())]()
         -> Result<std::shared_ptr<const kb::KnowledgeBase>> { return kb; };
+    Configure(options);
     auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
                            std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
     ASSERT_TRUE(site.ok()) << site.status().message();
@@ -125,6 +126,9 @@ class SiteTestBase : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
+
+  /// A test's own site options (accounts, authentication), set last.
+  virtual void Configure(SiteOptions&) {}
 
   Response Get(const std::string& target) {
     Request r;
