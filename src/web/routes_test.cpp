@@ -390,7 +390,7 @@ TEST_F(SiteTest, CachedUntilTheStoreChanges) {
   EXPECT_FALSE(first.Header("ETag").empty());
   EXPECT_EQ(again.Header("ETag"), first.Header("ETag"));
 
-  Request conditional{"GET", target, {{"if-none-match", first.Header("ETag")}}, ""};
+  Request conditional{"GET", target, {{"if-none-match", first.Header("ETag")}}, "", ""};
   const Response not_modified = site_->Handle(conditional);
   EXPECT_EQ(not_modified.status, 304);
   EXPECT_TRUE(not_modified.body.empty());
@@ -423,11 +423,11 @@ TEST_F(SiteTest, UnexpectedExceptionsBecomeALogged500) {
   auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
                          std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
   ASSERT_TRUE(site.ok());
-  Request page{"GET", "/treaties", {}, ""};
+  Request page{"GET", "/treaties", {}, "", ""};
   const Response r = (*site)->Handle(page);
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.body.find("clock broke"), std::string::npos);  // details go to the log only
-  Request api{"GET", "/api/v1/treaties", {}, ""};
+  Request api{"GET", "/api/v1/treaties", {}, "", ""};
   const Response j = (*site)->Handle(api);
   EXPECT_EQ(j.status, 500);
   EXPECT_EQ(ParseJson(j)["status"], 500);

@@ -239,11 +239,11 @@ TEST_F(UpdatePagesTest, ConfirmationThatCannotBeMailedIsAnUnavailableServiceAndS
   auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
                          std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
   ASSERT_TRUE(site.ok()) << site.status().message();
-  const Response form = (*site)->Handle(Request{"GET", "/subscribe", {}, ""});
+  const Response form = (*site)->Handle(Request{"GET", "/subscribe", {}, "", ""});
   EXPECT_EQ(form.status, 200);
   EXPECT_EQ(form.body.find("Mail is not configured"), std::string::npos);
   const Response r = (*site)->Handle(
-      Request{"POST", "/subscribe", {}, "email=reader%2Bupdate%40example.org"});
+      Request{"POST", "/subscribe", {}, "email=reader%2Bupdate%40example.org", ""});
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("could not be mailed"), std::string::npos);
   const store::Subscriber s = OnlySubscriber();
