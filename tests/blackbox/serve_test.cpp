@@ -419,7 +419,7 @@ TEST_F(ServeTest, AdministratorMadeOnTheCliSignsInManagesUsersAndSignsOut) {
   const HttpResponse added = accounts::Send(port_, "POST", "/admin/users", cookie,
                                             "op=add&email=ed%40example.org&role=editor&csrf=" + csrf);
   EXPECT_EQ(added.status, 200);
-  EXPECT_NE(added.body.find("password&#x2F;set?token="), std::string::npos);
+  EXPECT_NE(added.body.find("password&#x2F;set?token&#x3D;"), std::string::npos);
   const HttpResponse audit = accounts::Send(port_, "GET", "/admin/audit.csv?entity=user%3A", cookie);
   EXPECT_NE(audit.body.find(",cli,octopus user add root@example.org --role administrator,user.add,"),
             std::string::npos)
