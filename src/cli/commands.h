@@ -18,6 +18,9 @@ namespace octopus::cli {
 
 struct Options {
   std::string db;
+  /// The command as typed ("octopus ingest news.html"), the origin of the
+  /// audit entries of the changes it makes.
+  std::string command_line;
 };
 
 struct Command {
@@ -39,5 +42,6 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
 void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterProfileCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterUserCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
+void RegisterAuditCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 
 }  // namespace octopus::cli

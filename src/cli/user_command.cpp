@@ -82,12 +82,6 @@ Status GiveLink(store::Store& store, const store::User& user, const UserArgs& ar
   return Status::Ok();
 }
 
-std::string CommandLine(const std::vector<std::string>& words) {
-  std::string line = "octopus user";
-  for (const std::string& w : words) line += " " + w;
-  return line;
-}
-
 }  // namespace
 
 void RegisterUserCommand(CLI::App& app, Options& opts, std::vector<Command>& out) {
@@ -116,7 +110,7 @@ void RegisterUserCommand(CLI::App& app, Options& opts, std::vector<Command>& out
       auth::AccountOptions options;
       auto added = auth::Accounts(**store, options).AddUser(args->email, *role);
       if (!added) return added.status();
-      OCTOPUS_RETURN_IF_ERROR(AuditCli(**store, CommandLine({"add", added->email, "--role", added->role}),
+      OCTOPUS_RETURN_IF_ERROR(AuditCli(**store, opts.command_line,
                                        "user.add", "user:" + added->email, "role", std::nullopt,
                                        added->role));
       o << "added " << added->email << " (" << added->role << ")\n";
@@ -152,7 +146,7 @@ void RegisterUserCommand(CLI::App& app, Options& opts, std::vector<Command>& out
       auth::AccountOptions options;
       OCTOPUS_RETURN_IF_ERROR(auth::Accounts(**store, options).SetRole(args->email, *new_role));
       const std::string after(auth::RoleName(*new_role));
-      OCTOPUS_RETURN_IF_ERROR(AuditCli(**store, CommandLine({"role", before->email, after}),
+      OCTOPUS_RETURN_IF_ERROR(AuditCli(**store, opts.command_line,
                                        "user.role", "user:" + before->email, "role",
                                        before->role, after));
       o << before->email << ": " << before->role << " → " << after << "\n";
@@ -168,7 +162,7 @@ void RegisterUserCommand(CLI::App& app, Options& opts, std::vector<Command>& out
       auth::AccountOptions options;
       const std::string email = text::ToLowerAscii(args->email);
       OCTOPUS_RETURN_IF_ERROR(auth::Accounts(**store, options).Disable(email));
-      OCTOPUS_RETURN_IF_ERROR(AuditCli(**store, CommandLine({"disable", email}), "user.disable",
+      OCTOPUS_RETURN_IF_ERROR(AuditCli(**store, opts.command_line, "user.disable",
                                        "user:" + email, "disabled", "false", "true"));
       o << email << ": disabled\n";
       return Status::Ok();
@@ -184,7 +178,7 @@ void RegisterUserCommand(CLI::App& app, Options& opts, std::vector<Command>& out
       auto found = (*store)->UserByEmail(text::ToLowerAscii(args->email));
       if (!found) return found.status();
       if (found->disabled) return InvalidArgument(found->email + " is disabled");
-      OCTOPUS_RETURN_IF_ERROR(AuditCli(**store, CommandLine({"link", found->email}), "user.link",
+      OCTOPUS_RETURN_IF_ERROR(AuditCli(**store, opts.command_line, "user.link",
                                        "user:" + found->email, "", std::nullopt, std::nullopt));
       return GiveLink(**store, *found, *args, o);
     }});
