@@ -363,6 +363,8 @@ TEST_F(CliTest, UserCommandsRefuseBadRolesDuplicatesAndUnknownAccounts) {
   EXPECT_NE(o.exit, 0);
   EXPECT_NE(o.err.find("no account for nobody@example.org"), std::string::npos) << o.err;
   EXPECT_EQ(CountLines(Ok({"user", "list"})), 1u);
+}
+
 TEST_F(CliTest, AuditListsEachCommandsChangesNewestFirstWithTheCommandLine) {
   Write("fr1.md", "# France\n\nFirst text.\n");
   Ok({"profile", "set", "FR", "fr1.md", "--author", "Ana"});
