@@ -41,6 +41,7 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
 void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterProfileCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
+void RegisterUserCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterAuditCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 
 }  // namespace octopus::cli

@@ -1,3 +1,4 @@
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <ostream>
@@ -7,6 +8,7 @@
 #include "service/registry.h"
 #include "store/store.h"
 #include "update/mailing.h"
+#include "web/accounts.h"
 #include "web/serve.h"
 
 namespace octopus::cli {
@@ -55,6 +57,19 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
     auto knowledge = service::Knowledge::Open(*session->store, service::FindDataDir());
     if (!knowledge) return knowledge.status();
     serve->knowledge = [k = knowledge->get()] { return k->Current(); };
+    // Sessions are looked up outside the site's lock, on a connection of their own.
+    auto common = auth::CommonPasswords::Load(service::FindDataDir() + "/common-passwords.txt");
+    if (!common) return common.status();
+    serve->accounts.base_url = serve->mail.base_url;
+    serve->accounts.common_passwords =
+        std::make_shared<const auth::CommonPasswords>(std::move(*common));
+    auto sessions = store::OpenStore(opts.db);
+    if (!sessions) return sessions.status();
+    serve->authenticate = web::SessionAuthenticator(
+        std::shared_ptr<store::Store>(std::move(*sessions)), serve->accounts,
+        [](std::string_view line) {
+          std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+        });
     return web::Serve(*serve, *session->registry);
   }});
 }

@@ -16,6 +16,7 @@ enum class StatusCode {
   kParseError,       ///< a document or file that cannot be read
   kIoError,          ///< a file or database that cannot be opened or written
   kInternal,
+  kPermissionDenied,  ///< the principal may not do this (403)
 };
 
 /// Human name of a code ("invalid argument", "not found", ...).
@@ -41,6 +42,7 @@ inline Status NotFound(std::string m) { return {StatusCode::kNotFound, std::move
 inline Status Conflict(std::string m) { return {StatusCode::kConflict, std::move(m)}; }
 inline Status ParseError(std::string m) { return {StatusCode::kParseError, std::move(m)}; }
 inline Status IoError(std::string m) { return {StatusCode::kIoError, std::move(m)}; }
+inline Status PermissionDenied(std::string m) { return {StatusCode::kPermissionDenied, std::move(m)}; }
 
 /// A value or the Status explaining why there is none (the shape of std::expected).
 template <typename T>

@@ -146,6 +146,22 @@ class SqlStore : public Store {
   }
   Result<AuditEntry> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> Audit(const AuditQuery& query) override;
+  Result<User> AddUser(const User& user) override;
+  Result<User> UserByEmail(const std::string& email) override;
+  Result<User> UserById(int64_t id) override;
+  Result<std::vector<User>> Users() override;
+  Status UpdateUser(const User& user) override;
+  Result<AccountToken> AddAccountToken(const AccountToken& token) override;
+  Result<AccountToken> AccountTokenByHash(const std::string& token_hash) override;
+  Result<bool> UseAccountToken(int64_t id, const std::string& at) override;
+  Result<SessionRow> AddSession(const SessionRow& session) override;
+  Result<SessionRow> SessionByHash(const std::string& id_hash) override;
+  Status TouchSession(int64_t id, const std::string& at) override;
+  Status EndSession(int64_t id, const std::string& at) override;
+  Status EndUserSessions(int64_t user_id, const std::string& at) override;
+  Result<LoginFailures> LoginFailuresOf(const std::string& key) override;
+  Result<LoginFailures> AddLoginFailure(const std::string& key, const std::string& at) override;
+  Status ClearLoginFailures(const std::string& key) override;
   Result<ProfileRevision> AddProfileRevision(const std::string& iso2, const std::string& markdown,
                                              const std::string& author,
                                              const std::string& note) override;
@@ -1211,6 +1227,221 @@ Result<std::vector<AuditEntry>> SqlStore::Audit(const AuditQuery& q) {
   out.reserve(rows->size());
   for (const Row& r : *rows) out.push_back(ToAuditEntry(r));
   return out;
+}
+
+constexpr const char* kUserColumns =
+    "id, email, role, password_hash, disabled, totp_secret, created_at";
+
+User ToUser(const Row& r) {
+  User u;
+  u.id = AsInt(r[0]);
+  u.email = AsText(r[1]);
+  u.role = AsText(r[2]);
+  u.password_hash = AsText(r[3]);
+  u.disabled = AsInt(r[4]) != 0;
+  u.totp_secret = AsText(r[5]);
+  u.created_at = AsText(r[6]);
+  return u;
+}
+
+// The one row a query by a unique key gives; NotFound naming `what` otherwise.
+template <typename T>
+Result<T> OneRow(Result<std::vector<Row>> rows, T (*convert)(const Row&), const std::string& what) {
+  if (!rows) return rows.status();
+  if (rows->empty()) return NotFound(what);
+  return convert(rows->front());
+}
+
+constexpr std::string_view kRoles[] = {"reader", "practitioner", "editor", "reviewer",
+                                       "administrator"};
+
+Result<User> SqlStore::AddUser(const User& user) {
+  if (user.email.empty()) return InvalidArgument("an account needs an e-mail address");
+  if (std::find(std::begin(kRoles), std::end(kRoles), user.role) == std::end(kRoles)) {
+    return InvalidArgument("unknown role '" + user.role + "'");
+  }
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  auto existing = conn_->Query("SELECT 1 FROM users WHERE email = ?", {user.email});
+  if (!existing) return existing.status();
+  if (!existing->empty()) return Conflict(user.email + " has an account already");
+  auto id = conn_->Insert(
+      "INSERT INTO users (email, role, password_hash, disabled, totp_secret, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {user.email, user.role, user.password_hash, int64_t{user.disabled ? 1 : 0},
+       user.totp_secret, NowUtc()});
+  if (!id) return id.status();
+  auto stored = UserById(*id);
+  if (!stored) return stored.status();
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return stored;
+}
+
+Result<User> SqlStore::UserByEmail(const std::string& email) {
+  return OneRow(conn_->Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE email = ?",
+                             {email}),
+                ToUser, "no account for " + email);
+}
+
+Result<User> SqlStore::UserById(int64_t id) {
+  return OneRow(
+      conn_->Query(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?", {id}),
+      ToUser, "no account " + std::to_string(id));
+}
+
+Result<std::vector<User>> SqlStore::Users() {
+  auto rows = conn_->Query(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY id");
+  if (!rows) return rows.status();
+  std::vector<User> out;
+  for (const Row& r : *rows) out.push_back(ToUser(r));
+  return out;
+}
+
+Status SqlStore::UpdateUser(const User& user) {
+  if (std::find(std::begin(kRoles), std::end(kRoles), user.role) == std::end(kRoles)) {
+    return InvalidArgument("unknown role '" + user.role + "'");
+  }
+  auto existing = UserById(user.id);
+  if (!existing) return existing.status();
+  return conn_
+      ->Query("UPDATE users SET role = ?, password_hash = ?, disabled = ?, totp_secret = ? "
+              "WHERE id = ?",
+              {user.role, user.password_hash, int64_t{user.disabled ? 1 : 0}, user.totp_secret,
+               user.id})
+      .status();
+}
+
+constexpr const char* kTokenColumns =
+    "id, user_id, token_hash, purpose, created_at, expires_at, used_at";
+
+AccountToken ToAccountToken(const Row& r) {
+  AccountToken t;
+  t.id = AsInt(r[0]);
+  t.user_id = AsInt(r[1]);
+  t.token_hash = AsText(r[2]);
+  t.purpose = AsText(r[3]);
+  t.created_at = AsText(r[4]);
+  t.expires_at = AsText(r[5]);
+  if (!IsNull(r[6])) t.used_at = AsText(r[6]);
+  return t;
+}
+
+Result<AccountToken> SqlStore::AddAccountToken(const AccountToken& token) {
+  if (token.purpose != "set-password" && token.purpose != "reset") {
+    return InvalidArgument("unknown token purpose '" + token.purpose + "'");
+  }
+  AccountToken stored = token;
+  if (stored.created_at.empty()) stored.created_at = NowUtc();
+  auto id = conn_->Insert(
+      "INSERT INTO account_tokens (user_id, token_hash, purpose, created_at, expires_at) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {token.user_id, token.token_hash, token.purpose, stored.created_at, token.expires_at});
+  if (!id) return id.status();
+  stored.id = *id;
+  stored.used_at.reset();
+  return stored;
+}
+
+Result<AccountToken> SqlStore::AccountTokenByHash(const std::string& token_hash) {
+  return OneRow(conn_->Query(std::string("SELECT ") + kTokenColumns +
+                                 " FROM account_tokens WHERE token_hash = ?",
+                             {token_hash}),
+                ToAccountToken, "no such link");
+}
+
+Result<bool> SqlStore::UseAccountToken(int64_t id, const std::string& at) {
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  auto token = OneRow(
+      conn_->Query(std::string("SELECT ") + kTokenColumns + " FROM account_tokens WHERE id = ?",
+                   {id}),
+      ToAccountToken, "no such link");
+  if (!token) return token.status();
+  if (token->used_at) return false;
+  OCTOPUS_RETURN_IF_ERROR(
+      conn_->Query("UPDATE account_tokens SET used_at = ? WHERE id = ?", {at, id}).status());
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return true;
+}
+
+constexpr const char* kSessionColumns =
+    "id, id_hash, user_id, created_at, last_seen_at, csrf_token, ended_at";
+
+SessionRow ToSession(const Row& r) {
+  SessionRow s;
+  s.id = AsInt(r[0]);
+  s.id_hash = AsText(r[1]);
+  s.user_id = AsInt(r[2]);
+  s.created_at = AsText(r[3]);
+  s.last_seen_at = AsText(r[4]);
+  s.csrf_token = AsText(r[5]);
+  if (!IsNull(r[6])) s.ended_at = AsText(r[6]);
+  return s;
+}
+
+Result<SessionRow> SqlStore::AddSession(const SessionRow& session) {
+  auto id = conn_->Insert(
+      "INSERT INTO sessions (id_hash, user_id, created_at, last_seen_at, csrf_token) "
+      "VALUES (?, ?, ?, ?, ?)",
+      {session.id_hash, session.user_id, session.created_at, session.last_seen_at,
+       session.csrf_token});
+  if (!id) return id.status();
+  SessionRow stored = session;
+  stored.id = *id;
+  stored.ended_at.reset();
+  return stored;
+}
+
+Result<SessionRow> SqlStore::SessionByHash(const std::string& id_hash) {
+  return OneRow(conn_->Query(std::string("SELECT ") + kSessionColumns +
+                                 " FROM sessions WHERE id_hash = ?",
+                             {id_hash}),
+                ToSession, "no such session");
+}
+
+Status SqlStore::TouchSession(int64_t id, const std::string& at) {
+  return conn_->Query("UPDATE sessions SET last_seen_at = ? WHERE id = ?", {at, id}).status();
+}
+
+Status SqlStore::EndSession(int64_t id, const std::string& at) {
+  return conn_->Query("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL",
+                      {at, id})
+      .status();
+}
+
+Status SqlStore::EndUserSessions(int64_t user_id, const std::string& at) {
+  return conn_
+      ->Query("UPDATE sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+              {at, user_id})
+      .status();
+}
+
+Result<LoginFailures> SqlStore::LoginFailuresOf(const std::string& key) {
+  auto rows =
+      conn_->Query("SELECT failures, last_failure_at FROM login_failures WHERE key = ?", {key});
+  if (!rows) return rows.status();
+  if (rows->empty()) return LoginFailures{};
+  return LoginFailures{static_cast<int>(AsInt(rows->front()[0])), AsText(rows->front()[1])};
+}
+
+Result<LoginFailures> SqlStore::AddLoginFailure(const std::string& key, const std::string& at) {
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  OCTOPUS_RETURN_IF_ERROR(
+      conn_
+          ->Query("INSERT INTO login_failures (key, failures, last_failure_at) VALUES (?, 1, ?) "
+                  "ON CONFLICT (key) DO UPDATE SET failures = login_failures.failures + 1, "
+                  "last_failure_at = excluded.last_failure_at",
+                  {key, at})
+          .status());
+  auto state = LoginFailuresOf(key);
+  if (!state) return state.status();
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return state;
+}
+
+Status SqlStore::ClearLoginFailures(const std::string& key) {
+  return conn_->Query("DELETE FROM login_failures WHERE key = ?", {key}).status();
 }
 
 }  // namespace

@@ -190,6 +190,43 @@ struct AuditQuery {
   int64_t before_id = 0;    ///< entries with a smaller id only (paging); 0 for the newest
 };
 
+/// An account. Times are UTC, ISO 8601.
+struct User {
+  int64_t id = 0;  ///< set by the store
+  std::string email;
+  std::string role;           ///< auth::RoleName: "reader" … "administrator"
+  std::string password_hash;  ///< an argon2id string; "" until a password is set
+  bool disabled = false;
+  std::string totp_secret;    ///< base32; "" when the account has no second factor
+  std::string created_at;     ///< set by the store
+};
+
+/// A one-time link's token, kept as its hash only.
+struct AccountToken {
+  int64_t id = 0;  ///< set by the store
+  int64_t user_id = 0;
+  std::string token_hash;
+  std::string purpose;  ///< "set-password" or "reset"
+  std::string created_at, expires_at;
+  std::optional<std::string> used_at;
+};
+
+/// A signed-in session, kept by the hash of its id.
+struct SessionRow {
+  int64_t id = 0;  ///< set by the store
+  std::string id_hash;
+  int64_t user_id = 0;
+  std::string created_at, last_seen_at;
+  std::string csrf_token;
+  std::optional<std::string> ended_at;
+};
+
+/// Failed logins in a row for one key ("account:…" or "address:…").
+struct LoginFailures {
+  int failures = 0;
+  std::string last_failure_at;  ///< "" when there is none
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -308,6 +345,42 @@ class Store {
   virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry) = 0;
   /// The audit entries matching `query`, newest first.
   virtual Result<std::vector<AuditEntry>> Audit(const AuditQuery& query) = 0;
+
+  /// Accounts. AddUser: InvalidArgument for an empty e-mail or an unknown
+  /// role, Conflict when the e-mail has an account already.
+  virtual Result<User> AddUser(const User& user) = 0;
+  /// NotFound when no account has this e-mail (compared as given) or id.
+  virtual Result<User> UserByEmail(const std::string& email) = 0;
+  virtual Result<User> UserById(int64_t id) = 0;
+  /// Every account, in order of creation.
+  virtual Result<std::vector<User>> Users() = 0;
+  /// Stores role, password_hash, disabled and totp_secret of `user.id`.
+  /// NotFound when there is no such account.
+  virtual Status UpdateUser(const User& user) = 0;
+
+  /// Stores a one-time token (created_at set by the store when empty).
+  virtual Result<AccountToken> AddAccountToken(const AccountToken& token) = 0;
+  /// NotFound when no token has this hash.
+  virtual Result<AccountToken> AccountTokenByHash(const std::string& token_hash) = 0;
+  /// Marks the token used at `at`; false (and nothing changed) when it was
+  /// used already. NotFound when there is no such token.
+  virtual Result<bool> UseAccountToken(int64_t id, const std::string& at) = 0;
+
+  virtual Result<SessionRow> AddSession(const SessionRow& session) = 0;
+  /// NotFound when no session has this hash (ended ones included).
+  virtual Result<SessionRow> SessionByHash(const std::string& id_hash) = 0;
+  virtual Status TouchSession(int64_t id, const std::string& at) = 0;
+  /// Ends one session at `at` (a session ended already keeps its time).
+  virtual Status EndSession(int64_t id, const std::string& at) = 0;
+  /// Ends every open session of a user (disabled, password changed).
+  virtual Status EndUserSessions(int64_t user_id, const std::string& at) = 0;
+
+  /// The failures in a row of `key`; zero when it has none.
+  virtual Result<LoginFailures> LoginFailuresOf(const std::string& key) = 0;
+  /// Counts one more failure of `key` at `at`; returns the new state.
+  virtual Result<LoginFailures> AddLoginFailure(const std::string& key, const std::string& at) = 0;
+  /// Forgets the failures of `key` (after a successful login).
+  virtual Status ClearLoginFailures(const std::string& key) = 0;
 
   virtual std::string_view backend() const = 0;
 };

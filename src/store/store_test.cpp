@@ -258,7 +258,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 12u);
+  ASSERT_EQ(migrations.size(), 13u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
@@ -269,7 +269,8 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ(migrations[7].name, "008_treaty_flags");
   EXPECT_EQ(migrations[8].name, "009_knowledge");
   EXPECT_EQ(migrations[9].name, "010_audit");
-  EXPECT_EQ(migrations[10].name, "013_outbox");
+  EXPECT_EQ(migrations[10].name, "011_accounts");
+  EXPECT_EQ(migrations[11].name, "013_outbox");
   EXPECT_EQ(migrations.back().name, "014_entity_index");
 
   auto conn = Raw();
@@ -1289,6 +1290,100 @@ AuditEntry Change(std::string actor, std::string origin, std::string action, std
   e.before = std::move(before);
   e.after = std::move(after);
   return e;
+}
+
+TEST_F(StoreTest, UsersRoundTripAndAnEmailHasOneAccount) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  User ana;
+  ana.email = "ana@example.org";
+  ana.role = "editor";
+  auto added = store.AddUser(ana);
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_GT(added->id, 0);
+  EXPECT_FALSE(added->created_at.empty());
+  EXPECT_EQ(store.AddUser(ana).status().code(), StatusCode::kConflict);
+  ana.role = "owner";
+  EXPECT_EQ(store.AddUser(ana).status().code(), StatusCode::kInvalidArgument);
+
+  User changed = *added;
+  changed.role = "administrator";
+  changed.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$x$y";
+  changed.disabled = true;
+  changed.totp_secret = "ABCDEF";
+  ASSERT_TRUE(store.UpdateUser(changed).ok());
+  auto read = store.UserByEmail("ana@example.org");
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->role, "administrator");
+  EXPECT_EQ(read->password_hash, changed.password_hash);
+  EXPECT_TRUE(read->disabled);
+  EXPECT_EQ(read->totp_secret, "ABCDEF");
+  EXPECT_EQ(store.UserByEmail("bob@example.org").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store.Users()->size(), 1u);
+}
+
+TEST_F(StoreTest, AnAccountTokenIsUsedOnce) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  User ana;
+  ana.email = "ana@example.org";
+  ana.role = "reader";
+  auto user = store.AddUser(ana);
+  AccountToken t;
+  t.user_id = user->id;
+  t.token_hash = "hash-1";
+  t.purpose = "reset";
+  t.expires_at = "2024-06-01T13:00:00Z";
+  auto stored = store.AddAccountToken(t);
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(*store.UseAccountToken(stored->id, "2024-06-01T12:10:00Z"), true);
+  EXPECT_EQ(*store.UseAccountToken(stored->id, "2024-06-01T12:20:00Z"), false);
+  EXPECT_EQ(store.AccountTokenByHash("hash-1")->used_at, "2024-06-01T12:10:00Z");
+  t.purpose = "login";
+  EXPECT_EQ(store.AddAccountToken(t).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, SessionsEndOneByOneOrAllForAUser) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  User ana;
+  ana.email = "ana@example.org";
+  ana.role = "editor";
+  auto user = store.AddUser(ana);
+  SessionRow row;
+  row.user_id = user->id;
+  row.created_at = row.last_seen_at = "2024-06-01T12:00:00Z";
+  row.csrf_token = "csrf";
+  row.id_hash = "h1";
+  auto one = store.AddSession(row);
+  row.id_hash = "h2";
+  auto two = store.AddSession(row);
+  ASSERT_TRUE(one.ok() && two.ok());
+  ASSERT_TRUE(store.TouchSession(one->id, "2024-06-01T12:05:00Z").ok());
+  EXPECT_EQ(store.SessionByHash("h1")->last_seen_at, "2024-06-01T12:05:00Z");
+  ASSERT_TRUE(store.EndSession(one->id, "2024-06-01T12:06:00Z").ok());
+  ASSERT_TRUE(store.EndUserSessions(user->id, "2024-06-01T12:07:00Z").ok());
+  EXPECT_EQ(store.SessionByHash("h1")->ended_at, "2024-06-01T12:06:00Z");
+  EXPECT_EQ(store.SessionByHash("h2")->ended_at, "2024-06-01T12:07:00Z");
+  EXPECT_EQ(store.SessionByHash("h3").status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, LoginFailuresCountInARowAndSurviveAReopen) {
+  {
+    auto s = OpenStore(db_);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    EXPECT_EQ((*s)->AddLoginFailure("address:192.0.2.7", "2024-06-01T12:00:00Z")->failures, 1);
+    auto second = (*s)->AddLoginFailure("address:192.0.2.7", "2024-06-01T12:00:05Z");
+    EXPECT_EQ(second->failures, 2);
+    EXPECT_EQ(second->last_failure_at, "2024-06-01T12:00:05Z");
+  }
+  auto s = OpenStore(db_);
+  EXPECT_EQ((*s)->LoginFailuresOf("address:192.0.2.7")->failures, 2);
+  ASSERT_TRUE((*s)->ClearLoginFailures("address:192.0.2.7").ok());
+  EXPECT_EQ((*s)->LoginFailuresOf("address:192.0.2.7")->failures, 0);
 }
 
 TEST_F(StoreTest, AuditEntriesAreAppendedAndReadNewestFirstWithFilters) {

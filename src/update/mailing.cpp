@@ -378,17 +378,23 @@ Result<store::Subscriber> Unsubscribe(store::Store& store, std::string_view toke
 
 namespace {
 
+// A plain-text message (UTF-8, base64) with the common headers.
+std::string PlainMessage(const MailSettings& settings, const std::string& to,
+                         std::string_view subject, std::string_view body) {
+  return CommonHeaders(settings, to, subject) +
+         "Content-Type: text/plain; charset=utf-8\r\n"
+         "Content-Transfer-Encoding: base64\r\n\r\n" +
+         Base64Lines(body);
+}
+
 std::string ConfirmationMessage(const store::Subscriber& subscriber, const MailSettings& settings) {
   const std::string body =
       "Someone, probably you, asked to receive the Cybercrime@CoE Update at this address.\n\n"
       "To confirm, open this link and press the button on the page (within 7 days):\n" +
       ConfirmUrl(settings, subscriber.token) +
       "\n\nIf you did not ask for it, ignore this message: you will not be subscribed.\n";
-  return CommonHeaders(settings, subscriber.email,
-                       "Confirm your subscription to the Cybercrime@CoE Update") +
-         "Content-Type: text/plain; charset=utf-8\r\n"
-         "Content-Transfer-Encoding: base64\r\n\r\n" +
-         Base64Lines(body);
+  return PlainMessage(settings, subscriber.email,
+                      "Confirm your subscription to the Cybercrime@CoE Update", body);
 }
 
 }  // namespace
@@ -475,6 +481,14 @@ void OutboxWorker::Run(std::stop_token stop) {
     cv_.wait_for(lock, interval_, [&] { return woken_ || stop.stop_requested(); });
     woken_ = false;
   }
+
+Status SendPlainMessage(const MailSettings& settings, const std::string& to,
+                        std::string_view subject, std::string_view body) {
+  OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
+  if (!IsValidEmail(to)) return InvalidArgument("not an address: " + to);
+  SmtpSession session(settings);
+  return session.Send(settings.from, to, PlainMessage(settings, to, subject, body));
+}
 }
 
 std::string IssueMessage(const UpdateIssue& issue, const store::Subscriber& to,

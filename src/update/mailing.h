@@ -108,6 +108,11 @@ class OutboxWorker {
   bool woken_ = false;
   std::jthread thread_;  // last: stopped and joined before the members above go
 };
+
+/// Mails one plain-text message (UTF-8) to `to`. InvalidArgument for a bad
+/// address or settings, IoError when the relay refuses it.
+Status SendPlainMessage(const MailSettings& settings, const std::string& to,
+                        std::string_view subject, std::string_view body);
 /// Follows a confirmation link. NotFound for an unknown token.
 Result<store::Subscriber> ConfirmSubscription(store::Store& store, std::string_view token);
 /// Follows an unsubscribe link. NotFound for an unknown token.

@@ -152,6 +152,8 @@ int HttpStatusFor(StatusCode code) {
       return 404;
     case StatusCode::kConflict:
       return 409;
+    case StatusCode::kPermissionDenied:
+      return 403;
     case StatusCode::kIoError:
       return 503;
     case StatusCode::kInternal:

@@ -69,7 +69,7 @@ Result<Target> ParseTarget(std::string_view target);
 std::string PercentEncode(std::string_view s);
 
 /// The one mapping from a Status code to an HTTP status: kInvalidArgument and
-/// kParseError → 400, kNotFound → 404, kConflict → 409, kIoError → 503,
+/// kParseError → 400, kNotFound → 404, kConflict → 409, kPermissionDenied → 403, kIoError → 503,
 /// kInternal → 500 (and kOk → 200).
 int HttpStatusFor(StatusCode code);
 

@@ -8,6 +8,7 @@
 
 #include "service/treaty_views.h"
 #include "treaty/chart.h"
+#include "web/internal/account_handlers.h"
 #include "web/internal/entity_handlers.h"
 #include "web/internal/record_handlers.h"
 #include "web/internal/update_handlers.h"
@@ -151,6 +152,28 @@ constexpr Route kRoutes[] = {
    "The page a confirmation link opens; its button (a POST) confirms the subscription"},
   {"/unsubscribe",          "token", K::kForm,   false, UnsubscribePage,
    "Unsubscribe: a one-button form; POST (RFC 8058 one-click) unsubscribes"},
+
+  // Accounts, sessions and the administrators' pages (never cached).
+  {"/login",                "next",  K::kForm,   false, LoginPage,
+   "Sign in; POST email, password (and totp) for a session"},
+  {"/logout",               "",      K::kForm,   false, LogoutPage,
+   "Sign out; POST csrf ends the session"},
+  {"/password/set",         "token", K::kForm,   false, PasswordSetPage,
+   "Set a password through a one-time link"},
+  {"/password/reset",       "",      K::kForm,   false, PasswordResetPage,
+   "Ask for a password reset link by mail"},
+  {"/account",              "",      K::kForm,   false, AccountPage,
+   "The signed-in account; POST enables a TOTP second factor"},
+  {"/admin",                "",      K::kPage,   false, AdminPage,
+   "Administration"},
+  {"/admin/users",          "",      K::kForm,   false, AdminUsersPage,
+   "Users and roles; POST adds, changes a role, disables"},
+  {"/admin/audit.csv",      "actor entity action from to", K::kPage, false, AdminAuditCsv,
+   "The audit as CSV, with the filters of /admin/audit"},
+  {"/admin/audit",          "actor entity action from to before", K::kPage, false, AdminAuditPage,
+   "The audit, newest first, with filters and paging"},
+  {"/admin/{page}",         "",      K::kPage,   false, AdminOther,
+   "Refused as the admin pages are"},
 };
 // clang-format on
 
@@ -184,12 +207,21 @@ Response Text(int status, std::string content_type, std::string body) {
 }
 
 Result<std::string> RenderPage(const Templates& templates, const Asset& stylesheet,
-                               std::string_view name, const json& model) {
+                               std::string_view name, const json& model,
+                               const auth::Principal* who = nullptr) {
   auto body = templates.Render(name, model);
   if (!body) return body.status();
-  return templates.Render("layout", {{"title", model.value("title", "Octopus")},
-                                     {"css_href", "/static/style.css?v=" + stylesheet.version},
-                                     {"body", std::move(*body)}});
+  json layout = {{"title", model.value("title", "Octopus")},
+                 {"css_href", "/static/style.css?v=" + stylesheet.version},
+                 {"body", std::move(*body)}};
+  // The header names who is signed in; such pages are never shared (site.h).
+  if (who != nullptr && who->signed_in()) {
+    layout["who"] = {{"email", who->email},
+                     {"role", std::string(auth::RoleName(who->role))},
+                     {"csrf", who->csrf_token},
+                     {"admin", auth::Allows(who->role, auth::Role::kAdministrator)}};
+  }
+  return templates.Render("layout", layout);
 }
 
 /// The analysis of the treaty named by {ref}, with the date asked for.
@@ -397,8 +429,27 @@ Result<std::shared_ptr<const kb::KnowledgeBase>> Context::Knowledge() const {
   return snapshot;
 }
 
+Result<Target> ParseForm(std::string_view body) {
+  std::string query = "/?";
+  for (char ch : body) {
+    if (ch == '+') {
+      query += "%20";
+    } else {
+      query += ch;
+    }
+  }
+  auto form = ParseTarget(query);
+  if (!form) return InvalidArgument("the form is malformed: " + form.status().message());
+  return form;
+}
+
+Result<Response> WithStatus(Result<Response> r, int status) {
+  if (r) r->status = status;
+  return r;
+}
+
 Result<Response> Context::Page(std::string_view name, json model) const {
-  auto html = RenderPage(templates, stylesheet, name, model);
+  auto html = RenderPage(templates, stylesheet, name, model, &principal);
   if (!html) return html.status();
   return Text(200, "text/html; charset=utf-8", std::move(*html));
 }

@@ -5,7 +5,10 @@
 #include <memory>
 #include <string>
 
+#include "auth/accounts.h"
+#include "auth/principal.h"
 #include "core/result.h"
+#include "web/http.h"
 #include "kb/knowledge.h"
 #include "service/registry.h"
 #include "update/mailing.h"
@@ -30,6 +33,9 @@ struct ServeOptions {
   /// The knowledge base the entity pages and API read (SiteOptions::knowledge);
   /// empty: they answer 503.
   std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge;
+  /// SiteOptions::authenticate and SiteOptions::accounts.
+  std::function<auth::Principal(const Request&)> authenticate;
+  auth::AccountOptions accounts;
 };
 
 /// Serves the site until SIGINT or SIGTERM, then stops accepting, lets the

@@ -494,6 +494,8 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
     site_options.mail_queued = [worker = outbox.get()] { worker->Wake(); };
   }
   site_options.knowledge = opts.knowledge;
+  site_options.authenticate = opts.authenticate;
+  site_options.accounts = opts.accounts;
   auto site = Site::Open(registry, template_dir, static_dir, std::move(site_options));
   if (!site) return site.status();
 

@@ -223,7 +223,7 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request, bool
                           std::move(path_params),
                           request.method, request.body, options_.mail,
                           options_.knowledge, request, *subscribe_limits_,
-                          options_.mail_queued};
+                          options_.mail_queued, options_.accounts, request.peer};
     auto r = route->handler(ctx);
     if (!r) return fail(r.status());
     if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");

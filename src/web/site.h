@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 
+#include "auth/accounts.h"
 #include "auth/principal.h"
 #include "core/result.h"
 #include "domain/date.h"
@@ -55,6 +56,9 @@ struct SiteOptions {
   /// a reader. A response to a signed-in principal is never served from or
   /// stored in the shared page cache.
   std::function<auth::Principal(const Request&)> authenticate;
+  /// Accounts: the base URL (cookie attributes, the origin a form must come
+  /// from), session timeouts, the common password list, the clock.
+  auth::AccountOptions accounts;
 };
 
 /// A static file held in memory.

@@ -327,6 +327,44 @@ TEST_F(CliTest, ProfileSetStoresRevisionsAndHistoryListsThemNewestFirst) {
   EXPECT_NE(Ok({"profile", "history", "DE"}).find("no profile yet"), std::string::npos);
 }
 
+TEST_F(CliTest, UserAddPrintsAOneTimeLinkAndListRoleDisableAndLinkManageTheAccount) {
+  const std::string added = Ok({"user", "add", "Root@Example.org", "--role", "administrator",
+                                "--base-url", "https://octopus.example.org/"});
+  EXPECT_NE(added.find("added root@example.org (administrator)"), std::string::npos) << added;
+  const size_t at = added.find("https://octopus.example.org/password/set?token=");
+  ASSERT_NE(at, std::string::npos) << added;
+  const std::string token = added.substr(at + 47, 64);
+  EXPECT_EQ(token.find_first_not_of("0123456789abcdef"), std::string::npos) << token;
+
+  std::string list = Ok({"user", "list"});
+  EXPECT_TRUE(list.starts_with("root@example.org\tadministrator\tno password yet\t")) << list;
+  EXPECT_NE(Ok({"user", "role", "root@example.org", "editor"}).find("administrator → editor"),
+            std::string::npos);
+  const std::string fresh = Ok({"user", "link", "root@example.org"});
+  EXPECT_EQ(fresh.find(token), std::string::npos) << "a fresh link";
+  EXPECT_NE(fresh.find("/password/set?token="), std::string::npos);
+  Ok({"user", "disable", "root@example.org"});
+  list = Ok({"user", "list"});
+  EXPECT_NE(list.find("\teditor\tdisabled\t"), std::string::npos) << list;
+  EXPECT_EQ(CountLines(list), 1u);
+}
+
+TEST_F(CliTest, UserCommandsRefuseBadRolesDuplicatesAndUnknownAccounts) {
+  Ok({"user", "add", "ana@example.org", "--role", "editor"});
+  Outcome o = Octopus({"user", "add", "ben@example.org", "--role", "owner"});
+  EXPECT_NE(o.exit, 0);
+  EXPECT_NE(o.err.find("unknown role 'owner'"), std::string::npos) << o.err;
+  o = Octopus({"user", "add", "ana@example.org", "--role", "reader"});
+  EXPECT_NE(o.exit, 0);
+  EXPECT_NE(o.err.find("has an account already"), std::string::npos) << o.err;
+  o = Octopus({"user", "add", "not-an-address", "--role", "reader"});
+  EXPECT_NE(o.exit, 0);
+  o = Octopus({"user", "role", "nobody@example.org", "editor"});
+  EXPECT_NE(o.exit, 0);
+  EXPECT_NE(o.err.find("no account for nobody@example.org"), std::string::npos) << o.err;
+  EXPECT_EQ(CountLines(Ok({"user", "list"})), 1u);
+}
+
 TEST_F(CliTest, AuditListsEachCommandsChangesNewestFirstWithTheCommandLine) {
   Write("fr1.md", "# France\n\nFirst text.\n");
   Ok({"profile", "set", "FR", "fr1.md", "--author", "Ana"});

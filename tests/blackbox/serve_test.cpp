@@ -721,6 +721,85 @@ TEST_F(ServeMailTest, AKilledServerLosesNoQueuedMailAndResendsAtMostTheOneInFlig
   // At most the message whose acceptance the kill cut off is sent again.
   EXPECT_LE(deliveries, 6);
   EXPECT_EQ(Stop(30s), 0) << Log();
+
+namespace accounts {
+
+/// One request with the headers a browser sends to a signed-in site.
+HttpResponse Send(int port, const std::string& method, const std::string& target,
+                  const std::string& cookie, const std::string& body = "") {
+  const std::string host = "127.0.0.1:" + std::to_string(port);
+  std::string raw = method + " " + target + " HTTP/1.1\r\nHost: " + host +
+                    "\r\nOrigin: http://" + host + "\r\nConnection: close\r\n";
+  if (!cookie.empty()) raw += "Cookie: " + cookie + "\r\n";
+  if (method == "POST") {
+    raw += "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n";
+  }
+  return Parse(Exchange(port, raw + "\r\n" + body));
+}
+
+std::string Between(const std::string& text, const std::string& before, char end) {
+  const size_t at = text.find(before);
+  if (at == std::string::npos) return "";
+  const size_t start = at + before.size();
+  return text.substr(start, text.find(end, start) - start);
+}
+
+}  // namespace accounts
+
+TEST_F(ServeTest, AdministratorMadeOnTheCliSignsInManagesUsersAndSignsOut) {
+  const std::string cli_log = (dir_ / "user.log").string();
+  ASSERT_EQ(RunOctopus({"--db", db_, "user", "add", "root@example.org", "--role", "administrator",
+                        "--base-url", "http://127.0.0.1:" + std::to_string(port_)},
+                       cli_log),
+            0);
+  std::ifstream in(cli_log);
+  std::stringstream printed;
+  printed << in.rdbuf();
+  const std::string token = accounts::Between(printed.str(), "/password/set?token=", '\n');
+  ASSERT_EQ(token.size(), 64u) << printed.str();
+
+  EXPECT_EQ(accounts::Send(port_, "GET", "/password/set?token=" + token, "").status, 200);
+  const HttpResponse set = accounts::Send(port_, "POST", "/password/set", "",
+                                          "token=" + token +
+                                              "&password=tall+cedars+by+the+lake"
+                                              "&confirm=tall+cedars+by+the+lake");
+  ASSERT_EQ(set.status, 200) << set.body;
+
+  const HttpResponse login = accounts::Send(
+      port_, "POST", "/login", "",
+      "email=root%40example.org&password=tall+cedars+by+the+lake");
+  ASSERT_EQ(login.status, 303) << login.body;
+  const std::string set_cookie = login.Header("set-cookie");
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos);
+  const std::string cookie = set_cookie.substr(0, set_cookie.find(';'));
+
+  const HttpResponse users = accounts::Send(port_, "GET", "/admin/users", cookie);
+  ASSERT_EQ(users.status, 200);
+  EXPECT_EQ(users.Header("cache-control"), "private, no-store");
+  EXPECT_NE(users.body.find("Signed in as"), std::string::npos);
+  const std::string csrf = accounts::Between(users.body, "name=\"csrf\" value=\"", '"');
+  ASSERT_EQ(csrf.size(), 64u);
+  const HttpResponse added = accounts::Send(port_, "POST", "/admin/users", cookie,
+                                            "op=add&email=ed%40example.org&role=editor&csrf=" + csrf);
+  EXPECT_EQ(added.status, 200);
+  EXPECT_NE(added.body.find("password&#x2F;set?token&#x3D;"), std::string::npos);
+  const HttpResponse audit = accounts::Send(port_, "GET", "/admin/audit.csv?entity=user%3A", cookie);
+  // The CLI's entry names the command as typed.
+  const size_t cli = audit.body.find(",cli,octopus --db ");
+  ASSERT_NE(cli, std::string::npos) << audit.body;
+  const std::string line = audit.body.substr(cli, audit.body.find('\n', cli) - cli);
+  EXPECT_NE(line.find(" user add root@example.org --role administrator --base-url "),
+            std::string::npos)
+      << line;
+  EXPECT_NE(line.find(",user.add,user:root@example.org,role,,administrator"), std::string::npos)
+      << line;
+  EXPECT_NE(audit.body.find(",user.add,user:ed@example.org,role,,editor"), std::string::npos);
+
+  const HttpResponse out = accounts::Send(port_, "POST", "/logout", cookie, "csrf=" + csrf);
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(accounts::Send(port_, "GET", "/admin/users", cookie).status, 303);
+  EXPECT_EQ(Stop(), 0) << Log();
 }
 
 }  // namespace

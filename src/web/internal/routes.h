@@ -45,6 +45,8 @@ struct Context {
   SubscribeLimits& subscribe_limits;
   /// Called after a message was queued in the outbox (SiteOptions::mail_queued).
   const std::function<void()>& mail_queued;
+  const auth::AccountOptions& accounts;  ///< SiteOptions::accounts
+  std::string_view peer;                 ///< the client's address (Request::peer)
 
   /// The knowledge base snapshot; IoError when the site has none or it
   /// cannot be read.
@@ -81,6 +83,13 @@ std::span<const Route> Routes();
 
 /// The first route whose pattern matches `path`, filling `params`; nullptr if none.
 const Route* Match(std::string_view path, std::map<std::string, std::string>& params);
+
+/// A form body (application/x-www-form-urlencoded) as parameters.
+/// InvalidArgument when it is malformed.
+Result<Target> ParseForm(std::string_view body);
+
+/// `r` with its HTTP status set to `status` (a page shown with an error).
+Result<Response> WithStatus(Result<Response> r, int status);
 
 /// The error page (HTML) or body (JSON) for a failed request.
 Response ErrorResponse(const Status& status, bool api, const Templates& templates,

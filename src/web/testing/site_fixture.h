@@ -72,6 +72,7 @@ class SiteTestBase : public ::testing::Test {
     options.today = [today = today_] { return today; };
     options.log = [this](std::string_view line) { log_.emplace_back(line); };
     options.knowledge = [this] { return knowledge_->Current(); };
+    Configure(options);
     auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
                            std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
     ASSERT_TRUE(site.ok()) << site.status().message();
@@ -84,6 +85,9 @@ class SiteTestBase : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
+
+  /// A test's own site options (accounts, authentication), set last.
+  virtual void Configure(SiteOptions&) {}
 
   Response Get(const std::string& target) {
     Request r;
