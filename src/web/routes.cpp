@@ -8,6 +8,7 @@
 
 #include "service/treaty_views.h"
 #include "treaty/chart.h"
+#include "web/internal/edit_handlers.h"
 #include "web/internal/entity_handlers.h"
 #include "web/internal/record_handlers.h"
 #include "web/internal/update_handlers.h"
@@ -150,6 +151,12 @@ constexpr Route kRoutes[] = {
    "Confirms a subscription"},
   {"/unsubscribe",          "token", K::kForm,   false, UnsubscribePage,
    "Unsubscribe: a one-button form; POST (RFC 8058 one-click) unsubscribes"},
+
+  // Editing on the site (editors) and the review queue (reviewers).
+  {"/edit/{kind}/{id}",     "",      K::kForm,   false, EditPage,
+   "The form that creates (id \"new\") or edits an entity or a country profile; POST stores a change set"},
+  {"/review",               "",      K::kForm,   false, ReviewPage,
+   "Drafts awaiting review with each value before and after; POST approves or rejects one"},
 };
 // clang-format on
 
@@ -400,6 +407,20 @@ Result<Response> Context::Page(std::string_view name, json model) const {
   auto html = RenderPage(templates, stylesheet, name, model);
   if (!html) return html.status();
   return Text(200, "text/html; charset=utf-8", std::move(*html));
+}
+
+Result<Target> ParseForm(std::string_view body) {
+  std::string query = "/?";
+  for (char ch : body) {
+    if (ch == '+') {
+      query += "%20";
+    } else {
+      query += ch;
+    }
+  }
+  auto form = ParseTarget(query);
+  if (!form) return InvalidArgument("the form is malformed: " + form.status().message());
+  return form;
 }
 
 Response JsonResponse(const json& j, int status, bool indent) {

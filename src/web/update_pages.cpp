@@ -76,21 +76,6 @@ std::string_view BodyOf(std::string_view html) {
   return html.substr(start + 1, end - start - 1);
 }
 
-/// A form body (application/x-www-form-urlencoded) as parameters.
-Result<Target> ParseForm(std::string_view body) {
-  std::string query = "/?";
-  for (char ch : body) {
-    if (ch == '+') {
-      query += "%20";
-    } else {
-      query += ch;
-    }
-  }
-  auto form = ParseTarget(query);
-  if (!form) return InvalidArgument("the form is malformed: " + form.status().message());
-  return form;
-}
-
 Result<Response> WithStatus(Result<Response> r, int status) {
   if (r) r->status = status;
   return r;

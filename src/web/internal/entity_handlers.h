@@ -20,6 +20,9 @@ Result<Response> ApiEntityList(Context& c, kb::Kind kind);
 /// any of its names, acronym or aliases ("GLACY+", "GLACY Plus"), compared
 /// without case or accents. `by_name` says which. Nullptr when none does.
 const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& key, bool* by_name);
+/// The same for an entity of any kind.
+const kb::Entity* EntityNamed(const kb::KnowledgeBase& kb, kb::Kind kind, const std::string& key,
+                              bool* by_name);
 
 /// 301 to `location` (a path of the site), so that a shared link survives.
 Response MovedPermanently(const std::string& location);

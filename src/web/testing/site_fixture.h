@@ -114,6 +114,7 @@ class SiteTestBase : public ::testing::Test {
     options.log = [this](std::string_view line) { log_.emplace_back(line); };
     options.knowledge = [kb = std::make_shared<const kb::KnowledgeBase>(EntityFixtures())]()
         -> Result<std::shared_ptr<const kb::KnowledgeBase>> { return kb; };
+    Configure(options);
     auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
                            std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
     ASSERT_TRUE(site.ok()) << site.status().message();
@@ -131,6 +132,9 @@ class SiteTestBase : public ::testing::Test {
     r.target = target;
     return site_->Handle(r);
   }
+
+  /// Changes the site's options before it opens (the store and registry are open).
+  virtual void Configure(SiteOptions&) {}
 
   domain::Date today_;
   bool with_records_;
