@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
@@ -23,6 +24,11 @@ int Run(int argc, char** argv, std::ostream& out, std::ostream& err) {
   app.set_version_flag("--version", "octopus 0.1.0");
 
   std::vector<Command> commands = RegisterCommands(app, opts);
+  opts.command_line = "octopus";
+  for (int i = 1; i < argc; ++i) {
+    opts.command_line += ' ';
+    opts.command_line += argv[i];
+  }
 
   try {
     app.parse(argc, argv);

@@ -18,6 +18,9 @@ namespace octopus::cli {
 
 struct Options {
   std::string db;
+  /// The command as typed ("octopus ingest news.html"), the origin of the
+  /// audit entries of the changes it makes.
+  std::string command_line;
 };
 
 struct Command {
@@ -38,5 +41,6 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
 void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterProfileCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
+void RegisterAuditCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 
 }  // namespace octopus::cli

@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -14,6 +15,9 @@ namespace octopus::cli {
 Result<Session> OpenSession(const Options& opts) {
   auto store = store::OpenStore(opts.db);
   if (!store) return store.status();
+  const char* user = std::getenv("USER");
+  (*store)->SetAuditOrigin(user && *user ? std::string("cli ") + user : std::string("cli"),
+                           opts.command_line);
   auto registry = service::Registry::Open(**store, service::FindDataDir());
   if (!registry) return registry.status();
   return Session{std::move(*store), std::move(*registry)};
@@ -203,6 +207,7 @@ std::vector<Command> RegisterCommands(CLI::App& app, Options& opts) {
   RegisterIngestCommand(app, opts, out);
   RegisterUpdateCommand(app, opts, out);
   RegisterProfileCommand(app, opts, out);
+  RegisterAuditCommand(app, opts, out);
   return out;
 }
 

@@ -134,6 +134,10 @@ class SqlStore : public Store {
   Result<Subscriber> SetSubscriberStatus(const std::string& token,
                                          const std::string& status) override;
   Result<std::vector<Subscriber>> Subscribers(const std::string& status) override;
+  void SetAuditOrigin(std::string actor, std::string origin) override {
+    audit_actor_ = std::move(actor);
+    audit_origin_ = std::move(origin);
+  }
   Result<AuditEntry> AppendAudit(const AuditEntry& entry) override;
   Result<std::vector<AuditEntry>> Audit(const AuditQuery& query) override;
   Result<ProfileRevision> AddProfileRevision(const std::string& iso2, const std::string& markdown,
@@ -183,6 +187,10 @@ class SqlStore : public Store {
   Status InsertBatch(int64_t source_id, const domain::TreatyBatch& batch);
 
   std::unique_ptr<Connection> conn_;
+  std::string audit_actor_ = "octopus", audit_origin_ = "octopus";
+  /// Appends the store's own entry for a change it makes (inside its transaction).
+  Status AuditOwnChange(std::string action, std::string entity, std::string field,
+                        std::optional<std::string> before, std::optional<std::string> after);
 };
 
 }  // namespace
@@ -291,6 +299,8 @@ Result<bool> SqlStore::AddBatch(const SourceInfo& source, const domain::TreatyBa
   auto id = InsertSource(source);
   if (!id) return id.status();
   OCTOPUS_RETURN_IF_ERROR(InsertBatch(*id, batch));
+  OCTOPUS_RETURN_IF_ERROR(AuditOwnChange("import", "source:" + std::to_string(*id), "", std::nullopt,
+                                         source.origin + " (sha256 " + source.sha256 + ")"));
   OCTOPUS_RETURN_IF_ERROR(tx.Commit());
   return true;
 }
@@ -399,6 +409,10 @@ Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& 
     OCTOPUS_RETURN_IF_ERROR(IndexRecord(*ins, r.kind, r.fields_json));
   }
   OCTOPUS_RETURN_IF_ERROR(InsertBatch(*sid, derived));
+  OCTOPUS_RETURN_IF_ERROR(AuditOwnChange("ingest", "document:" + std::to_string(*did), "",
+                                         std::nullopt,
+                                         doc.path + " (sha256 " + source.sha256 + ", " +
+                                             std::to_string(records.size()) + " records)"));
   OCTOPUS_RETURN_IF_ERROR(tx.Commit());
   return true;
 }
@@ -1081,8 +1095,13 @@ Result<ProfileRevision> SqlStore::AddProfileRevision(const std::string& iso2,
                                " FROM profile_revisions WHERE iso2 = ? ORDER BY id DESC",
                            {iso2});
   if (!rows) return rows.status();
+  std::vector<ProfileRevision> revisions = ToRevisions(*rows);
+  std::optional<std::string> before;
+  if (revisions.size() > 1) before = revisions[1].markdown;
+  OCTOPUS_RETURN_IF_ERROR(
+      AuditOwnChange("edit", "profile:" + iso2, "markdown", std::move(before), markdown));
   OCTOPUS_RETURN_IF_ERROR(tx.Commit());
-  return ToRevisions(*rows).front();
+  return std::move(revisions.front());
 }
 
 Result<std::vector<ProfileRevision>> SqlStore::ProfileRevisions(const std::string& iso2) {
@@ -1119,6 +1138,21 @@ AuditEntry ToAuditEntry(const Row& r) {
 Value OptionalText(const std::optional<std::string>& v) {
   if (!v) return nullptr;
   return *v;
+}
+
+Status SqlStore::AuditOwnChange(std::string action, std::string entity, std::string field,
+                                std::optional<std::string> before,
+                                std::optional<std::string> after) {
+  AuditEntry e;
+  e.actor = audit_actor_;
+  e.origin = audit_origin_;
+  e.action = std::move(action);
+  e.entity = std::move(entity);
+  e.field = std::move(field);
+  e.before = std::move(before);
+  e.after = std::move(after);
+  auto r = AppendAudit(e);
+  return r ? Status::Ok() : r.status();
 }
 
 Result<AuditEntry> SqlStore::AppendAudit(const AuditEntry& entry) {

@@ -300,6 +300,13 @@ class Store {
   /// Pages cached by the site depend on it as they do on Sources().
   virtual Result<int64_t> LastProfileRevisionId() = 0;
 
+  /// Who the store's own audit entries name. AddBatch, AddDocument and
+  /// AddProfileRevision each append one ("import", "ingest", "edit") in the
+  /// transaction of the change, so that no change is stored without its
+  /// entry. Until this is called: actor "octopus", origin "octopus". A setting of the
+  /// store object: a server that shares one store between requests appends
+  /// the entries of its users' changes itself (AppendAudit).
+  virtual void SetAuditOrigin(std::string actor, std::string origin) = 0;
   /// Appends one entry to the audit and returns it as stored (id, at).
   /// InvalidArgument when actor, origin, action or entity is empty.
   virtual Result<AuditEntry> AppendAudit(const AuditEntry& entry) = 0;

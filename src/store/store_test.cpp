@@ -683,6 +683,11 @@ TEST_F(StoreTest, AddDocumentThatFailsHalfWayStoresNothing) {
   EXPECT_TRUE(docs->empty());
   EXPECT_TRUE(recs->empty());
   EXPECT_EQ(sources_after->size(), sources_before->size());
+  AuditQuery ingests;
+  ingests.action = "ingest";
+  auto audited = store->Audit(ingests);
+  ASSERT_TRUE(audited.ok());
+  EXPECT_TRUE(audited->empty());  // a change not stored is not in the audit either
 
   // Derived evidence naming an unknown treaty undoes the document too.
   domain::TreatyBatch derived;
@@ -1430,6 +1435,36 @@ TEST_F(StoreTest, AuditEntriesAreAppendedAndReadNewestFirstWithFilters) {
   auto before = store.Audit(q);
   ASSERT_TRUE(before.ok());
   EXPECT_TRUE(before->empty());
+}
+
+TEST_F(StoreTest, StoredDocumentsImportsAndProfileRevisionsAreAuditedInTheirTransaction) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  store.SetAuditOrigin("cli ana", "octopus ingest news/2024-06.html");
+  SourceInfo src = Source("sha-audited", "news/2024-06.html");
+  src.kind = "document";
+  ASSERT_TRUE(store.AddDocument(src, Doc("news/2024-06.html"), {{0, 0, "news_item", 1, "{}"}}, {}).ok());
+  ASSERT_TRUE(store.AddProfileRevision("FR", "First.", "Ana", "").ok());
+  ASSERT_TRUE(store.AddProfileRevision("FR", "Second.", "Ana", "").ok());
+  // The same content again changes nothing and is not audited again.
+  ASSERT_FALSE(*store.AddDocument(src, Doc("again.html"), {}, {}));
+
+  auto all = store.Audit({});
+  ASSERT_TRUE(all.ok()) << all.status().message();
+  ASSERT_EQ(all->size(), 3u);
+  const AuditEntry& ingest = (*all)[2];
+  EXPECT_EQ(ingest.action, "ingest");
+  EXPECT_EQ(ingest.actor, "cli ana");
+  EXPECT_EQ(ingest.origin, "octopus ingest news/2024-06.html");
+  EXPECT_TRUE(ingest.entity.starts_with("document:")) << ingest.entity;
+  ASSERT_TRUE(ingest.after.has_value());
+  EXPECT_NE(ingest.after->find("news/2024-06.html"), std::string::npos) << *ingest.after;
+  EXPECT_NE(ingest.after->find("1 records"), std::string::npos) << *ingest.after;
+  EXPECT_EQ((*all)[1].entity, "profile:FR");
+  EXPECT_FALSE((*all)[1].before.has_value());
+  EXPECT_EQ((*all)[0].before, std::optional<std::string>("First."));
+  EXPECT_EQ((*all)[0].after, std::optional<std::string>("Second."));
 }
 
 TEST_F(StoreTest, AnAuditEntryWithoutActorIsRefused) {

@@ -327,6 +327,30 @@ TEST_F(CliTest, ProfileSetStoresRevisionsAndHistoryListsThemNewestFirst) {
   EXPECT_NE(Ok({"profile", "history", "DE"}).find("no profile yet"), std::string::npos);
 }
 
+TEST_F(CliTest, AuditListsEachCommandsChangesNewestFirstWithTheCommandLine) {
+  Write("fr1.md", "# France\n\nFirst text.\n");
+  Ok({"profile", "set", "FR", "fr1.md", "--author", "Ana"});
+  Write("news.txt", "1 June 2024\nBenin has acceded to the Convention on Cybercrime.\n");
+  Ok({"ingest", "news.txt", "--source-url", "https://example.org/news"});
+
+  const std::string all = Ok({"audit"});
+  EXPECT_NE(all.find("  ingest  document:"), std::string::npos) << all;
+  EXPECT_NE(all.find("from: octopus --db new.db ingest news.txt --source-url https://example.org/news"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("  edit  profile:FR  markdown"), std::string::npos) << all;
+  // The shipped treaty files read on the first open are imports.
+  EXPECT_NE(all.find("  import  source:"), std::string::npos) << all;
+  EXPECT_LT(all.find("  ingest  "), all.find("  edit  profile:FR")) << "newest first\n" << all;
+
+  const std::string profiles = Ok({"audit", "--entity", "profile:"});
+  EXPECT_NE(profiles.find("profile:FR"), std::string::npos) << profiles;
+  EXPECT_EQ(profiles.find("document:"), std::string::npos) << profiles;
+  const Outcome bad = Octopus({"audit", "--limit", "0"}, "new.db");
+  EXPECT_EQ(bad.exit, 1);
+  EXPECT_NE(bad.err.find("--limit"), std::string::npos) << bad.err;
+}
+
 TEST_F(CliTest, ProfileSetRefusesAnUnknownCountryAnEmptyFileAndBadUtf8StoringNothing) {
   Write("ok.md", "Text.\n");
   Write("empty.md", "");
