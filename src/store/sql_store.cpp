@@ -1416,6 +1416,8 @@ Result<int64_t> SqlStore::PublishedEditCount() {
 }  // namespace
 
 std::string EditAuditEntity(const ChangeSet& set, const EditValue& value) {
+  // The name a profile revision's own entry uses.
+  if (value.kind == kCountryProfile) return "profile:" + value.entity_id;
   std::string id = value.entity_id;
   if (id == kb::kNewEntity) {
     if (auto kind = kb::KindFromName(value.kind)) id = kb::NewEntityId(set.id, *kind);

@@ -215,7 +215,8 @@ struct ChangeSet {
 };
 
 /// The audit's name of what an edit value is about: "project:cybereast",
-/// "activity:3f9a…" (a created entity's id), "country_profile:GE".
+/// "activity:3f9a…" (a created entity's id), "profile:GE" (as a profile
+/// revision's entry names it), "treaty_action:ETS 185/GE".
 std::string EditAuditEntity(const ChangeSet& set, const EditValue& value);
 
 class Store {

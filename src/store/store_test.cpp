@@ -1609,7 +1609,7 @@ TEST_F(StoreTest, AProfileEditThatPublishesDirectlyIsAProfileRevision) {
   EXPECT_EQ(revisions->front().markdown, "Georgia ratified in 2012.");
   EXPECT_EQ(revisions->front().author, "ana@example.org");
   AuditQuery q;
-  q.entity = "country_profile:GE";
+  q.entity = "profile:GE";
   ASSERT_EQ((*s)->Audit(q)->size(), 1u);
   EXPECT_EQ((*s)->Audit(q)->front().action, "publish");
 }
