@@ -23,6 +23,7 @@
 #include "core/testing/temp_dir.h"
 #include "ingest/internal/dates.h"
 #include "ingest/internal/treaty_chart.h"
+#include "ingest/values.h"
 #include "ingest/reader.h"
 
 namespace octopus::ingest {
@@ -150,6 +151,43 @@ TEST(DatePhrase, ListsTheDaysOfASpanThatIsNotOneRun) {
   std::vector<std::string> days;
   for (const auto& d : p->days) days.push_back(d.Iso());
   EXPECT_EQ(days, (std::vector<std::string>{"2023-09-11", "2023-09-12", "2023-09-13", "2023-09-15"}));
+}
+
+TEST(TypedValues, AFormsDateIsReadByTheDocumentsRules) {
+  auto by = ParseTypedDate("  by October 2023 ", 2025);
+  ASSERT_TRUE(by.ok()) << by.status().message();
+  EXPECT_EQ(by->start, "");
+  EXPECT_EQ(by->end, "2023-10");
+  EXPECT_EQ(by->precision, "by");
+  EXPECT_EQ(by->as_written, "by October 2023");
+  auto mid = ParseTypedDate("mid-November", 2025);
+  ASSERT_TRUE(mid.ok());
+  EXPECT_EQ(mid->precision, "mid");
+  EXPECT_EQ(mid->start.substr(0, 7), "2025-11");
+  auto tbc = ParseTypedDate("TBC", 2025);
+  ASSERT_TRUE(tbc.ok());
+  EXPECT_EQ(tbc->start, "");
+  EXPECT_EQ(tbc->end, "");
+  auto bad = ParseTypedDate("next week or so", 2025);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("'next week or so' is not a date"), std::string::npos);
+}
+
+TEST(TypedValues, AFormsAmountIsReadWithOrWithoutItsCurrencyMark) {
+  auto marked = ParseTypedAmount("EUR 5.4 million", "");
+  ASSERT_TRUE(marked.ok()) << marked.status().message();
+  EXPECT_EQ(marked->amount, "5400000");
+  EXPECT_EQ(marked->currency, "EUR");
+  auto spaced = ParseTypedAmount("5 400 000", "EUR");
+  ASSERT_TRUE(spaced.ok()) << spaced.status().message();
+  EXPECT_EQ(spaced->amount, "5400000");
+  auto cents = ParseTypedAmount("USD 508,371.23", "");
+  ASSERT_TRUE(cents.ok());
+  EXPECT_EQ(cents->amount, "508371.23");
+  EXPECT_EQ(cents->currency, "USD");
+  EXPECT_FALSE(ParseTypedAmount("5 400 000", "").ok()) << "no currency at all";
+  EXPECT_FALSE(ParseTypedAmount("about 5 million and more", "EUR").ok());
+  EXPECT_FALSE(ParseTypedAmount("lots", "EUR").ok());
 }
 
 TEST(DatePhrase, RefusesWhatIsNotADate) {

@@ -110,6 +110,29 @@ class Builder {
     }
   }
 
+  // An edit is added after every document: its claims never take part in
+  // the resolution of the documents' records.
+  void AddEdit(const EditInput& edit) {
+    Source src;
+    src.stated_on = edit.published_at;
+    src.section = "edit";
+    src.author = edit.author;
+    src.edit_id = edit.id;
+    src.document_label = "edit " + std::to_string(edit.id) + " by " + edit.author;
+    const std::string rule = "edited by " + edit.author;
+    for (const EditInput::Value& v : edit.values) {
+      const std::string id = v.entity_id == kNewEntity ? NewEntityId(edit.id, v.kind) : v.entity_id;
+      if (id.empty() || v.field.empty()) continue;
+      Work* w = Find(id);
+      if (!w) w = &Create(v.kind, id);
+      // An id names one entity: a value for another kind under it is not read.
+      if (w->entity.kind != v.kind) continue;
+      Source s = src;
+      s.quote = edit.note.empty() ? v.value : edit.note;
+      Say(*w, v.field, v.value, s, rule);
+    }
+  }
+
   KnowledgeBase Finish() {
     for (Work& w : works_) Derive(w.entity);
     AttachNewsToActivities();
@@ -465,7 +488,12 @@ std::string DocumentDate(const DocumentInput& d) { return !d.date.empty() ? d.da
 
 }  // namespace
 
-KnowledgeBase Build(const std::vector<DocumentInput>& documents, const Directory& directory) {
+std::string NewEntityId(int64_t edit_id, Kind kind) {
+  return internal::ShortHash({"edit", std::to_string(edit_id), std::string(KindName(kind))});
+}
+
+KnowledgeBase Build(const std::vector<DocumentInput>& documents, const Directory& directory,
+                    const std::vector<EditInput>& edits) {
   std::vector<const DocumentInput*> order;
   for (const DocumentInput& d : documents) order.push_back(&d);
   std::sort(order.begin(), order.end(), [](const DocumentInput* a, const DocumentInput* b) {
@@ -480,6 +508,12 @@ KnowledgeBase Build(const std::vector<DocumentInput>& documents, const Directory
     });
     for (const RecordInput* r : records) builder.Add(*d, *r);
   }
+  std::vector<const EditInput*> published;
+  for (const EditInput& e : edits) published.push_back(&e);
+  std::sort(published.begin(), published.end(), [](const EditInput* a, const EditInput* b) {
+    return std::tie(a->published_at, a->id) < std::tie(b->published_at, b->id);
+  });
+  for (const EditInput* e : published) builder.AddEdit(*e);
   return builder.Finish();
 }
 

@@ -60,8 +60,8 @@ bool IsoDate(const std::string& v) {
 
 // Claims of unknown date sort first: they never supersede a dated claim.
 bool Earlier(const Claim& a, const Claim& b) {
-  return std::tie(a.source.stated_on, a.source.document_id, a.source.line, a.field, a.value) <
-         std::tie(b.source.stated_on, b.source.document_id, b.source.line, b.field, b.value);
+  return std::tie(a.source.stated_on, a.source.document_id, a.source.edit_id, a.source.line, a.field, a.value) <
+         std::tie(b.source.stated_on, b.source.document_id, b.source.edit_id, b.source.line, b.field, b.value);
 }
 
 Field DeriveField(std::string_view name, bool set, const std::vector<Claim>& claims) {

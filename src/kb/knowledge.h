@@ -38,7 +38,8 @@ std::optional<Kind> KindFromName(std::string_view name);
 /// "organisations", "contributions", "resources".
 std::string_view KindPath(Kind kind);
 
-/// Where a claim comes from: one line of one stored document.
+/// Where a claim comes from: one line of one stored document, or one
+/// published edit (document_id 0, `author` and `edit_id` set).
 struct Source {
   int64_t document_id = 0;
   int64_t record_id = 0;  ///< the record the claim was read from; 0 for none
@@ -50,6 +51,10 @@ struct Source {
   std::string stated_on;
   std::string section;  ///< the document section: "inventory", "coming_next", … or ""
   std::string document_label;  ///< the citable source: its URL, else its title or path
+  /// An edit's claim: who wrote it (the editor's e-mail) and the published
+  /// change set it belongs to; "" and 0 for a document's claim.
+  std::string author;
+  int64_t edit_id = 0;
 };
 
 /// One statement about one field of one entity. Values are text in one
@@ -131,6 +136,30 @@ struct DocumentInput {
   std::vector<RecordInput> records;
 };
 
+/// One published change set of an editor: values for fields of entities.
+struct EditInput {
+  int64_t id = 0;             ///< the change set's id; breaks ties of publication time
+  std::string author;         ///< the editor's e-mail
+  std::string published_at;   ///< UTC, ISO 8601 ("2026-12-01T15:04:05Z")
+  std::string note;           ///< the editor's reason, "" when none
+  struct Value {
+    Kind kind = Kind::kProject;
+    /// The entity the value is about; kNewEntity: the one entity of `kind`
+    /// the change set creates.
+    std::string entity_id;
+    std::string field;
+    std::string value;  ///< in the canonical form of Claim::value
+  };
+  std::vector<Value> values;
+};
+
+/// EditInput::Value::entity_id of an entity the change set creates.
+inline constexpr std::string_view kNewEntity = "new";
+
+/// The id of the entity of `kind` that change set `edit_id` creates: 12 hex
+/// digits of a hash of "edit", the change set and the kind.
+std::string NewEntityId(int64_t edit_id, Kind kind);
+
 /// Names the programme uses for its projects and organisations, from
 /// data/projects.csv and data/organisations.csv.
 class Directory {
@@ -167,10 +196,17 @@ struct KnowledgeBase {
   std::vector<const Entity*> Referring(Kind kind, std::string_view field, std::string_view id) const;
 };
 
-/// Builds the knowledge base from every stored document. Deterministic and
-/// independent of the order of `documents` (they are taken in order of date,
-/// then sha256). A record it cannot read is skipped, never guessed from.
-KnowledgeBase Build(const std::vector<DocumentInput>& documents, const Directory& directory);
+/// Builds the knowledge base from every stored document and every published
+/// edit. Deterministic and independent of the order of `documents` (they are
+/// taken in order of date, then sha256) and of `edits` (in order of
+/// publication, then id). A record it cannot read is skipped, never guessed
+/// from. A published edit's value is a claim stated on its publication time
+/// (so it supersedes the documents' claims of earlier days, which stay in
+/// the field's history and the entity's claims), sourced to the edit (rule
+/// "edited by …"), attached to the entity it names; an entity it names that
+/// no document gives, and one it creates (kNewEntity), is made of its claims.
+KnowledgeBase Build(const std::vector<DocumentInput>& documents, const Directory& directory,
+                    const std::vector<EditInput>& edits = {});
 
 /// Derives `entity.fields` (and `label`) from `entity.claims`. Build calls it;
 /// a reader that loads claims from the store calls it too.

@@ -536,6 +536,73 @@ TEST(KbBuildTest, ContradictoryClaimsOfTheSameDateAreAConflict) {
   EXPECT_EQ(p->value("name"), "CyberEast");
 }
 
+EditInput Edit(int64_t id, std::string published_at, std::vector<EditInput::Value> values) {
+  EditInput e;
+  e.id = id;
+  e.author = "editor@example.org";
+  e.published_at = std::move(published_at);
+  e.values = std::move(values);
+  return e;
+}
+
+TEST(KbEditTest, AnEditorsValueSupersedesTheDocumentsAndTheirClaimsStayInTheHistory) {
+  const KnowledgeBase kb = Build(QuartersAndPages(), Names(),
+                                 {Edit(7, "2026-03-02T10:00:00Z",
+                                       {{Kind::kProject, "cybereast", "budget_amount", "7250000"}})});
+  const Entity* p = kb.Find("cybereast");
+  ASSERT_NE(p, nullptr);
+  const Field* f = p->field("budget_amount");
+  ASSERT_NE(f, nullptr);
+  EXPECT_FALSE(f->conflict);
+  EXPECT_EQ(p->values("budget_amount"), std::vector<std::string>{"7250000"});
+  std::vector<std::string> before;
+  for (const FieldValue& v : f->history) before.push_back(v.value);
+  EXPECT_EQ(before, (std::vector<std::string>{"6200000", "6800000", "7100000", "7300000"}));
+  const Claim& edit = p->claims[f->current[0].claims[0]];
+  EXPECT_EQ(edit.source.author, "editor@example.org");
+  EXPECT_EQ(edit.source.edit_id, 7);
+  EXPECT_EQ(edit.source.document_id, 0);
+  EXPECT_EQ(edit.source.stated_on, "2026-03-02T10:00:00Z");
+  EXPECT_EQ(edit.rule, "edited by editor@example.org");
+}
+
+TEST(KbEditTest, AnEditPublishedTheSameDayAsADocumentStillSupersedesIt) {
+  const KnowledgeBase kb = Build(QuartersAndPages(), Names(),
+                                 {Edit(3, "2025-10-15T09:00:00Z",
+                                       {{Kind::kProject, "cybereast", "budget_amount", "7300000"}})});
+  EXPECT_EQ(kb.Find("cybereast")->values("budget_amount"), std::vector<std::string>{"7300000"});
+  EXPECT_FALSE(kb.Find("cybereast")->field("budget_amount")->conflict);
+}
+
+TEST(KbEditTest, AnEditCreatesTheActivityItDescribes) {
+  const size_t before = Build(Quarters(), Names()).OfKind(Kind::kActivity).size();
+  const KnowledgeBase kb = Build(
+      Quarters(), Names(),
+      {Edit(11, "2026-03-02T10:00:00Z",
+            {{Kind::kActivity, std::string(kNewEntity), "title", "Regional workshop on e-evidence"},
+             {Kind::kActivity, std::string(kNewEntity), "projects", "cybereast"},
+             {Kind::kActivity, std::string(kNewEntity), "countries", "GE"},
+             {Kind::kActivity, std::string(kNewEntity), "countries", "AM"},
+             {Kind::kActivity, std::string(kNewEntity), "start", "2026-04"}})});
+  EXPECT_EQ(kb.OfKind(Kind::kActivity).size(), before + 1);
+  const Entity* a = kb.Find(NewEntityId(11, Kind::kActivity));
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->kind, Kind::kActivity);
+  EXPECT_EQ(a->label, "Regional workshop on e-evidence");
+  EXPECT_EQ(a->values("countries"), (std::vector<std::string>{"AM", "GE"}));
+  EXPECT_EQ(a->value("start"), "2026-04");
+  const auto of_project = kb.Referring(Kind::kActivity, "projects", "cybereast");
+  EXPECT_TRUE(std::find(of_project.begin(), of_project.end(), a) != of_project.end());
+}
+
+TEST(KbEditTest, AValueForAnotherKindUnderAnEntitysIdIsNotRead) {
+  const KnowledgeBase kb = Build(Quarters(), Names(),
+                                 {Edit(2, "2026-03-02T10:00:00Z",
+                                       {{Kind::kActivity, "cybereast", "title", "Not a project"}})});
+  EXPECT_EQ(kb.Find("cybereast")->kind, Kind::kProject);
+  EXPECT_EQ(kb.Find("cybereast")->value("title"), "");
+}
+
 const std::string kContributions = R"({"name":"Octopus Project","section":"prose","contributions":[
   {"contributor":"The Government of Japan, through its Ministry of Justice","countries":["JP"],"amount":250000,
    "currency":"EUR","count":1,"line":7,"span":"The Government of Japan, through its Ministry of Justice, made a contribution of EUR 250,000 to the Octopus Project"},
@@ -627,22 +694,34 @@ std::string Dump(const KnowledgeBase& kb) {
     }
     for (const Claim& c : e.claims) {
       out << "  - " << c.field << '=' << c.value << " @" << c.source.document_id << ':' << c.source.line << ' '
-          << c.source.record_id << ' ' << c.source.stated_on << ' ' << c.source.section << " (" << c.rule << ")\n";
+          << c.source.record_id << ' ' << c.source.edit_id << ' ' << c.source.stated_on << ' ' << c.source.section
+          << " (" << c.rule << ")\n";
     }
   }
   return out.str();
 }
 
-TEST(KbBuildTest, AnyOrderOfTheDocumentsGivesTheSameEntities) {
+TEST(KbBuildTest, AnyOrderOfTheDocumentsAndEditsGivesTheSameEntities) {
   std::vector<DocumentInput> docs = QuartersAndPages();
   docs.push_back(Seed(5, "003_4b1784b32edbbd16.txt"));
-  const std::string expected = Dump(Build(docs, Names()));
-  ASSERT_FALSE(expected.empty());
+  // Two edits published in the same second (a conflict, as two documents of
+  // one date would be), and one creating an activity.
+  std::vector<EditInput> edits = {
+      Edit(4, "2026-03-02T10:00:00Z", {{Kind::kProject, "cybereast", "budget_amount", "7250000"}}),
+      Edit(5, "2026-03-02T10:00:00Z", {{Kind::kProject, "cybereast", "budget_amount", "7260000"}}),
+      Edit(6, "2026-03-01T08:00:00Z",
+           {{Kind::kActivity, std::string(kNewEntity), "title", "Desk study on cybercrime law"},
+            {Kind::kActivity, std::string(kNewEntity), "projects", "cybereast"}})};
+  const std::string expected = Dump(Build(docs, Names(), edits));
+  ASSERT_NE(expected.find("budget_amount conflict: [7250000 2026-03-02T10:00:00Z 1] [7260000 2026-03-02T10:00:00Z 1]"),
+            std::string::npos)
+      << expected;
   std::mt19937 random(20251201);
   for (int i = 0; i < 50; ++i) {
     std::shuffle(docs.begin(), docs.end(), random);
     for (DocumentInput& d : docs) std::shuffle(d.records.begin(), d.records.end(), random);
-    ASSERT_EQ(Dump(Build(docs, Names())), expected) << "permutation " << i;
+    std::shuffle(edits.begin(), edits.end(), random);
+    ASSERT_EQ(Dump(Build(docs, Names(), edits)), expected) << "permutation " << i;
   }
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "core/csv.h"
 #include "service/registry.h"
 
 namespace octopus::service {
@@ -14,11 +15,12 @@ namespace {
 // Part of every stamp: a change to the resolution rules or to the stored
 // shape of entities bumps it, so that every database is rebuilt on its next
 // open.
-constexpr std::string_view kRulesVersion = "kb-1";
+constexpr std::string_view kRulesVersion = "kb-2";
 
 // What the stored knowledge is built from: the stored documents (their
 // number, the last id and the greatest content hash: a document added or
-// replaced changes one of them) and the rules.
+// replaced changes one of them), the number of published edits (it only
+// grows) and the rules.
 Result<std::string> DocumentsStamp(store::Store& store) {
   auto sources = store.Sources();
   if (!sources) return sources.status();
@@ -31,8 +33,30 @@ Result<std::string> DocumentsStamp(store::Store& store) {
     last_id = std::max(last_id, s.id);
     max_sha = std::max(max_sha, s.sha256);
   }
+  auto edits = store.PublishedEditCount();
+  if (!edits) return edits.status();
   return std::string(kRulesVersion) + " documents=" + std::to_string(count) +
-         " last=" + std::to_string(last_id) + " sha=" + max_sha;
+         " last=" + std::to_string(last_id) + " sha=" + max_sha + " edits=" + std::to_string(*edits);
+}
+
+// The published change sets as the knowledge base reads them: values of its
+// kinds only (a country profile's text is a profile revision).
+Result<std::vector<kb::EditInput>> LoadEdits(store::Store& store) {
+  auto published = store.PublishedEdits();
+  if (!published) return published.status();
+  std::vector<kb::EditInput> out;
+  for (const store::ChangeSet& set : *published) {
+    kb::EditInput in;
+    in.id = set.id;
+    in.author = set.author;
+    in.published_at = set.reviewed_at;
+    in.note = set.note;
+    for (const store::EditValue& v : set.values) {
+      if (auto kind = kb::KindFromName(v.kind)) in.values.push_back({*kind, v.entity_id, v.field, v.value});
+    }
+    if (!in.values.empty()) out.push_back(std::move(in));
+  }
+  return out;
 }
 
 Result<std::vector<kb::DocumentInput>> LoadDocuments(store::Store& store) {
@@ -107,7 +131,54 @@ Status Knowledge::Rebuild() {
 Status Knowledge::RebuildLocked(const std::string& stamp) {
   auto documents = LoadDocuments(store_);
   if (!documents) return documents.status();
-  return store_.PutKnowledge(kb::Build(*documents, directory_), stamp);
+  auto edits = LoadEdits(store_);
+  if (!edits) return edits.status();
+  return store_.PutKnowledge(kb::Build(*documents, directory_, *edits), stamp);
+}
+
+Result<EditPolicy> EditPolicy::Parse(std::string_view text) {
+  auto rows = csv::Parse(text, "editing.csv");
+  if (!rows) return rows.status();
+  EditPolicy policy;
+  for (const csv::Row& row : *rows) {
+    const std::string where = "editing.csv:" + std::to_string(row.line) + ": ";
+    if (row.fields.size() != 2) return InvalidArgument(where + "a row is kind,publication");
+    if (row.fields[0] == "kind" && row.fields[1] == "publication") continue;
+    if (row.fields[0].empty()) return InvalidArgument(where + "kind is empty");
+    if (row.fields[1] == "direct") {
+      policy.direct_.insert(row.fields[0]);
+    } else if (row.fields[1] != "review") {
+      return InvalidArgument(where + "publication '" + row.fields[1] + "' is neither review nor direct");
+    }
+  }
+  return policy;
+}
+
+Result<EditPolicy> EditPolicy::Load(const std::string& data_dir) {
+  const std::filesystem::path path = std::filesystem::path(data_dir) / "editing.csv";
+  if (!std::filesystem::exists(path)) return EditPolicy{};
+  auto text = ReadFile(path.string());
+  if (!text) return text.status();
+  return Parse(*text);
+}
+
+Result<store::ChangeSet> SubmitEdit(store::Store& store, const EditPolicy& policy,
+                                    const store::ChangeSet& draft, const std::string& origin) {
+  const bool direct = !draft.values.empty() &&
+                      std::all_of(draft.values.begin(), draft.values.end(), [&](const store::EditValue& v) {
+                        return policy.PublishesDirectly(v.kind);
+                      });
+  return store.AddDraft(draft, direct, origin);
+}
+
+Result<store::ChangeSet> ReviewEdit(store::Store& store, int64_t id, bool approve,
+                                    const std::string& reviewer, const std::string& origin) {
+  auto set = store.ChangeSetById(id);
+  if (!set) return set.status();
+  if (set->author == reviewer) {
+    return InvalidArgument("an edit is reviewed by someone other than its author");
+  }
+  return approve ? store.Approve(id, reviewer, origin) : store.Reject(id, reviewer, origin);
 }
 
 }  // namespace octopus::service

@@ -130,6 +130,50 @@ TEST_F(KnowledgeTest, ANewDocumentChangesTheSnapshotAndAnUnchangedStoreKeepsIt) 
   }
 }
 
+store::ChangeSet BudgetEdit(const std::string& author, const std::string& amount) {
+  store::ChangeSet c;
+  c.author = author;
+  c.values = {{0, "project", "cybereast", "budget_amount", amount, std::nullopt}};
+  return c;
+}
+
+TEST_F(KnowledgeTest, APublicationChangesTheSnapshotAtOnceAndADraftDoesNot) {
+  Ingest(kSeed003);
+  auto before = Current(*knowledge_);
+  ASSERT_NE(before, nullptr);
+  ASSERT_NE(before->Find("cybereast"), nullptr);
+  const std::string stated = before->Find("cybereast")->value("budget_amount");
+  ASSERT_FALSE(stated.empty());
+
+  auto policy = EditPolicy::Load(kDataDir.string());
+  ASSERT_TRUE(policy.ok()) << policy.status().message();
+  auto draft = SubmitEdit(*store_, *policy, BudgetEdit("ana@example.org", "5400000"), "test");
+  ASSERT_TRUE(draft.ok()) << draft.status().message();
+  EXPECT_EQ(draft->status, "draft");
+  EXPECT_EQ(Current(*knowledge_), before) << "a draft is not published";
+
+  auto own = ReviewEdit(*store_, draft->id, true, "ana@example.org", "test");
+  EXPECT_EQ(own.status().code(), StatusCode::kInvalidArgument);
+  auto approved = ReviewEdit(*store_, draft->id, true, "ben@example.org", "test");
+  ASSERT_TRUE(approved.ok()) << approved.status().message();
+  auto after = Current(*knowledge_);
+  ASSERT_NE(after, before);
+  const kb::Entity* p = after->Find("cybereast");
+  EXPECT_EQ(p->value("budget_amount"), "5400000");
+  EXPECT_EQ(p->field("budget_amount")->history.back().value, stated);
+}
+
+TEST(EditPolicyTest, AKindPublishesDirectlyOnlyWhenListedAsDirect) {
+  auto policy = EditPolicy::Parse("kind,publication\ncountry_profile,direct\nproject,review\n");
+  ASSERT_TRUE(policy.ok()) << policy.status().message();
+  EXPECT_TRUE(policy->PublishesDirectly("country_profile"));
+  EXPECT_FALSE(policy->PublishesDirectly("project"));
+  EXPECT_FALSE(policy->PublishesDirectly("activity"));
+  auto bad = EditPolicy::Parse("kind,publication\nproject,soon\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("editing.csv:2"), std::string::npos) << bad.status().message();
+}
+
 TEST_F(KnowledgeTest, ThreadsReadingAtOnceShareOneSnapshot) {
   Ingest(kSeed000);
   std::vector<std::shared_ptr<const kb::KnowledgeBase>> seen(4);

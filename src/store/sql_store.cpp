@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -167,8 +168,27 @@ class SqlStore : public Store {
                                              const std::string& note) override;
   Result<std::vector<ProfileRevision>> ProfileRevisions(const std::string& iso2) override;
   Result<int64_t> LastProfileRevisionId() override;
+  Result<ChangeSet> AddDraft(const ChangeSet& draft, bool publish, const std::string& origin) override;
+  Result<std::vector<ChangeSet>> Drafts() override;
+  Result<ChangeSet> ChangeSetById(int64_t id) override;
+  Result<ChangeSet> Approve(int64_t id, const std::string& reviewer, const std::string& origin) override;
+  Result<ChangeSet> Reject(int64_t id, const std::string& reviewer, const std::string& origin) override;
+  Result<std::vector<ChangeSet>> PublishedEdits() override;
+  Result<int64_t> PublishedEditCount() override;
 
  private:
+  /// The change sets matching `where` (a condition on edits), with values.
+  Result<std::vector<ChangeSet>> ChangeSets(const std::string& where, const std::vector<Value>& params,
+                                            const std::string& order);
+  /// Moves a draft to `status` (in the caller's transaction), appending
+  /// `actions` to the audit for each value.
+  Result<ChangeSet> Review(int64_t id, const std::string& reviewer, const std::string& origin,
+                           const std::string& status, std::initializer_list<const char*> actions);
+  /// What publishing a change set does besides its status: profile revisions.
+  Status ApplyPublished(const ChangeSet& set);
+  /// One audit entry per value of `set`.
+  Status AuditValues(const ChangeSet& set, const std::string& actor, const std::string& origin,
+                     const char* action);
   bool HasFullText() const { return conn_->backend() == "sqlite"; }
   /// Adds an entity to the entity search index; `by_id` gives the entities it
   /// refers to (their names are its text, a project's name its facet label).
@@ -669,7 +689,7 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
   OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
       "DELETE FROM entity_names; "
       "DELETE FROM entity_facets WHERE entry IN (SELECT id FROM entity_entries WHERE kind <> 'country'); "
-      "DELETE FROM entity_entries WHERE kind <> 'country'; DELETE FROM claims; DELETE FROM entities"));
+      "DELETE FROM entity_entries WHERE kind <> 'country'; DELETE FROM claim_edits; DELETE FROM claims; DELETE FROM entities"));
   std::map<std::string_view, const kb::Entity*> by_id;
   for (const kb::Entity& e : kb.entities) by_id.emplace(e.id, &e);
   for (const kb::Entity& e : kb.entities) {
@@ -686,6 +706,14 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
       if (!claim) {
         return Status(claim.status().code(),
                       "claim on '" + e.id + "' " + c.field + ": " + claim.status().message());
+      }
+      if (s.edit_id != 0) {
+        auto edit = conn_->Insert("INSERT INTO claim_edits (claim_id, author, edit_id) VALUES (?, ?, ?)",
+                                  {*claim, s.author, s.edit_id});
+        if (!edit) {
+          return Status(edit.status().code(),
+                        "claim on '" + e.id + "' " + c.field + ": " + edit.status().message());
+        }
       }
     }
     // A contribution is found through its project and its donor.
@@ -705,8 +733,9 @@ Result<kb::KnowledgeBase> SqlStore::Knowledge() {
   auto entities = conn_->Query("SELECT id, kind FROM entities");
   if (!entities) return entities.status();
   auto claims = conn_->Query(
-      "SELECT id, entity_id, field, value, document_id, record_id, line, quote, stated_on, "
-      "section, document_label, rule FROM claims ORDER BY id");
+      "SELECT c.id, c.entity_id, c.field, c.value, c.document_id, c.record_id, c.line, c.quote, "
+      "c.stated_on, c.section, c.document_label, c.rule, x.author, x.edit_id "
+      "FROM claims c LEFT JOIN claim_edits x ON x.claim_id = c.id ORDER BY c.id");
   if (!claims) return claims.status();
   kb::KnowledgeBase out;
   out.entities.reserve(entities->size());
@@ -734,6 +763,8 @@ Result<kb::KnowledgeBase> SqlStore::Knowledge() {
     c.source.section = AsText(r[9]);
     c.source.document_label = AsText(r[10]);
     c.rule = AsText(r[11]);
+    c.source.author = AsText(r[12]);
+    c.source.edit_id = AsInt(r[13]);
     auto it = index.find(c.entity_id);
     if (it == index.end()) return IoError("stored claim " + std::to_string(c.id) + " has no entity");
     out.entities[it->second].claims.push_back(std::move(c));
@@ -1442,9 +1473,227 @@ Result<LoginFailures> SqlStore::AddLoginFailure(const std::string& key, const st
 
 Status SqlStore::ClearLoginFailures(const std::string& key) {
   return conn_->Query("DELETE FROM login_failures WHERE key = ?", {key}).status();
+
+Result<std::vector<ChangeSet>> SqlStore::ChangeSets(const std::string& where,
+                                                    const std::vector<Value>& params,
+                                                    const std::string& order) {
+  auto sets = conn_->Query(
+      "SELECT id, author, created_at, note, status, reviewer, reviewed_at FROM edits WHERE " + where +
+          " ORDER BY " + order,
+      params);
+  if (!sets) return sets.status();
+  auto values = conn_->Query(
+      "SELECT v.edit_id, v.id, v.kind, v.entity_id, v.field, v.value, v.before FROM edit_values v "
+      "JOIN edits ON edits.id = v.edit_id WHERE " + where + " ORDER BY v.id",
+      params);
+  if (!values) return values.status();
+  std::vector<ChangeSet> out;
+  std::map<int64_t, size_t> index;
+  for (const Row& r : *sets) {
+    ChangeSet c;
+    c.id = AsInt(r[0]);
+    c.author = AsText(r[1]);
+    c.created_at = AsText(r[2]);
+    c.note = AsText(r[3]);
+    c.status = AsText(r[4]);
+    c.reviewer = AsText(r[5]);
+    c.reviewed_at = AsText(r[6]);
+    index.emplace(c.id, out.size());
+    out.push_back(std::move(c));
+  }
+  for (const Row& r : *values) {
+    auto it = index.find(AsInt(r[0]));
+    if (it == index.end()) continue;
+    EditValue v;
+    v.id = AsInt(r[1]);
+    v.kind = AsText(r[2]);
+    v.entity_id = AsText(r[3]);
+    v.field = AsText(r[4]);
+    v.value = AsText(r[5]);
+    if (!IsNull(r[6])) v.before = AsText(r[6]);
+    out[it->second].values.push_back(std::move(v));
+  }
+  return out;
+}
+
+Status SqlStore::AuditValues(const ChangeSet& set, const std::string& actor, const std::string& origin,
+                             const char* action) {
+  for (const EditValue& v : set.values) {
+    AuditEntry entry;
+    entry.actor = actor;
+    entry.origin = origin;
+    entry.action = action;
+    entry.entity = EditAuditEntity(set, v);
+    entry.field = v.field;
+    entry.before = v.before;
+    entry.after = v.value;
+    auto appended = AppendAudit(entry);
+    if (!appended) return appended.status();
+  }
+  return Status::Ok();
+}
+
+/// The treaty actions of a change set as registry evidence (sourced to what
+/// the editor cited); InvalidArgument naming what one lacks.
+Result<std::vector<domain::Evidence>> TreatyActions(const ChangeSet& set) {
+  std::map<std::string, std::map<std::string, std::string>> by_entity;
+  for (const EditValue& v : set.values) {
+    if (v.kind == kTreatyAction) by_entity[v.entity_id][v.field] = v.value;
+  }
+  std::vector<domain::Evidence> out;
+  for (auto& [entity, fields] : by_entity) {
+    const size_t slash = entity.rfind('/');
+    if (slash == std::string::npos || slash == 0 || slash + 1 == entity.size()) {
+      return InvalidArgument("a treaty action names its treaty and State as 'ETS 185/GE', not '" + entity + "'");
+    }
+    domain::Evidence e;
+    e.treaty = entity.substr(0, slash);
+    e.state = entity.substr(slash + 1);
+    auto action = domain::ParseActionKind(fields["action"]);
+    if (!action) return InvalidArgument("the treaty action '" + fields["action"] + "' is not one the registry knows");
+    e.action = *action;
+    auto date = domain::ReducedDate::Parse(fields["date"]);
+    if (!date) return InvalidArgument("a treaty action needs its date: " + date.status().message());
+    e.lo = date->first;
+    e.hi = date->last;
+    e.precision = date->precision;
+    if (text::Trim(fields["source"]).empty()) {
+      return InvalidArgument("a treaty action needs the URL or citation of the source that states it");
+    }
+    e.source = {std::string(text::Trim(fields["source"])), 0,
+                "edited by " + set.author + (set.note.empty() ? std::string() : ": " + set.note)};
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+Status SqlStore::ApplyPublished(const ChangeSet& set) {
+  for (const EditValue& v : set.values) {
+    if (v.kind != kCountryProfile) continue;
+    auto id = conn_->Insert(
+        "INSERT INTO profile_revisions (iso2, markdown, author, note, created_at) VALUES (?, ?, ?, ?, ?)",
+        {v.entity_id, v.value, set.author, set.note, set.reviewed_at});
+    if (!id) return id.status();
+  }
+  auto actions = TreatyActions(set);
+  if (!actions) return actions.status();
+  if (actions->empty()) return Status::Ok();
+  SourceInfo source;
+  source.kind = "edit";
+  source.origin = "edit " + std::to_string(set.id) + " by " + set.author;
+  source.sha256 = "edit-" + std::to_string(set.id);  // one source per change set
+  source.title = set.note;
+  auto source_id = InsertSource(source);
+  if (!source_id) return source_id.status();
+  domain::TreatyBatch batch;
+  batch.kind = "edit";
+  batch.evidence = std::move(*actions);
+  return InsertBatch(*source_id, batch);
+}
+
+Result<ChangeSet> SqlStore::AddDraft(const ChangeSet& draft, bool publish, const std::string& origin) {
+  if (draft.author.empty()) return InvalidArgument("a change set needs its author");
+  if (draft.values.empty()) return InvalidArgument("a change set needs at least one value");
+  for (const EditValue& v : draft.values) {
+    if (v.kind.empty() || v.entity_id.empty() || v.field.empty()) {
+      return InvalidArgument("every value of a change set needs its kind, entity and field");
+    }
+    if (v.kind == kCountryProfile && v.value.empty()) return InvalidArgument("a profile revision needs text");
+  }
+  if (auto actions = TreatyActions(draft); !actions) return actions.status();
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  ChangeSet stored = draft;
+  stored.created_at = NowUtc();
+  stored.status = publish ? "published" : "draft";
+  stored.reviewer.clear();
+  stored.reviewed_at = publish ? stored.created_at : std::string();
+  auto id = conn_->Insert(
+      "INSERT INTO edits (author, created_at, note, status, reviewer, reviewed_at) VALUES (?, ?, ?, ?, NULL, ?)",
+      {stored.author, stored.created_at, stored.note, stored.status,
+       publish ? Value(stored.reviewed_at) : Value(nullptr)});
+  if (!id) return id.status();
+  stored.id = *id;
+  for (EditValue& v : stored.values) {
+    auto vid = conn_->Insert(
+        "INSERT INTO edit_values (edit_id, kind, entity_id, field, value, before) VALUES (?, ?, ?, ?, ?, ?)",
+        {stored.id, v.kind, v.entity_id, v.field, v.value, OptionalText(v.before)});
+    if (!vid) return vid.status();
+    v.id = *vid;
+  }
+  OCTOPUS_RETURN_IF_ERROR(AuditValues(stored, stored.author, origin, publish ? "publish" : "draft"));
+  if (publish) OCTOPUS_RETURN_IF_ERROR(ApplyPublished(stored));
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return stored;
+}
+
+Result<std::vector<ChangeSet>> SqlStore::Drafts() {
+  return ChangeSets("edits.status = 'draft'", {}, "id");
+}
+
+Result<ChangeSet> SqlStore::ChangeSetById(int64_t id) {
+  auto sets = ChangeSets("edits.id = ?", {id}, "id");
+  if (!sets) return sets.status();
+  if (sets->empty()) return NotFound("no change set " + std::to_string(id));
+  return std::move(sets->front());
+}
+
+Result<ChangeSet> SqlStore::Review(int64_t id, const std::string& reviewer, const std::string& origin,
+                                   const std::string& status, std::initializer_list<const char*> actions) {
+  if (reviewer.empty()) return InvalidArgument("a review needs its reviewer");
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  auto set = ChangeSetById(id);
+  if (!set) return set.status();
+  if (set->author == reviewer) {
+    return InvalidArgument("change set " + std::to_string(id) + " is " + reviewer +
+                           "'s own: another reviewer must review it");
+  }
+  if (set->status != "draft") {
+    return Status(StatusCode::kConflict, "change set " + std::to_string(id) + " is " + set->status + " already");
+  }
+  set->status = status;
+  set->reviewer = reviewer;
+  set->reviewed_at = NowUtc();
+  auto updated = conn_->Query(
+      "UPDATE edits SET status = ?, reviewer = ?, reviewed_at = ? WHERE id = ? AND status = 'draft'",
+      {set->status, set->reviewer, set->reviewed_at, id});
+  if (!updated) return updated.status();
+  for (const char* action : actions) OCTOPUS_RETURN_IF_ERROR(AuditValues(*set, reviewer, origin, action));
+  if (status == "published") OCTOPUS_RETURN_IF_ERROR(ApplyPublished(*set));
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return set;
+}
+
+Result<ChangeSet> SqlStore::Approve(int64_t id, const std::string& reviewer, const std::string& origin) {
+  return Review(id, reviewer, origin, "published", {"approve", "publish"});
+}
+
+Result<ChangeSet> SqlStore::Reject(int64_t id, const std::string& reviewer, const std::string& origin) {
+  return Review(id, reviewer, origin, "rejected", {"reject"});
+}
+
+Result<std::vector<ChangeSet>> SqlStore::PublishedEdits() {
+  return ChangeSets("edits.status = 'published'", {}, "reviewed_at, id");
+}
+
+Result<int64_t> SqlStore::PublishedEditCount() {
+  auto rows = conn_->Query("SELECT COUNT(*) FROM edits WHERE status = 'published'");
+  if (!rows) return rows.status();
+  return AsInt(rows->front()[0]);
 }
 
 }  // namespace
+
+std::string EditAuditEntity(const ChangeSet& set, const EditValue& value) {
+  // The name a profile revision's own entry uses.
+  if (value.kind == kCountryProfile) return "profile:" + value.entity_id;
+  std::string id = value.entity_id;
+  if (id == kb::kNewEntity) {
+    if (auto kind = kb::KindFromName(value.kind)) id = kb::NewEntityId(set.id, *kind);
+  }
+  return value.kind + ":" + id;
+}
 
 std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<Connection> conn) {
   return std::make_unique<SqlStore>(std::move(conn));

@@ -227,6 +227,48 @@ struct LoginFailures {
   std::string last_failure_at;  ///< "" when there is none
 };
 
+/// One value of a change set.
+struct EditValue {
+  int64_t id = 0;  ///< set by the store
+  /// A knowledge base kind (kb::KindName: "project", "activity", …) or
+  /// kCountryProfile.
+  std::string kind;
+  /// The entity's id, a country's ISO 3166-1 alpha-2 code for a profile, or
+  /// kb::kNewEntity for the one entity of `kind` the change set creates.
+  std::string entity_id;
+  std::string field;  ///< "markdown" for a profile
+  std::string value;  ///< in the canonical form of kb::Claim::value
+  std::optional<std::string> before;  ///< what the site showed when the draft was made; nullopt: none
+};
+
+/// EditValue::kind of a country profile's text: published as a profile revision.
+inline constexpr std::string_view kCountryProfile = "country_profile";
+
+/// EditValue::kind of a treaty action a source states: entity_id "ETS 185/GE"
+/// (the treaty's canonical ref and the State's code), fields "action"
+/// (domain::ActionKindName), "date" (ISO: a day, a month or a year) and
+/// "source" (the URL or citation that states it; required). Published as
+/// registry evidence with that source.
+inline constexpr std::string_view kTreatyAction = "treaty_action";
+
+/// An editor's change set: a draft until a reviewer who is not its author
+/// approves it (published) or rejects it.
+struct ChangeSet {
+  int64_t id = 0;          ///< set by the store
+  std::string author;      ///< the editor's e-mail
+  std::string created_at;  ///< UTC, ISO 8601; set by the store
+  std::string note;
+  std::string status;      ///< "draft", "published", "rejected"; set by the store
+  std::string reviewer;    ///< "" until reviewed, and for one that published directly
+  std::string reviewed_at; ///< when published or rejected; "" for a draft
+  std::vector<EditValue> values;
+};
+
+/// The audit's name of what an edit value is about: "project:cybereast",
+/// "activity:3f9a…" (a created entity's id), "profile:GE" (as a profile
+/// revision's entry names it), "treaty_action:ETS 185/GE".
+std::string EditAuditEntity(const ChangeSet& set, const EditValue& value);
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -381,6 +423,36 @@ class Store {
   virtual Result<LoginFailures> AddLoginFailure(const std::string& key, const std::string& at) = 0;
   /// Forgets the failures of `key` (after a successful login).
   virtual Status ClearLoginFailures(const std::string& key) = 0;
+
+  /// Stores a change set with its values in one transaction, with one audit
+  /// entry per value ("draft", or "publish" when `publish`: a kind that
+  /// publishes directly; the author, `origin`, before and after). A published
+  /// country profile value adds a profile revision, a published treaty
+  /// action registry evidence (a source of kind "edit"), in that transaction.
+  /// InvalidArgument (nothing stored) without an author, without values,
+  /// with a value lacking its kind, entity or field, or with a treaty action
+  /// lacking a known action, an ISO date or its source.
+  virtual Result<ChangeSet> AddDraft(const ChangeSet& draft, bool publish,
+                                     const std::string& origin) = 0;
+  /// The change sets awaiting review, oldest first.
+  virtual Result<std::vector<ChangeSet>> Drafts() = 0;
+  /// One change set; NotFound when there is none with this id.
+  virtual Result<ChangeSet> ChangeSetById(int64_t id) = 0;
+  /// Publishes a draft in one transaction: status, reviewer, reviewed_at, a
+  /// profile revision for a profile value, evidence for a treaty action, and per value the audit entries
+  /// "approve" and "publish" (before and after). InvalidArgument when
+  /// `reviewer` is the author (or empty); Conflict when it is not a draft;
+  /// NotFound when there is none.
+  virtual Result<ChangeSet> Approve(int64_t id, const std::string& reviewer,
+                                    const std::string& origin) = 0;
+  /// As Approve, to "rejected", with one "reject" audit entry per value.
+  virtual Result<ChangeSet> Reject(int64_t id, const std::string& reviewer,
+                                   const std::string& origin) = 0;
+  /// Every published change set, in order of publication (then id).
+  virtual Result<std::vector<ChangeSet>> PublishedEdits() = 0;
+  /// How many change sets are published; it only grows (a published change
+  /// set stays published), so the knowledge stamp and page caches depend on it.
+  virtual Result<int64_t> PublishedEditCount() = 0;
 
   virtual std::string_view backend() const = 0;
 };

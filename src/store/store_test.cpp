@@ -258,7 +258,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 13u);
+  ASSERT_EQ(migrations.size(), 14u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
@@ -270,7 +270,8 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ(migrations[8].name, "009_knowledge");
   EXPECT_EQ(migrations[9].name, "010_audit");
   EXPECT_EQ(migrations[10].name, "011_accounts");
-  EXPECT_EQ(migrations[11].name, "013_outbox");
+  EXPECT_EQ(migrations[11].name, "012_edits");
+  EXPECT_EQ(migrations[12].name, "013_outbox");
   EXPECT_EQ(migrations.back().name, "014_entity_index");
 
   auto conn = Raw();
@@ -798,7 +799,7 @@ TEST_F(KnowledgeStoreTest, EntitiesAndClaimsRoundTripWithEverySourceField) {
   kb::Claim unsourced = revised;
   unsourced.field = "aliases";
   unsourced.value = "GLACY Plus";
-  unsourced.source = {0, 0, 0, "", "", "", "data/projects.csv"};
+  unsourced.source = {0, 0, 0, "", "", "", "data/projects.csv", "", 0};
   unsourced.rule = "project alias 'GLACY Plus'";
   glacy.claims.push_back(unsourced);
   kb::Derive(glacy);
@@ -830,6 +831,36 @@ TEST_F(KnowledgeStoreTest, EntitiesAndClaimsRoundTripWithEverySourceField) {
   EXPECT_EQ(*store_->KnowledgeStamp(), "stamp-2");
   RecordQuery all;
   EXPECT_EQ(Find(all).total, static_cast<int>(kb_.entities.size()));
+}
+
+TEST_F(KnowledgeStoreTest, AnEditsClaimKeepsItsAuthorAndChangeSet) {
+  ChangeSet draft;
+  draft.author = "ana@example.org";
+  draft.values = {{0, "project", kb_.entities.front().id, "scope", "A scope only the edit states", std::nullopt}};
+  auto stored = store_->AddDraft(draft, true, "test");
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  kb::Claim c;
+  c.entity_id = kb_.entities.front().id;
+  c.field = "scope";
+  c.value = "A scope only the edit states";
+  c.source.stated_on = stored->reviewed_at;
+  c.source.author = "ana@example.org";
+  c.source.edit_id = stored->id;
+  c.rule = "edited by ana@example.org";
+  kb_.entities.front().claims.push_back(c);
+  Put();
+  auto back = store_->Knowledge();
+  ASSERT_TRUE(back.ok()) << back.status().message();
+  const kb::Entity* e = back->Find(c.entity_id);
+  ASSERT_NE(e, nullptr);
+  auto it = std::find_if(e->claims.begin(), e->claims.end(),
+                         [&](const kb::Claim& x) { return x.value == c.value; });
+  ASSERT_NE(it, e->claims.end());
+  EXPECT_EQ(it->source.author, "ana@example.org");
+  EXPECT_EQ(it->source.edit_id, stored->id);
+  EXPECT_EQ(it->source.document_id, 0);
+  // Claims of documents have neither.
+  EXPECT_EQ(e->claims.front().source.edit_id, 0);
 }
 
 TEST_F(KnowledgeStoreTest, AFailingPutKnowledgeLeavesThePreviousKnowledge) {
@@ -1502,6 +1533,159 @@ TEST_F(StoreTest, TheAuditCannotBeChangedOrDeletedEvenBySql) {
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ(all->front().after, std::optional<std::string>("1"));
+}
+
+ChangeSet Budget(std::string author, std::string value) {
+  ChangeSet c;
+  c.author = std::move(author);
+  c.note = "budget revised by the donors' board";
+  c.values = {{0, "project", "cybereast", "budget_amount", std::move(value), "4945000"}};
+  return c;
+}
+
+TEST_F(StoreTest, ADraftIsStoredWithItsValuesAndAuditedUntilAnotherReviewerPublishesIt) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  Store& store = **s;
+  ChangeSet draft = Budget("ana@example.org", "5200000");
+  draft.values.push_back({0, "activity", "new", "title", "Workshop on e-evidence", std::nullopt});
+  auto stored = store.AddDraft(draft, false, "session 3f9a");
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(stored->status, "draft");
+  EXPECT_EQ(stored->values.size(), 2u);
+  auto drafts = store.Drafts();
+  ASSERT_TRUE(drafts.ok()) << drafts.status().message();
+  ASSERT_EQ(drafts->size(), 1u);
+  EXPECT_EQ(drafts->front().values[0].before, std::optional<std::string>("4945000"));
+  EXPECT_EQ(drafts->front().values[1].before, std::nullopt);
+  EXPECT_TRUE(store.PublishedEdits()->empty());
+  EXPECT_EQ(*store.PublishedEditCount(), 0);
+
+  // The author may not approve it.
+  auto own = store.Approve(stored->id, "ana@example.org", "session 3f9a");
+  ASSERT_FALSE(own.ok());
+  EXPECT_EQ(own.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store.Drafts()->size(), 1u);
+
+  auto approved = store.Approve(stored->id, "ben@example.org", "session 77c1");
+  ASSERT_TRUE(approved.ok()) << approved.status().message();
+  EXPECT_EQ(approved->status, "published");
+  EXPECT_EQ(approved->reviewer, "ben@example.org");
+  EXPECT_TRUE(store.Drafts()->empty());
+  auto published = store.PublishedEdits();
+  ASSERT_EQ(published->size(), 1u);
+  EXPECT_EQ(published->front().values[0].value, "5200000");
+  EXPECT_EQ(*store.PublishedEditCount(), 1);
+  // Published once: a second review is a conflict.
+  EXPECT_EQ(store.Reject(stored->id, "cleo@example.org", "x").status().code(), StatusCode::kConflict);
+
+  AuditQuery q;
+  q.entity = "project:cybereast";
+  auto audit = store.Audit(q);
+  ASSERT_TRUE(audit.ok());
+  std::vector<std::string> actions;
+  for (const AuditEntry& e : *audit) {
+    actions.push_back(e.action + " " + e.actor);
+    EXPECT_EQ(e.field, "budget_amount");
+    EXPECT_EQ(e.before, std::optional<std::string>("4945000"));
+    EXPECT_EQ(e.after, std::optional<std::string>("5200000"));
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"publish ben@example.org", "approve ben@example.org",
+                                               "draft ana@example.org"}));
+  q.entity = "activity:" + kb::NewEntityId(stored->id, kb::Kind::kActivity);
+  EXPECT_EQ(store.Audit(q)->size(), 3u);
+}
+
+TEST_F(StoreTest, TheStoreRefusesAReviewByTheAuthorEvenBySql) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto stored = (*s)->AddDraft(Budget("ana@example.org", "5200000"), false, "test");
+  ASSERT_TRUE(stored.ok());
+  auto conn = Raw();
+  EXPECT_FALSE(conn->Query("UPDATE edits SET status = 'published', reviewer = author", {}).ok());
+  EXPECT_EQ((*s)->Drafts()->size(), 1u);
+}
+
+TEST_F(StoreTest, ARejectedDraftIsNeverPublished) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  auto stored = (*s)->AddDraft(Budget("ana@example.org", "5200000"), false, "test");
+  ASSERT_TRUE(stored.ok());
+  auto rejected = (*s)->Reject(stored->id, "ben@example.org", "test");
+  ASSERT_TRUE(rejected.ok()) << rejected.status().message();
+  EXPECT_EQ(rejected->status, "rejected");
+  EXPECT_TRUE((*s)->Drafts()->empty());
+  EXPECT_TRUE((*s)->PublishedEdits()->empty());
+  AuditQuery q;
+  q.action = "reject";
+  EXPECT_EQ((*s)->Audit(q)->size(), 1u);
+}
+
+TEST_F(StoreTest, AChangeSetWithABadValueStoresNothing) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ChangeSet bad = Budget("ana@example.org", "5200000");
+  bad.values.push_back({0, "project", "cybereast", "", "x", std::nullopt});
+  auto r = (*s)->AddDraft(bad, false, "test");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE((*s)->AddDraft(Budget("", "1"), false, "test").ok());
+  EXPECT_TRUE((*s)->Drafts()->empty());
+  EXPECT_TRUE((*s)->Audit({})->empty());
+}
+
+TEST_F(StoreTest, AProfileEditThatPublishesDirectlyIsAProfileRevision) {
+  auto s = OpenStore(db_);
+  ASSERT_TRUE(s.ok()) << s.status().message();
+  ChangeSet profile;
+  profile.author = "ana@example.org";
+  profile.note = "typo";
+  profile.values = {{0, std::string(kCountryProfile), "GE", "markdown", "Georgia ratified in 2012.", "Georgia ratifed in 2012."}};
+  auto stored = (*s)->AddDraft(profile, true, "test");
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_EQ(stored->status, "published");
+  EXPECT_EQ(stored->reviewer, "");
+  auto revisions = (*s)->ProfileRevisions("GE");
+  ASSERT_TRUE(revisions.ok());
+  ASSERT_EQ(revisions->size(), 1u);
+  EXPECT_EQ(revisions->front().markdown, "Georgia ratified in 2012.");
+  EXPECT_EQ(revisions->front().author, "ana@example.org");
+  AuditQuery q;
+  q.entity = "profile:GE";
+  ASSERT_EQ((*s)->Audit(q)->size(), 1u);
+  EXPECT_EQ((*s)->Audit(q)->front().action, "publish");
+}
+
+TEST_F(StoreTest, AnApprovedTreatyActionIsRegistryEvidenceWithTheSourceTheEditorCited) {
+  auto s = OpenWithTreaties();
+  ASSERT_TRUE(s);
+  Store& store = *s;
+  ChangeSet action;
+  action.author = "ana@example.org";
+  action.note = "notification of the depositary";
+  action.values = {{0, std::string(kTreatyAction), "ETS 185/GE", "action", "ratification", std::nullopt},
+                   {0, std::string(kTreatyAction), "ETS 185/GE", "date", "2012-06-06", std::nullopt},
+                   {0, std::string(kTreatyAction), "ETS 185/GE", "source", "https://example.org/jj1234", std::nullopt}};
+  // Without its source, nothing is stored.
+  ChangeSet unsourced = action;
+  unsourced.values.pop_back();
+  EXPECT_EQ(store.AddDraft(unsourced, false, "test").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_TRUE(store.Drafts()->empty());
+
+  auto stored = store.AddDraft(action, false, "test");
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_TRUE(store.Registry("ETS 185")->evidence.empty()) << "a draft is no evidence";
+  ASSERT_TRUE(store.Approve(stored->id, "ben@example.org", "test").ok());
+  auto registry = store.Registry("ETS 185");
+  ASSERT_TRUE(registry.ok()) << registry.status().message();
+  ASSERT_EQ(registry->evidence.size(), 1u);
+  const domain::Evidence& e = registry->evidence.front();
+  EXPECT_EQ(e.state, "GE");
+  EXPECT_EQ(e.action, domain::ActionKind::kRatification);
+  EXPECT_EQ(e.lo, *Date::Parse("2012-06-06"));
+  EXPECT_EQ(e.hi, *Date::Parse("2012-06-06"));
+  EXPECT_EQ(e.source.origin, "https://example.org/jj1234");
+  EXPECT_EQ(e.source.quote, "edited by ana@example.org: notification of the depositary");
 }
 
 TEST_F(StoreTest, OpenStoreRejectsAnEmptyPathAndAnUnbuiltBackend) {

@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "search/search.h"
+#include "web/internal/edit_handlers.h"
 #include "web/internal/entity_handlers.h"
 #include "web/internal/entity_views.h"
 
@@ -45,12 +46,13 @@ CountryNamer Namer(const Context& c) {
   };
 }
 
-const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& key, bool* by_name) {
+const kb::Entity* EntityNamed(const kb::KnowledgeBase& kb, kb::Kind kind, const std::string& key,
+                              bool* by_name) {
   *by_name = false;
-  if (const kb::Entity* e = kb.Find(key); e && e->kind == kb::Kind::kProject) return e;
+  if (const kb::Entity* e = kb.Find(key); e && e->kind == kind) return e;
   const std::string folded = text::FoldKey(key);
   if (folded.empty()) return nullptr;
-  for (const kb::Entity* e : kb.OfKind(kb::Kind::kProject)) {
+  for (const kb::Entity* e : kb.OfKind(kind)) {
     std::vector<std::string> names = e->values("aliases");
     names.push_back(e->value("name"));
     names.push_back(e->value("acronym"));
@@ -62,6 +64,10 @@ const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& k
     }
   }
   return nullptr;
+}
+
+const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& key, bool* by_name) {
+  return EntityNamed(kb, kb::Kind::kProject, key, by_name);
 }
 
 Response MovedPermanently(const std::string& location) {
@@ -77,7 +83,10 @@ Result<Response> EntityPage(Context& c, kb::Kind kind) {
   if (!kb) return kb.status();
   auto e = Lookup(**kb, c, kind);
   if (!e) return e.status();
-  return c.Page("entity", Model(**kb, **e, Namer(c)));
+  json model = Model(**kb, **e, Namer(c));
+  // Pages for a signed-in principal are never cached: the link reaches editors only.
+  if (auth::Allows(c.principal.role, auth::Role::kEditor)) model["edit_href"] = EditHref(**e);
+  return c.Page("entity", std::move(model));
 }
 
 Result<Response> ApiEntity(Context& c, kb::Kind kind) {

@@ -37,7 +37,12 @@ json SourceJson(const kb::Claim& claim) {
           {"quote", s.quote},
           {"stated_on", s.stated_on.empty() ? json(nullptr) : json(s.stated_on)},
           {"section", s.section.empty() ? json(nullptr) : json(s.section)},
-          {"rule", claim.rule}};
+          {"rule", claim.rule},
+          // An editor's claim: who and when, the day of its publication.
+          {"edited", s.edit_id == 0 ? json(nullptr)
+                                    : json{{"by", s.author},
+                                           {"on", s.stated_on.substr(0, 10)},
+                                           {"edit_id", s.edit_id}}}};
 }
 
 json ValueJson(const kb::KnowledgeBase& kb, const kb::Entity& entity, const kb::Field& field,

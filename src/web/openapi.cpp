@@ -371,7 +371,16 @@ json Components() {
        {"quote", {{"type", "string"}}},
        {"stated_on", nullable_string},
        {"section", nullable_string},
-       {"rule", {{"type", "string"}, {"description", "the resolution rule that attached the claim"}}}});
+       {"rule", {{"type", "string"}, {"description", "the resolution rule that attached the claim"}}},
+       {"edited",
+        {{"type", "object"},
+         {"nullable", true},
+         {"description", "a published edit's claim: its editor, the day it was published, its change set; null for a document's"},
+         {"required", {"by", "on", "edit_id"}},
+         {"properties",
+          {{"by", {{"type", "string"}}}, {"on", {{"type", "string"}, {"format", "date"}}},
+           {"edit_id", {{"type", "integer"}}}}},
+         {"additionalProperties", false}}}});
   json entity_value = strict({{"value", {{"type", "string"}, {"description", "canonical form"}}},
                               {"text", {{"type", "string"}, {"description", "as pages show it"}}},
                               {"href", nullable_string},

@@ -9,6 +9,7 @@
 #include "service/treaty_views.h"
 #include "treaty/chart.h"
 #include "web/internal/account_handlers.h"
+#include "web/internal/edit_handlers.h"
 #include "web/internal/entity_handlers.h"
 #include "web/internal/record_handlers.h"
 #include "web/internal/update_handlers.h"
@@ -174,6 +175,11 @@ constexpr Route kRoutes[] = {
    "The audit, newest first, with filters and paging"},
   {"/admin/{page}",         "",      K::kPage,   false, AdminOther,
    "Refused as the admin pages are"},
+  // Editing on the site (editors) and the review queue (reviewers).
+  {"/edit/{kind}/{id}",     "",      K::kForm,   false, EditPage,
+   "The form that creates (id \"new\") or edits an entity or a country profile; POST stores a change set"},
+  {"/review",               "",      K::kForm,   false, ReviewPage,
+   "Drafts awaiting review with each value before and after; POST approves or rejects one"},
 };
 // clang-format on
 
@@ -452,6 +458,20 @@ Result<Response> Context::Page(std::string_view name, json model) const {
   auto html = RenderPage(templates, stylesheet, name, model, &principal);
   if (!html) return html.status();
   return Text(200, "text/html; charset=utf-8", std::move(*html));
+}
+
+Result<Target> ParseForm(std::string_view body) {
+  std::string query = "/?";
+  for (char ch : body) {
+    if (ch == '+') {
+      query += "%20";
+    } else {
+      query += ch;
+    }
+  }
+  auto form = ParseTarget(query);
+  if (!form) return InvalidArgument("the form is malformed: " + form.status().message());
+  return form;
 }
 
 Response JsonResponse(const json& j, int status, bool indent) {

@@ -70,8 +70,10 @@ Result<std::string> StoreGeneration(store::Store& store) {
   if (!sources) return sources.status();
   auto profile = store.LastProfileRevisionId();
   if (!profile) return profile.status();
-  return fmt::format("{}:{}:{}", sources->size(), sources->empty() ? 0 : sources->back().id,
-                     *profile);
+  auto edits = store.PublishedEditCount();
+  if (!edits) return edits.status();
+  return fmt::format("{}:{}:{}:{}", sources->size(), sources->empty() ? 0 : sources->back().id,
+                     *profile, *edits);
 }
 
 }  // namespace
@@ -225,6 +227,8 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request, bool
                           options_.knowledge, request, *subscribe_limits_,
                           options_.mail_queued, options_.accounts, request.peer};
     auto r = route->handler(ctx);
+    // A form may have written (an edit published): nothing cached before it is served.
+    if (post_ok) Invalidate();
     if (!r) return fail(r.status());
     if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");
     if (!cache || r->status != 200) return Finish(std::move(*r));

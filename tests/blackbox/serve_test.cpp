@@ -20,6 +20,7 @@
 #include <mutex>
 #include <regex>
 #include <set>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -29,6 +30,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/testing/smtp_sink.h"
+#include "kb/knowledge.h"
+#include "store/store.h"
 
 extern char** environ;
 
@@ -362,6 +365,96 @@ TEST_F(ServeTest, SeedsIngestedByAnotherProcessAppearInPagesSearchAndFeeds) {
   EXPECT_NE(atom.body.find("<entry>"), std::string::npos);
   const auto news = nlohmann::json::parse(Get(port_, "/api/v1/news?per_page=100").body);
   EXPECT_GT(news["total"].get<int>(), 50);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+/// The value of `field` in an entity of the API, "" when it has none.
+std::string ApiValue(const nlohmann::json& entity, const std::string& field) {
+  if (!entity.is_object() || !entity.contains("fields")) return "";
+  for (const auto& f : entity["fields"]) {
+    if (f["name"] == field && !f["values"].empty()) return f["values"][0]["value"].get<std::string>();
+  }
+  return "";
+}
+
+// The flow, but for signing in (the edits are stored as the site's
+// forms store them, by the editor and then the reviewer): the running server
+// shows the publication on its pages and API, its entity index finds it, and
+// the audit has both actions with before and after.
+TEST_F(ServeTest, AnEditApprovedByAnotherReviewerReachesThePublicPagesApiSearchAndAudit) {
+  const std::string seeds = std::string(OCTOPUS_TEST_SOURCE_DIR) + "/data/seeds/";
+  ASSERT_EQ(RunOctopus({"--db", db_, "ingest", seeds + "003_4b1784b32edbbd16.txt"}, (dir_ / "ingest.log").string()),
+            0);
+  nlohmann::json before;
+  for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+    before = nlohmann::json::parse(Get(port_, "/api/v1/projects/cybereast").body, nullptr, false);
+    if (!ApiValue(before, "budget_amount").empty()) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  const std::string stated = ApiValue(before, "budget_amount");
+  ASSERT_FALSE(stated.empty()) << before.dump().substr(0, 500);
+  ASSERT_NE(stated, "5400000");
+
+  // No session: the forms send a reader to sign in and refuse a POST.
+  const HttpResponse form = Get(port_, "/edit/projects/cybereast");
+  EXPECT_EQ(form.status, 303);
+  EXPECT_EQ(form.Header("location"), "/login?next=%2Fedit%2Fprojects%2Fcybereast");
+  const HttpResponse post = Parse(Exchange(
+      port_, "POST /review HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+             "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 20\r\n\r\nid=1&decision=reject"));
+  EXPECT_EQ(post.status, 403);
+
+  auto opened = octopus::store::OpenStore(db_);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  octopus::store::Store& store = **opened;
+  octopus::store::ChangeSet draft;
+  draft.author = "ana@example.org";
+  draft.note = "budget revised; workshop added";
+  draft.values = {{0, "project", "cybereast", "budget_amount", "5400000", stated},
+                  {0, "activity", "new", "title", "Workshop on wombat forensics", std::nullopt},
+                  {0, "activity", "new", "projects", "cybereast", std::nullopt},
+                  {0, "activity", "new", "countries", "GE", std::nullopt}};
+  auto stored = store.AddDraft(draft, false, "session ana");
+  ASSERT_TRUE(stored.ok()) << stored.status().message();
+  EXPECT_FALSE(store.Approve(stored->id, "ana@example.org", "session ana").ok());
+  ASSERT_TRUE(store.Approve(stored->id, "ben@example.org", "session ben").ok());
+
+  // The server sees the publication within its generation check.
+  nlohmann::json after;
+  for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
+    after = nlohmann::json::parse(Get(port_, "/api/v1/projects/cybereast").body, nullptr, false);
+    if (ApiValue(after, "budget_amount") == "5400000") break;
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_EQ(ApiValue(after, "budget_amount"), "5400000");
+  const HttpResponse page = Get(port_, "/projects/cybereast");
+  EXPECT_NE(page.body.find("EUR 5,400,000"), std::string::npos);
+  EXPECT_NE(page.body.find("edited by ana@example.org on "), std::string::npos);
+  const std::string activity = octopus::kb::NewEntityId(stored->id, octopus::kb::Kind::kActivity);
+  const auto added = nlohmann::json::parse(Get(port_, "/api/v1/activities/" + activity).body, nullptr, false);
+  EXPECT_EQ(ApiValue(added, "title"), "Workshop on wombat forensics");
+  // The entity index the server rebuilt with the publication finds it.
+  octopus::store::RecordQuery wombat;
+  wombat.terms = {{"wombat", false}};
+  auto found = store.FindEntities(wombat);
+  ASSERT_TRUE(found.ok()) << found.status().message();
+  ASSERT_EQ(found->total, 1);
+  EXPECT_EQ(found->hits[0].entity_id, activity);
+
+  octopus::store::AuditQuery q;
+  q.entity = "project:cybereast";
+  auto audit = store.Audit(q);
+  ASSERT_TRUE(audit.ok());
+  std::vector<std::string> actions;
+  for (const auto& e : *audit) {
+    actions.push_back(e.action + " " + e.actor);
+    EXPECT_EQ(e.before, std::optional<std::string>(stated));
+    EXPECT_EQ(e.after, std::optional<std::string>("5400000"));
+  }
+  EXPECT_EQ(actions, (std::vector<std::string>{"publish ben@example.org", "approve ben@example.org",
+                                               "draft ana@example.org"}));
+  q.entity = "activity:" + activity;
+  EXPECT_EQ(store.Audit(q)->size(), 9u) << "three values, each drafted, approved and published";
   EXPECT_EQ(Stop(), 0) << Log();
 }
 

@@ -38,79 +38,6 @@ std::string Key(std::string_view name) { return text::FoldKey(MentionFinder::Pro
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
-// "EUR 13.5 million", "4.2 million EUR", "EUR 2 777 778", "EUR 50 000", "€10 million", "USD 508,371".
-std::optional<std::pair<double, std::string>> Money(std::string_view s, std::string* as_written) {
-  static constexpr std::pair<std::string_view, std::string_view> kCurrencies[] = {
-      {"EUR", "EUR"}, {"\u20ac", "EUR"}, {"USD", "USD"}, {"US$", "USD"}, {"GBP", "GBP"}, {"euros", "EUR"}};
-  // The amount: digits with '.', ',' or single spaces between groups of three.
-  auto amount_at = [&](size_t i, size_t* end) -> std::optional<double> {
-    std::string digits;
-    size_t j = i;
-    while (j < s.size()) {
-      if (IsDigit(s[j])) {
-        digits.push_back(s[j++]);
-      } else if ((s[j] == ',' || s[j] == ' ') && j + 3 < s.size() + 0 && IsDigit(s[j + 1]) && IsDigit(s[j + 2]) &&
-                 IsDigit(s[j + 3]) && (j + 4 >= s.size() || !IsDigit(s[j + 4])) && !digits.empty()) {
-        ++j;  // a thousands separator
-      } else if (s[j] == '.' && j + 1 < s.size() && IsDigit(s[j + 1]) && !digits.empty()) {
-        digits.push_back('.');
-        ++j;
-      } else {
-        break;
-      }
-    }
-    if (digits.empty() || digits.size() > 15) return std::nullopt;
-    *end = j;
-    double v = 0;
-    try {
-      v = std::stod(digits);
-    } catch (...) {
-      return std::nullopt;
-    }
-    std::string tail = text::FoldKey(s.substr(j, 12));
-    if (text::StartsWith(tail, "million")) {
-      v *= 1e6;
-      *end = j + 1 + 7;
-    } else if (text::StartsWith(tail, "billion")) {
-      v *= 1e9;
-      *end = j + 1 + 7;
-    }
-    return std::round(v * 100) / 100;
-  };
-  for (const auto& [mark, code] : kCurrencies) {
-    for (size_t at = s.find(mark); at != std::string_view::npos; at = s.find(mark, at + 1)) {
-      // Currency first: "EUR 13.5 million".
-      size_t i = at + mark.size();
-      while (i < s.size() && (s[i] == ' ' || s[i] == ':')) ++i;
-      size_t end = 0;
-      if (i < s.size() && IsDigit(s[i])) {
-        if (auto v = amount_at(i, &end)) {
-          *as_written = std::string(s.substr(at, std::min(end, s.size()) - at));
-          return std::make_pair(*v, std::string(code));
-        }
-      }
-      // Amount first: "4.2 million EUR".
-      size_t b = at;
-      while (b > 0 && s[b - 1] == ' ') --b;
-      std::string_view before = s.substr(0, b);
-      for (std::string_view unit : {"million", "billion"}) {
-        if (before.size() > unit.size() && before.substr(before.size() - unit.size()) == unit) {
-          before = text::Trim(before.substr(0, before.size() - unit.size()));
-        }
-      }
-      size_t k = before.size();
-      while (k > 0 && (IsDigit(before[k - 1]) || before[k - 1] == '.' || before[k - 1] == ',')) --k;
-      if (k < before.size()) {
-        if (auto v = amount_at(k, &end)) {
-          *as_written = std::string(s.substr(k, at + mark.size() - k));
-          return std::make_pair(*v, std::string(code));
-        }
-      }
-    }
-  }
-  return std::nullopt;
-}
-
 // "Estonia, Hungary, …, USA and Microsoft as well as the budget of the Council of Europe" → names.
 std::vector<std::string> Names(std::string_view s) {
   std::string t = WithoutParentheticals(s);  // parentheticals name instruments, not funders
@@ -279,6 +206,79 @@ json Amount(double v) {
 }
 
 }  // namespace
+
+std::optional<std::pair<double, std::string>> Money(std::string_view s, std::string* as_written) {
+  static constexpr std::pair<std::string_view, std::string_view> kCurrencies[] = {
+      {"EUR", "EUR"}, {"\u20ac", "EUR"}, {"USD", "USD"}, {"US$", "USD"}, {"GBP", "GBP"}, {"euros", "EUR"}};
+  // The amount: digits with '.', ',' or single spaces between groups of three.
+  auto amount_at = [&](size_t i, size_t* end) -> std::optional<double> {
+    std::string digits;
+    size_t j = i;
+    while (j < s.size()) {
+      if (IsDigit(s[j])) {
+        digits.push_back(s[j++]);
+      } else if ((s[j] == ',' || s[j] == ' ') && j + 3 < s.size() + 0 && IsDigit(s[j + 1]) && IsDigit(s[j + 2]) &&
+                 IsDigit(s[j + 3]) && (j + 4 >= s.size() || !IsDigit(s[j + 4])) && !digits.empty()) {
+        ++j;  // a thousands separator
+      } else if (s[j] == '.' && j + 1 < s.size() && IsDigit(s[j + 1]) && !digits.empty()) {
+        digits.push_back('.');
+        ++j;
+      } else {
+        break;
+      }
+    }
+    if (digits.empty() || digits.size() > 15) return std::nullopt;
+    *end = j;
+    double v = 0;
+    try {
+      v = std::stod(digits);
+    } catch (...) {
+      return std::nullopt;
+    }
+    std::string tail = text::FoldKey(s.substr(j, 12));
+    if (text::StartsWith(tail, "million")) {
+      v *= 1e6;
+      *end = j + 1 + 7;
+    } else if (text::StartsWith(tail, "billion")) {
+      v *= 1e9;
+      *end = j + 1 + 7;
+    }
+    return std::round(v * 100) / 100;
+  };
+  for (const auto& [mark, code] : kCurrencies) {
+    for (size_t at = s.find(mark); at != std::string_view::npos; at = s.find(mark, at + 1)) {
+      // Currency first: "EUR 13.5 million".
+      size_t i = at + mark.size();
+      while (i < s.size() && (s[i] == ' ' || s[i] == ':')) ++i;
+      size_t end = 0;
+      if (i < s.size() && IsDigit(s[i])) {
+        if (auto v = amount_at(i, &end)) {
+          *as_written = std::string(s.substr(at, std::min(end, s.size()) - at));
+          return std::make_pair(*v, std::string(code));
+        }
+      }
+      // Amount first: "4.2 million EUR".
+      size_t b = at;
+      while (b > 0 && s[b - 1] == ' ') --b;
+      std::string_view before = s.substr(0, b);
+      for (std::string_view unit : {"million", "billion"}) {
+        if (before.size() > unit.size() && before.substr(before.size() - unit.size()) == unit) {
+          before = text::Trim(before.substr(0, before.size() - unit.size()));
+        }
+      }
+      size_t k = before.size();
+      while (k > 0 && (IsDigit(before[k - 1]) || before[k - 1] == '.' || before[k - 1] == ',')) --k;
+      if (k < before.size()) {
+        if (auto v = amount_at(k, &end)) {
+          *as_written = std::string(s.substr(k, at + mark.size() - k));
+          return std::make_pair(*v, std::string(code));
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 
 std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& finder, const ProseContext& ctx) {
   std::vector<Basics> projects;

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ingest/document.h"
@@ -16,6 +17,11 @@
 #include "ingest/internal/shapes.h"
 
 namespace octopus::ingest::internal {
+
+/// The first amount of money in `s` with its ISO 4217 code: "EUR 13.5
+/// million", "4.2 million EUR", "EUR 2 777 778", "€10 million", "USD 508,371"
+/// (rounded to cents); `as_written` gets the phrase. nullopt when none.
+std::optional<std::pair<double, std::string>> Money(std::string_view s, std::string* as_written);
 
 /// A single news item page: the title ("Back <title>", "Retour <title>" or the
 /// first heading), the dateline ("Strasbourg 02/06/2014", "Council of Europe

@@ -21,6 +21,9 @@ Result<Response> ApiEntityList(Context& c, kb::Kind kind);
 /// any of its names, acronym or aliases ("GLACY+", "GLACY Plus"), compared
 /// without case or accents. `by_name` says which. Nullptr when none does.
 const kb::Entity* ProjectNamed(const kb::KnowledgeBase& kb, const std::string& key, bool* by_name);
+/// The same for an entity of any kind.
+const kb::Entity* EntityNamed(const kb::KnowledgeBase& kb, kb::Kind kind, const std::string& key,
+                              bool* by_name);
 
 /// Countries' English names from the site's gazetteer, for the view models.
 CountryNamer Namer(const Context& c);

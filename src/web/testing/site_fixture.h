@@ -95,6 +95,9 @@ class SiteTestBase : public ::testing::Test {
     return site_->Handle(r);
   }
 
+  /// Changes the site's options before it opens (the store and registry are open).
+  virtual void Configure(SiteOptions&) {}
+
   domain::Date today_;
   bool with_records_;
   std::filesystem::path dir_;
