@@ -95,9 +95,6 @@ class SiteTestBase : public ::testing::Test {
     return site_->Handle(r);
   }
 
-  /// Changes the site's options before it opens (the store and registry are open).
-  virtual void Configure(SiteOptions&) {}
-
   domain::Date today_;
   bool with_records_;
   std::filesystem::path dir_;
