@@ -1473,6 +1473,7 @@ Result<LoginFailures> SqlStore::AddLoginFailure(const std::string& key, const st
 
 Status SqlStore::ClearLoginFailures(const std::string& key) {
   return conn_->Query("DELETE FROM login_failures WHERE key = ?", {key}).status();
+}
 
 Result<std::vector<ChangeSet>> SqlStore::ChangeSets(const std::string& where,
                                                     const std::vector<Value>& params,
