@@ -481,6 +481,7 @@ void OutboxWorker::Run(std::stop_token stop) {
     cv_.wait_for(lock, interval_, [&] { return woken_ || stop.stop_requested(); });
     woken_ = false;
   }
+}
 
 Status SendPlainMessage(const MailSettings& settings, const std::string& to,
                         std::string_view subject, std::string_view body) {
@@ -488,7 +489,6 @@ Status SendPlainMessage(const MailSettings& settings, const std::string& to,
   if (!IsValidEmail(to)) return InvalidArgument("not an address: " + to);
   SmtpSession session(settings);
   return session.Send(settings.from, to, PlainMessage(settings, to, subject, body));
-}
 }
 
 std::string IssueMessage(const UpdateIssue& issue, const store::Subscriber& to,
