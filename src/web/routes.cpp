@@ -460,20 +460,6 @@ Result<Response> Context::Page(std::string_view name, json model) const {
   return Text(200, "text/html; charset=utf-8", std::move(*html));
 }
 
-Result<Target> ParseForm(std::string_view body) {
-  std::string query = "/?";
-  for (char ch : body) {
-    if (ch == '+') {
-      query += "%20";
-    } else {
-      query += ch;
-    }
-  }
-  auto form = ParseTarget(query);
-  if (!form) return InvalidArgument("the form is malformed: " + form.status().message());
-  return form;
-}
-
 Response JsonResponse(const json& j, int status, bool indent) {
   return Text(status, "application/json",
               SafeJsonText(j.dump(indent ? 2 : -1, ' ', false, json::error_handler_t::replace)) +

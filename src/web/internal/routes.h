@@ -98,10 +98,6 @@ Response ErrorResponse(const Status& status, bool api, const Templates& template
 /// The OpenAPI 3.0 document for the routes that are not HTML pages.
 nlohmann::json OpenApiDocument();
 
-/// A form body (application/x-www-form-urlencoded) as parameters;
-/// InvalidArgument when it is malformed.
-Result<Target> ParseForm(std::string_view body);
-
 /// JSON as a response body (escaped with SafeJsonText): compact for the API,
 /// indented for downloads people read.
 Response JsonResponse(const nlohmann::json& j, int status = 200, bool indent = false);
