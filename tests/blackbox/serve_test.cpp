@@ -814,6 +814,7 @@ TEST_F(ServeMailTest, AKilledServerLosesNoQueuedMailAndResendsAtMostTheOneInFlig
   // At most the message whose acceptance the kill cut off is sent again.
   EXPECT_LE(deliveries, 6);
   EXPECT_EQ(Stop(30s), 0) << Log();
+}
 
 namespace accounts {
 
