@@ -236,8 +236,7 @@ TEST_F(EditPagesTest, AnApprovedEditIsOnThePageTheApiAndInSearchAtOnce) {
   const Response queue = Get("/review", kReviewer);
   EXPECT_NE(queue.body.find("revised by the steering committee"), std::string::npos);
   EXPECT_NE(queue.body.find("5400000"), std::string::npos);
-  EXPECT_NE(queue.body.find("Action on cybercrime for cyber resilience in the Eastern Partnership region"),
-            std::string::npos)
+  EXPECT_NE(queue.body.find("Eastern Partnership region"), std::string::npos)
       << "the scope before";
   const std::string id = std::to_string(drafts[0].id);
   // The author may not approve it, even with the reviewer role.
@@ -255,7 +254,7 @@ TEST_F(EditPagesTest, AnApprovedEditIsOnThePageTheApiAndInSearchAtOnce) {
   EXPECT_NE(page.body.find("EUR 5,400,000"), std::string::npos);
   EXPECT_NE(page.body.find("edited by ana@example.org on "), std::string::npos);
   // The documents' claims are still there.
-  EXPECT_NE(page.body.find("Action on cybercrime for cyber resilience"), std::string::npos);
+  EXPECT_NE(page.body.find("Eastern Partnership region"), std::string::npos);
 
   const json api = json::parse(Get("/api/v1/projects/cybereast").body);
   bool budget = false;
