@@ -28,7 +28,7 @@ test('an administrator signs in, adds a user and signs out', async ({ page }) =>
   await expect(page.locator('header .who')).toContainText('admin@example.org');
   await shot(page, '20-signed-in');
 
-  await page.getByRole('link', { name: 'Admin' }).click();
+  await page.getByRole('link', { name: 'Admin', exact: true }).click();
   await page.getByRole('link', { name: 'Users and roles' }).click();
   await page.fill('#new-email', 'editor@example.org');
   await page.selectOption('#new-role', 'editor');
