@@ -9,6 +9,7 @@
 
 #include "auth/accounts.h"
 #include "auth/credentials.h"
+#include "core/csv.h"
 #include "core/text.h"
 #include "web/accounts.h"
 #include "web/internal/account_handlers.h"
@@ -419,22 +420,6 @@ Result<store::AuditQuery> AuditQueryOf(const Context& c) {
   return q;
 }
 
-/// A CSV cell (RFC 4180). A cell that a spreadsheet would read as a formula
-/// (=, +, -, @, tab, CR first) gets a leading apostrophe: the audit holds
-/// text people typed.
-std::string AuditCsvCell(const std::string& s) {
-  std::string v = s;
-  if (!v.empty() && std::string_view("=+-@\t\r").find(v.front()) != std::string_view::npos) {
-    v.insert(v.begin(), '\'');
-  }
-  if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-  std::string out = "\"";
-  for (char ch : v) {
-    if (ch == '"') out.push_back('"');
-    out.push_back(ch);
-  }
-  return out + "\"";
-}
 
 }  // namespace
 
@@ -479,21 +464,15 @@ Result<Response> AdminAuditCsv(Context& c) {
   q->limit = 1000000;
   auto entries = c.registry.store().Audit(*q);
   if (!entries) return entries.status();
-  std::string csv = "id,at,actor,origin,action,entity,field,before,after\r\n";
+  std::string table =
+      csv::Record({"id", "at", "actor", "origin", "action", "entity", "field", "before", "after"});
   for (const store::AuditEntry& e : *entries) {
-    bool first = true;
-    for (const std::string& cell :
-         {std::to_string(e.id), e.at, e.actor, e.origin, e.action, e.entity, e.field,
-          e.before.value_or(""), e.after.value_or("")}) {
-      if (!first) csv += ',';
-      csv += AuditCsvCell(cell);
-      first = false;
-    }
-    csv += "\r\n";
+    table += csv::Record({std::to_string(e.id), e.at, e.actor, e.origin, e.action, e.entity, e.field,
+                        e.before.value_or(""), e.after.value_or("")});
   }
   Response r;
   r.content_type = "text/csv; charset=utf-8";
-  r.body = std::move(csv);
+  r.body = std::move(table);
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"audit.csv\"");
   return r;
 }
