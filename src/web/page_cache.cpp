@@ -39,8 +39,9 @@ void PageCache::Put(const std::string& key, std::shared_ptr<const Response> resp
   if (epoch != epoch_) return;
   if (auto it = index_.find(key); it != index_.end()) {
     bytes_ -= it->second->bytes;
-    index_.erase(it);
-    lru_.erase(it->second);
+    const auto entry = it->second;
+    index_.erase(it);  // before the entry whose key it views
+    lru_.erase(entry);
   }
   while (!lru_.empty() && bytes_ + bytes > max_bytes_) {
     const Entry& last = lru_.back();
