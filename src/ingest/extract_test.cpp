@@ -1180,6 +1180,44 @@ TEST(ProseProjects, ReadsAFundingContributionAndTheProjectItFunds) {
   EXPECT_EQ(c[0]["currency"], "EUR");
 }
 
+TEST(ProseProjects, AContributionStatedByTheVerbContributedIsRead) {
+  const Extraction e = ExtractBytes("Norway contributed EUR 75 000 to the Octopus Project in support of its workshops.\n");
+  const auto projects = OfKind(e, "project");
+  ASSERT_EQ(projects.size(), 1u);
+  EXPECT_EQ(projects[0]["name"], "Octopus Project");
+  const json& c = projects[0]["contributions"];
+  ASSERT_EQ(c.size(), 1u);
+  EXPECT_EQ(c[0]["contributor"], "Norway");
+  EXPECT_EQ(c[0]["countries"], json::array({"NO"}));
+  EXPECT_EQ(c[0]["amount"], 75000);
+  EXPECT_EQ(c[0]["currency"], "EUR");
+}
+
+TEST(ProseProjects, AShareContributedByAFunderIsNoContribution) {
+  const Extraction e = ExtractBytes(
+      "The Octopus Project runs for 48 months, with 80% of funding provided by donors and 20% contributed by "
+      "the Council of Europe.\n");
+  for (const json& p : OfKind(e, "project")) EXPECT_FALSE(p.contains("contributions")) << p.dump();
+}
+
+TEST(QuarterlyUpdateShape, AShortIssueWithADurationLineIsAnUpdateNotAProjectPage) {
+  const Extraction e = ExtractBytes(
+      "Cybercrime@CoE Update\n"
+      "July – September 2026\n\n"
+      "Pilot project for island States\n"
+      "Duration: 24 months\n\n"
+      "The national workshop on digital forensics was held in Apia, Samoa, on 8-9 September.\n");
+  EXPECT_EQ(e.document.shape, "quarterly_update");
+  EXPECT_EQ(e.document.recognisers, (std::vector<std::string>{"quarterly_update"}));
+  EXPECT_EQ(e.document.period_end, "2026-09-30");
+  // The issue's title is no project's name.
+  for (const json& p : OfKind(e, "project")) EXPECT_NE(p["name"], "Cybercrime@CoE Update");
+  const auto activities = OfKind(e, "activity");
+  ASSERT_EQ(activities.size(), 1u);
+  EXPECT_EQ(activities[0]["start"], "2026-09-08");
+  EXPECT_EQ(activities[0]["date_basis"], "year from the document's date");
+}
+
 // ---------------------------------------------------------------- statements in any layout
 
 Extraction ExtractDated(const std::string& bytes, const std::string& date) {

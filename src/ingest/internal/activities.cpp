@@ -797,7 +797,8 @@ std::vector<Record> NonTreatyStatements(const TextDocument& doc, const CleanLine
       for (size_t i = item.first; i < std::min(item.end, skip.size()); ++i) skip[i] = true;
     }
   }
-  const ProseContext ctx{items, date, so_far.records, titles, std::move(skip)};
+  const ProseContext ctx{items, date, so_far.records, titles, std::move(skip),
+                         so_far.document.shape == "quarterly_update"};
   std::vector<Record> out = ProseActivities(lines, finder, ctx);
   for (Record& r : ProseProjects(lines, finder, ctx)) out.push_back(std::move(r));
   return out;

@@ -305,8 +305,9 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
     current = static_cast<size_t>(&b - projects.data());
   };
 
-  // A page headed by a project's name: "Cybercrime@IPA", "Project on Cybercrime".
-  for (size_t i = 0; i < lines.clean.size(); ++i) {
+  // A page headed by a project's name: "Cybercrime@IPA", "Project on Cybercrime". An issue of
+  // a periodical is headed by the periodical's title, whatever basics its items state.
+  for (size_t i = 0; i < lines.clean.size() && !ctx.periodical; ++i) {
     if (lines.blank[i]) continue;
     const std::string& head = lines.clean[i];
     const auto named = finder.Projects(head);
@@ -587,11 +588,15 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
       }
 
       // "The Netherlands … made a voluntary financial contribution of EUR 50 000 to the Octopus Project".
-      for (std::string_view verb : {" made ", " makes ", " has made ", " provided "}) {
+      // "Japan contributed EUR 300 000 to the Octopus Project": the verb is the contribution.
+      for (std::string_view verb : {" made ", " makes ", " has made ", " provided ", " has contributed ",
+                                    " have contributed ", " contributed "}) {
         const size_t at = lower.find(verb);
         if (at == std::string::npos || at == 0) continue;
-        const size_t c = lower.find("contribution", at);
+        const bool contributed = verb.find("contributed") != std::string_view::npos;
+        const size_t c = contributed ? at + verb.size() : lower.find("contribution", at);
         if (c == std::string::npos || c > at + 60) continue;
+        if (contributed && text::StartsWith(std::string_view(lower).substr(c), "by ")) continue;
         std::string contributor(text::Trim(std::string_view(s).substr(0, at)));
         if (const size_t comma = contributor.find(','); comma != std::string::npos) contributor.erase(comma);
         if (text::StartsWith(contributor, "The ")) contributor.erase(0, 4);

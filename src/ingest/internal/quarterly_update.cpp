@@ -279,14 +279,25 @@ bool RowIsComplete(const std::string& rest, int year) {
 
 int QuarterlyUpdateScore(const CleanLines& lines) {
   int score = 0;
-  size_t seen = 0;
+  size_t seen = 0, titled = 0;
+  bool dated = false;
   for (size_t i = 0; i < lines.clean.size(); ++i) {
     if (lines.blank[i]) continue;
     const std::string& line = lines.clean[i];
     std::string name;
     if (auto s = SectionOf(line, &name)) score += (*s == Section::kInventory || *s == Section::kComingNext) ? 3 : 1;
-    if (++seen < 20 && text::FoldKey(line).find("update") != std::string::npos &&
+    ++seen;
+    // A short issue has no sections: its title, then its period of months on one of the next lines.
+    if (titled != 0 && !dated && seen <= titled + 2 && line.size() < 60) {
+      const std::optional<DatePhrase> p = ParseDatePhrase(line, 0);
+      if (p && p->year_given && (p->precision == "range" || p->precision == "month")) {
+        dated = true;
+        ++score;
+      }
+    }
+    if (seen < 20 && text::FoldKey(line).find("update") != std::string::npos &&
         text::FoldKey(line).find("cybercrime") != std::string::npos) {
+      if (titled == 0) titled = seen;
       score += 3;
       // A two-column PDF runs its headings into the text: "… UPDATE January – March 2018 Highlights …".
       if (line.size() > 120 && (" " + text::FoldKey(line) + " ").find(" highlights ") != std::string::npos) ++score;

@@ -66,6 +66,7 @@ struct ProseContext {
   const std::vector<Record>& existing;          ///< records the recognisers made (not repeated)
   const std::vector<std::string>& titles;       ///< the title of each item (same index), "" when none
   std::vector<bool> skip = {};                  ///< lines a layout already read as events (not read again)
+  bool periodical = false;                      ///< an issue of a periodical: its title heads no project page
 };
 
 /// Dated events and activities in prose: "the workshop was held in Tbilisi on
