@@ -34,6 +34,7 @@ bool IsPunct(unsigned char c) { return std::string_view(",;:.()[]\"!?").find(sta
 
 // UTF-8 quotes and apostrophes, by their length at `i` (0 when none).
 size_t QuoteAt(std::string_view s, size_t i) {
+  if (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) return 0;  // each quote starts with a byte >= 0x80
   for (std::string_view q : {"\u201c", "\u201d", "\u2018", "\u00ab", "\u00bb"}) {
     if (s.substr(i, q.size()) == q) return q.size();
   }

@@ -64,7 +64,7 @@ bool IsSpaceAt(std::string_view s, size_t i, size_t* len) {
 }
 
 // `w` is a word's FoldKey.
-bool IsWeekday(const std::string& w) {
+bool IsWeekday(std::string_view w) {
   static constexpr std::string_view kDays[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
                                                "saturday", "sunday", "lundi", "mardi", "mercredi",
                                                "jeudi", "vendredi", "samedi", "dimanche"};
@@ -72,7 +72,7 @@ bool IsWeekday(const std::string& w) {
 }
 
 // `w` is the FoldKey of `word`.
-Tok WordKind(std::string_view word, const std::string& w, int* month) {
+Tok WordKind(std::string_view word, std::string_view w, int* month) {
   if (w == "to" || w == "until" || w == "au" || w == "till") return Tok::kDash;
   if (w == "and" || w == "et") return Tok::kAnd;
   if (w == "by" || w == "before" || w == "avant") return Tok::kBy;
@@ -183,7 +183,14 @@ std::vector<Token> Tokenize(std::string_view s) {
       const std::string_view word = s.substr(i, j - i);
       i = j;
       // "Tuesday 1 - Wednesday 2 April 2008": a weekday adds nothing to the date.
-      const std::string key = text::FoldKey(word);
+      // A word of ASCII letters folds to itself lowercased: folded in a buffer, without FoldKey.
+      thread_local std::string key;
+      if (std::all_of(word.begin(), word.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; })) {
+        key.assign(word);
+        for (char& ch : key) ch = ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch;
+      } else {
+        key = text::FoldKey(word);
+      }
       if (IsWeekday(key)) continue;
       t.kind = WordKind(word, key, &month);
       t.value = month;
