@@ -253,7 +253,7 @@ TEST_F(UpdatePagesTest, ASubscriptionWithoutTheFormsTokenOrWithAWrongOneIsRefuse
   const std::string other_client = Csrf(*site_, "198.51.100.9");
   const std::string seconds = good.substr(0, good.find('.'));
   for (const std::string& body :
-       {std::string("email=reader%40example.org"), "email=reader%40example.org&csrf=",
+       {std::string("email=reader%40example.org"), std::string("email=reader%40example.org&csrf="),
         "email=reader%40example.org&csrf=" + altered,
         "email=reader%40example.org&csrf=" + other_client,
         "email=reader%40example.org&csrf=" + seconds + "." + std::string(64, 'a'),
