@@ -296,8 +296,13 @@ TEST_F(ServeTest, EveryPageAndEndpointAnswers) {
 
   EXPECT_EQ(Stop(), 0) << Log();
   const std::string log = Log();
-  EXPECT_NE(log.find(" GET /treaties/185?as_of=2011-06-01 200 "), std::string::npos) << log;
-  EXPECT_NE(log.find(" GET /nowhere 404 "), std::string::npos);
+  // One JSON object a request (keys in order): path, route, status among them.
+  EXPECT_NE(log.find("\"method\":\"GET\",\"path\":\"/treaties/185?as_of=2011-06-01\","
+                     "\"route\":\"/treaties/{ref}\",\"status\":200,"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("\"method\":\"GET\",\"path\":\"/nowhere\",\"route\":\"other\",\"status\":404,"),
+            std::string::npos);
   EXPECT_NE(log.find("octopus: stopped"), std::string::npos);
 }
 
@@ -759,7 +764,7 @@ class ServeSlowPdfTest : public ServeTest {
                                   "printf '%%PDF-1.4 stand-in' > \"$last\"\n";
     fs::permissions(program, fs::perms::owner_all);
     path_prefix_ = bin_.string();
-    extra_args_ = {"--handler-budget", "3"};
+    extra_args_ = {"--handler-budget", "3", "--render-budget", "5"};
   }
   ~ServeSlowPdfTest() override { fs::remove_all(bin_); }
   /// How many times the stand-in renderer ran.
