@@ -25,6 +25,9 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
   sub->add_option("--handler-budget", serve->handler_budget_seconds,
                   "seconds a request may wait for its handler before a 503 with Retry-After")
       ->capture_default_str();
+  sub->add_option("--render-budget", serve->render_budget_seconds,
+                  "the same for a PDF issue, which waits for its render on threads of its own")
+      ->capture_default_str();
   sub->add_option("--max-connections-per-client", serve->max_connections_per_client,
                   "connections one client address may hold open")
       ->capture_default_str();

@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "core/text.h"
 #include "store/store.h"
+#include "auth/credentials.h"
 #include "update/mailing.h"
 
 namespace octopus::cli {
@@ -72,11 +73,24 @@ Status GiveLink(store::Store& store, const store::User& user, const UserArgs& ar
   o << "one-time link to set the password of " << user.email << " (valid 7 days):\n"
     << link << "\n";
   if (auto mail = MailFromEnvironment(args.base_url)) {
-    const Status st = update::SendPlainMessage(
-        *mail, user.email, "Your Octopus account",
+    // Through the outbox, as the site's mail goes: stored first, then sent
+    // (by this command now, or retried by `serve`'s outbox worker).
+    auto queued = update::QueuePlainMessage(
+        store, *mail, user.email, "Your Octopus account",
         "An account on Octopus is ready for you (role: " + user.role +
-            ").\n\nTo set your password, open this link:\n" + link + "\n");
-    if (!st.ok()) return IoError("the link was not mailed: " + st.message());
+            ").\n\nTo set your password, open this link:\n" + link + "\n",
+        "account", "account:set-password:" + auth::TokenHash(*token));
+    if (!queued) return IoError("the link was not queued for mailing: " + queued.status().message());
+    auto delivered = update::DeliverDueMail(store, *mail, 100);
+    if (!delivered) return IoError("the link was not mailed: " + delivered.status().message());
+    const std::string prefix = user.email + ": ";
+    for (const std::string& failure : delivered->failed) {
+      if (failure.starts_with(prefix)) {
+        o << "not mailed yet (" << failure.substr(prefix.size())
+          << "); the message stays in the outbox and `octopus serve` retries it\n";
+        return Status::Ok();
+      }
+    }
     o << "mailed to " << user.email << "\n";
   }
   return Status::Ok();

@@ -134,7 +134,7 @@ class SqlStore : public Store {
                                    const std::string& expires_at) override;
   Result<bool> EnqueueMail(const OutboxMessage& message) override;
   Result<std::vector<OutboxMessage>> DueMail(const std::string& now, int limit) override;
-  Status MarkMailAttempt(int64_t id, const std::string& retry_at) override;
+  Result<bool> MarkMailAttempt(int64_t id, int attempts, const std::string& retry_at) override;
   Status MarkMailSent(int64_t id) override;
   Status MarkMailFailed(int64_t id, const std::string& error, bool give_up) override;
   Result<int64_t> OutboxDepth() override;
@@ -1063,14 +1063,18 @@ Result<std::vector<OutboxMessage>> SqlStore::DueMail(const std::string& now, int
   return out;
 }
 
-Status SqlStore::MarkMailAttempt(int64_t id, const std::string& retry_at) {
-  auto r = conn_->Query("UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? WHERE id = ?",
-                        {retry_at, id});
-  return r.status();
+Result<bool> SqlStore::MarkMailAttempt(int64_t id, int attempts, const std::string& retry_at) {
+  // One statement: the check and the claim cannot be split by another sender.
+  auto r = conn_->Query(
+      "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ? "
+      "WHERE id = ? AND attempts = ? AND sent_at IS NULL AND failed_at IS NULL RETURNING id",
+      {retry_at, id, int64_t{attempts}});
+  if (!r) return r.status();
+  return !r->empty();
 }
 
 Status SqlStore::MarkMailSent(int64_t id) {
-  auto r = conn_->Query("UPDATE outbox SET sent_at = ?, last_error = '' WHERE id = ?",
+  auto r = conn_->Query("UPDATE outbox SET sent_at = ?, last_error = '', message = '' WHERE id = ?",
                         {NowUtc(), id});
   return r.status();
 }

@@ -352,9 +352,15 @@ class Store {
   /// Messages neither sent nor given up whose next attempt is due at `now`
   /// (UTC, ISO 8601), oldest first, at most `limit`.
   virtual Result<std::vector<OutboxMessage>> DueMail(const std::string& now, int limit) = 0;
-  /// Counts an attempt and puts the next one at `retry_at` before sending, so
-  /// that a message whose sending is interrupted is retried then.
-  virtual Status MarkMailAttempt(int64_t id, const std::string& retry_at) = 0;
+  /// Claims message `id` for one attempt, before it is sent: counts the
+  /// attempt and puts the next one at `retry_at`, so that a message whose
+  /// sending is interrupted (a crash, a kill) is retried then. `attempts` is
+  /// the count DueMail gave; false, and nothing changed, when the message is
+  /// no longer as DueMail gave it (another sender claimed it, or it was sent
+  /// or given up meanwhile): two senders never both send it.
+  virtual Result<bool> MarkMailAttempt(int64_t id, int attempts, const std::string& retry_at) = 0;
+  /// Records the relay's acceptance. The text of a sent message is not kept
+  /// (links in account mail are secrets), only its key and dates.
   virtual Status MarkMailSent(int64_t id) = 0;
   /// Records why an attempt failed; `give_up`: no attempt follows.
   virtual Status MarkMailFailed(int64_t id, const std::string& error, bool give_up) = 0;

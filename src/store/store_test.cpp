@@ -1228,7 +1228,9 @@ TEST_F(StoreTest, TheOutboxKeepsEachMessageOnceUntilSentOrGivenUp) {
   ASSERT_EQ(due->size(), 1u);
   EXPECT_EQ(due->front().recipient, "a@example.org");
   const int64_t id = due->front().id;
-  ASSERT_TRUE(store.MarkMailAttempt(id, "2100-01-01T00:01:00Z").ok());
+  ASSERT_TRUE(*store.MarkMailAttempt(id, 0, "2100-01-01T00:01:00Z"));
+  // A second sender that read the same row cannot claim it too.
+  EXPECT_FALSE(*store.MarkMailAttempt(id, 0, "2100-01-01T00:01:30Z"));
   EXPECT_TRUE(store.DueMail(now, 10)->empty());  // its next attempt is later
   ASSERT_TRUE(store.MarkMailFailed(id, "relay down", false).ok());
   auto retry = store.DueMail("2100-01-01T00:02:00Z", 10);
@@ -1236,6 +1238,7 @@ TEST_F(StoreTest, TheOutboxKeepsEachMessageOnceUntilSentOrGivenUp) {
   EXPECT_EQ(retry->front().attempts, 1);
   EXPECT_EQ(retry->front().last_error, "relay down");
   ASSERT_TRUE(store.MarkMailSent(id).ok());
+  EXPECT_FALSE(*store.MarkMailAttempt(id, 1, "2100-01-01T00:03:00Z"));  // sent: not claimed
   EXPECT_TRUE(store.DueMail("2100-01-01T00:02:00Z", 10)->empty());
   EXPECT_EQ(*store.OutboxDepth(), 1);
   // Survives reopening; a message given up is no longer due.

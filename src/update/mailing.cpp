@@ -433,7 +433,9 @@ Result<DeliveryReport> DeliverDueMail(store::Store& store, const MailSettings& s
     // The next attempt is set before this one starts: a message whose sending
     // is cut short (a crash, a kill) is retried then, not lost.
     const auto backoff = kFirstRetry * (1 << std::min(m.attempts, 10));
-    OCTOPUS_RETURN_IF_ERROR(store.MarkMailAttempt(m.id, IsoUtc(now + backoff)));
+    auto claimed = store.MarkMailAttempt(m.id, m.attempts, IsoUtc(now + backoff));
+    if (!claimed) return claimed.status();
+    if (!*claimed) continue;  // another process is sending it
     const Status st = session.Send(settings.from, m.recipient, m.message);
     if (st.ok()) {
       OCTOPUS_RETURN_IF_ERROR(store.MarkMailSent(m.id));
@@ -481,6 +483,20 @@ void OutboxWorker::Run(std::stop_token stop) {
     cv_.wait_for(lock, interval_, [&] { return woken_ || stop.stop_requested(); });
     woken_ = false;
   }
+}
+
+Result<bool> QueuePlainMessage(store::Store& store, const MailSettings& settings,
+                               const std::string& to, std::string_view subject,
+                               std::string_view body, std::string_view kind,
+                               std::string dedup_key) {
+  OCTOPUS_RETURN_IF_ERROR(CheckMailSettings(settings));
+  if (!IsValidEmail(to)) return InvalidArgument("not an address: " + to);
+  store::OutboxMessage m;
+  m.kind = std::string(kind);
+  m.recipient = to;
+  m.message = PlainMessage(settings, to, subject, body);
+  m.dedup_key = std::move(dedup_key);
+  return store.EnqueueMail(m);
 }
 
 Status SendPlainMessage(const MailSettings& settings, const std::string& to,

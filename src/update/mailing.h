@@ -72,6 +72,23 @@ Result<bool> QueueConfirmation(store::Store& store, const store::Subscriber& sub
 inline constexpr std::chrono::seconds kFirstRetry{30};
 inline constexpr int kMaxAttempts = 8;
 
+/// What the outbox guarantees. A message is stored (EnqueueMail, one per
+/// dedup key, ever) before anything is sent, so a restart loses nothing: it
+/// stays due until the relay accepts it (recorded sent) or kMaxAttempts
+/// attempts failed (recorded given up, with the last error). Every attempt
+/// is claimed in the store before its SMTP session begins (MarkMailAttempt,
+/// one conditional UPDATE that also records the retry time), so two senders
+/// (the server's worker and `octopus user`, or two servers on one database)
+/// never send one message both. A message is sent twice in one case only,
+/// the window SMTP leaves open (RFC 1047): the process dies after the last
+/// line of DATA went out and before the relay's acceptance was recorded
+/// (MarkMailSent is committed the moment the relay's 250 arrives, so this is
+/// mostly the time the relay takes to answer). The message is then sent
+/// again at its recorded retry time, byte for byte the same text with the
+/// same Message-ID, which lets mail systems and readers recognise the copy.
+/// A death anywhere else (before DATA ends, or after the record) sends
+/// nothing twice: the attempt is retried at its retry time, or was done.
+/// The text of a sent message is not kept.
 struct DeliveryReport {
   int sent = 0;
   std::vector<std::string> failed;  ///< "address: reason"
@@ -109,8 +126,16 @@ class OutboxWorker {
   std::jthread thread_;  // last: stopped and joined before the members above go
 };
 
-/// Mails one plain-text message (UTF-8) to `to`. InvalidArgument for a bad
-/// address or settings, IoError when the relay refuses it.
+/// Queues one plain-text message (UTF-8) to `to` in the outbox, of `kind`
+/// ("account"), under `dedup_key`; false when a message with that key was
+/// queued before. InvalidArgument for a bad address or settings.
+Result<bool> QueuePlainMessage(store::Store& store, const MailSettings& settings,
+                               const std::string& to, std::string_view subject,
+                               std::string_view body, std::string_view kind,
+                               std::string dedup_key);
+/// Mails one plain-text message (UTF-8) to `to` at once, not through the
+/// outbox. InvalidArgument for a bad address or settings, IoError when the
+/// relay refuses it.
 Status SendPlainMessage(const MailSettings& settings, const std::string& to,
                         std::string_view subject, std::string_view body);
 /// Follows a confirmation link. NotFound for an unknown token.

@@ -13,7 +13,9 @@
 /// inventory of activities stays, to say that none is recorded: a quarter
 /// without activities is a short, valid issue, not an error.
 
+#include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cstdint>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
@@ -251,8 +253,9 @@ bool PdfRendererAvailable();
 
 /// Bounds on PDF rendering, for the whole process.
 struct PdfLimits {
-  int concurrent = 1;                 ///< renders running at once (each takes a core)
-  std::chrono::milliseconds wait{10000};  ///< for a free slot, before giving up
+  /// Renders running at once (each takes a core): one per core.
+  int concurrent = std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  std::chrono::milliseconds wait{60000};  ///< for a free slot, before giving up
   std::chrono::milliseconds run{60000};   ///< for one render; the child is killed past it
 };
 

@@ -3,7 +3,6 @@
 // written to the audit; GET never changes anything.
 #include <cctype>
 #include <mutex>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -104,13 +103,20 @@ std::string LocalPath(const std::string& next) {
   return next;
 }
 
-/// Mails `body` off the request's path, so that the answer takes as long
-/// whatever the address (and whether the relay is slow).
-void MailInBackground(const update::MailSettings& mail, std::string to, std::string subject,
-                      std::string body) {
-  std::thread([mail, to = std::move(to), subject = std::move(subject), body = std::move(body)] {
-    (void)update::SendPlainMessage(mail, to, subject, body);
-  }).detach();
+/// Queues account mail in the outbox, which the server's worker delivers
+/// (retried, never twice): the answer takes as long whatever the address and
+/// however slow the relay. One message per link (the key holds the link
+/// token's hash, never the token).
+Status QueueAccountMail(Context& c, const std::string& to, std::string_view purpose,
+                        const std::string& token, std::string_view subject,
+                        std::string_view body) {
+  auto queued = update::QueuePlainMessage(c.registry.store(), *c.mail, to, subject, body,
+                                          "account",
+                                          "account:" + std::string(purpose) + ":" +
+                                              auth::TokenHash(token));
+  if (!queued) return queued.status();
+  if (*queued && c.mail_queued) c.mail_queued();
+  return Status::Ok();
 }
 
 Result<Role> RoleField(const Target& form) {
@@ -274,12 +280,13 @@ Result<Response> PasswordResetPage(Context& c) {
     if (!token) return token.status();
     OCTOPUS_RETURN_IF_ERROR(
         Audit(c, user->email, ClientOrigin(c), "user.reset", "user:" + user->email));
-    MailInBackground(*c.mail, user->email, "Reset your Octopus password",
-                     "Someone, probably you, asked to reset the password of the Octopus account " +
-                         user->email + ".\n\nTo choose a new password, open this link within an "
-                         "hour (it works once):\n" +
-                         LinkBase(c) + "/password/set?token=" + *token +
-                         "\n\nIf you did not ask for it, ignore this message: nothing changes.\n");
+    OCTOPUS_RETURN_IF_ERROR(QueueAccountMail(
+        c, user->email, "reset", *token, "Reset your Octopus password",
+        "Someone, probably you, asked to reset the password of the Octopus account " +
+            user->email + ".\n\nTo choose a new password, open this link within an "
+            "hour (it works once):\n" +
+            LinkBase(c) + "/password/set?token=" + *token +
+            "\n\nIf you did not ask for it, ignore this message: nothing changes.\n"));
   }
   model["requested"] = true;
   return c.Page("password_reset", std::move(model));
@@ -349,9 +356,10 @@ Result<Response> AdminUsersPage(Context& c) {
         model["link"] = link;
         model["link_email"] = user->email;
         if (c.mail) {
-          MailInBackground(*c.mail, user->email, "Your Octopus account",
-                           "An account was made for you on Octopus (role: " + user->role +
-                               ").\n\nTo set your password, open this link:\n" + link + "\n");
+          OCTOPUS_RETURN_IF_ERROR(QueueAccountMail(
+              c, user->email, "set-password", *token, "Your Octopus account",
+              "An account was made for you on Octopus (role: " + user->role +
+                  ").\n\nTo set your password, open this link:\n" + link + "\n"));
         }
       }
       st = user.status();

@@ -74,8 +74,12 @@ std::string LoggedTarget(std::string_view target) {
     const size_t amp = query.find('&');
     const std::string_view pair = query.substr(0, amp);
     const size_t eq = pair.find('=');
-    const std::string name = text::ToLowerAscii(pair.substr(0, eq));
-    if (eq != std::string_view::npos && (name == "token" || name == "csrf")) {
+    // Compared decoded, as the site reads it ("tok%65n" is "token"); a name
+    // that does not decode is taken for a secret.
+    auto decoded = Decode(pair.substr(0, eq), true);
+    const std::string name = decoded ? text::ToLowerAscii(*decoded) : std::string("token");
+    const bool secret = name == "token" || name == "csrf" || name == "password";
+    if (eq != std::string_view::npos && secret) {
       out.append(pair.substr(0, eq + 1));
       out.push_back('-');
     } else {

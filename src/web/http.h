@@ -55,7 +55,8 @@ struct Target {
 void AddCommonHeaders(Response& r);
 
 /// The request-target as the access log writes it: the values of the query
-/// parameters that carry secrets ("token", "csrf") replaced by "-".
+/// parameters that carry secrets ("token", "csrf", "password", their names
+/// compared once decoded and case-folded) replaced by "-"; no fragment.
 std::string LoggedTarget(std::string_view target);
 
 /// Parses a request-target in origin form; a "#fragment" sent along is

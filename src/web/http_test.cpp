@@ -96,6 +96,10 @@ TEST(LoggedTargetTest, TokenValuesAreNotWritten) {
             "/unsubscribe?x=1&TOKEN=-&csrf=-");
   EXPECT_EQ(LoggedTarget("/treaties/185?as_of=2011-06-01"), "/treaties/185?as_of=2011-06-01");
   EXPECT_EQ(LoggedTarget("/news"), "/news");
+  // However the name is spelt, as the site decodes it.
+  EXPECT_EQ(LoggedTarget("/subscribe/confirm?tok%65n=abc&Csrf=d&pass%77ord=e&x+y=1"),
+            "/subscribe/confirm?tok%65n=-&Csrf=-&pass%77ord=-&x+y=1");
+  EXPECT_EQ(LoggedTarget("/password/set?%zz=secret"), "/password/set?%zz=-");
 }
 
 TEST(CommonHeadersTest, EveryResponseGetsThemAndHtmlItsPolicy) {

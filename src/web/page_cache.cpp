@@ -64,7 +64,45 @@ void PageCache::Clear() {
 
 PageCache::Stats PageCache::stats() const {
   std::lock_guard lock(mu_);
-  return Stats{lru_.size(), bytes_, hits_, misses_};
+  return Stats{lru_.size(), bytes_, hits_, misses_, shared_flights_};
+}
+
+void PageCache::Flight::Finish(std::shared_ptr<const Response> r) {
+  {
+    std::lock_guard lock(mu);
+    if (done) return;
+    response = std::move(r);
+    done = true;
+  }
+  done_cv.notify_all();
+}
+
+PageCache::Ticket PageCache::Board(const std::string& key, uint64_t epoch) {
+  std::lock_guard lock(mu_);
+  auto [it, fresh] = flights_.try_emplace({key, epoch});
+  if (fresh) {
+    it->second = std::make_shared<Flight>();
+    return Ticket{it->second, true};
+  }
+  ++shared_flights_;
+  return Ticket{it->second, false};
+}
+
+std::shared_ptr<const Response> PageCache::Await(Flight& flight) {
+  std::unique_lock lock(flight.mu);
+  flight.done_cv.wait(lock, [&] { return flight.done; });
+  return flight.response;
+}
+
+void PageCache::Land(const std::string& key, uint64_t epoch, const std::shared_ptr<Flight>& flight,
+                     std::shared_ptr<const Response> response) {
+  {
+    std::lock_guard lock(mu_);
+    if (auto it = flights_.find({key, epoch}); it != flights_.end() && it->second == flight) {
+      flights_.erase(it);
+    }
+  }
+  flight->Finish(std::move(response));
 }
 
 std::string CacheKey(const Target& target, std::string_view day, std::string_view variant) {

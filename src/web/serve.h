@@ -25,6 +25,11 @@ struct ServeOptions {
   /// A request not answered by its handler within this gets 503 with
   /// Retry-After; the handler's result, when it comes, still fills the cache.
   int handler_budget_seconds = 20;
+  /// The same for a request answered by an external renderer (a PDF issue,
+  /// Site::RendersOutOfProcess): it waits on threads of its own, holding no
+  /// page worker, for the render (bounded by update::PdfLimits) or for the
+  /// same issue's render another request began.
+  int render_budget_seconds = 60;
   /// Connections one client address may hold open; more are closed at once.
   int max_connections_per_client = 128;
   /// How subscription confirmations are mailed; `smtp` empty: not mailed
@@ -47,8 +52,9 @@ struct ServeOptions {
 /// A second signal during the shutdown ends the process at once.
 /// Errors: InvalidArgument for a bad `listen`, IoError when the address
 /// cannot be bound or the templates or stylesheet cannot be read.
-/// Logs one line per request to stderr: time, method, target (token values
-/// replaced by "-"), status, bytes of body, microseconds.
+/// Logs one JSON object per request to stderr, on a line of its own: time
+/// (UTC), client address, method, path (the target with token values replaced
+/// by "-"), status, bytes of body, duration in microseconds, route pattern.
 Status Serve(const ServeOptions& opts, service::Registry& registry);
 
 }  // namespace octopus::web

@@ -32,6 +32,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "core/text.h"
 #include "store/store.h"
@@ -55,6 +56,9 @@ constexpr size_t kBufferLimit = kHeaderLimit + kBodyLimit;
 constexpr auto kWriteTimeout = std::chrono::seconds(30);
 constexpr size_t kLoggedTargetMax = 2048;
 constexpr int kRetryAfterSeconds = 5;
+/// Threads for requests answered by an external renderer (PDF): they wait for
+/// the renderer's slot or for another request's render, so they cost no CPU.
+constexpr size_t kRendererThreads = 8;
 
 void LogLine(std::string_view line) {
   // One fwrite per line: stdio locks the stream, so lines from several
@@ -74,13 +78,20 @@ std::string UtcNow() {
                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms.count());
 }
 
-/// time method target status bytes microseconds
-/// Secrets in the query (tokens) are not written.
-void LogAccess(std::string_view method, std::string_view target, int status, size_t bytes,
-               int64_t micros) {
+/// One JSON object per line: {"time", "client", "method", "path", "status",
+/// "bytes", "duration_us", "route"}. "path" is the request-target with the
+/// values of secret query parameters (tokens) replaced by "-" (LoggedTarget),
+/// cut at kLoggedTargetMax bytes; bytes that are not UTF-8 become U+FFFD.
+/// Bodies and headers (cookies) are never written.
+void LogAccess(std::string_view client, std::string_view method, std::string_view target,
+               int status, size_t bytes, int64_t micros, std::string_view route) {
   std::string logged = LoggedTarget(target);
   if (logged.size() > kLoggedTargetMax) logged.resize(kLoggedTargetMax);
-  LogLine(fmt::format("{} {} {} {} {} {}us", UtcNow(), method, logged, status, bytes, micros));
+  const nlohmann::json line = {{"time", UtcNow()},        {"client", client},
+                               {"method", method},        {"path", logged},
+                               {"status", status},        {"bytes", bytes},
+                               {"duration_us", micros},   {"route", route}};
+  LogLine(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 /// A plain-text answer the server gives itself, with the common headers.
@@ -205,6 +216,7 @@ class Server {
         threads_(threads),
         acceptor_(asio::make_strand(ioc_)),
         signals_(ioc_, SIGINT, SIGTERM),
+        renderers_(kRendererThreads),
         workers_(static_cast<size_t>(threads)) {}
 
   Status Listen(const std::string& host, uint16_t port) {
@@ -244,6 +256,7 @@ class Server {
     }
     // Handlers still running for a request already answered 503 end here.
     workers_.join();
+    renderers_.join();
   }
 
  private:
@@ -360,10 +373,17 @@ class Server {
   asio::awaitable<std::shared_ptr<const Response>> OnWorker(Connection& c, Request request) {
     auto job = std::make_shared<Job>(c.stream.get_executor());
     job->request = std::move(request);
-    job->deadline = steady_clock::now() + std::chrono::seconds(opts_.handler_budget_seconds);
+    // A PDF waits for the renderer's slot or for the same issue's render:
+    // apart, on threads that only wait, never holding a page worker.
+    const bool rendered_apart = Site::RendersOutOfProcess(job->request);
+    job->deadline = steady_clock::now() +
+                    std::chrono::seconds(rendered_apart ? std::max(opts_.render_budget_seconds,
+                                                                   opts_.handler_budget_seconds)
+                                                        : opts_.handler_budget_seconds);
     job->done.expires_at(job->deadline);
     ++in_flight_;
-    asio::post(workers_, [this, job] {
+    auto& pool = rendered_apart ? renderers_ : workers_;
+    asio::post(pool, [this, job] {
       // A request whose client was already told to come back is not started.
       std::shared_ptr<const Response> result;
       if (steady_clock::now() < job->deadline) result = site_.HandleShared(job->request);
@@ -392,6 +412,9 @@ class Server {
         {"octopus_cache_hits_total", "Requests answered from the page cache.", double(cache.hits)},
         {"octopus_cache_misses_total", "Cacheable requests that had to be rendered.",
          double(cache.misses)},
+        {"octopus_cache_shared_renders_total",
+         "Cache misses answered by the render of the same page another request began.",
+         double(cache.shared_renders)},
         {"octopus_db_busy_retries_total", "Statements retried after finding the database locked.",
          double(store::StoreBusyRetries())},
         {"octopus_open_connections", "Client connections open.", double(connections_.size())},
@@ -428,7 +451,7 @@ class Server {
     co_await http::async_write(c.stream, res, asio::redirect_error(asio::use_awaitable, ec));
     const int64_t micros = Micros(start);
     metrics_.Record(route, response.status, static_cast<double>(micros) / 1e6);
-    LogAccess(method, target, response.status, bytes, micros);
+    LogAccess(c.peer, method, target, response.status, bytes, micros, route);
     co_return !ec;
   }
 
@@ -448,7 +471,8 @@ class Server {
   std::atomic<bool> stopping_{false};
   std::atomic<int64_t> in_flight_{0};
   std::atomic<int64_t> budget_exceeded_{0};
-  // Declared last: joined and destroyed before the io_context its jobs post to.
+  // Declared last: joined and destroyed before the io_context their jobs post to.
+  asio::thread_pool renderers_;
   asio::thread_pool workers_;
 };
 
@@ -478,6 +502,9 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
   if (opts.read_timeout_seconds < 1) return InvalidArgument("read timeout must be >= 1 second");
   if (opts.handler_budget_seconds < 1) {
     return InvalidArgument("--handler-budget must be >= 1 second");
+  }
+  if (opts.render_budget_seconds < 1) {
+    return InvalidArgument("--render-budget must be >= 1 second");
   }
   if (opts.max_connections_per_client < 1) {
     return InvalidArgument("--max-connections-per-client must be >= 1");

@@ -124,7 +124,7 @@ void Site::Invalidate() {
 
 Site::CacheStats Site::cache_stats() const {
   const auto s = cache_->stats();
-  return CacheStats{s.entries, s.bytes, s.hits, s.misses};
+  return CacheStats{s.entries, s.bytes, s.hits, s.misses, s.shared_flights};
 }
 
 int64_t Site::outbox_depth() {
@@ -138,6 +138,14 @@ std::string_view Site::RouteLabel(std::string_view target) {
   std::map<std::string, std::string> params;
   const Route* route = internal::Match(parsed->path, params);
   return route ? route->pattern : std::string_view("other");
+}
+
+bool Site::RendersOutOfProcess(const Request& request) {
+  auto parsed = ParseTarget(request.target);
+  if (!parsed) return false;
+  std::map<std::string, std::string> params;
+  const Route* route = internal::Match(parsed->path, params);
+  return route && route->pattern == "/updates/{issue}" && parsed->path.ends_with(".pdf");
 }
 
 void Site::RefreshGeneration() {
@@ -220,24 +228,47 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request, bool
   std::shared_ptr<const Response> shared = cached.hit;
   if (!shared) {
     if (memory_only && route->kind != RouteKind::kHealth) return nullptr;
-    internal::Context ctx{registry_,      templates_,   stylesheet_, today,
-                          *target,        principal,    request.headers,
-                          std::move(path_params),
-                          request.method, request.body, options_.mail,
-                          options_.knowledge, request, *subscribe_limits_,
-                          options_.mail_queued, options_.accounts, request.peer};
-    auto r = route->handler(ctx);
-    // A form may have written (an edit published): nothing cached before it is served.
-    if (post_ok) Invalidate();
-    if (!r) return fail(r.status());
-    if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");
-    if (!cache || r->status != 200) return Finish(std::move(*r));
-    r->headers.emplace_back("ETag", ETagOf(r->body));
-    shared = Finish(std::move(*r));
-    cache_->Put(key, shared, cached.epoch);
+    // Requests for the same page at the same data version render it once:
+    // the others wait for that render (the same response, errors included).
+    internal::PageCache::Ticket ticket;
+    if (cache) {
+      ticket = cache_->Board(key, cached.epoch);
+      if (!ticket.leader) shared = internal::PageCache::Await(*ticket.flight);
+    }
+    if (!shared) {
+      // Lands the flight however the render ends; a throw leaves the
+      // waiters to render for themselves.
+      struct Landing {
+        internal::PageCache& cache;
+        const std::string& key;
+        const uint64_t epoch;
+        const internal::PageCache::Ticket& ticket;
+        std::shared_ptr<const Response> response;
+        ~Landing() {
+          if (ticket.leader) cache.Land(key, epoch, ticket.flight, std::move(response));
+        }
+      } landing{*cache_, key, cached.epoch, ticket, nullptr};
+      internal::Context ctx{registry_,      templates_,   stylesheet_, today,
+                            *target,        principal,    request.headers,
+                            std::move(path_params),
+                            request.method, request.body, options_.mail,
+                            options_.knowledge, request, *subscribe_limits_,
+                            options_.mail_queued, options_.accounts, request.peer};
+      auto r = route->handler(ctx);
+      // A form may have written (an edit published): nothing cached before it is served.
+      if (post_ok) Invalidate();
+      if (!r) return landing.response = fail(r.status());
+      if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");
+      if (!cache || r->status != 200) return landing.response = Finish(std::move(*r));
+      r->headers.emplace_back("ETag", ETagOf(r->body));
+      shared = Finish(std::move(*r));
+      cache_->Put(key, shared, cached.epoch);
+      landing.response = shared;
+    }
   }
   const auto inm = request.headers.find("if-none-match");
-  if (inm != request.headers.end() && inm->second == shared->Header("ETag")) {
+  if (shared->status == 200 && inm != request.headers.end() &&
+      inm->second == shared->Header("ETag")) {
     Response r;
     r.status = 304;
     r.content_type.clear();

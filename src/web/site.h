@@ -89,6 +89,11 @@ class Site {
   /// The server answers these on its I/O threads.
   std::shared_ptr<const Response> HandleFromMemory(const Request& request);
 
+  /// Whether the answer comes from an external renderer (a PDF issue) when it
+  /// is not cached: the server runs these apart from the page workers, so
+  /// that a render and the requests waiting for it never hold them.
+  static bool RendersOutOfProcess(const Request& request);
+
   /// The route pattern a request-target matches ("/treaties/{ref}"), or
   /// "other": a label for metrics that never holds the request's own text.
   static std::string_view RouteLabel(std::string_view target);
@@ -99,6 +104,7 @@ class Site {
     size_t bytes = 0;
     uint64_t hits = 0;
     uint64_t misses = 0;
+    uint64_t shared_renders = 0;  ///< misses answered by a render another request began
   };
   CacheStats cache_stats() const;
   /// Messages waiting in the store's outbox; -1 when it cannot be read.

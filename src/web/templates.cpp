@@ -5,8 +5,11 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include <mstch/mstch.hpp>
+
+#include "core/text.h"
 
 namespace octopus::web {
 
@@ -105,13 +108,29 @@ Result<Templates> Templates::Load(const std::string& dir) {
     if (!in) return IoError("cannot read " + entry.path().string());
     std::stringstream ss;
     ss << in.rdbuf();
-    t.partials_.emplace(entry.path().stem().string(), ss.str());
     t.sources_.emplace(entry.path().stem().string(), ss.str());
   }
   if (ec) return IoError("cannot list " + dir + ": " + ec.message());
   for (const char* name : kRequired) {
     if (!t.sources_.count(name)) {
       return IoError("template '" + std::string(name) + ".mustache' missing in " + dir);
+    }
+  }
+  for (const auto& [name, source] : t.sources_) {
+    auto& partials = t.partials_of_[name];
+    std::vector<const std::string*> todo{&source};
+    while (!todo.empty()) {
+      const std::string& text = *todo.back();
+      todo.pop_back();
+      for (size_t at = text.find("{{>"); at != std::string::npos; at = text.find("{{>", at + 3)) {
+        const size_t end = text.find("}}", at);
+        if (end == std::string::npos) break;
+        const std::string used(text::Trim(std::string_view(text).substr(at + 3, end - at - 3)));
+        const auto it = t.sources_.find(used);
+        if (it != t.sources_.end() && partials.emplace(used, it->second).second) {
+          todo.push_back(&it->second);
+        }
+      }
     }
   }
   mstch::config::escape = [](const std::string& s) { return EscapeHtml(s); };
@@ -121,7 +140,7 @@ Result<Templates> Templates::Load(const std::string& dir) {
 Result<std::string> Templates::Render(std::string_view name, const nlohmann::json& context) const {
   const auto it = sources_.find(name);
   if (it == sources_.end()) return NotFound("no template '" + std::string(name) + "'");
-  return mstch::render(it->second, ToNode(context), partials_);
+  return mstch::render(it->second, ToNode(context), partials_of_.find(name)->second);
 }
 
 }  // namespace octopus::web

@@ -47,7 +47,10 @@ class Templates {
  private:
   std::string dir_;
   std::map<std::string, std::string, std::less<>> sources_;
-  std::map<std::string, std::string> partials_;  ///< the same, in the shape mstch takes
+  /// Per template, the partials it uses ({{> name}}, and theirs in turn), in
+  /// the shape mstch takes: mstch parses every partial it is given on every
+  /// render, so each render is given only those it may use.
+  std::map<std::string, std::map<std::string, std::string>, std::less<>> partials_of_;
 };
 
 }  // namespace octopus::web

@@ -1,6 +1,5 @@
 // The quarterly update on the site (/updates, /updates/{issue}, its JSON in
-// the API) and the subscription pages. Handlers run under the site's lock,
-// like every handler of the route table.
+// the API) and the subscription pages.
 #include "web/internal/update_handlers.h"
 
 #include <algorithm>
@@ -176,12 +175,23 @@ Status CheckSameOrigin(const Context& c) {
 }  // namespace
 
 Result<Response> SubscribePage(Context& c) {
+  // Every form shown carries a fresh token; a POST must bring one back.
+  const FormTokens& tokens = c.subscribe_limits.form_tokens;
   json model = {{"title", "Subscribe to the Cybercrime@CoE Update"},
-                {"mail_configured", c.mail.has_value()}};
+                {"mail_configured", c.mail.has_value()},
+                {"csrf", tokens.Issue("subscribe", c.peer)}};
   if (c.method != "POST") return c.Page("subscribe", model);
 
   if (Status st = CheckSameOrigin(c); !st.ok()) {
     model["error"] = st.message();
+    return WithStatus(c.Page("subscribe", std::move(model)), 403);
+  }
+  auto form = ParseForm(c.body);
+  if (!form) return form.status();
+  if (!tokens.Check(form->Param("csrf").value_or(""), "subscribe", c.peer)) {
+    model["email"] = form->Param("email").value_or("");
+    model["error"] =
+        "This form has expired or was not sent from this site's page; please send it again.";
     return WithStatus(c.Page("subscribe", std::move(model)), 403);
   }
   if (!c.subscribe_limits.per_client.Allow(c.request.peer)) {
@@ -190,8 +200,6 @@ Result<Response> SubscribePage(Context& c) {
     if (page) page->headers.emplace_back("Retry-After", "600");
     return page;
   }
-  auto form = ParseForm(c.body);
-  if (!form) return form.status();
   const std::string email = form->Param("email").value_or("");
   model["email"] = email;
   const auto address = update::NormaliseEmail(text::Trim(email));

@@ -17,6 +17,7 @@
 #include "service/knowledge.h"
 #include "service/registry.h"
 #include "store/store.h"
+#include "web/internal/rate_limit.h"
 #include "web/site.h"
 #include "web/testing/site_fixture.h"
 
@@ -49,6 +50,23 @@ class UpdatePagesTest : public test_support::SiteWithRecordsTest {
     r.headers["content-type"] = "application/x-www-form-urlencoded";
     r.body = body;
     return site_->Handle(r);
+  }
+
+  /// The anti-forgery token of the subscription form, as the page gives it to `peer`.
+  static std::string Csrf(Site& site, const std::string& peer = "") {
+    Request r{"GET", "/subscribe", {}, "", ""};
+    r.peer = peer;
+    const Response form = site.Handle(r);
+    const std::string before = "name=\"csrf\" value=\"";
+    const size_t at = form.body.find(before);
+    EXPECT_NE(at, std::string::npos) << form.body;
+    if (at == std::string::npos) return "";
+    const size_t start = at + before.size();
+    return form.body.substr(start, form.body.find('"', start) - start);
+  }
+  /// A subscription form body for `email` (already percent-encoded) with a valid token.
+  std::string SubscribeForm(const std::string& email) {
+    return "email=" + email + "&csrf=" + Csrf(*site_);
   }
 
   /// The one subscriber on file.
@@ -173,7 +191,7 @@ TEST_F(UpdatePagesTest, SubscribeConfirmUnsubscribeChangesTheSubscribersStatus) 
   EXPECT_EQ(form.status, 200);
   EXPECT_NE(form.body.find("<form method=\"post\" action=\"/subscribe\">"), std::string::npos);
 
-  const Response requested = Post("/subscribe", "email=reader%40example.org");
+  const Response requested = Post("/subscribe", SubscribeForm("reader%40example.org"));
   EXPECT_EQ(requested.status, 200);
   EXPECT_NE(requested.body.find("confirmation link was sent"), std::string::npos);
   EXPECT_NE(requested.body.find("mail is not configured"), std::string::npos);
@@ -193,7 +211,7 @@ TEST_F(UpdatePagesTest, SubscribeConfirmUnsubscribeChangesTheSubscribersStatus) 
   EXPECT_EQ(Post("/subscribe/confirm?token=" + s.token, "").status, 404);
 
   // Asking again says the same thing and changes nothing.
-  const Response again = Post("/subscribe", "email=reader%40example.org");
+  const Response again = Post("/subscribe", SubscribeForm("reader%40example.org"));
   EXPECT_EQ(again.status, 200);
   EXPECT_EQ(again.body, requested.body);
   EXPECT_EQ(OnlySubscriber().status, "confirmed");
@@ -218,12 +236,58 @@ TEST_F(UpdatePagesTest, AFormPostedFromAnotherSiteIsRefused) {
   Request r;
   r.method = "POST";
   r.target = "/subscribe";
-  r.body = "email=reader%40example.org";
+  r.body = SubscribeForm("reader%40example.org");
   r.headers = {{"origin", "https://evil.example"}, {"host", "octopus.example.org"}};
   EXPECT_EQ(site_->Handle(r).status, 403);
   r.headers["origin"] = "https://octopus.example.org";
   EXPECT_EQ(site_->Handle(r).status, 200);
   EXPECT_EQ(OnlySubscriber().email, "reader@example.org");
+}
+
+TEST_F(UpdatePagesTest, ASubscriptionWithoutTheFormsTokenOrWithAWrongOneIsRefused) {
+  const std::string good = Csrf(*site_);
+  ASSERT_FALSE(good.empty());
+  // No token, an empty one, one altered, one of another client, one made up.
+  std::string altered = good;
+  altered.back() = altered.back() == '0' ? '1' : '0';
+  const std::string other_client = Csrf(*site_, "198.51.100.9");
+  const std::string seconds = good.substr(0, good.find('.'));
+  for (const std::string& body :
+       {std::string("email=reader%40example.org"), std::string("email=reader%40example.org&csrf="),
+        "email=reader%40example.org&csrf=" + altered,
+        "email=reader%40example.org&csrf=" + other_client,
+        "email=reader%40example.org&csrf=" + seconds + "." + std::string(64, 'a'),
+        "email=reader%40example.org&csrf=" + std::string(5000, '9')}) {
+    const Response r = Post("/subscribe", body);
+    EXPECT_EQ(r.status, 403) << body;
+    EXPECT_NE(r.body.find("form has expired"), std::string::npos);
+    // The refusal shows the form again, with a token that works.
+    EXPECT_NE(r.body.find("name=\"csrf\" value=\""), std::string::npos);
+  }
+  auto none = store_->Subscribers("");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  // The page's own token is accepted.
+  EXPECT_EQ(Post("/subscribe", "email=reader%40example.org&csrf=" + good).status, 200);
+  EXPECT_EQ(OnlySubscriber().email, "reader@example.org");
+}
+
+TEST_F(UpdatePagesTest, AFormTokenExpiresAndIsBoundToItsFormAndClient) {
+  const internal::FormTokens tokens(std::chrono::hours(2));
+  const auto t0 = std::chrono::system_clock::now();
+  const std::string token = tokens.Issue("subscribe", "192.0.2.1", t0);
+  EXPECT_TRUE(tokens.Check(token, "subscribe", "192.0.2.1", t0 + std::chrono::minutes(119)));
+  EXPECT_FALSE(tokens.Check(token, "subscribe", "192.0.2.1", t0 + std::chrono::minutes(121)));
+  EXPECT_FALSE(tokens.Check(token, "subscribe", "192.0.2.1", t0 - std::chrono::minutes(5)));
+  EXPECT_FALSE(tokens.Check(token, "login", "192.0.2.1", t0));
+  EXPECT_FALSE(tokens.Check(token, "subscribe", "192.0.2.10", t0));
+  // Another process (another key) does not accept it.
+  const internal::FormTokens restarted;
+  EXPECT_FALSE(restarted.Check(token, "subscribe", "192.0.2.1", t0));
+  for (std::string_view junk : {"", ".", "1.", ".abc", "-5.ab", "99999999999999999999999.ab",
+                                "12a.ab", "\xff\xfe"}) {
+    EXPECT_FALSE(tokens.Check(junk, "subscribe", "192.0.2.1", t0)) << junk;
+  }
 }
 
 TEST_F(UpdatePagesTest, OneClientAskingTooOftenIsToldToWaitAndOneAddressIsNotMailedAgain) {
@@ -233,7 +297,7 @@ TEST_F(UpdatePagesTest, OneClientAskingTooOftenIsToldToWaitAndOneAddressIsNotMai
     r.method = "POST";
     r.target = "/subscribe";
     r.peer = "192.0.2.7";
-    r.body = "email=reader" + std::to_string(i) + "%40example.org";
+    r.body = "email=reader" + std::to_string(i) + "%40example.org&csrf=" + Csrf(*site_, r.peer);
     const Response answer = site_->Handle(r);
     if (answer.status == 429) {
       ++limited;
@@ -249,8 +313,8 @@ TEST_F(UpdatePagesTest, OneClientAskingTooOftenIsToldToWaitAndOneAddressIsNotMai
 }
 
 TEST_F(UpdatePagesTest, AProgramAddressOrAnRtlOverrideIsNotAnAddress) {
-  EXPECT_EQ(Post("/subscribe", "email=%7C%2Fbin%2Fsh%40example.org").status, 400);
-  EXPECT_EQ(Post("/subscribe", "email=evil%E2%80%AEgro.elpmaxe%40example.org").status, 400);
+  EXPECT_EQ(Post("/subscribe", SubscribeForm("%7C%2Fbin%2Fsh%40example.org")).status, 400);
+  EXPECT_EQ(Post("/subscribe", SubscribeForm("evil%E2%80%AEgro.elpmaxe%40example.org")).status, 400);
   auto all = store_->Subscribers("");
   ASSERT_TRUE(all.ok());
   EXPECT_TRUE(all->empty());
@@ -263,7 +327,7 @@ TEST_F(UpdatePagesTest, UnknownTokensAreNotFound) {
 }
 
 TEST_F(UpdatePagesTest, ScriptInTheEmailFieldIsEscapedInTheErrorPage) {
-  const Response r = Post("/subscribe", "email=%3Cscript%3Ealert(1)%3C%2Fscript%3E");
+  const Response r = Post("/subscribe", SubscribeForm("%3Cscript%3Ealert(1)%3C%2Fscript%3E"));
   EXPECT_EQ(r.status, 400);
   EXPECT_EQ(r.body.find("<script>"), std::string::npos);
   EXPECT_NE(r.body.find("&lt;script&gt;"), std::string::npos);
@@ -287,7 +351,7 @@ TEST_F(UpdatePagesTest, AConfirmationIsQueuedNotMailedDuringTheRequest) {
   EXPECT_EQ(form.body.find("Mail is not configured"), std::string::npos);
   const auto start = std::chrono::steady_clock::now();
   const Response r = (*site)->Handle(
-      Request{"POST", "/subscribe", {}, "email=reader%2Bupdate%40example.org", ""});
+      Request{"POST", "/subscribe", {}, "email=reader%2Bupdate%40example.org&csrf=" + Csrf(**site), ""});
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("confirmation link was sent"), std::string::npos);

@@ -18,12 +18,14 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <random>
 #include <regex>
 #include <set>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -294,8 +296,13 @@ TEST_F(ServeTest, EveryPageAndEndpointAnswers) {
 
   EXPECT_EQ(Stop(), 0) << Log();
   const std::string log = Log();
-  EXPECT_NE(log.find(" GET /treaties/185?as_of=2011-06-01 200 "), std::string::npos) << log;
-  EXPECT_NE(log.find(" GET /nowhere 404 "), std::string::npos);
+  // One JSON object a request (keys in order): path, route, status among them.
+  EXPECT_NE(log.find("\"method\":\"GET\",\"path\":\"/treaties/185?as_of=2011-06-01\","
+                     "\"route\":\"/treaties/{ref}\",\"status\":200,"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("\"method\":\"GET\",\"path\":\"/nowhere\",\"route\":\"other\",\"status\":404,"),
+            std::string::npos);
   EXPECT_NE(log.find("octopus: stopped"), std::string::npos);
 }
 
@@ -507,6 +514,17 @@ HttpResponse Post(int port, const std::string& target, const std::string& form) 
                                   std::to_string(form.size()) + "\r\n\r\n" + form));
 }
 
+/// A subscription form body for `email` (percent-encoded), with the token the
+/// form page gives this client.
+std::string SubscribeForm(int port, const std::string& email) {
+  const HttpResponse form = Get(port, "/subscribe");
+  const std::string before = "name=\"csrf\" value=\"";
+  const size_t at = form.body.find(before);
+  if (at == std::string::npos) return "email=" + email;
+  const size_t start = at + before.size();
+  return "email=" + email + "&csrf=" + form.body.substr(start, form.body.find('"', start) - start);
+}
+
 /// Milliseconds a GET takes, and its status.
 std::pair<int, double> TimedGet(int port, const std::string& target, const char* from = nullptr) {
   const auto start = std::chrono::steady_clock::now();
@@ -592,18 +610,76 @@ TEST_F(ServeTest, MetricsAreInPrometheusTextFormat) {
   EXPECT_EQ(Stop(), 0) << Log();
 }
 
+/// The access log's lines (the JSON objects among the server's stderr lines).
+std::vector<nlohmann::json> AccessLog(const std::string& log) {
+  std::vector<nlohmann::json> out;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line.front() != '{') continue;
+    out.push_back(nlohmann::json::parse(line, nullptr, false));
+  }
+  return out;
+}
+
 TEST_F(ServeTest, TokensAreNotWrittenToTheAccessLog) {
   const std::string secret = "0123456789abcdef0123456789abcdef";
   Get(port_, "/subscribe/confirm?token=" + secret);
   Get(port_, "/unsubscribe?token=" + secret);
+  Get(port_, "/password/set?tok%65n=" + secret);
+  Post(port_, "/subscribe/confirm?token=" + secret, "");
   EXPECT_EQ(Stop(), 0) << Log();
   const std::string log = Log();
   EXPECT_EQ(log.find(secret), std::string::npos) << log;
-  EXPECT_NE(log.find(" GET /subscribe/confirm?token=- "), std::string::npos) << log;
+  std::set<std::string> paths;
+  for (const auto& line : AccessLog(log)) paths.insert(line.value("path", ""));
+  EXPECT_TRUE(paths.contains("/subscribe/confirm?token=-")) << log;
+  EXPECT_TRUE(paths.contains("/password/set?tok%65n=-")) << log;
+}
+
+TEST_F(ServeTest, TheAccessLogIsOneJsonObjectPerRequest) {
+  ASSERT_EQ(Get(port_, "/treaties/185?as_of=2011-06-01").status, 200);
+  ASSERT_EQ(Get(port_, "/no/such/page").status, 404);
+  ASSERT_EQ(Get(port_, "/treaties/185", "HEAD").status, 200);
+  const HttpResponse bad = Parse(Exchange(port_, "GET /treaties HTTP/1.1\r\nConnection: close\r\n\r\n"));
+  ASSERT_EQ(bad.status, 400);
+  // Bytes that are not UTF-8 in the target still make a valid line.
+  Exchange(port_, "GET /news?q=\xff\xfe HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(Stop(), 0) << Log();
+  const std::string log = Log();
+  const auto lines = AccessLog(log);
+  std::map<std::string, nlohmann::json> by_path;
+  for (const auto& line : lines) {
+    ASSERT_TRUE(line.is_object()) << log;
+    for (const char* key : {"time", "client", "method", "path", "route"}) {
+      ASSERT_TRUE(line.contains(key) && line[key].is_string()) << key << " in " << line.dump();
+    }
+    for (const char* key : {"status", "bytes", "duration_us"}) {
+      ASSERT_TRUE(line.contains(key) && line[key].is_number_integer()) << key << " in " << line.dump();
+    }
+    EXPECT_TRUE(std::regex_match(line["time"].get<std::string>(),
+                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+        << line.dump();
+    EXPECT_GE(line["duration_us"].get<int64_t>(), 0);
+    by_path[line["method"].get<std::string>() + " " + line["path"].get<std::string>()] = line;
+  }
+  ASSERT_TRUE(by_path.contains("GET /treaties/185?as_of=2011-06-01")) << log;
+  const auto& page = by_path["GET /treaties/185?as_of=2011-06-01"];
+  EXPECT_EQ(page["client"], "127.0.0.1");
+  EXPECT_EQ(page["status"], 200);
+  EXPECT_EQ(page["route"], "/treaties/{ref}");
+  EXPECT_GT(page["bytes"].get<int64_t>(), 1000);
+  ASSERT_TRUE(by_path.contains("GET /no/such/page")) << log;
+  EXPECT_EQ(by_path["GET /no/such/page"]["status"], 404);
+  EXPECT_EQ(by_path["GET /no/such/page"]["route"], "other");
+  ASSERT_TRUE(by_path.contains("HEAD /treaties/185")) << log;
+  EXPECT_EQ(by_path["HEAD /treaties/185"]["status"], 200);
+  ASSERT_TRUE(by_path.contains("GET /treaties")) << log;
+  EXPECT_EQ(by_path["GET /treaties"]["status"], 400);
 }
 
 TEST_F(ServeTest, AWriteLockHeldSixSecondsElsewhereFailsNoRequest) {
   sqlite3* raw = nullptr;
+  const std::string form = SubscribeForm(port_, "reader%40example.org");
   ASSERT_EQ(sqlite3_open(db_.c_str(), &raw), SQLITE_OK);
   std::unique_ptr<sqlite3, decltype(&sqlite3_close)> other(raw, &sqlite3_close);
   ASSERT_EQ(sqlite3_exec(raw, "BEGIN IMMEDIATE; CREATE TABLE lock_probe (x INTEGER);", nullptr,
@@ -618,7 +694,7 @@ TEST_F(ServeTest, AWriteLockHeldSixSecondsElsewhereFailsNoRequest) {
   });
   // A write: waits for the lock, then succeeds.
   HttpResponse subscribed;
-  std::thread writer([&] { subscribed = Post(port_, "/subscribe", "email=reader%40example.org"); });
+  std::thread writer([&] { subscribed = Post(port_, "/subscribe", form); });
   // Reads, uncached ones included, answer while the lock is held.
   std::vector<std::string> failures;
   int reads_while_locked = 0;
@@ -683,15 +759,106 @@ class ServeSlowPdfTest : public ServeTest {
     bin_ = fs::temp_directory_path() / ("octopus_fake_pdf_" + std::to_string(::getpid()));
     fs::create_directories(bin_);
     const fs::path program = bin_ / "weasyprint";
-    std::ofstream(program) << "#!/bin/sh\nsleep 2\nfor last; do :; done\n"
-                              "printf '%%PDF-1.4 stand-in' > \"$last\"\n";
+    std::ofstream(program) << "#!/bin/sh\necho run >> '" + (bin_ / "runs").string() +
+                                  "'\nsleep 2\nfor last; do :; done\n"
+                                  "printf '%%PDF-1.4 stand-in' > \"$last\"\n";
     fs::permissions(program, fs::perms::owner_all);
     path_prefix_ = bin_.string();
-    extra_args_ = {"--handler-budget", "3"};
+    extra_args_ = {"--handler-budget", "3", "--render-budget", "5"};
   }
   ~ServeSlowPdfTest() override { fs::remove_all(bin_); }
+  /// How many times the stand-in renderer ran.
+  int Renders() const {
+    std::ifstream in(bin_ / "runs");
+    int n = 0;
+    for (std::string line; std::getline(in, line);) ++n;
+    return n;
+  }
+  /// The quarters /updates links to, after ingesting both seeds.
+  std::vector<std::string> IngestAndListQuarters() {
+    const std::string seeds = std::string(OCTOPUS_TEST_SOURCE_DIR) + "/data/seeds/";
+    EXPECT_EQ(RunOctopus({"--db", db_, "ingest", seeds + "000_d03e5a92182abe11.txt",
+                          seeds + "003_4b1784b32edbbd16.txt"},
+                         (dir_ / "ingest.log").string()),
+              0);
+    std::vector<std::string> quarters;
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (quarters.empty() && std::chrono::steady_clock::now() < deadline) {
+      const std::string page = Get(port_, "/updates").body;
+      const std::regex link("href=\"/updates/([0-9]{4}Q[1-4])\"");
+      std::set<std::string> seen;
+      for (auto it = std::sregex_iterator(page.begin(), page.end(), link);
+           it != std::sregex_iterator(); ++it) {
+        if (seen.insert((*it)[1]).second) quarters.push_back((*it)[1]);
+      }
+      if (quarters.empty()) std::this_thread::sleep_for(200ms);
+    }
+    return quarters;
+  }
   fs::path bin_;
 };
+
+TEST_F(ServeSlowPdfTest, EightRequestsForOneUncachedPdfRenderItOnceAndAllGetIt) {
+  const auto quarters = IngestAndListQuarters();
+  ASSERT_FALSE(quarters.empty());
+  const std::string target = "/updates/" + quarters.front() + ".pdf";
+  std::mutex mu;
+  std::vector<HttpResponse> got;
+  std::vector<std::thread> clients;
+  for (int i = 0; i < 8; ++i) {
+    clients.emplace_back([&] {
+      HttpResponse r = Get(port_, target);
+      std::lock_guard lock(mu);
+      got.push_back(std::move(r));
+    });
+  }
+  for (auto& t : clients) t.join();
+  ASSERT_EQ(got.size(), 8u);
+  for (const HttpResponse& r : got) {
+    EXPECT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body.rfind("%PDF-", 0), 0u);
+  }
+  EXPECT_EQ(Renders(), 1);
+  // Cached now: served without rendering again.
+  EXPECT_EQ(Get(port_, target).status, 200);
+  EXPECT_EQ(Renders(), 1);
+  const HttpResponse m = Get(port_, "/metrics");
+  EXPECT_GE(Metric(m.body, "octopus_cache_shared_renders_total"), 1);
+  EXPECT_EQ(Stop(30s), 0) << Log();
+}
+
+TEST_F(ServeSlowPdfTest, SigtermLetsTheRequestInProgressFinishThenRefusesNewOnes) {
+  const auto quarters = IngestAndListQuarters();
+  ASSERT_FALSE(quarters.empty());
+  HttpResponse pdf;
+  std::thread client([&] { pdf = Get(port_, "/updates/" + quarters.front() + ".pdf"); });
+  // The render (2 s) has begun when the signal comes.
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (Renders() == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(Renders(), 1);
+  ::kill(pid_, SIGTERM);
+  std::this_thread::sleep_for(300ms);
+  // No longer accepting.
+  EXPECT_EQ(Get(port_, "/healthz").status, 0);
+  client.join();
+  EXPECT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.body.rfind("%PDF-", 0), 0u);
+  // It exits by itself, with status 0, once that request is answered.
+  int status = -1;
+  for (auto until = std::chrono::steady_clock::now() + 10s;
+       std::chrono::steady_clock::now() < until;) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      break;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_EQ(pid_, -1) << "still running 10 s after SIGTERM:\n" << Log();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << Log();
+  EXPECT_NE(Log().find("octopus: stopped"), std::string::npos);
+}
 
 TEST_F(ServeSlowPdfTest, HealthzAnswersWithin100MsWhileSixteenPdfsAreRequested) {
   const std::string seeds = std::string(OCTOPUS_TEST_SOURCE_DIR) + "/data/seeds/";
@@ -753,7 +920,9 @@ TEST_F(ServeSlowPdfTest, HealthzAnswersWithin100MsWhileSixteenPdfsAreRequested) 
 /// The server mailing through a relay that takes a second per message.
 class ServeMailTest : public ServeTest {
  protected:
-  ServeMailTest() : sink_(std::chrono::milliseconds(1000)) {
+  explicit ServeMailTest(octopus::test_support::SmtpSink::Pause pause =
+                             octopus::test_support::SmtpSink::Pause::kBeforeAccepting)
+      : sink_(std::chrono::milliseconds(1000), pause) {
     extra_args_ = {"--smtp", "127.0.0.1:" + std::to_string(sink_.port()), "--from",
                    "update@example.org", "--base-url", "http://127.0.0.1"};
   }
@@ -776,8 +945,9 @@ class ServeMailTest : public ServeTest {
 
 TEST_F(ServeMailTest, SubscribeAnswersAtOnceWhateverTheAddressAndTheRelaySpeed) {
   auto timed_post = [&](const std::string& email) {
+    const std::string form = SubscribeForm(port_, email);
     const auto start = std::chrono::steady_clock::now();
-    const HttpResponse r = Post(port_, "/subscribe", "email=" + email);
+    const HttpResponse r = Post(port_, "/subscribe", form);
     EXPECT_EQ(r.status, 200) << r.body;
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
         .count();
@@ -797,8 +967,10 @@ TEST_F(ServeMailTest, SubscribeAnswersAtOnceWhateverTheAddressAndTheRelaySpeed) 
 
 TEST_F(ServeMailTest, AKilledServerLosesNoQueuedMailAndResendsAtMostTheOneInFlight) {
   for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(Post(port_, "/subscribe", "email=r" + std::to_string(i) + "%40example.org").status,
-              200);
+    ASSERT_EQ(
+        Post(port_, "/subscribe", SubscribeForm(port_, "r" + std::to_string(i) + "%40example.org"))
+            .status,
+        200);
   }
   // Killed while the worker is sending (each message takes the relay 1 s).
   std::this_thread::sleep_for(1500ms);
@@ -812,8 +984,45 @@ TEST_F(ServeMailTest, AKilledServerLosesNoQueuedMailAndResendsAtMostTheOneInFlig
   EXPECT_EQ(got.size(), 5u);
   int deliveries = 0;
   for (const auto& [to, n] : got) deliveries += n;
-  // At most the message whose acceptance the kill cut off is sent again.
+  // At most the message whose acceptance the kill cut off is sent again,
+  // and then as the same message: the same Message-ID.
   EXPECT_LE(deliveries, 6);
+  std::map<std::string, std::set<std::string>> ids;  // recipient → Message-IDs
+  const std::regex message_id("Message-ID: (<[^>]+>)");
+  for (const auto& m : sink_.messages()) {
+    std::smatch id;
+    ASSERT_TRUE(std::regex_search(m.data, id, message_id)) << m.data;
+    for (const auto& to : m.to) ids[to].insert(id[1]);
+  }
+  for (const auto& [to, set] : ids) EXPECT_EQ(set.size(), 1u) << to;
+  EXPECT_EQ(Stop(30s), 0) << Log();
+}
+
+/// The relay takes its second before the message is transferred (before its
+/// 354): a kill then falls outside SMTP's window of doubt.
+class ServeMailSlowDataTest : public ServeMailTest {
+ protected:
+  ServeMailSlowDataTest() : ServeMailTest(octopus::test_support::SmtpSink::Pause::kBeforeData) {}
+};
+
+TEST_F(ServeMailSlowDataTest, KilledMidBatchBeforeAMessageIsTransferredNothingIsLostOrSentTwice) {
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(
+        Post(port_, "/subscribe", SubscribeForm(port_, "r" + std::to_string(i) + "%40example.org"))
+            .status,
+        200);
+  }
+  // Each message waits 1 s for the relay's 354: killed while the second does.
+  std::this_thread::sleep_for(1500ms);
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  EXPECT_LT(sink_.messages().size(), 5u);
+  Launch();
+  const auto got = WaitForRecipients(5, 45s);
+  std::this_thread::sleep_for(1500ms);  // time enough for a second copy, were one sent
+  EXPECT_EQ(got.size(), 5u);
+  for (const auto& [to, n] : WaitForRecipients(5, 0s)) EXPECT_EQ(n, 1) << to;
   EXPECT_EQ(Stop(30s), 0) << Log();
 }
 
@@ -841,6 +1050,228 @@ std::string Between(const std::string& text, const std::string& before, char end
 }
 
 }  // namespace accounts
+
+/// The outbox rows of one kind, as (recipient, sent, message kept) in order.
+std::vector<std::tuple<std::string, bool, bool>> OutboxRows(const std::string& db,
+                                                            const std::string& kind) {
+  std::vector<std::tuple<std::string, bool, bool>> out;
+  sqlite3* raw = nullptr;
+  if (sqlite3_open_v2(db.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) return out;
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> conn(raw, &sqlite3_close);
+  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(raw,
+                         "SELECT recipient, sent_at IS NOT NULL, message != '' FROM outbox "
+                         "WHERE kind = ? ORDER BY id",
+                         -1, &st, nullptr) != SQLITE_OK) {
+    return out;
+  }
+  sqlite3_bind_text(st, 1, kind.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)),
+                     sqlite3_column_int(st, 1) != 0, sqlite3_column_int(st, 2) != 0);
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+TEST_F(ServeMailTest, AccountMailGoesThroughTheOutboxOnceWithoutHoldingTheRequest) {
+  // The CLI queues the set-password link and delivers it itself.
+  const std::string cli_log = (dir_ / "user.log").string();
+  const std::string relay = "127.0.0.1:" + std::to_string(sink_.port());
+  ::setenv("OCTOPUS_SMTP", relay.c_str(), 1);
+  ::setenv("OCTOPUS_MAIL_FROM", "update@example.org", 1);
+  const int rc = RunOctopus({"--db", db_, "user", "add", "root@example.org", "--role",
+                             "administrator", "--base-url",
+                             "http://127.0.0.1:" + std::to_string(port_)},
+                            cli_log);
+  ::unsetenv("OCTOPUS_SMTP");
+  ::unsetenv("OCTOPUS_MAIL_FROM");
+  std::ifstream in(cli_log);
+  std::stringstream printed;
+  printed << in.rdbuf();
+  ASSERT_EQ(rc, 0) << printed.str();
+  EXPECT_NE(printed.str().find("mailed to root@example.org"), std::string::npos) << printed.str();
+  ASSERT_EQ(WaitForRecipients(1, 20s)["<root@example.org>"], 1);
+
+  // A reset asked on the site: answered at once, the relay taking 1 s a message.
+  const auto start = std::chrono::steady_clock::now();
+  // The form's origin is the site's base URL (--base-url http://127.0.0.1).
+  auto post_reset = [&](const std::string& email) {
+    const std::string form = "email=" + email;
+    return Parse(Exchange(port_, "POST /password/reset HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                 "Origin: http://127.0.0.1\r\nConnection: close\r\n"
+                                 "Content-Type: application/x-www-form-urlencoded\r\n"
+                                 "Content-Length: " +
+                                     std::to_string(form.size()) + "\r\n\r\n" + form));
+  };
+  const HttpResponse reset = post_reset("root%40example.org");
+  const auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(reset.status, 200) << reset.body;
+  EXPECT_LT(took, 500ms);
+  // An unknown address is answered the same way and mails nothing.
+  EXPECT_EQ(post_reset("nobody%40example.org").status, 200);
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (sink_.messages().size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);
+  }
+  std::this_thread::sleep_for(1500ms);  // time enough for a second copy, were one sent
+  const auto messages = sink_.messages();
+  ASSERT_EQ(messages.size(), 2u);
+  for (const auto& m : messages) {
+    ASSERT_EQ(m.to.size(), 1u);
+    EXPECT_EQ(m.to[0], "<root@example.org>");
+  }
+  // Both went through the outbox: recorded as sent, their text (a live link) not kept.
+  const auto rows = OutboxRows(db_, "account");
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& [to, sent, kept] : rows) {
+    EXPECT_EQ(to, "root@example.org");
+    EXPECT_TRUE(sent);
+    EXPECT_FALSE(kept);
+  }
+  EXPECT_EQ(Stop(30s), 0) << Log();
+}
+
+/// One number a query on the database gives (-1 when it cannot be asked),
+/// or for PRAGMA integrity_check its first line.
+std::string AskDb(const std::string& db, const std::string& sql) {
+  sqlite3* raw = nullptr;
+  if (sqlite3_open(db.c_str(), &raw) != SQLITE_OK) {
+    sqlite3_close(raw);
+    return "cannot open";
+  }
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> conn(raw, &sqlite3_close);
+  sqlite3_busy_timeout(raw, 5000);
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(raw, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    return std::string("cannot prepare: ") + sqlite3_errmsg(raw);
+  }
+  std::string out = "no row";
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(st, 0);
+    out = text ? reinterpret_cast<const char*>(text) : "NULL";
+  }
+  sqlite3_finalize(st);
+  return out;
+}
+
+/// Makes an account on the CLI and sets its password through the site's link.
+void MakeAccount(int port, const std::string& db, const std::string& log, const std::string& email,
+                 const std::string& role) {
+  ASSERT_EQ(RunOctopus({"--db", db, "user", "add", email, "--role", role, "--base-url",
+                        "http://127.0.0.1:" + std::to_string(port)},
+                       log),
+            0);
+  std::ifstream in(log);
+  std::stringstream printed;
+  printed << in.rdbuf();
+  const std::string token = accounts::Between(printed.str(), "/password/set?token=", '\n');
+  ASSERT_EQ(token.size(), 64u) << printed.str();
+  const HttpResponse set = accounts::Send(
+      port, "POST", "/password/set", "",
+      "token=" + token + "&password=tall+cedars+by+the+lake&confirm=tall+cedars+by+the+lake");
+  ASSERT_EQ(set.status, 200) << set.body;
+}
+
+/// Signs in; the session cookie ("name=value"), "" when refused.
+std::string SignIn(int port, const std::string& email) {
+  std::string form = "email=";
+  for (char ch : email) form += ch == '@' ? std::string("%40") : std::string(1, ch);
+  const HttpResponse login = accounts::Send(port, "POST", "/login", "",
+                                            form + "&password=tall+cedars+by+the+lake");
+  const std::string cookie = login.Header("set-cookie");
+  return login.status == 303 ? cookie.substr(0, cookie.find(';')) : "";
+}
+
+TEST_F(ServeTest, KilledDuringEditsAndApprovalsTheDatabaseStaysWholeWithNoPartialChangeSet) {
+  const std::string seeds = std::string(OCTOPUS_TEST_SOURCE_DIR) + "/data/seeds/";
+  ASSERT_EQ(RunOctopus({"--db", db_, "ingest", seeds + "003_4b1784b32edbbd16.txt"},
+                       (dir_ / "ingest.log").string()),
+            0);
+  MakeAccount(port_, db_, (dir_ / "editor.log").string(), "ed@example.org", "editor");
+  MakeAccount(port_, db_, (dir_ / "reviewer.log").string(), "rev@example.org", "reviewer");
+  if (HasFatalFailure()) return;
+
+  constexpr int kKills = 5;
+  std::mt19937 rng(14);
+  std::uniform_int_distribution<int> after_ms(300, 1500);
+  int drafted = 0, approved = 0;
+  for (int round = 0; round < kKills; ++round) {
+    const std::string editor = SignIn(port_, "ed@example.org");
+    const std::string reviewer = SignIn(port_, "rev@example.org");
+    ASSERT_FALSE(editor.empty());
+    ASSERT_FALSE(reviewer.empty());
+    const std::string editor_csrf = accounts::Between(
+        accounts::Send(port_, "GET", "/edit/projects/cybereast", editor).body,
+        "name=\"csrf\" value=\"", '"');
+    const std::string reviewer_csrf = accounts::Between(
+        accounts::Send(port_, "GET", "/review", reviewer).body, "name=\"csrf\" value=\"", '"');
+    ASSERT_FALSE(editor_csrf.empty());
+    ASSERT_FALSE(reviewer_csrf.empty());
+    std::atomic<bool> stop{false};
+    std::atomic<int> drafts{0}, approvals{0};
+    std::thread editing([&] {
+      for (int n = 0; !stop; ++n) {
+        const HttpResponse r = accounts::Send(
+            port_, "POST", "/edit/projects/cybereast", editor,
+            "csrf=" + editor_csrf + "&budget_amount=" + std::to_string(1000000 + round * 1000 + n) +
+                "&budget_currency=EUR&note=revised+figure");
+        if (r.status == 200) ++drafts;
+      }
+    });
+    std::thread reviewing([&] {
+      while (!stop) {
+        const std::string queue = accounts::Send(port_, "GET", "/review", reviewer).body;
+        const std::regex id_re(R"re(name="id" value="(\d+)")re");
+        for (std::sregex_iterator it(queue.begin(), queue.end(), id_re), end; it != end && !stop;
+             ++it) {
+          const HttpResponse r =
+              accounts::Send(port_, "POST", "/review", reviewer,
+                             "csrf=" + reviewer_csrf + "&id=" + (*it)[1].str() + "&decision=approve");
+          if (r.status == 200) ++approvals;
+        }
+      }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(after_ms(rng)));
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    stop = true;
+    editing.join();
+    reviewing.join();
+    drafted += drafts;
+    approved += approvals;
+
+    EXPECT_EQ(AskDb(db_, "PRAGMA integrity_check"), "ok") << "after kill " << round;
+    // Every change set has its values, and a published one its reviewer and its claims.
+    EXPECT_EQ(AskDb(db_, "SELECT COUNT(*) FROM edits e WHERE NOT EXISTS "
+                         "(SELECT 1 FROM edit_values v WHERE v.edit_id = e.id)"),
+              "0")
+        << "after kill " << round;
+    EXPECT_EQ(AskDb(db_, "SELECT COUNT(*) FROM edits WHERE status = 'published' AND "
+                         "(reviewer IS NULL OR reviewed_at IS NULL)"),
+              "0")
+        << "after kill " << round;
+    EXPECT_EQ(AskDb(db_, "SELECT COUNT(*) FROM edit_values v WHERE NOT EXISTS "
+                         "(SELECT 1 FROM edits e WHERE e.id = v.edit_id)"),
+              "0")
+        << "after kill " << round;
+    Launch();
+    if (HasFatalFailure()) return;
+    // The claims of the published change sets are derived: the knowledge base
+    // the restarted server reads holds every one of them.
+    ASSERT_EQ(Get(port_, "/api/v1/projects/cybereast").status, 200);
+    EXPECT_EQ(AskDb(db_, "SELECT COUNT(*) FROM edits e WHERE e.status = 'published' AND NOT EXISTS "
+                         "(SELECT 1 FROM claim_edits c WHERE c.edit_id = e.id)"),
+              "0")
+        << "after kill " << round;
+  }
+  // The kills fell among real work.
+  EXPECT_GT(drafted, kKills);
+  EXPECT_GT(approved, 0);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
 
 TEST_F(ServeTest, AdministratorMadeOnTheCliSignsInManagesUsersAndSignsOut) {
   const std::string cli_log = (dir_ / "user.log").string();

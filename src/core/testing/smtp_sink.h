@@ -28,9 +28,15 @@ class SmtpSink {
     std::string data;
   };
 
-  /// `reply_delay`: how long the relay takes to accept each message.
-  explicit SmtpSink(std::chrono::milliseconds reply_delay = std::chrono::milliseconds(0))
-      : reply_delay_(reply_delay) {
+  /// Where the relay takes its time: after the message's end (".") before
+  /// accepting it, as a relay writing it to disk does (a client that goes
+  /// meanwhile leaves a message the relay still keeps); or after DATA before
+  /// its 354, so that a client that goes meanwhile has sent no message.
+  enum class Pause { kBeforeAccepting, kBeforeData };
+  /// `reply_delay`: how long the relay takes, each message, at `pause`.
+  explicit SmtpSink(std::chrono::milliseconds reply_delay = std::chrono::milliseconds(0),
+                    Pause pause = Pause::kBeforeAccepting)
+      : reply_delay_(reply_delay), pause_(pause) {
     fd_ = socket(AF_INET, SOCK_STREAM, 0);
     if (fd_ < 0) throw std::runtime_error("socket");
     sockaddr_in addr{};
@@ -118,12 +124,18 @@ class SmtpSink {
         current.to.push_back(line.substr(line.find(':') + 1));
         Say(c, "250 OK");
       } else if (verb == "data") {
+        if (pause_ == Pause::kBeforeData) std::this_thread::sleep_for(reply_delay_);
         Say(c, "354 end with .");
+        bool ended = false;
         for (std::string d; next_line(d);) {
-          if (d == ".") break;
+          if (d == ".") {
+            ended = true;
+            break;
+          }
           current.data += (d.rfind("..", 0) == 0 ? d.substr(1) : d) + "\r\n";
         }
-        std::this_thread::sleep_for(reply_delay_);
+        if (!ended) return;  // the client went before the message's end: nothing received
+        if (pause_ == Pause::kBeforeAccepting) std::this_thread::sleep_for(reply_delay_);
         {
           std::lock_guard<std::mutex> lock(mu_);
           messages_.push_back(current);
@@ -141,6 +153,7 @@ class SmtpSink {
   }
 
   const std::chrono::milliseconds reply_delay_;
+  const Pause pause_;
   int fd_ = -1;
   int port_ = 0;
   std::atomic<bool> stop_{false};
