@@ -799,7 +799,7 @@ TEST_F(RecordPagesTest, ADatabaseOfSchema008MigratesAndTheSiteShowsTheSameConten
   ASSERT_TRUE(knowledge.ok()) << knowledge.status().message();
   SiteOptions options;
   options.today = [] { return kToday; };
-  options.knowledge = [k = knowledge->get()] { return k->Current(); };
+  options.knowledge = [k = knowledge->get()](kb::Visibility v) { return k->Current(v); };
   auto site = Site::Open(**registry, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
                          std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
   ASSERT_TRUE(site.ok()) << site.status().message();
