@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 
 #include "core/csv.h"
-#include "core/html_escape.h"
 #include "core/text.h"
 #include "publish/atom.h"
 #include "publish/icalendar.h"
@@ -995,16 +994,36 @@ Result<Response> Sitemap(Context& c) {
   // The same for everyone, whoever asks: public pages only.
   auto kb = c.PublicKnowledge();
   if (!kb) return kb.status();
+  // Locations are absolute: the site's base URL, else the host asked (so the
+  // route is not cached: a Host header never reaches another client).
   const std::string base = [&] {
     std::string b = c.accounts.base_url;
+    if (b.empty()) {
+      const auto host = c.headers.find("host");
+      if (host != c.headers.end()) b = "http://" + host->second;
+    }
     while (!b.empty() && b.back() == '/') b.pop_back();
     return b;
   }();
+  auto escape = [](const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+      switch (ch) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out += ch;
+      }
+    }
+    return out;
+  };
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   auto add = [&](const std::string& path) {
-    xml += "  <url><loc>" + text::EscapeHtml(base + path) + "</loc></url>\n";
+    xml += "  <url><loc>" + escape(base + path) + "</loc></url>\n";
   };
   for (const char* path : {"/", "/treaties", "/news", "/activities", "/projects", "/countries",
                            "/resources", "/updates"}) {

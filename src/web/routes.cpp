@@ -70,7 +70,7 @@ constexpr Route kRoutes[] = {
    "News by year, newest first, with filters"},
   {"/news.atom",            "",      K::kExport, true,  NewsAtom,
    "The latest news as an Atom feed"},
-  {"/sitemap.xml",          "",      K::kExport, true,  Sitemap,
+  {"/sitemap.xml",          "",      K::kExport, false, Sitemap,
    "The public pages (restricted records never appear), for search engines"},
   {"/news/{id}",            "",      K::kPage,   true,  NewsItemPage,
    "A news item: each field with its sources, the activities it reports; a record number moves there"},
