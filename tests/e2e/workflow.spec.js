@@ -3,7 +3,9 @@
 // reviewer; the editor edits CyberEast's budget and adds an activity; the
 // reviewer approves both; the public pages, the API, search and the quarterly
 // update show the change; /admin/audit shows both actions with before and
-// after; everyone signs out.
+// after; everyone signs out. It changes the shared fixture database (an
+// activity more), so it runs after the other files (Playwright takes them in
+// name order, one worker).
 const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
