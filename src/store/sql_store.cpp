@@ -643,11 +643,15 @@ Status SqlStore::IndexEntity(const kb::Entity& entity,
   const EntityIndexText t = ReadEntity(entity, by_id);
   const std::string kind(kb::KindName(entity.kind));
   auto entry = conn_->Insert(
-      "INSERT INTO entity_entries (entity_id, kind, label, sort_date, date_lo, date_hi, restricted) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO entity_entries (entity_id, kind, label, sort_date, date_lo, date_hi) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
       {entity.id, kind, entity.label, t.lo ? t.lo->ToIso() : std::string(), OptDate(t.lo),
-       OptDate(t.hi), int64_t{restricted ? 1 : 0}});
+       OptDate(t.hi)});
   if (!entry) return entry.status();
+  if (restricted) {
+    auto mark = conn_->Insert("INSERT INTO entry_restrictions (entry) VALUES (?)", {*entry});
+    if (!mark) return mark.status();
+  }
   auto text = conn_->Insert("INSERT INTO entity_text (rowid, title, body) VALUES (?, ?, ?)",
                             {*entry, entity.label, t.body});
   if (!text) return text.status();
@@ -698,7 +702,8 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
         "DELETE FROM entity_text WHERE rowid IN (SELECT id FROM entity_entries WHERE kind <> 'country')"));
   }
   OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
-      "DELETE FROM entity_names; "
+      "DELETE FROM entity_names; DELETE FROM claim_restrictions; DELETE FROM entity_restrictions; "
+      "DELETE FROM entry_restrictions WHERE entry IN (SELECT id FROM entity_entries WHERE kind <> 'country'); "
       "DELETE FROM entity_facets WHERE entry IN (SELECT id FROM entity_entries WHERE kind <> 'country'); "
       "DELETE FROM entity_entries WHERE kind <> 'country'; DELETE FROM claim_edits; DELETE FROM claims; DELETE FROM entities"));
   std::map<std::string_view, const kb::Entity*> by_id;
@@ -710,22 +715,28 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
   std::map<std::string_view, const kb::Entity*> public_by_id;
   for (const kb::Entity& e : public_view.entities) public_by_id.emplace(e.id, &e);
   for (const kb::Entity& e : kb.entities) {
-    auto ins = conn_->Insert("INSERT INTO entities (id, kind, label, restricted) VALUES (?, ?, ?, ?)",
-                             {e.id, std::string(kb::KindName(e.kind)), e.label,
-                              int64_t{e.restricted ? 1 : 0}});
+    auto ins = conn_->Insert("INSERT INTO entities (id, kind, label) VALUES (?, ?, ?)",
+                             {e.id, std::string(kb::KindName(e.kind)), e.label});
     if (!ins) return Status(ins.status().code(), "entity '" + e.id + "': " + ins.status().message());
+    if (e.restricted) {
+      auto mark = conn_->Insert("INSERT INTO entity_restrictions (entity_id) VALUES (?)", {e.id});
+      if (!mark) return mark.status();
+    }
     for (const kb::Claim& c : e.claims) {
       const kb::Source& s = c.source;
       auto claim = conn_->Insert(
           "INSERT INTO claims (entity_id, field, value, document_id, record_id, line, quote, "
-          "stated_on, section, document_label, rule, restricted) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "stated_on, section, document_label, rule) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {e.id, c.field, c.value, IdOrNull(s.document_id), IdOrNull(s.record_id),
-           int64_t{s.line}, s.quote, s.stated_on, s.section, s.document_label, c.rule,
-           int64_t{s.restricted ? 1 : 0}});
+           int64_t{s.line}, s.quote, s.stated_on, s.section, s.document_label, c.rule});
       if (!claim) {
         return Status(claim.status().code(),
                       "claim on '" + e.id + "' " + c.field + ": " + claim.status().message());
+      }
+      if (s.restricted) {
+        auto mark = conn_->Insert("INSERT INTO claim_restrictions (claim_id) VALUES (?)", {*claim});
+        if (!mark) return mark.status();
       }
       if (s.edit_id != 0) {
         auto edit = conn_->Insert("INSERT INTO claim_edits (claim_id, author, edit_id) VALUES (?, ?, ?)",
@@ -755,12 +766,16 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
 }
 
 Result<kb::KnowledgeBase> SqlStore::Knowledge() {
-  auto entities = conn_->Query("SELECT id, kind, restricted FROM entities");
+  auto entities = conn_->Query(
+      "SELECT e.id, e.kind, CASE WHEN r.entity_id IS NULL THEN 0 ELSE 1 END FROM entities e "
+      "LEFT JOIN entity_restrictions r ON r.entity_id = e.id");
   if (!entities) return entities.status();
   auto claims = conn_->Query(
       "SELECT c.id, c.entity_id, c.field, c.value, c.document_id, c.record_id, c.line, c.quote, "
-      "c.stated_on, c.section, c.document_label, c.rule, x.author, x.edit_id, c.restricted "
-      "FROM claims c LEFT JOIN claim_edits x ON x.claim_id = c.id ORDER BY c.id");
+      "c.stated_on, c.section, c.document_label, c.rule, x.author, x.edit_id, "
+      "CASE WHEN r.claim_id IS NULL THEN 0 ELSE 1 END "
+      "FROM claims c LEFT JOIN claim_edits x ON x.claim_id = c.id "
+      "LEFT JOIN claim_restrictions r ON r.claim_id = c.id ORDER BY c.id");
   if (!claims) return claims.status();
   kb::KnowledgeBase out;
   out.entities.reserve(entities->size());
@@ -851,7 +866,9 @@ Result<std::string> SqlStore::KnowledgeStamp() {
 std::string EntityConditions(const RecordQuery& q, const std::string& match,
                              const std::string& skip_facet, std::vector<Value>& params) {
   // Readers' queries leave restricted entries out: results, totals, facets.
-  std::string where = q.visibility == kb::Visibility::kRestricted ? " WHERE 1 = 1" : " WHERE e.restricted = 0";
+  std::string where = q.visibility == kb::Visibility::kRestricted
+                          ? " WHERE 1 = 1"
+                          : " WHERE e.id NOT IN (SELECT entry FROM entry_restrictions)";
   if (!match.empty()) {
     where += " AND e.id IN (SELECT rowid FROM entity_text WHERE entity_text MATCH ?)";
     params.push_back(match);

@@ -258,7 +258,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 14u);
+  ASSERT_EQ(migrations.size(), 15u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");

@@ -18,10 +18,18 @@ CREATE INDEX IF NOT EXISTS restrictions_by_ref ON restrictions (subject, ref, id
 
 -- The entities as built carry their restriction (kb::ApplyRestrictions), and
 -- so does the index: a query for readers leaves restricted entries out in
--- the query itself, counts and facets included.
-ALTER TABLE entities ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE claims ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE entity_entries ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
+-- the query itself, counts and facets included. Tables of their own (a row
+-- per restricted entity, claim and index entry) rather than columns, so that
+-- the migration runs again on a database rewound to an older version.
+CREATE TABLE IF NOT EXISTS entity_restrictions (
+  entity_id  TEXT PRIMARY KEY REFERENCES entities(id) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS claim_restrictions (
+  claim_id  INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE
+);
+CREATE TABLE IF NOT EXISTS entry_restrictions (
+  entry  INTEGER PRIMARY KEY REFERENCES entity_entries(id) ON DELETE CASCADE
+);
 -- Built again on the next read, with the restrictions applied.
 DELETE FROM knowledge_meta;
 
