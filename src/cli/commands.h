@@ -43,5 +43,6 @@ void RegisterUpdateCommand(CLI::App& app, Options& opts, std::vector<Command>& o
 void RegisterProfileCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterUserCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 void RegisterAuditCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
+void RegisterContactCommand(CLI::App& app, Options& opts, std::vector<Command>& out);
 
 }  // namespace octopus::cli

@@ -59,7 +59,7 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
     // database from before entities gets them on the first request.
     auto knowledge = service::Knowledge::Open(*session->store, service::FindDataDir());
     if (!knowledge) return knowledge.status();
-    serve->knowledge = [k = knowledge->get()] { return k->Current(); };
+    serve->knowledge = [k = knowledge->get()](kb::Visibility v) { return k->Current(v); };
     // Sessions are looked up outside the site's lock, on a connection of their own.
     auto common = auth::CommonPasswords::Load(service::FindDataDir() + "/common-passwords.txt");
     if (!common) return common.status();

@@ -207,6 +207,7 @@ std::vector<Command> RegisterCommands(CLI::App& app, Options& opts) {
   RegisterIngestCommand(app, opts, out);
   RegisterUpdateCommand(app, opts, out);
   RegisterProfileCommand(app, opts, out);
+  RegisterContactCommand(app, opts, out);
   RegisterUserCommand(app, opts, out);
   RegisterAuditCommand(app, opts, out);
   return out;

@@ -19,7 +19,8 @@ namespace {
 Result<std::shared_ptr<const kb::KnowledgeBase>> CurrentKnowledge(Session& session) {
   auto knowledge = service::Knowledge::Open(*session.store, service::FindDataDir());
   if (!knowledge) return knowledge.status();
-  return (*knowledge)->Current();
+  // The quarterly update is public: it never holds a restricted record.
+  return (*knowledge)->Current(kb::Visibility::kPublic);
 }
 
 // --smtp, --from and --base-url (default $OCTOPUS_BASE_URL, else the local site).

@@ -129,6 +129,18 @@ class Builder {
       if (w->entity.kind != v.kind) continue;
       Source s = src;
       s.quote = edit.note.empty() ? v.value : edit.note;
+      if (v.value.empty()) {
+        // An editor's "no value" (kNoValue): a claim of its own, which
+        // supersedes the documents' values as any later claim does.
+        Claim c;
+        c.entity_id = w->entity.id;
+        c.field = v.field;
+        c.source = s;
+        c.source.quote = edit.note.empty() ? "no value" : edit.note;
+        c.rule = rule;
+        w->entity.claims.push_back(std::move(c));
+        continue;
+      }
       Say(*w, v.field, v.value, s, rule);
     }
   }

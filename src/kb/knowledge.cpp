@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <tuple>
 
 namespace octopus::kb {
@@ -192,7 +193,9 @@ std::string Entity::value(std::string_view name) const {
 std::vector<std::string> Entity::values(std::string_view name) const {
   std::vector<std::string> out;
   if (const Field* f = field(name)) {
-    for (const FieldValue& v : f->current) out.push_back(v.value);
+    for (const FieldValue& v : f->current) {
+      if (!v.value.empty()) out.push_back(v.value);  // an editor's "no value" is none
+    }
   }
   return out;
 }
@@ -254,6 +257,56 @@ void Derive(Entity& entity) {
   if (entity.label.empty()) entity.label = entity.value("title");
   if (entity.label.empty()) entity.label = entity.value("description");
   if (entity.label.empty()) entity.label = entity.id;
+}
+
+}  // namespace octopus::kb
+
+namespace octopus::kb {
+
+void ApplyRestrictions(KnowledgeBase& kb, const std::vector<int64_t>& documents,
+                       const std::vector<std::string>& entities) {
+  const std::set<int64_t> docs(documents.begin(), documents.end());
+  const std::set<std::string, std::less<>> marked(entities.begin(), entities.end());
+  for (Entity& e : kb.entities) {
+    bool from_documents = false, all_restricted = true;
+    for (Claim& c : e.claims) {
+      if (c.source.document_id == 0) continue;
+      c.source.restricted = docs.count(c.source.document_id) > 0;
+      from_documents = true;
+      all_restricted = all_restricted && c.source.restricted;
+    }
+    e.restricted = marked.count(e.id) > 0 || (from_documents && all_restricted);
+  }
+}
+
+KnowledgeBase PublicView(const KnowledgeBase& kb) {
+  std::set<std::string, std::less<>> hidden;
+  for (const Entity& e : kb.entities) {
+    if (e.restricted) hidden.insert(e.id);
+  }
+  KnowledgeBase out;
+  out.visibility = Visibility::kPublic;
+  out.entities.reserve(kb.entities.size());
+  for (const Entity& e : kb.entities) {
+    if (e.restricted) continue;
+    // A claim of a restricted document, or one naming a restricted entity
+    // (a relation), is not shown.
+    auto is_hidden = [&](const Claim& c) { return c.source.restricted || hidden.count(c.value) > 0; };
+    if (std::none_of(e.claims.begin(), e.claims.end(), is_hidden)) {
+      out.entities.push_back(e);
+      continue;
+    }
+    Entity copy;
+    copy.id = e.id;
+    copy.kind = e.kind;
+    for (const Claim& c : e.claims) {
+      if (!is_hidden(c)) copy.claims.push_back(c);
+    }
+    if (copy.claims.empty()) continue;
+    Derive(copy);
+    out.entities.push_back(std::move(copy));
+  }
+  return out;
 }
 
 }  // namespace octopus::kb

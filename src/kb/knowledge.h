@@ -30,6 +30,11 @@ enum class Kind { kProject, kActivity, kNewsItem, kOrganisation, kContribution, 
 inline constexpr Kind kKinds[] = {Kind::kProject,      Kind::kActivity,     Kind::kNewsItem,
                                   Kind::kOrganisation, Kind::kContribution, Kind::kResource};
 
+/// Who a snapshot of the knowledge base is for: everyone (restricted
+/// entities and the claims of restricted documents left out), or
+/// practitioners and the roles above them (everything).
+enum class Visibility { kPublic, kRestricted };
+
 /// "project", "activity", "news_item", "organisation", "contribution", "resource".
 std::string_view KindName(Kind kind);
 /// The inverse of KindName; nullopt for any other text.
@@ -55,6 +60,8 @@ struct Source {
   /// change set it belongs to; "" and 0 for a document's claim.
   std::string author;
   int64_t edit_id = 0;
+  /// The document is restricted: the claim is for practitioners and above.
+  bool restricted = false;
 };
 
 /// One statement about one field of one entity. Values are text in one
@@ -108,6 +115,9 @@ struct Entity {
   std::string label;            ///< name or title, for lists and links
   std::vector<Claim> claims;    ///< in time order (stated_on, document, line)
   std::vector<Field> fields;    ///< derived by Derive(), in the kind's field order
+  /// For practitioners and above only: marked restricted, or known from
+  /// restricted documents only (ApplyRestrictions).
+  bool restricted = false;
 
   const Field* field(std::string_view name) const;
   /// The field's first current value, "" when it has none.
@@ -153,6 +163,11 @@ struct EditInput {
   std::vector<Value> values;
 };
 
+/// EditInput::Value::value of an editor clearing a scalar field the documents
+/// give: the field's current value is then "no value" (Entity::value gives
+/// "", Entity::values nothing), the documents' values its history.
+inline constexpr std::string_view kNoValue = "";
+
 /// EditInput::Value::entity_id of an entity the change set creates.
 inline constexpr std::string_view kNewEntity = "new";
 
@@ -188,6 +203,8 @@ class Directory {
 /// Every entity, ordered by kind and id.
 struct KnowledgeBase {
   std::vector<Entity> entities;
+  /// Who the snapshot is for; PublicView gives a kPublic one.
+  Visibility visibility = Visibility::kRestricted;
 
   const Entity* Find(std::string_view id) const;
   std::vector<const Entity*> OfKind(Kind kind) const;
@@ -207,6 +224,18 @@ struct KnowledgeBase {
 /// no document gives, and one it creates (kNewEntity), is made of its claims.
 KnowledgeBase Build(const std::vector<DocumentInput>& documents, const Directory& directory,
                     const std::vector<EditInput>& edits = {});
+
+/// Marks what is for practitioners and above only: the claims of the
+/// documents in `documents`, the entities in `entities`, and every entity
+/// whose claims from documents all come from restricted ones (an entity
+/// only restricted documents give).
+void ApplyRestrictions(KnowledgeBase& kb, const std::vector<int64_t>& documents,
+                       const std::vector<std::string>& entities);
+
+/// What a reader may see of `kb`: without its restricted entities, and
+/// without the restricted claims of the others (their fields derived again
+/// from what is left). Visibility kPublic.
+KnowledgeBase PublicView(const KnowledgeBase& kb);
 
 /// Derives `entity.fields` (and `label`) from `entity.claims`. Build calls it;
 /// a reader that loads claims from the store calls it too.

@@ -47,6 +47,75 @@ TEST(KnowledgeTest, KindNamesAndPathsRoundTrip) {
   EXPECT_EQ(KindFromName("projects"), std::nullopt);
 }
 
+TEST(KnowledgeTest, RestrictionsMarkTheClaimsOfRestrictedDocumentsAndEntitiesKnownOnlyFromThem) {
+  KnowledgeBase kb;
+  kb.entities.push_back(Project({Said("budget_amount", "5330000", "2023-09-30", 1, 10),
+                                 Said("budget_amount", "6000000", "2023-12-31", 2, 4)}));
+  Entity secret = Project({Said("name", "Quiet project", "2023-09-30", 2, 7)});
+  secret.id = "quiet";
+  kb.entities.push_back(secret);
+  Entity marked = Project({Said("name", "Marked project", "2023-09-30", 1, 12)});
+  marked.id = "marked";
+  kb.entities.push_back(marked);
+  ApplyRestrictions(kb, {2}, {"marked"});
+  EXPECT_FALSE(kb.entities[0].restricted) << "a public document gives it too";
+  EXPECT_FALSE(kb.entities[0].claims[0].source.restricted);
+  EXPECT_TRUE(kb.entities[0].claims[1].source.restricted);
+  EXPECT_TRUE(kb.entities[1].restricted) << "only a restricted document gives it";
+  EXPECT_TRUE(kb.entities[2].restricted) << "marked";
+}
+
+TEST(KnowledgeTest, ThePublicViewHasNoRestrictedEntityClaimOrRelation) {
+  KnowledgeBase kb;
+  kb.entities.push_back(Project({Said("budget_amount", "5330000", "2023-09-30", 1, 10),
+                                 Said("budget_amount", "6000000", "2023-12-31", 2, 4)}));
+  Entity quiet = Project({Said("name", "Quiet project", "2023-09-30", 2, 7)});
+  quiet.id = "quiet";
+  kb.entities.push_back(quiet);
+  Entity activity;
+  activity.id = "a1";
+  activity.kind = Kind::kActivity;
+  activity.claims = {Said("title", "Workshop", "2023-09-30", 1, 20), Said("projects", "quiet", "2023-09-30", 1, 20),
+                     Said("projects", "cybereast", "2023-09-30", 1, 20)};
+  for (Claim& c : activity.claims) c.entity_id = "a1";
+  Derive(activity);
+  kb.entities.push_back(activity);
+  ApplyRestrictions(kb, {2}, {});
+  EXPECT_EQ(kb.visibility, Visibility::kRestricted);
+  ASSERT_EQ(kb.entities[0].value("budget_amount"), "6000000");
+
+  const KnowledgeBase view = PublicView(kb);
+  EXPECT_EQ(view.visibility, Visibility::kPublic);
+  EXPECT_EQ(view.Find("quiet"), nullptr);
+  const Entity* project = view.Find("cybereast");
+  ASSERT_NE(project, nullptr);
+  EXPECT_EQ(project->value("budget_amount"), "5330000");
+  EXPECT_TRUE(project->field("budget_amount")->history.empty());
+  EXPECT_EQ(project->claims.size(), 1u);
+  const Entity* workshop = view.Find("a1");
+  ASSERT_NE(workshop, nullptr);
+  EXPECT_EQ(workshop->values("projects"), std::vector<std::string>{"cybereast"});
+  EXPECT_EQ(workshop->label, "Workshop");
+  // The full snapshot is untouched.
+  EXPECT_EQ(kb.entities.size(), 3u);
+  EXPECT_EQ(kb.entities[0].value("budget_amount"), "6000000");
+}
+
+TEST(KnowledgeTest, AnEditorsNoValueSupersedesTheDocumentsValueWhichStaysInTheHistory) {
+  Claim cleared = Said("scope", std::string(kNoValue), "2026-12-01T10:00:00Z", 0, 0);
+  cleared.source.author = "ana@example.org";
+  cleared.source.edit_id = 7;
+  Entity e = Project({Said("scope", "Eastern Partnership region", "2023-09-30", 1, 10), cleared});
+  const Field* f = e.field("scope");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(f->current.size(), 1u);
+  EXPECT_EQ(f->current[0].value, "");
+  ASSERT_EQ(f->history.size(), 1u);
+  EXPECT_EQ(f->history[0].value, "Eastern Partnership region");
+  EXPECT_EQ(e.value("scope"), "");
+  EXPECT_TRUE(e.values("scope").empty());
+}
+
 TEST(KnowledgeTest, AgreeingClaimsMergeIntoOneValueCitingBoth) {
   Entity e = Project({Said("budget_amount", "5330000", "2023-09-30", 1, 10),
                       Said("budget_amount", "5330000", "2023-09-30", 1, 40)});

@@ -233,6 +233,9 @@ std::string Unmarked(std::string_view marked) {
 Result<EntityResults> EntitySearcher::Run(const Request& request) {
   auto q = QueryOf(request);
   if (!q) return q.status();
+  // The index is asked for what the snapshot's reader may see: a public
+  // snapshot's results, total and facet counts hold no restricted entity.
+  q->visibility = knowledge_ ? knowledge_->visibility : kb::Visibility::kPublic;
   auto page = store_.FindEntities(*q);
   if (!page) return page.status();
 

@@ -110,7 +110,8 @@ std::string Unmarked(std::string_view marked);
 class EntitySearcher {
  public:
   /// `knowledge` is the snapshot the hits are read from
-  /// (service::Knowledge::Current()).
+  /// (service::Knowledge::Current()); the index is asked for what its
+  /// visibility allows (none: public).
   EntitySearcher(store::Store& store, const domain::Gazetteer& gazetteer,
            std::shared_ptr<const kb::KnowledgeBase> knowledge)
       : store_(store), gazetteer_(gazetteer), knowledge_(std::move(knowledge)) {}

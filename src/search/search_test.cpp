@@ -56,7 +56,7 @@ class SearchTest : public ::testing::Test {
     // The documents' entities, as the knowledge service builds them.
     auto k = service::Knowledge::Open(*store_, OCTOPUS_TEST_DATA_DIR);
     ASSERT_TRUE(k.ok()) << k.status().message();
-    auto current = (*k)->Current();
+    auto current = (*k)->Current(kb::Visibility::kRestricted);
     ASSERT_TRUE(current.ok()) << current.status().message();
     knowledge_ = *current;
   }

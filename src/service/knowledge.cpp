@@ -15,7 +15,7 @@ namespace {
 // Part of every stamp: a change to the resolution rules or to the stored
 // shape of entities bumps it, so that every database is rebuilt on its next
 // open.
-constexpr std::string_view kRulesVersion = "kb-2";
+constexpr std::string_view kRulesVersion = "kb-3";
 
 // What the stored knowledge is built from: the stored documents (their
 // number, the last id and the greatest content hash: a document added or
@@ -35,8 +35,11 @@ Result<std::string> DocumentsStamp(store::Store& store) {
   }
   auto edits = store.PublishedEditCount();
   if (!edits) return edits.status();
+  auto restrictions = store.LastRestrictionId();
+  if (!restrictions) return restrictions.status();
   return std::string(kRulesVersion) + " documents=" + std::to_string(count) +
-         " last=" + std::to_string(last_id) + " sha=" + max_sha + " edits=" + std::to_string(*edits);
+         " last=" + std::to_string(last_id) + " sha=" + max_sha + " edits=" + std::to_string(*edits) +
+         " restrictions=" + std::to_string(*restrictions);
 }
 
 // The published change sets as the knowledge base reads them: values of its
@@ -102,19 +105,22 @@ Result<std::unique_ptr<Knowledge>> Knowledge::Open(store::Store& store, const st
   return std::make_unique<Knowledge>(Key{}, store, std::move(*directory));
 }
 
-Result<std::shared_ptr<const kb::KnowledgeBase>> Knowledge::Current() {
+Result<std::shared_ptr<const kb::KnowledgeBase>> Knowledge::Current(kb::Visibility visibility) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto stamp = DocumentsStamp(store_);
   if (!stamp) return stamp.status();
-  if (current_ && *stamp == current_stamp_) return current_;
-  auto stored = store_.KnowledgeStamp();
-  if (!stored) return stored.status();
-  if (*stored != *stamp) OCTOPUS_RETURN_IF_ERROR(RebuildLocked(*stamp));
-  auto loaded = store_.Knowledge();
-  if (!loaded) return loaded.status();
-  current_ = std::make_shared<const kb::KnowledgeBase>(std::move(*loaded));
-  current_stamp_ = std::move(*stamp);
-  return current_;
+  if (!current_ || *stamp != current_stamp_) {
+    auto stored = store_.KnowledgeStamp();
+    if (!stored) return stored.status();
+    if (*stored != *stamp) OCTOPUS_RETURN_IF_ERROR(RebuildLocked(*stamp));
+    auto loaded = store_.Knowledge();
+    if (!loaded) return loaded.status();
+    loaded->visibility = kb::Visibility::kRestricted;
+    current_ = std::make_shared<const kb::KnowledgeBase>(std::move(*loaded));
+    public_ = std::make_shared<const kb::KnowledgeBase>(kb::PublicView(*current_));
+    current_stamp_ = std::move(*stamp);
+  }
+  return visibility == kb::Visibility::kRestricted ? current_ : public_;
 }
 
 Status Knowledge::Rebuild() {
@@ -124,6 +130,7 @@ Status Knowledge::Rebuild() {
   OCTOPUS_RETURN_IF_ERROR(RebuildLocked(*stamp));
   // The next Current() loads what was stored, claim ids included.
   current_.reset();
+  public_.reset();
   current_stamp_.clear();
   return Status::Ok();
 }
@@ -133,7 +140,20 @@ Status Knowledge::RebuildLocked(const std::string& stamp) {
   if (!documents) return documents.status();
   auto edits = LoadEdits(store_);
   if (!edits) return edits.status();
-  return store_.PutKnowledge(kb::Build(*documents, directory_, *edits), stamp);
+  auto restrictions = store_.Restrictions();
+  if (!restrictions) return restrictions.status();
+  std::vector<int64_t> restricted_documents;
+  std::vector<std::string> restricted_entities;
+  for (const store::Restriction& r : *restrictions) {
+    if (r.subject == "entity") {
+      restricted_entities.push_back(r.ref);
+    } else if (r.subject == "document") {
+      restricted_documents.push_back(std::stoll(r.ref));  // checked by SetRestricted
+    }
+  }
+  kb::KnowledgeBase built = kb::Build(*documents, directory_, *edits);
+  kb::ApplyRestrictions(built, restricted_documents, restricted_entities);
+  return store_.PutKnowledge(built, stamp);
 }
 
 Result<EditPolicy> EditPolicy::Parse(std::string_view text) {

@@ -27,7 +27,13 @@ class Knowledge {
   /// are older than the stored documents (a database from before entities, or
   /// an interrupted rebuild), rebuilds them first. Safe to call from several
   /// threads; the snapshot returned never changes.
-  Result<std::shared_ptr<const kb::KnowledgeBase>> Current();
+  ///
+  /// `visibility` is who reads it: kPublic (readers, the newsletter, feeds
+  /// and exports served to anyone) gets kb::PublicView, without restricted
+  /// entities and claims; kRestricted (practitioners and above) everything.
+  /// The snapshot carries it (KnowledgeBase::visibility), and searches over
+  /// it ask the store for the same (search::EntitySearcher).
+  Result<std::shared_ptr<const kb::KnowledgeBase>> Current(kb::Visibility visibility);
 
   /// Builds the knowledge base from every stored document and every
   /// published edit (store::Store::PublishedEdits) and replaces the
@@ -56,6 +62,7 @@ class Knowledge {
   kb::Directory directory_;
   std::mutex mutex_;
   std::shared_ptr<const kb::KnowledgeBase> current_;
+  std::shared_ptr<const kb::KnowledgeBase> public_;  ///< kb::PublicView(*current_)
   std::string current_stamp_;
 };
 

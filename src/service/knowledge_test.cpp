@@ -48,7 +48,7 @@ class KnowledgeTest : public ::testing::Test {
   }
 
   std::shared_ptr<const kb::KnowledgeBase> Current(Knowledge& k) {
-    auto c = k.Current();
+    auto c = k.Current(kb::Visibility::kRestricted);
     EXPECT_TRUE(c.ok()) << c.status().message();
     return c.ok() ? *c : nullptr;
   }
@@ -163,6 +163,39 @@ TEST_F(KnowledgeTest, APublicationChangesTheSnapshotAtOnceAndADraftDoesNot) {
   EXPECT_EQ(p->field("budget_amount")->history.back().value, stated);
 }
 
+TEST_F(KnowledgeTest, ARestrictedDocumentOrEntityLeavesThePublicSnapshotAtOnce) {
+  Ingest(kSeed000);
+  Ingest(kSeed003);
+  auto docs = store_->Documents();
+  ASSERT_TRUE(docs.ok());
+  ASSERT_EQ(docs->size(), 2u);
+  auto full = Current(*knowledge_);
+  ASSERT_TRUE(full);
+  auto first_public = knowledge_->Current(kb::Visibility::kPublic);
+  ASSERT_TRUE(first_public.ok());
+  EXPECT_EQ((*first_public)->visibility, kb::Visibility::kPublic);
+  EXPECT_EQ((*first_public)->entities.size(), full->entities.size()) << "nothing restricted yet";
+  ASSERT_TRUE(store_->SetRestricted({"document", std::to_string(docs->back().id)}, true, "cli", "test").ok());
+  const std::string some = full->entities.front().id;
+  ASSERT_TRUE(store_->SetRestricted({"entity", some}, true, "cli", "test").ok());
+
+  auto restricted = Current(*knowledge_);
+  ASSERT_TRUE(restricted);
+  EXPECT_NE(restricted, full) << "a restriction changes the snapshot";
+  EXPECT_EQ(restricted->entities.size(), full->entities.size()) << "practitioners see everything";
+  ASSERT_NE(restricted->Find(some), nullptr);
+  EXPECT_TRUE(restricted->Find(some)->restricted);
+  auto reader = knowledge_->Current(kb::Visibility::kPublic);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ((*reader)->Find(some), nullptr);
+  EXPECT_LT((*reader)->entities.size(), restricted->entities.size());
+  for (const kb::Entity& e : (*reader)->entities) {
+    for (const kb::Claim& c : e.claims) {
+      EXPECT_NE(c.source.document_id, docs->back().id) << e.id << " " << c.field;
+    }
+  }
+}
+
 TEST(EditPolicyTest, AKindPublishesDirectlyOnlyWhenListedAsDirect) {
   auto policy = EditPolicy::Parse("kind,publication\ncountry_profile,direct\nproject,review\n");
   ASSERT_TRUE(policy.ok()) << policy.status().message();
@@ -180,7 +213,7 @@ TEST_F(KnowledgeTest, ThreadsReadingAtOnceShareOneSnapshot) {
   std::vector<std::thread> threads;
   for (size_t i = 0; i < seen.size(); ++i) {
     threads.emplace_back([&, i] {
-      auto c = knowledge_->Current();
+      auto c = knowledge_->Current(kb::Visibility::kRestricted);
       if (c.ok()) seen[i] = *c;
     });
   }

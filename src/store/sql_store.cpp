@@ -1,5 +1,7 @@
 // The repository layer: the Store written once against store::Connection.
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <chrono>
 #include <ctime>
 #include <initializer_list>
@@ -175,6 +177,14 @@ class SqlStore : public Store {
   Result<ChangeSet> Reject(int64_t id, const std::string& reviewer, const std::string& origin) override;
   Result<std::vector<ChangeSet>> PublishedEdits() override;
   Result<int64_t> PublishedEditCount() override;
+  Status SetRestricted(const Restriction& what, bool restricted, const std::string& actor,
+                       const std::string& origin) override;
+  Result<std::vector<Restriction>> Restrictions() override;
+  Result<int64_t> LastRestrictionId() override;
+  Result<CountryContact> AddCountryContact(const CountryContact& contact,
+                                           const std::string& origin) override;
+  Result<std::optional<CountryContact>> CountryContactOf(const std::string& iso2,
+                                                         kb::Visibility visibility) override;
 
  private:
   /// The change sets matching `where` (a condition on edits), with values.
@@ -193,7 +203,7 @@ class SqlStore : public Store {
   /// Adds an entity to the entity search index; `by_id` gives the entities it
   /// refers to (their names are its text, a project's name its facet label).
   Status IndexEntity(const kb::Entity& entity,
-                     const std::map<std::string_view, const kb::Entity*>& by_id);
+                     const std::map<std::string_view, const kb::Entity*>& by_id, bool restricted);
   /// A country's entry text: `names`, then the latest revision of its profile.
   Result<std::string> CountryBody(const std::string& iso2, const std::string& names);
 
@@ -565,7 +575,7 @@ std::string FieldsJson(const kb::Entity& entity,
   };
   nlohmann::json j = nlohmann::json::object();
   for (const kb::Field& f : entity.fields) {
-    if (f.current.empty()) continue;
+    if (f.current.empty() || (!f.set && f.current.front().value.empty())) continue;  // "no value"
     if (f.set) {
       nlohmann::json values = nlohmann::json::array();
       for (const kb::FieldValue& v : f.current) values.push_back(words(v.value));
@@ -628,7 +638,8 @@ EntityIndexText ReadEntity(const kb::Entity& entity,
 }
 
 Status SqlStore::IndexEntity(const kb::Entity& entity,
-                             const std::map<std::string_view, const kb::Entity*>& by_id) {
+                             const std::map<std::string_view, const kb::Entity*>& by_id,
+                             bool restricted) {
   const EntityIndexText t = ReadEntity(entity, by_id);
   const std::string kind(kb::KindName(entity.kind));
   auto entry = conn_->Insert(
@@ -637,6 +648,10 @@ Status SqlStore::IndexEntity(const kb::Entity& entity,
       {entity.id, kind, entity.label, t.lo ? t.lo->ToIso() : std::string(), OptDate(t.lo),
        OptDate(t.hi)});
   if (!entry) return entry.status();
+  if (restricted) {
+    auto mark = conn_->Insert("INSERT INTO entry_restrictions (entry) VALUES (?)", {*entry});
+    if (!mark) return mark.status();
+  }
   auto text = conn_->Insert("INSERT INTO entity_text (rowid, title, body) VALUES (?, ?, ?)",
                             {*entry, entity.label, t.body});
   if (!text) return text.status();
@@ -687,25 +702,41 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
         "DELETE FROM entity_text WHERE rowid IN (SELECT id FROM entity_entries WHERE kind <> 'country')"));
   }
   OCTOPUS_RETURN_IF_ERROR(conn_->ExecScript(
-      "DELETE FROM entity_names; "
+      "DELETE FROM entity_names; DELETE FROM claim_restrictions; DELETE FROM entity_restrictions; "
+      "DELETE FROM entry_restrictions WHERE entry IN (SELECT id FROM entity_entries WHERE kind <> 'country'); "
       "DELETE FROM entity_facets WHERE entry IN (SELECT id FROM entity_entries WHERE kind <> 'country'); "
       "DELETE FROM entity_entries WHERE kind <> 'country'; DELETE FROM claim_edits; DELETE FROM claims; DELETE FROM entities"));
   std::map<std::string_view, const kb::Entity*> by_id;
   for (const kb::Entity& e : kb.entities) by_id.emplace(e.id, &e);
+  // A public entry is indexed as readers see it: without the claims of
+  // restricted documents (its text, snippets and facets hold none of them);
+  // a restricted entity is indexed whole, and marked.
+  const kb::KnowledgeBase public_view = kb::PublicView(kb);
+  std::map<std::string_view, const kb::Entity*> public_by_id;
+  for (const kb::Entity& e : public_view.entities) public_by_id.emplace(e.id, &e);
   for (const kb::Entity& e : kb.entities) {
     auto ins = conn_->Insert("INSERT INTO entities (id, kind, label) VALUES (?, ?, ?)",
                              {e.id, std::string(kb::KindName(e.kind)), e.label});
     if (!ins) return Status(ins.status().code(), "entity '" + e.id + "': " + ins.status().message());
+    if (e.restricted) {
+      auto mark = conn_->Insert("INSERT INTO entity_restrictions (entity_id) VALUES (?)", {e.id});
+      if (!mark) return mark.status();
+    }
     for (const kb::Claim& c : e.claims) {
       const kb::Source& s = c.source;
       auto claim = conn_->Insert(
           "INSERT INTO claims (entity_id, field, value, document_id, record_id, line, quote, "
-          "stated_on, section, document_label, rule) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "stated_on, section, document_label, rule) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
           {e.id, c.field, c.value, IdOrNull(s.document_id), IdOrNull(s.record_id),
            int64_t{s.line}, s.quote, s.stated_on, s.section, s.document_label, c.rule});
       if (!claim) {
         return Status(claim.status().code(),
                       "claim on '" + e.id + "' " + c.field + ": " + claim.status().message());
+      }
+      if (s.restricted) {
+        auto mark = conn_->Insert("INSERT INTO claim_restrictions (claim_id) VALUES (?)", {*claim});
+        if (!mark) return mark.status();
       }
       if (s.edit_id != 0) {
         auto edit = conn_->Insert("INSERT INTO claim_edits (claim_id, author, edit_id) VALUES (?, ?, ?)",
@@ -718,7 +749,12 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
     }
     // A contribution is found through its project and its donor.
     if (HasFullText() && e.kind != kb::Kind::kContribution) {
-      OCTOPUS_RETURN_IF_ERROR(IndexEntity(e, by_id));
+      auto shown = public_by_id.find(e.id);
+      if (e.restricted || shown == public_by_id.end()) {
+        OCTOPUS_RETURN_IF_ERROR(IndexEntity(e, by_id, true));
+      } else {
+        OCTOPUS_RETURN_IF_ERROR(IndexEntity(*shown->second, public_by_id, false));
+      }
     }
   }
   auto meta = conn_->Insert(
@@ -730,12 +766,16 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
 }
 
 Result<kb::KnowledgeBase> SqlStore::Knowledge() {
-  auto entities = conn_->Query("SELECT id, kind FROM entities");
+  auto entities = conn_->Query(
+      "SELECT e.id, e.kind, CASE WHEN r.entity_id IS NULL THEN 0 ELSE 1 END FROM entities e "
+      "LEFT JOIN entity_restrictions r ON r.entity_id = e.id");
   if (!entities) return entities.status();
   auto claims = conn_->Query(
       "SELECT c.id, c.entity_id, c.field, c.value, c.document_id, c.record_id, c.line, c.quote, "
-      "c.stated_on, c.section, c.document_label, c.rule, x.author, x.edit_id "
-      "FROM claims c LEFT JOIN claim_edits x ON x.claim_id = c.id ORDER BY c.id");
+      "c.stated_on, c.section, c.document_label, c.rule, x.author, x.edit_id, "
+      "CASE WHEN r.claim_id IS NULL THEN 0 ELSE 1 END "
+      "FROM claims c LEFT JOIN claim_edits x ON x.claim_id = c.id "
+      "LEFT JOIN claim_restrictions r ON r.claim_id = c.id ORDER BY c.id");
   if (!claims) return claims.status();
   kb::KnowledgeBase out;
   out.entities.reserve(entities->size());
@@ -746,6 +786,7 @@ Result<kb::KnowledgeBase> SqlStore::Knowledge() {
     auto kind = kb::KindFromName(AsText(r[1]));
     if (!kind) return IoError("stored entity '" + e.id + "' has unknown kind '" + AsText(r[1]) + "'");
     e.kind = *kind;
+    e.restricted = AsInt(r[2]) == 1;
     index.emplace(e.id, out.entities.size());
     out.entities.push_back(std::move(e));
   }
@@ -765,6 +806,7 @@ Result<kb::KnowledgeBase> SqlStore::Knowledge() {
     c.rule = AsText(r[11]);
     c.source.author = AsText(r[12]);
     c.source.edit_id = AsInt(r[13]);
+    c.source.restricted = AsInt(r[14]) == 1;
     auto it = index.find(c.entity_id);
     if (it == index.end()) return IoError("stored claim " + std::to_string(c.id) + " has no entity");
     out.entities[it->second].claims.push_back(std::move(c));
@@ -823,7 +865,10 @@ Result<std::string> SqlStore::KnowledgeStamp() {
 /// `skip_facet` leaves out that facet's filter (for its counts).
 std::string EntityConditions(const RecordQuery& q, const std::string& match,
                              const std::string& skip_facet, std::vector<Value>& params) {
-  std::string where = " WHERE 1 = 1";
+  // Readers' queries leave restricted entries out: results, totals, facets.
+  std::string where = q.visibility == kb::Visibility::kRestricted
+                          ? " WHERE 1 = 1"
+                          : " WHERE e.id NOT IN (SELECT entry FROM entry_restrictions)";
   if (!match.empty()) {
     where += " AND e.id IN (SELECT rowid FROM entity_text WHERE entity_text MATCH ?)";
     params.push_back(match);
@@ -1702,6 +1747,175 @@ std::string EditAuditEntity(const ChangeSet& set, const EditValue& value) {
 
 std::unique_ptr<Store> MakeSqlStore(std::unique_ptr<Connection> conn) {
   return std::make_unique<SqlStore>(std::move(conn));
+}
+
+// ------------------------------------------------------------ restrictions
+
+Status SqlStore::SetRestricted(const Restriction& what, bool restricted, const std::string& actor,
+                               const std::string& origin) {
+  if (what.subject != "document" && what.subject != "entity") {
+    return InvalidArgument("a restriction is about a document or an entity, not '" + what.subject + "'");
+  }
+  if (what.ref.empty()) return InvalidArgument("a restriction needs the id of its " + what.subject);
+  if (actor.empty() || origin.empty()) return InvalidArgument("a restriction needs its actor and origin");
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  if (what.subject == "document") {
+    int64_t id = 0;
+    auto [end, ec] = std::from_chars(what.ref.data(), what.ref.data() + what.ref.size(), id);
+    if (ec != std::errc() || end != what.ref.data() + what.ref.size() || id <= 0) {
+      return InvalidArgument("a document is named by its id (a positive number), not '" + what.ref + "'");
+    }
+    auto doc = conn_->Query("SELECT 1 FROM documents WHERE id = ?", {id});
+    if (!doc) return doc.status();
+    if (doc->empty()) return NotFound("no document with id " + what.ref);
+  }
+  auto before = conn_->Query(
+      "SELECT restricted FROM restrictions WHERE subject = ? AND ref = ? ORDER BY id DESC LIMIT 1",
+      {what.subject, what.ref});
+  if (!before) return before.status();
+  const bool was = !before->empty() && AsInt(before->front()[0]) == 1;
+  const std::string at = NowUtc();
+  auto ins = conn_->Insert(
+      "INSERT INTO restrictions (subject, ref, restricted, actor, at) VALUES (?, ?, ?, ?, ?)",
+      {what.subject, what.ref, int64_t{restricted ? 1 : 0}, actor, at});
+  if (!ins) return ins.status();
+  AuditEntry entry;
+  entry.actor = actor;
+  entry.origin = origin;
+  entry.action = restricted ? "restrict" : "release";
+  entry.entity = what.subject + ":" + what.ref;
+  entry.field = "restricted";
+  entry.before = was ? "restricted" : "public";
+  entry.after = restricted ? "restricted" : "public";
+  auto audit = AppendAudit(entry);
+  if (!audit) return audit.status();
+  return tx.Commit();
+}
+
+Result<std::vector<Restriction>> SqlStore::Restrictions() {
+  auto rows = conn_->Query(
+      "SELECT r.subject, r.ref FROM restrictions r WHERE r.restricted = 1 AND r.id = "
+      "(SELECT max(l.id) FROM restrictions l WHERE l.subject = r.subject AND l.ref = r.ref) "
+      "ORDER BY r.subject, r.ref");
+  if (!rows) return rows.status();
+  std::vector<Restriction> out;
+  for (const Row& r : *rows) out.push_back({AsText(r[0]), AsText(r[1])});
+  return out;
+}
+
+Result<int64_t> SqlStore::LastRestrictionId() {
+  auto rows = conn_->Query("SELECT COALESCE(max(id), 0) FROM restrictions");
+  if (!rows) return rows.status();
+  return AsInt((*rows)[0][0]);
+}
+
+namespace {
+
+constexpr const char* kContactColumns =
+    "id, iso2, authority, unit, phone, email, hours, languages, last_verified, source, author, "
+    "created_at";
+
+CountryContact ToContact(const Row& r) {
+  CountryContact c;
+  c.id = AsInt(r[0]);
+  c.iso2 = AsText(r[1]);
+  c.authority = AsText(r[2]);
+  c.unit = AsText(r[3]);
+  c.phone = AsText(r[4]);
+  c.email = AsText(r[5]);
+  c.hours = AsText(r[6]);
+  c.languages = AsText(r[7]);
+  c.last_verified = AsText(r[8]);
+  c.source = AsText(r[9]);
+  c.author = AsText(r[10]);
+  c.created_at = AsText(r[11]);
+  return c;
+}
+
+Result<std::optional<CountryContact>> LatestContact(Connection& conn, const std::string& iso2) {
+  auto rows = conn.Query(std::string("SELECT ") + kContactColumns +
+                             " FROM country_contacts WHERE iso2 = ? ORDER BY id DESC LIMIT 1",
+                         {iso2});
+  if (!rows) return rows.status();
+  if (rows->empty()) return std::optional<CountryContact>();
+  return std::optional<CountryContact>(ToContact(rows->front()));
+}
+
+}  // namespace
+
+std::string ContactSummary(const CountryContact& c) {
+  std::string out;
+  for (const auto& [name, value] :
+       {std::pair{"authority", &c.authority}, std::pair{"unit", &c.unit}, std::pair{"phone", &c.phone},
+        std::pair{"email", &c.email}, std::pair{"hours", &c.hours}, std::pair{"languages", &c.languages},
+        std::pair{"last verified", &c.last_verified}, std::pair{"source", &c.source}}) {
+    if (value->empty()) continue;
+    if (!out.empty()) out += " \u00b7 ";
+    out += std::string(name) + ": " + *value;
+  }
+  return out;
+}
+
+Result<CountryContact> SqlStore::AddCountryContact(const CountryContact& contact,
+                                                   const std::string& origin) {
+  const std::string& code = contact.iso2;
+  if (code.size() != 2 || !std::isupper(static_cast<unsigned char>(code[0])) ||
+      !std::isupper(static_cast<unsigned char>(code[1]))) {
+    return InvalidArgument("country: an ISO 3166-1 alpha-2 code in capitals, not '" + code + "'");
+  }
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"authority", &contact.authority}, {"unit", &contact.unit},     {"phone", &contact.phone},
+      {"email", &contact.email},         {"hours", &contact.hours},   {"languages", &contact.languages},
+      {"last_verified", &contact.last_verified}, {"source", &contact.source},
+      {"author", &contact.author}};
+  for (const auto& [name, value] : fields) {
+    for (char ch : *value) {
+      if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+        return InvalidArgument(std::string(name) + ": one line of text, without control characters");
+      }
+    }
+  }
+  for (const auto& [name, value] : {std::pair{"authority", &contact.authority},
+                                    std::pair{"source", &contact.source},
+                                    std::pair{"author", &contact.author}}) {
+    if (text::Trim(*value).empty()) return InvalidArgument(std::string(name) + ": required");
+  }
+  if (!Date::Parse(contact.last_verified).ok()) {
+    return InvalidArgument("last_verified: a date (YYYY-MM-DD), not '" + contact.last_verified + "'");
+  }
+  if (origin.empty()) return InvalidArgument("a contact needs the origin of the change");
+  Transaction tx(*conn_);
+  OCTOPUS_RETURN_IF_ERROR(tx.status());
+  auto previous = LatestContact(*conn_, code);
+  if (!previous) return previous.status();
+  CountryContact stored = contact;
+  stored.created_at = NowUtc();
+  auto id = conn_->Insert(
+      "INSERT INTO country_contacts (iso2, authority, unit, phone, email, hours, languages, "
+      "last_verified, source, author, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      {code, contact.authority, contact.unit, contact.phone, contact.email, contact.hours,
+       contact.languages, contact.last_verified, contact.source, contact.author, stored.created_at});
+  if (!id) return id.status();
+  stored.id = *id;
+  AuditEntry entry;
+  entry.actor = contact.author;
+  entry.origin = origin;
+  entry.action = "contact.set";
+  entry.entity = "contact:" + code;
+  entry.field = "";
+  if (*previous) entry.before = ContactSummary(**previous);
+  entry.after = ContactSummary(stored);
+  auto audit = AppendAudit(entry);
+  if (!audit) return audit.status();
+  OCTOPUS_RETURN_IF_ERROR(tx.Commit());
+  return stored;
+}
+
+Result<std::optional<CountryContact>> SqlStore::CountryContactOf(const std::string& iso2,
+                                                                 kb::Visibility visibility) {
+  if (visibility != kb::Visibility::kRestricted) return std::optional<CountryContact>();
+  return LatestContact(*conn_, iso2);
 }
 
 }  // namespace octopus::store

@@ -85,6 +85,9 @@ struct RecordQuery {
   /// of entities the query gives with that value as the facet's filter.
   std::vector<std::string> facets;
   int facet_limit = 100;  ///< values per facet at most, the most frequent first
+  /// Who asks: kPublic leaves restricted entities out of the results, the
+  /// total and every facet count.
+  kb::Visibility visibility = kb::Visibility::kPublic;
 };
 
 struct FacetCount {
@@ -239,6 +242,30 @@ struct EditValue {
   std::string field;  ///< "markdown" for a profile
   std::string value;  ///< in the canonical form of kb::Claim::value
   std::optional<std::string> before;  ///< what the site showed when the draft was made; nullopt: none
+};
+
+/// A country's 24/7 point of contact for cybercrime cooperation (Budapest
+/// Convention, Article 35). Restricted: practitioners and above only.
+struct CountryContact {
+  int64_t id = 0;  ///< set by the store
+  std::string iso2;
+  std::string authority;  ///< the authority hosting the point of contact (required)
+  std::string unit;
+  std::string phone;
+  std::string email;
+  std::string hours;      ///< "24/7", "Mon–Fri 08:00–18:00 CET", …
+  std::string languages;  ///< as written, e.g. "Georgian, English, Russian"
+  std::string last_verified;  ///< ISO date the details were last checked (required)
+  std::string source;     ///< where they come from: a URL or a citation (required)
+  std::string author;     ///< who recorded them (e-mail, or "cli")
+  std::string created_at; ///< UTC, ISO 8601; set by the store
+};
+
+/// What a restriction is about: a document (`ref` its id) or an entity
+/// (`ref` its id, e.g. a resource).
+struct Restriction {
+  std::string subject;  ///< "document" or "entity"
+  std::string ref;
 };
 
 /// EditValue::kind of a country profile's text: published as a profile revision.
@@ -460,8 +487,38 @@ class Store {
   /// set stays published), so the knowledge stamp and page caches depend on it.
   virtual Result<int64_t> PublishedEditCount() = 0;
 
+  /// Restricts (`restricted`) or releases a document or an entity, with an
+  /// audit entry ("restrict" / "release", entity "document:12" or
+  /// "entity:ab12…") in the same transaction. InvalidArgument for an
+  /// unknown subject or an empty ref, actor or origin; NotFound for a
+  /// document the store does not hold.
+  virtual Status SetRestricted(const Restriction& what, bool restricted, const std::string& actor,
+                               const std::string& origin) = 0;
+  /// What is restricted now, in order of subject and ref.
+  virtual Result<std::vector<Restriction>> Restrictions() = 0;
+  /// The id of the last SetRestricted; 0 when there was none. Pages cached
+  /// by the site depend on it.
+  virtual Result<int64_t> LastRestrictionId() = 0;
+
+  /// Records a country's point of contact (a new revision; the previous one
+  /// is kept) with its audit entry ("contact.set", entity "contact:GE", the
+  /// previous and new details) in one transaction, and returns it as stored.
+  /// InvalidArgument (nothing stored) for a code that is not two capital
+  /// letters, or without authority, last_verified (an ISO date), source,
+  /// author or origin, or with a value holding a control character.
+  virtual Result<CountryContact> AddCountryContact(const CountryContact& contact,
+                                                   const std::string& origin) = 0;
+  /// The current point of contact of `iso2` for `visibility`: nullopt for
+  /// kPublic, whatever is stored, and when none is stored.
+  virtual Result<std::optional<CountryContact>> CountryContactOf(const std::string& iso2,
+                                                                 kb::Visibility visibility) = 0;
+
   virtual std::string_view backend() const = 0;
 };
+
+/// The contact as one line of text ("authority · unit · phone · …"), for the
+/// audit's before and after.
+std::string ContactSummary(const CountryContact& contact);
 
 /// The store for a --db value: a file path → SQLite (created if missing),
 /// "postgresql://…" → PostgreSQL (when built with it). The store may be used

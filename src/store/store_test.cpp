@@ -258,7 +258,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ((*store)->backend(), "sqlite");
 
   const auto& migrations = Migrations("sqlite");
-  ASSERT_EQ(migrations.size(), 14u);
+  ASSERT_EQ(migrations.size(), 15u);
   EXPECT_EQ(migrations.front().name, "001_registry");
   EXPECT_EQ(migrations[1].name, "002_documents");
   EXPECT_EQ(migrations[2].name, "003_search");
@@ -272,7 +272,7 @@ TEST_F(StoreTest, NewFileIsCreatedAndMigratedToTheLatestVersion) {
   EXPECT_EQ(migrations[10].name, "011_accounts");
   EXPECT_EQ(migrations[11].name, "012_edits");
   EXPECT_EQ(migrations[12].name, "013_outbox");
-  EXPECT_EQ(migrations.back().name, "014_entity_index");
+  EXPECT_EQ(migrations.back().name, "015_restricted");
 
   auto conn = Raw();
   auto rows = conn->Query("SELECT version, name FROM schema_migrations ORDER BY version", {});
@@ -898,6 +898,139 @@ std::vector<std::string> Labels(const EntityPage& page) {
   std::vector<std::string> out;
   for (const EntityHit& h : page.hits) out.push_back(h.label);
   return out;
+}
+
+TEST_F(KnowledgeStoreTest, ARestrictedEntityIsLeftOutOfReadersResultsTotalsAndFacets) {
+  for (kb::Entity& e : kb_.entities) {
+    if (e.id == "iproceeds-2") e.restricted = true;
+  }
+  Put();
+  auto loaded = store_->Knowledge();
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_NE(loaded->Find("iproceeds-2"), nullptr);
+  EXPECT_TRUE(loaded->Find("iproceeds-2")->restricted) << "kept in the store";
+  RecordQuery q;
+  q.terms = {{"Turkiye", false}};
+  q.facets = {"kind"};
+  const EntityPage reader = Find(q);
+  q.visibility = kb::Visibility::kRestricted;
+  const EntityPage practitioner = Find(q);
+  EXPECT_EQ(practitioner.total, 4);
+  EXPECT_EQ(reader.total, 3);
+  ASSERT_EQ(reader.hits.size(), 3u);
+  for (const EntityHit& h : reader.hits) EXPECT_NE(h.entity_id, "iproceeds-2");
+  auto count_of = [](const EntityPage& page, const std::string& value) {
+    for (const auto& [facet, counts] : page.facets) {
+      for (const FacetCount& c : counts) {
+        if (facet == "kind" && c.value == value) return c.count;
+      }
+    }
+    return 0;
+  };
+  EXPECT_EQ(count_of(practitioner, "project"), 1);
+  EXPECT_EQ(count_of(reader, "project"), 0);
+  RecordQuery by_filter;
+  by_filter.filters = {{"project", "iproceeds-2"}};
+  EXPECT_EQ(Find(by_filter).hits.size(), static_cast<size_t>(Find(by_filter).total));
+}
+
+TEST_F(KnowledgeStoreTest, TheTextOfARestrictedDocumentIsNotIndexedForReaders) {
+  // A claim of a restricted document on a public entity: its words are not
+  // found by readers, nor shown in snippets.
+  for (kb::Entity& e : kb_.entities) {
+    if (e.id != "iproceeds-2") continue;
+    kb::Claim c = e.claims.front();
+    c.field = "scope";
+    c.value = "Zyzzogeton confidential remarks";
+    c.source.stated_on = "2099-01-01";
+    c.source.restricted = true;
+    e.claims.push_back(c);
+    kb::Derive(e);
+  }
+  Put();
+  RecordQuery q;
+  q.terms = {{"Zyzzogeton", false}};
+  EXPECT_EQ(Find(q).total, 0);
+  q.terms = {{"Turkiye", false}};
+  for (const EntityHit& h : Find(q).hits) EXPECT_EQ(h.snippet.find("Zyzzogeton"), std::string::npos);
+  auto loaded = store_->Knowledge();
+  ASSERT_TRUE(loaded.ok());
+  const kb::Entity* e = loaded->Find("iproceeds-2");
+  ASSERT_NE(e, nullptr);
+  EXPECT_TRUE(std::any_of(e->claims.begin(), e->claims.end(), [](const kb::Claim& c) { return c.source.restricted; }));
+}
+
+TEST_F(KnowledgeStoreTest, RestrictionsAreALogWithTheirAuditAndTheLatestStateCounts) {
+  auto docs = store_->Documents();
+  ASSERT_TRUE(docs.ok() && !docs->empty());
+  const std::string doc = std::to_string(docs->front().id);
+  EXPECT_EQ(*store_->LastRestrictionId(), 0);
+  ASSERT_TRUE(store_->SetRestricted({"document", doc}, true, "cli", "octopus restrict").ok());
+  ASSERT_TRUE(store_->SetRestricted({"entity", "r1"}, true, "cli", "octopus restrict").ok());
+  ASSERT_TRUE(store_->SetRestricted({"entity", "r1"}, false, "cli", "octopus release").ok());
+  auto now = store_->Restrictions();
+  ASSERT_TRUE(now.ok());
+  ASSERT_EQ(now->size(), 1u);
+  EXPECT_EQ((*now)[0].subject, "document");
+  EXPECT_EQ((*now)[0].ref, doc);
+  EXPECT_GT(*store_->LastRestrictionId(), 0);
+  EXPECT_EQ(store_->SetRestricted({"document", "999999"}, true, "cli", "x").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->SetRestricted({"document", "12abc"}, true, "cli", "x").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SetRestricted({"user", "x"}, true, "cli", "x").code(), StatusCode::kInvalidArgument);
+  AuditQuery q;
+  q.entity = "entity:r1";
+  auto audit = store_->Audit(q);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ((*audit)[0].action, "release");
+  EXPECT_EQ((*audit)[0].before, std::optional<std::string>("restricted"));
+  EXPECT_EQ((*audit)[0].after, std::optional<std::string>("public"));
+}
+
+TEST_F(StoreTest, AContactIsKeptAsRevisionsAuditedAndGivenOnlyForRestrictedVisibility) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  CountryContact k;
+  k.iso2 = "GE";
+  k.authority = "Cybercrime Division";
+  k.unit = "Duty desk";
+  k.phone = "+995 32 000 0000";
+  k.hours = "24/7";
+  k.last_verified = "2026-11-20";
+  k.source = "https://example.org/poc";
+  k.author = "ed@example.org";
+  auto first = store->AddCountryContact(k, "session 1");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  k.unit = "Night desk";
+  ASSERT_TRUE(store->AddCountryContact(k, "session 2").ok());
+  auto shown = store->CountryContactOf("GE", kb::Visibility::kRestricted);
+  ASSERT_TRUE(shown.ok() && shown->has_value());
+  EXPECT_EQ((*shown)->unit, "Night desk");
+  EXPECT_EQ((*shown)->source, "https://example.org/poc");
+  auto hidden = store->CountryContactOf("GE", kb::Visibility::kPublic);
+  ASSERT_TRUE(hidden.ok());
+  EXPECT_FALSE(hidden->has_value());
+  EXPECT_FALSE(store->CountryContactOf("FR", kb::Visibility::kRestricted)->has_value());
+  AuditQuery q;
+  q.entity = "contact:GE";
+  auto audit = store->Audit(q);
+  ASSERT_TRUE(audit.ok());
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ((*audit)[0].action, "contact.set");
+  EXPECT_EQ((*audit)[0].origin, "session 2");
+  ASSERT_TRUE((*audit)[0].before && (*audit)[0].after);
+  EXPECT_NE((*audit)[0].before->find("Duty desk"), std::string::npos);
+  EXPECT_NE((*audit)[0].after->find("Night desk"), std::string::npos);
+  EXPECT_FALSE((*audit)[1].before.has_value());
+  // Bad input: nothing stored.
+  for (auto bad : {+[](CountryContact& c) { c.iso2 = "ge"; }, +[](CountryContact& c) { c.authority = " "; },
+                   +[](CountryContact& c) { c.last_verified = "last week"; }, +[](CountryContact& c) { c.source = ""; },
+                   +[](CountryContact& c) { c.phone = "1\n2"; }}) {
+    CountryContact c = k;
+    bad(c);
+    EXPECT_EQ(store->AddCountryContact(c, "x").status().code(), StatusCode::kInvalidArgument);
+  }
+  EXPECT_EQ(store->Audit(q)->size(), 2u);
 }
 
 TEST_F(KnowledgeStoreTest, FindEntitiesRanksLabelsFirstAndMarksTheMatches) {

@@ -1331,7 +1331,7 @@ TEST_F(UpdateTest, TheSeedIssueIngestedFromItsTextComesBackWhole) {
   auto service = service::Knowledge::Open(*store_, OCTOPUS_TEST_DATA_DIR);
   ASSERT_TRUE(service.ok()) << service.status().message();
   {
-    auto current = (*service)->Current();
+    auto current = (*service)->Current(kb::Visibility::kPublic);
     ASSERT_TRUE(current.ok()) << current.status().message();
     knowledge_ = **current;
   }

@@ -359,8 +359,18 @@ Reading ReadForm(const Context& c, const kb::KnowledgeBase& kb, const Subject& s
       continue;
     }
     if (typed.empty()) {
-      r.errors[std::string(f.name)] =
-          "a value its sources state cannot be emptied here: give the value that is right";
+      // Emptied: the editor says the field has no value (kb::kNoValue); the
+      // documents' values stay in its history. Only a single value that is
+      // not required, and read as one field, can be cleared.
+      const bool clearable = s.entity && !f.required && !IsSet(f.type) && f.type != Type::kWhen &&
+                             f.type != Type::kCurrency && !s.entity->value(f.name).empty();
+      if (!clearable) {
+        r.errors[std::string(f.name)] =
+            "this value cannot be emptied here: give the value that is right";
+        continue;
+      }
+      r.set.values.push_back({0, kind, entity, std::string(f.name), std::string(kb::kNoValue),
+                              s.entity->value(f.name)});
       continue;
     }
     auto given = Read(c, kb, f, typed, form, s);
@@ -585,7 +595,7 @@ Result<Response> ReviewPage(Context& c) {
                         {"new", v.entity_id == kb::kNewEntity},
                         {"field", FieldLabel(v.field)},
                         {"before", v.before ? json(*v.before) : json(nullptr)},
-                        {"after", v.value}});
+                        {"after", v.value.empty() ? std::string("no value") : v.value}});
     }
     items.push_back({{"id", std::to_string(d.id)},
                      {"author", d.author},
@@ -599,6 +609,86 @@ Result<Response> ReviewPage(Context& c) {
                            {"message", std::move(message)},
                            {"drafts", std::move(items)},
                            {"has_drafts", !drafts->empty()}});
+}
+
+}  // namespace octopus::web::internal
+
+namespace octopus::web::internal {
+
+namespace {
+
+struct ContactField {
+  const char* name;
+  const char* label;
+  std::string store::CountryContact::*member;
+  bool required;
+  const char* help;
+};
+
+constexpr ContactField kContactFields[] = {
+    {"authority", "Authority", &store::CountryContact::authority, true, "the authority hosting the point of contact"},
+    {"unit", "Unit", &store::CountryContact::unit, false, ""},
+    {"phone", "Phone", &store::CountryContact::phone, false, ""},
+    {"email", "E-mail", &store::CountryContact::email, false, ""},
+    {"hours", "Hours", &store::CountryContact::hours, false, "e.g. 24/7"},
+    {"languages", "Languages", &store::CountryContact::languages, false, ""},
+    {"last_verified", "Last verified", &store::CountryContact::last_verified, true, "YYYY-MM-DD"},
+    {"source", "Source", &store::CountryContact::source, true, "the URL or citation the details come from"},
+};
+
+}  // namespace
+
+Result<Response> ContactPage(Context& c) {
+  Target form;
+  if (auto refused = Gate(c, auth::Role::kEditor, form)) return std::move(*refused);
+  std::string code = c.path.at("iso2");
+  for (char& ch : code) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  const domain::Country* country = c.registry.gazetteer().ByIso2(code);
+  if (!country) return NotFound("unknown country code '" + c.path.at("iso2") + "'");
+  auto current = c.registry.store().CountryContactOf(country->iso2, c.Visibility());
+  if (!current) return current.status();
+  store::CountryContact contact = current->value_or(store::CountryContact{});
+  std::string error;
+  if (c.method == "POST") {
+    for (const ContactField& f : kContactFields) {
+      const std::string typed = form.Param(f.name).value_or("");
+      contact.*f.member = std::string(text::Trim(typed));
+    }
+    contact.iso2 = country->iso2;
+    contact.author = c.principal.email;
+    auto stored = c.registry.store().AddCountryContact(contact, Origin(c));
+    if (stored) {
+      Response r;
+      r.status = 303;
+      r.body = "Stored\n";
+      r.headers.push_back({"Location", "/countries/" + country->iso2});
+      return r;
+    }
+    if (stored.status().code() != StatusCode::kInvalidArgument) return stored.status();
+    error = "Nothing was stored: " + stored.status().message();
+  }
+  nlohmann::json fields = nlohmann::json::array();
+  for (const ContactField& f : kContactFields) {
+    fields.push_back({{"name", f.name},
+                      {"label", f.label},
+                      {"value", contact.*f.member},
+                      {"required", f.required},
+                      {"help", std::string(f.help)},
+                      {"long", false},
+                      {"error", nullptr}});
+  }
+  auto page = c.Page("edit", {{"title", "24/7 point of contact: " + country->name_en},
+                              {"heading", "24/7 point of contact of " + country->name_en},
+                              {"entity_href", "/countries/" + country->iso2},
+                              {"error", error.empty() ? nlohmann::json(nullptr) : nlohmann::json(error)},
+                              {"has_errors", !error.empty()},
+                              {"direct", true},
+                              {"action", "/countries/" + country->iso2 + "/contact"},
+                              {"csrf", c.principal.csrf_token},
+                              {"fields", std::move(fields)},
+                              {"note", ""}});
+  if (page && !error.empty()) page->status = 400;
+  return page;
 }
 
 }  // namespace octopus::web::internal

@@ -47,7 +47,7 @@ class EditPagesTest : public test_support::SiteWithRecordsTest {
     knowledge_ = std::move(*knowledge);
     // Pages are cached as on a real site: a publication must still show at once.
     options.generation_check_interval = std::chrono::hours(1);
-    options.knowledge = [k = knowledge_.get()] { return k->Current(); };
+    options.knowledge = [k = knowledge_.get()](kb::Visibility v) { return k->Current(v); };
     options.authenticate = [this](const Request&) { return principal_; };
   }
   void TearDown() override {
@@ -285,6 +285,51 @@ TEST_F(EditPagesTest, AnApprovedEditIsOnThePageTheApiAndInSearchAtOnce) {
   EXPECT_EQ(budget_actions, (std::vector<std::string>{"publish ben@example.org session 2",
                                                       "approve ben@example.org session 2",
                                                       "draft ana@example.org session 1"}));
+}
+
+TEST_F(EditPagesTest, AnEditorClearsAFieldTheDocumentsGiveAndTheirValueStaysInTheHistory) {
+  ASSERT_NE(Get("/projects/cybereast").body.find("Eastern Partnership region"), std::string::npos);
+  // A required field is not cleared.
+  const Response refused = Post("/edit/projects/cybereast", Csrf(kEditor) + "&name=", kEditor);
+  EXPECT_EQ(refused.status, 400);
+  EXPECT_TRUE(Drafts().empty());
+
+  ASSERT_EQ(Post("/edit/projects/cybereast", Csrf(kEditor) + "&scope=&note=the+scope+is+being+redefined", kEditor)
+                .status,
+            200);
+  const auto drafts = Drafts();
+  ASSERT_EQ(drafts.size(), 1u);
+  ASSERT_EQ(drafts[0].values.size(), 1u);
+  EXPECT_EQ(drafts[0].values[0].field, "scope");
+  EXPECT_EQ(drafts[0].values[0].value, "");
+  EXPECT_EQ(drafts[0].values[0].before, std::optional<std::string>("Eastern Partnership region"));
+  EXPECT_NE(Get("/review", kReviewer).body.find("no value"), std::string::npos);
+  ASSERT_EQ(Post("/review", Csrf(kReviewer) + "&id=" + std::to_string(drafts[0].id) + "&decision=approve", kReviewer)
+                .status,
+            200);
+
+  const json api = json::parse(Get("/api/v1/projects/cybereast").body);
+  bool scope = false;
+  for (const json& f : api["fields"]) {
+    if (f["name"] != "scope") continue;
+    scope = true;
+    ASSERT_EQ(f["values"].size(), 1u);
+    EXPECT_EQ(f["values"][0]["value"], "");
+    EXPECT_EQ(f["values"][0]["text"], "no value");
+    EXPECT_EQ(f["values"][0]["sources"][0]["edited"]["by"], "ana@example.org");
+    ASSERT_FALSE(f["history"].empty()) << "the documents' value is kept";
+    EXPECT_EQ(f["history"][0]["value"], "Eastern Partnership region");
+  }
+  EXPECT_TRUE(scope);
+  const Response page = Get("/projects/cybereast");
+  EXPECT_NE(page.body.find("no value"), std::string::npos);
+  // Search no longer finds the project by the cleared words.
+  store::RecordQuery q;
+  q.terms = {{"Eastern Partnership region", false}};
+  q.filters = {{"kind", "project"}};
+  auto found = store_->FindEntities(q);
+  ASSERT_TRUE(found.ok());
+  for (const auto& h : found->hits) EXPECT_NE(h.entity_id, "cybereast");
 }
 
 }  // namespace

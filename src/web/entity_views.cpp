@@ -49,7 +49,9 @@ json ValueJson(const kb::KnowledgeBase& kb, const kb::Entity& entity, const kb::
                const kb::FieldValue& v, const CountryNamer& country_name) {
   std::string text = v.value;
   json href = nullptr;
-  if (IsCountryField(field.name)) {
+  if (v.value.empty()) {
+    text = "no value";  // an editor cleared it (kb::kNoValue); the documents' values are its history
+  } else if (IsCountryField(field.name)) {
     text = country_name(v.value);
     href = "/countries/" + v.value;
   } else if (const kb::Entity* other = IsRelationField(field.name) ? kb.Find(v.value) : nullptr;
@@ -281,7 +283,7 @@ json SourceDocuments(const kb::Entity& e) {
 domain::RecordFacts EntityFacts(const kb::KnowledgeBase& kb, const kb::Entity& e) {
   json fields = json::object();
   for (const kb::Field& f : e.fields) {
-    if (f.current.empty()) continue;
+    if (f.current.empty() || (!f.set && f.current.front().value.empty())) continue;  // "no value"
     auto words = [&](const std::string& value) {
       const kb::Entity* other = IsRelationField(f.name) ? kb.Find(value) : nullptr;
       return other ? other->label : value;
@@ -310,10 +312,14 @@ json ProjectModel(const kb::KnowledgeBase& kb, const kb::Entity& project, const 
   if (const json* amount = FieldIn(m, "budget_amount")) {
     const std::string currency = project.value("budget_currency");
     json text = json::array();
-    for (const json& v : (*amount)["values"]) text.push_back(ShowAmount(v["value"].get<std::string>(), currency));
+    for (const json& v : (*amount)["values"]) {
+      const std::string value = v["value"].get<std::string>();
+      text.push_back(value.empty() ? std::string("no value") : ShowAmount(value, currency));
+    }
     json history = json::array();
     for (const json& v : (*amount)["history"]) {
-      history.push_back({{"text", ShowAmount(v["value"].get<std::string>(), currency)},
+      const std::string value = v["value"].get<std::string>();
+      history.push_back({{"text", value.empty() ? std::string("no value") : ShowAmount(value, currency)},
                          {"stated_on", v["stated_on"]},
                          {"sources", v["sources"]}});
     }

@@ -29,7 +29,7 @@ bool KnowledgeRoute(std::string_view p) {
   for (std::string_view e : {"/api/v1/news", "/api/v1/activities", "/api/v1/projects", "/api/v1/projects/{name}",
                              "/api/v1/countries", "/api/v1/countries/{iso2}", "/api/v1/resources", "/api/v1/search",
                              "/news.atom", "/activities.ics", "/activities.csv", "/activities.json",
-                             "/projects.csv", "/projects.json"}) {
+                             "/projects.csv", "/projects.json", "/sitemap.xml"}) {
     if (p == e) return true;
   }
   return false;
@@ -119,6 +119,9 @@ json Success(const Route& r) {
   }
   if (p.ends_with(".atom")) {
     return {{"application/atom+xml", {{"schema", {{"type", "string"}}}}}};
+  }
+  if (p.ends_with(".xml")) {
+    return {{"application/xml", {{"schema", {{"type", "string"}}}}}};
   }
   json schema;
   if (EntityRoute(p)) {
@@ -341,6 +344,25 @@ json Components() {
         {"news", {{"type", "array"}, {"description", "the latest news naming the country"},
                   {"items", Ref("EntitySummary")}}},
         {"news_total", {{"type", "integer"}}},
+        {"contact",
+         {{"type", "object"},
+          {"nullable", true},
+          {"description",
+           "The 24/7 point of contact for cybercrime cooperation (Budapest Convention Art. 35), with "
+           "its source: restricted, given to practitioners and above only; null for everyone else and "
+           "when none is recorded"},
+          {"properties",
+           {{"authority", {{"type", "string"}}},
+            {"unit", {{"type", "string"}}},
+            {"phone", {{"type", "string"}}},
+            {"email", {{"type", "string"}}},
+            {"hours", {{"type", "string"}}},
+            {"languages", {{"type", "string"}}},
+            {"last_verified", {{"type", "string"}, {"format", "date"}}},
+            {"source", {{"type", "string"}}},
+            {"author", {{"type", "string"}}},
+            {"recorded_at", {{"type", "string"}}},
+            {"restricted", {{"type", "boolean"}}}}}}},
         {"profile",
          {{"type", "object"},
           {"nullable", true},

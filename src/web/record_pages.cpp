@@ -438,6 +438,9 @@ struct CountryView {
   json sections;  ///< CountrySections: projects and activities
   EntityResults news;
   std::vector<store::ProfileRevision> profile;  ///< newest first
+  /// The 24/7 point of contact, for practitioners and above only (the store
+  /// gives none for a reader).
+  std::optional<store::CountryContact> contact;
 };
 
 Result<CountryView> LoadCountry(Context& c) {
@@ -492,7 +495,19 @@ Result<CountryView> LoadCountry(Context& c) {
   auto profile = c.registry.store().ProfileRevisions(country->iso2);
   if (!profile) return profile.status();
   v.profile = std::move(*profile);
+  auto contact = c.registry.store().CountryContactOf(country->iso2, c.Visibility());
+  if (!contact) return contact.status();
+  v.contact = std::move(*contact);
   return v;
+}
+
+/// A point of contact as pages and the API show it, with its source.
+json ContactJson(const store::CountryContact& k) {
+  return {{"authority", k.authority}, {"unit", k.unit},         {"phone", k.phone},
+          {"email", k.email},         {"hours", k.hours},       {"languages", k.languages},
+          {"last_verified", k.last_verified},
+          {"source", k.source},       {"author", k.author},     {"recorded_at", k.created_at},
+          {"restricted", true}};
 }
 
 /// "2026-11-29T10:00:00Z" → "29 November 2026"; as given when not a timestamp.
@@ -698,7 +713,11 @@ Result<Response> CountryPage(Context& c) {
                 {"news_href", "/news?country=" + country.iso2},
                 {"has_profile", !v->profile.empty()},
                 {"profile", nullptr},
-                {"api_href", "/api/v1/countries/" + country.iso2}};
+                {"api_href", "/api/v1/countries/" + country.iso2},
+                {"contact", v->contact ? ContactJson(*v->contact) : json(nullptr)},
+                {"contact_edit_href", auth::Allows(c.principal.role, auth::Role::kEditor)
+                                          ? json("/countries/" + country.iso2 + "/contact")
+                                          : json(nullptr)}};
   if (!v->profile.empty()) {
     const store::ProfileRevision& p = v->profile.front();
     // Unescaped in the template: the renderer's safe mode strips raw HTML and
@@ -818,7 +837,9 @@ Result<Response> ApiCountry(Context& c) {
                        {"activities", v->sections["activities"]},
                        {"news", std::move(news)},
                        {"news_total", v->news.total},
-                       {"profile", ProfileJson(v->profile)}});
+                       {"profile", ProfileJson(v->profile)},
+                       // Present for practitioners and above only.
+                       {"contact", v->contact ? ContactJson(*v->contact) : json(nullptr)}});
 }
 
 Result<Response> ApiSearch(Context& c) {
@@ -963,6 +984,58 @@ Result<Response> ProjectsJson(Context& c) {
   const int count = static_cast<int>(projects.size());
   return Download(JsonResponse({{"count", count}, {"projects", projects}}, 200, true),
                   "projects.json");
+}
+
+}  // namespace octopus::web::internal
+
+namespace octopus::web::internal {
+
+Result<Response> Sitemap(Context& c) {
+  // The same for everyone, whoever asks: public pages only.
+  auto kb = c.PublicKnowledge();
+  if (!kb) return kb.status();
+  // Locations are absolute: the site's base URL, else the host asked (so the
+  // route is not cached: a Host header never reaches another client).
+  const std::string base = [&] {
+    std::string b = c.accounts.base_url;
+    if (b.empty()) {
+      const auto host = c.headers.find("host");
+      if (host != c.headers.end()) b = "http://" + host->second;
+    }
+    while (!b.empty() && b.back() == '/') b.pop_back();
+    return b;
+  }();
+  auto escape = [](const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+      switch (ch) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&apos;"; break;
+        default: out += ch;
+      }
+    }
+    return out;
+  };
+  std::string xml =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+  auto add = [&](const std::string& path) {
+    xml += "  <url><loc>" + escape(base + path) + "</loc></url>\n";
+  };
+  for (const char* path : {"/", "/treaties", "/news", "/activities", "/projects", "/countries",
+                           "/resources", "/updates"}) {
+    add(path);
+  }
+  for (const domain::Country& country : c.registry.gazetteer().all()) add("/countries/" + country.iso2);
+  for (const kb::Entity& e : (*kb)->entities) {
+    if (e.kind == kb::Kind::kContribution) continue;
+    add("/" + std::string(kb::KindPath(e.kind)) + "/" + PercentEncode(e.id));
+  }
+  xml += "</urlset>\n";
+  return TextBody("application/xml; charset=utf-8", std::move(xml));
 }
 
 }  // namespace octopus::web::internal

@@ -70,6 +70,8 @@ constexpr Route kRoutes[] = {
    "News by year, newest first, with filters"},
   {"/news.atom",            "",      K::kExport, true,  NewsAtom,
    "The latest news as an Atom feed"},
+  {"/sitemap.xml",          "",      K::kExport, false, Sitemap,
+   "The public pages (restricted records never appear), for search engines"},
   {"/news/{id}",            "",      K::kPage,   true,  NewsItemPage,
    "A news item: each field with its sources, the activities it reports; a record number moves there"},
   {"/activities",           "project country mode from to page per_page", K::kPage, true,
@@ -178,6 +180,8 @@ constexpr Route kRoutes[] = {
   // Editing on the site (editors) and the review queue (reviewers).
   {"/edit/{kind}/{id}",     "",      K::kForm,   false, EditPage,
    "The form that creates (id \"new\") or edits an entity or a country profile; POST stores a change set"},
+  {"/countries/{iso2}/contact", "",  K::kForm,   false, ContactPage,
+   "The form of a country's 24/7 point of contact (editors); POST records it, audited"},
   {"/review",               "",      K::kForm,   false, ReviewPage,
    "Drafts awaiting review with each value before and after; POST approves or rejects one"},
 };
@@ -427,12 +431,34 @@ Result<domain::Date> Context::AsOf() const {
   return *d;
 }
 
-Result<std::shared_ptr<const kb::KnowledgeBase>> Context::Knowledge() const {
+kb::Visibility Context::Visibility() const {
+  return auth::MaySeeRestricted(principal.role) ? kb::Visibility::kRestricted : kb::Visibility::kPublic;
+}
+
+namespace {
+
+Result<std::shared_ptr<const kb::KnowledgeBase>> Snapshot(
+    const std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>(kb::Visibility)>& knowledge,
+    kb::Visibility visibility) {
   if (!knowledge) return IoError("the knowledge base is not available on this site");
-  auto snapshot = knowledge();
+  auto snapshot = knowledge(visibility);
   if (!snapshot) return snapshot.status();
   if (!*snapshot) return IoError("the knowledge base is not available on this site");
+  // A provider that ignored the visibility asked for is refused, never served.
+  if (visibility == kb::Visibility::kPublic && (*snapshot)->visibility != kb::Visibility::kPublic) {
+    return IoError("the knowledge base gave a restricted snapshot for a reader");
+  }
   return snapshot;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const kb::KnowledgeBase>> Context::Knowledge() const {
+  return Snapshot(knowledge, Visibility());
+}
+
+Result<std::shared_ptr<const kb::KnowledgeBase>> Context::PublicKnowledge() const {
+  return Snapshot(knowledge, kb::Visibility::kPublic);
 }
 
 Result<Target> ParseForm(std::string_view body) {

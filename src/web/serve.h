@@ -37,7 +37,7 @@ struct ServeOptions {
   update::MailSettings mail;
   /// The knowledge base the entity pages and API read (SiteOptions::knowledge);
   /// empty: they answer 503.
-  std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge;
+  std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>(kb::Visibility)> knowledge;
   /// SiteOptions::authenticate and SiteOptions::accounts.
   std::function<auth::Principal(const Request&)> authenticate;
   auth::AccountOptions accounts;

@@ -72,8 +72,11 @@ Result<std::string> StoreGeneration(store::Store& store) {
   if (!profile) return profile.status();
   auto edits = store.PublishedEditCount();
   if (!edits) return edits.status();
-  return fmt::format("{}:{}:{}:{}", sources->size(), sources->empty() ? 0 : sources->back().id,
-                     *profile, *edits);
+  // A document or a resource restricted or released changes what readers see.
+  auto restrictions = store.LastRestrictionId();
+  if (!restrictions) return restrictions.status();
+  return fmt::format("{}:{}:{}:{}:{}", sources->size(), sources->empty() ? 0 : sources->back().id,
+                     *profile, *edits, *restrictions);
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ struct SiteOptions {
   /// The knowledge base the entity pages and API read (service::Knowledge's
   /// Current()); called once per request that needs it. Empty: those pages
   /// answer 503, saying the knowledge base is not available.
-  std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge;
+  std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>(kb::Visibility)> knowledge;
   /// Who a request is from (its session cookie looked up); empty: everyone is
   /// a reader. A response to a signed-in principal is never served from or
   /// stored in the shared page cache.

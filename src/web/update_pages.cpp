@@ -87,7 +87,7 @@ Result<std::string> TokenOf(const Context& c) {
 }  // namespace
 
 Result<Response> UpdatesPage(Context& c) {
-  auto knowledge = c.Knowledge();
+  auto knowledge = c.PublicKnowledge();
   if (!knowledge) return knowledge.status();
   auto quarters = QuartersWithContent(c.registry.store(), **knowledge);
   if (!quarters) return quarters.status();
@@ -111,7 +111,7 @@ Result<Response> UpdateIssuePage(Context& c) {
                   "installed. The issue is served as " + request->quarter.ToString() +
                       ".html, .md, .txt and .json.");
   }
-  auto knowledge = c.Knowledge();
+  auto knowledge = c.PublicKnowledge();
   if (!knowledge) return knowledge.status();
   if (request->format == update::Format::kPdf) {
     // Rendering is the costly part: a quarter with nothing to tell is not rendered.
@@ -149,7 +149,7 @@ Result<Response> ApiUpdate(Context& c) {
   if (request->format != update::Format::kHtml) {
     return InvalidArgument("parameter 'quarter': give the quarter alone, such as 2023Q3");
   }
-  auto knowledge = c.Knowledge();
+  auto knowledge = c.PublicKnowledge();
   if (!knowledge) return knowledge.status();
   auto issue = update::BuildIssue(c.registry, **knowledge, request->quarter);
   if (!issue) return issue.status();

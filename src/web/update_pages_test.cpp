@@ -32,7 +32,7 @@ using test_support::kToday;
 class UpdatePagesTest : public test_support::SiteWithRecordsTest {
  protected:
   std::unique_ptr<Site> OpenSite(
-      std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()> knowledge) {
+      std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>(kb::Visibility)> knowledge) {
     SiteOptions options;
     options.generation_check_interval = std::chrono::milliseconds(0);
     options.today = [] { return kToday; };

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <random>
@@ -1325,6 +1326,343 @@ TEST_F(ServeTest, AdministratorMadeOnTheCliSignsInManagesUsersAndSignsOut) {
   const HttpResponse out = accounts::Send(port_, "POST", "/logout", cookie, "csrf=" + csrf);
   EXPECT_EQ(out.status, 303);
   EXPECT_EQ(accounts::Send(port_, "GET", "/admin/users", cookie).status, 303);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+// ---------------------------------------------------------------------------
+// The attack suite of restricted records: a 24/7 contact planted for Georgia,
+// a restricted resource and a restricted activity, each carrying a marker no
+// other text holds; every surface is fetched as each role, and each marker
+// must appear exactly where the role may see it and nowhere else.
+
+namespace restricted {
+
+constexpr const char* kContactMarker = "Qx7ContactMarker";
+constexpr const char* kResourceMarker = "Qx7ResourceMarker";
+constexpr const char* kActivityMarker = "Qx7ActivityMarker";
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+/// The roles, from the anonymous reader up; "" is the reader.
+const std::vector<std::string>& Roles() {
+  static const std::vector<std::string> roles = {"", "practitioner", "editor", "reviewer",
+                                                 "administrator"};
+  return roles;
+}
+
+/// Which markers a practitioner (and every role above) sees on a surface;
+/// a reader sees none anywhere.
+struct Surface {
+  std::string target;
+  bool contact = false, resource = false, activity = false;
+  /// The first role of Roles() that sees the markers: 1 (practitioner) for
+  /// pages, 2 (editor) for the edit forms.
+  size_t from_role = 1;
+};
+
+}  // namespace restricted
+
+class RestrictedRecordsTest : public ServeTest {
+ protected:
+  /// Makes an account of `role` on the CLI, sets its password through the
+  /// one-time link and signs in; the session cookie.
+  std::string SignIn(const std::string& role) {
+    const std::string email = role + "@example.org";
+    const std::string log = (dir_ / ("user_" + role + ".log")).string();
+    EXPECT_EQ(RunOctopus({"--db", db_, "user", "add", email, "--role", role, "--base-url",
+                          "http://127.0.0.1:" + std::to_string(port_)},
+                         log),
+              0);
+    const std::string token = accounts::Between(restricted::ReadAll(log), "/password/set?token=", '\n');
+    EXPECT_EQ(token.size(), 64u) << restricted::ReadAll(log);
+    const std::string password = "tall+cedars+by+the+lake+" + role;
+    const HttpResponse set = accounts::Send(port_, "POST", "/password/set", "",
+                                            "token=" + token + "&password=" + password +
+                                                "&confirm=" + password);
+    EXPECT_EQ(set.status, 200) << set.body.substr(0, 300);
+    const HttpResponse login = accounts::Send(
+        port_, "POST", "/login", "", "email=" + role + "%40example.org&password=" + password);
+    EXPECT_EQ(login.status, 303) << login.body.substr(0, 300);
+    const std::string cookie = login.Header("set-cookie");
+    return cookie.substr(0, cookie.find(';'));
+  }
+
+  HttpResponse As(const std::string& role, const std::string& target) {
+    return accounts::Send(port_, "GET", target, role.empty() ? "" : cookies_[role]);
+  }
+
+  /// Waits until the server's reader answer of `target` satisfies `done`.
+  bool WaitFor(const std::string& target, const std::string& role,
+               const std::function<bool(const HttpResponse&)>& done) {
+    for (auto deadline = std::chrono::steady_clock::now() + 15s; std::chrono::steady_clock::now() < deadline;) {
+      if (done(As(role, target))) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+
+  std::map<std::string, std::string> cookies_;
+  std::string resource_id_, activity_id_;
+};
+
+TEST_F(RestrictedRecordsTest, ARestrictedMarkerAppearsExactlyWhereEachRoleMaySeeIt) {
+  using restricted::Surface;
+  const std::string seeds = std::string(OCTOPUS_TEST_SOURCE_DIR) + "/data/seeds/";
+  ASSERT_EQ(RunOctopus({"--db", db_, "ingest", seeds + "003_4b1784b32edbbd16.txt"},
+                       (dir_ / "ingest.log").string()),
+            0);
+  for (const std::string& role : restricted::Roles()) {
+    if (!role.empty()) cookies_[role] = SignIn(role);
+  }
+  ASSERT_TRUE(WaitFor("/api/v1/projects/cybereast", "", [](const HttpResponse& r) { return r.status == 200; }));
+  // What a reader sees before anything restricted exists: every count must stay so.
+  const std::string countries_before = As("", "/api/v1/countries").body;
+  const std::string resources_before = As("", "/api/v1/search?kind=resource&per_page=100").body;
+  const std::string activities_before = As("", "/activities.csv").body;
+
+  // Plant: the contact on the CLI; a resource and an activity published by
+  // an editor, then restricted on the CLI.
+  const std::string cli_log = (dir_ / "plant.log").string();
+  ASSERT_EQ(RunOctopus({"--db", db_, "contact", "set", "GE", "--authority", "Cybercrime Division",
+                        "--unit", std::string("Duty desk ") + restricted::kContactMarker, "--phone",
+                        "+995 32 000 0000", "--email", "duty@example.org", "--hours", "24/7",
+                        "--languages", "Georgian, English", "--verified", "2026-11-20", "--source",
+                        "https://example.org/points-of-contact"},
+                       cli_log),
+            0)
+      << restricted::ReadAll(cli_log);
+  {
+    auto opened = octopus::store::OpenStore(db_);
+    ASSERT_TRUE(opened.ok()) << opened.status().message();
+    octopus::store::ChangeSet resource;
+    resource.author = "editor@example.org";
+    resource.values = {{0, "resource", "new", "title", std::string("Field guide ") + restricted::kResourceMarker, std::nullopt},
+                       {0, "resource", "new", "type", "guideline", std::nullopt},
+                       {0, "resource", "new", "link", "https://example.org/field-guide.pdf", std::nullopt},
+                       {0, "resource", "new", "date", "2023-08-15", std::nullopt}};
+    auto r = (*opened)->AddDraft(resource, true, "session editor");
+    ASSERT_TRUE(r.ok()) << r.status().message();
+    resource_id_ = octopus::kb::NewEntityId(r->id, octopus::kb::Kind::kResource);
+    octopus::store::ChangeSet activity;
+    activity.author = "editor@example.org";
+    activity.values = {{0, "activity", "new", "title", std::string("Closed workshop ") + restricted::kActivityMarker, std::nullopt},
+                       {0, "activity", "new", "start", "2023-08-15", std::nullopt},
+                       {0, "activity", "new", "end", "2023-08-16", std::nullopt},
+                       {0, "activity", "new", "projects", "cybereast", std::nullopt},
+                       {0, "activity", "new", "countries", "GE", std::nullopt}};
+    auto a = (*opened)->AddDraft(activity, true, "session editor");
+    ASSERT_TRUE(a.ok()) << a.status().message();
+    activity_id_ = octopus::kb::NewEntityId(a->id, octopus::kb::Kind::kActivity);
+  }
+  for (const std::string& id : {resource_id_, activity_id_}) {
+    ASSERT_EQ(RunOctopus({"--db", db_, "restrict", "entity", id}, cli_log), 0) << restricted::ReadAll(cli_log);
+  }
+  // The server sees the restrictions within its generation check.
+  ASSERT_TRUE(WaitFor("/api/v1/resources/" + resource_id_, "practitioner",
+                      [](const HttpResponse& r) { return r.status == 200; }));
+  ASSERT_TRUE(WaitFor("/api/v1/resources/" + resource_id_, "",
+                      [](const HttpResponse& r) { return r.status == 404; }));
+
+  const std::vector<Surface> surfaces = {
+      {"/countries/GE", true, false, true},
+      {"/api/v1/countries/GE", true, false, true},
+      {"/resources", false, true, false},
+      {"/api/v1/resources", false, true, false},
+      {"/resources/" + resource_id_, false, true, false},
+      {"/api/v1/resources/" + resource_id_, false, true, false},
+      {"/activities/" + activity_id_, false, false, true},
+      {"/api/v1/activities/" + activity_id_, false, false, true},
+      {"/projects/cybereast", false, false, true},
+      {"/api/v1/projects/cybereast", false, false, false},  // its activities are not in its answer
+      {"/search?q=Qx7ResourceMarker", false, true, false},
+      {"/api/v1/search?q=Qx7ResourceMarker", false, true, false},
+      {"/search?q=Qx7ActivityMarker", false, false, true},
+      {"/api/v1/search?q=Qx7ActivityMarker", false, false, true},
+      {"/api/v1/search?q=guide", false, true, false},
+      {"/api/v1/search?kind=resource&per_page=100", false, true, false},
+      // Contacts are not in the search index: no search shows them to anyone.
+      {"/api/v1/search?q=Qx7ContactMarker", false, false, false},
+      {"/search?q=Duty", false, false, false},
+      {"/activities.ics", false, false, true},
+      {"/activities.csv", false, false, true},
+      {"/activities.json", false, false, true},
+      {"/activities?country=GE&from=2023-01-01&to=2023-12-31", false, false, true},
+      {"/api/v1/activities?country=GE&from=2023-01-01&to=2023-12-31", false, false, true},
+      {"/news.atom", false, false, false},
+      {"/news", false, false, false},
+      {"/projects.csv", false, false, false},
+      {"/projects.json", false, false, false},
+      {"/", false, false, false},
+      {"/countries", false, false, false},
+      {"/api/v1/countries", false, false, false},
+      {"/countries/GE/history", false, false, false},
+      // The quarterly update is public in every format, whoever asks.
+      {"/updates", false, false, false},
+      {"/updates/2023Q3", false, false, false},
+      {"/updates/2023Q3.html", false, false, false},
+      {"/updates/2023Q3.md", false, false, false},
+      {"/updates/2023Q3.txt", false, false, false},
+      {"/updates/2023Q3.json", false, false, false},
+      {"/api/v1/updates/2023Q3", false, false, false},
+      {"/sitemap.xml", false, false, false},
+      // Errors and refusals.
+      {"/resources/0123456789ab", false, false, false},
+      {"/api/v1/search?q=Qx7ResourceMarker&page=0", false, false, false},
+      {"/edit/resources/" + resource_id_, false, true, false, 2},
+      {"/edit/activities/" + activity_id_, false, false, true, 2},
+      {"/countries/GE/contact", true, false, false, 2},
+      {"/review", false, false, false},
+      {"/admin/audit", true, true, true, 4},
+  };
+  std::map<std::string, int> checked;
+  for (size_t level = 0; level < restricted::Roles().size(); ++level) {
+    const std::string& role = restricted::Roles()[level];
+    for (const Surface& s : surfaces) {
+      const bool sees = level >= s.from_role;
+      const HttpResponse r = As(role, s.target);
+      SCOPED_TRACE("role '" + (role.empty() ? std::string("reader") : role) + "' " + s.target);
+      EXPECT_NE(r.status, 0);
+      EXPECT_NE(r.status, 500) << r.body.substr(0, 300);
+      const bool is_search_of_marker = s.target.find("q=Qx7") != std::string::npos;
+      auto has = [&](const char* marker) {
+        // A search page says what was asked: the marker typed is not a leak.
+        std::string body = r.body;
+        if (is_search_of_marker) {
+          for (const std::string& echo : {std::string("q=") + marker, std::string("q&#x3D;") + marker,
+                                          std::string("\"q\":\"") + marker + "\"",
+                                          std::string("value=\"") + marker + "\"",
+                                          std::string("Search: ") + marker,
+                                          std::string("<strong>") + marker + "</strong>"}) {
+            for (size_t at; (at = body.find(echo)) != std::string::npos;) body.erase(at, echo.size());
+          }
+        }
+        return body.find(marker) != std::string::npos;
+      };
+      EXPECT_EQ(has(restricted::kContactMarker), sees && s.contact) << r.body.substr(0, 400);
+      EXPECT_EQ(has(restricted::kResourceMarker), sees && s.resource) << r.body.substr(0, 400);
+      EXPECT_EQ(has(restricted::kActivityMarker), sees && s.activity) << r.body.substr(0, 400);
+      if (level == 0) {
+        // Nor the ids (but where the reader typed one): a reader is never
+        // told a restricted entity exists.
+        for (const std::string& id : {resource_id_, activity_id_}) {
+          if (s.target.find(id) == std::string::npos) {
+            EXPECT_EQ(r.body.find(id), std::string::npos) << s.target;
+          }
+        }
+      }
+      if (sees && (s.contact || s.resource || s.activity)) {
+        EXPECT_EQ(r.Header("cache-control"), "private, no-store");
+      }
+      ++checked[role];
+    }
+  }
+  EXPECT_EQ(checked.size(), 5u);
+
+  // Counts: a search's total equals the results a role gets, a facet's count
+  // what its filter gives; a reader's counts are what they were before.
+  for (const std::string& role : restricted::Roles()) {
+    SCOPED_TRACE("role '" + role + "'");
+    const auto all = nlohmann::json::parse(As(role, "/api/v1/search?kind=resource&per_page=100").body);
+    ASSERT_TRUE(all.contains("total"));
+    EXPECT_EQ(all["total"].get<size_t>(), all["results"].size());
+    for (const auto& facet : all["facets"].items()) {
+      if (facet.key() != "kind") continue;
+      for (const auto& v : facet.value()) {
+        if (v.value("value", "") == "resource") {
+          EXPECT_EQ(v["count"], all["total"]);
+        }
+      }
+    }
+    const auto found = nlohmann::json::parse(As(role, "/api/v1/search?q=Qx7ResourceMarker").body);
+    EXPECT_EQ(found["total"].get<size_t>(), found["results"].size());
+    EXPECT_EQ(found["total"].get<int>(), role.empty() ? 0 : 1);
+    const auto activity_found = nlohmann::json::parse(As(role, "/api/v1/search?q=Qx7ActivityMarker&kind=activity").body);
+    EXPECT_EQ(activity_found["total"].get<int>(), role.empty() ? 0 : 1);
+  }
+  EXPECT_EQ(As("", "/api/v1/countries").body, countries_before);
+  EXPECT_EQ(As("", "/api/v1/search?kind=resource&per_page=100").body, resources_before);
+  EXPECT_EQ(As("", "/activities.csv").body, activities_before);
+  const auto reader_all = nlohmann::json::parse(resources_before);
+  const auto practitioner_all =
+      nlohmann::json::parse(As("practitioner", "/api/v1/search?kind=resource&per_page=100").body);
+  EXPECT_EQ(practitioner_all["total"].get<int>(), reader_all["total"].get<int>() + 1);
+  // The countries' counts: the restricted activity names Georgia.
+  auto georgia = [](const std::string& body) {
+    const nlohmann::json all = nlohmann::json::parse(body);
+    for (const auto& c : all["countries"]) {
+      if (c["iso2"] == "GE") return c["entities"].get<int>();
+    }
+    return -1;
+  };
+  EXPECT_EQ(georgia(As("practitioner", "/api/v1/countries").body), georgia(countries_before) + 1);
+
+  // A restricted id answers a reader as an id nothing has: the same status
+  // and message.
+  for (const std::string& path : {std::string("/resources/"), std::string("/api/v1/resources/")}) {
+    const HttpResponse hidden = As("", path + resource_id_);
+    const HttpResponse none = As("", path + "0123456789ab");
+    EXPECT_EQ(hidden.status, 404);
+    EXPECT_EQ(hidden.status, none.status);
+    std::string same = hidden.body;
+    for (size_t at; (at = same.find(resource_id_)) != std::string::npos;) same.replace(at, resource_id_.size(), "0123456789ab");
+    EXPECT_EQ(same, none.body);
+  }
+
+  // The page cache: a page a practitioner fetched is not what a reader gets next.
+  const HttpResponse for_practitioner = As("practitioner", "/countries/GE");
+  EXPECT_NE(for_practitioner.body.find(restricted::kContactMarker), std::string::npos);
+  const HttpResponse reader_next = As("", "/countries/GE");
+  EXPECT_EQ(reader_next.body.find(restricted::kContactMarker), std::string::npos);
+  EXPECT_EQ(reader_next.body.find(restricted::kActivityMarker), std::string::npos);
+  EXPECT_EQ(As("", "/countries/GE").body, reader_next.body);  // cached, and still clean
+
+  // The contact's form: editors and above; a practitioner is refused without
+  // the details, a reader sent to sign in.
+  EXPECT_EQ(As("", "/countries/GE/contact").status, 303);
+  const HttpResponse refused = As("practitioner", "/countries/GE/contact");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(refused.body.find(restricted::kContactMarker), std::string::npos);
+  const HttpResponse form = As("editor", "/countries/GE/contact");
+  ASSERT_EQ(form.status, 200);
+  EXPECT_NE(form.body.find(restricted::kContactMarker), std::string::npos);
+  const std::string csrf = accounts::Between(form.body, "name=\"csrf\" value=\"", '"');
+  ASSERT_EQ(csrf.size(), 64u);
+  // Refused when a required field is missing: nothing stored.
+  const HttpResponse bad = accounts::Send(port_, "POST", "/countries/GE/contact", cookies_["editor"],
+                                          "csrf=" + csrf + "&authority=&last_verified=2026-11-30&source=x");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("authority: required"), std::string::npos) << bad.body.substr(0, 500);
+  const HttpResponse saved = accounts::Send(
+      port_, "POST", "/countries/GE/contact", cookies_["editor"],
+      "csrf=" + csrf + "&authority=Cybercrime+Division&unit=Night+desk+Qx7SecondMarker&phone=%2B995+32+111+1111"
+      "&hours=24%2F7&last_verified=2026-11-30&source=https%3A%2F%2Fexample.org%2Fpoc");
+  EXPECT_EQ(saved.status, 303) << saved.body.substr(0, 300);
+  EXPECT_NE(As("practitioner", "/api/v1/countries/GE").body.find("Qx7SecondMarker"), std::string::npos);
+  EXPECT_EQ(As("", "/api/v1/countries/GE").body.find("Qx7SecondMarker"), std::string::npos);
+  EXPECT_EQ(As("", "/countries/GE").body.find("Qx7SecondMarker"), std::string::npos);
+  // Audited with before and after; the audit is the administrators'.
+  const HttpResponse audit = As("administrator", "/admin/audit.csv?entity=contact%3AGE");
+  EXPECT_NE(audit.body.find(",editor@example.org,"), std::string::npos) << audit.body.substr(0, 600);
+  EXPECT_NE(audit.body.find(",contact.set,contact:GE,"), std::string::npos);
+  EXPECT_NE(audit.body.find(restricted::kContactMarker), std::string::npos) << "the before";
+  EXPECT_NE(audit.body.find("Qx7SecondMarker"), std::string::npos) << "the after";
+  for (const std::string& role : {std::string(""), std::string("practitioner"), std::string("editor"),
+                                  std::string("reviewer")}) {
+    const HttpResponse denied = As(role, "/admin/audit.csv?entity=contact%3AGE");
+    EXPECT_NE(denied.status, 200) << role;
+    EXPECT_EQ(denied.body.find("Qx7SecondMarker"), std::string::npos) << role;
+  }
+
+  // Released, the resource is public again.
+  ASSERT_EQ(RunOctopus({"--db", db_, "release", "entity", resource_id_}, cli_log), 0);
+  EXPECT_TRUE(WaitFor("/api/v1/search?q=Qx7ResourceMarker", "", [](const HttpResponse& r) {
+    return r.body.find("\"total\":1") != std::string::npos;
+  }));
   EXPECT_EQ(Stop(), 0) << Log();
 }
 

@@ -13,4 +13,7 @@ artifacts="${OCTOPUS_E2E_ARTIFACTS:-tests/e2e/artifacts}"
 mkdir -p "$artifacts"
 "$build/src/octopus" --db "$dir/e2e.db" user add admin@example.org --role administrator \
   --base-url "http://127.0.0.1:$1" > "$artifacts/admin-link.txt"
+# workflow.spec.js makes its own administrator on the command line, as the
+# README's embedded setup does: it needs the database's path.
+echo "$dir/e2e.db" > "$artifacts/db-path.txt"
 "$build/src/octopus" --db "$dir/e2e.db" serve --listen "127.0.0.1:$1"

@@ -34,4 +34,9 @@ Result<Response> EditPage(Context& c);
 /// the public pages, the API and in search at once.
 Result<Response> ReviewPage(Context& c);
 
+/// A country's 24/7 point of contact: the form (editors), POST records a
+/// revision, audited, published at once (it is restricted: practitioners
+/// and above see it).
+Result<Response> ContactPage(Context& c);
+
 }  // namespace octopus::web::internal

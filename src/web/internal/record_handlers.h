@@ -34,6 +34,8 @@ Result<Response> ApiSearch(Context& c);
 Result<Response> ApiResources(Context& c);
 
 Result<Response> NewsAtom(Context& c);
+/// The public pages as a sitemap: the same for everyone.
+Result<Response> Sitemap(Context& c);
 Result<Response> ActivitiesIcs(Context& c);
 Result<Response> ActivitiesCsv(Context& c);
 Result<Response> ActivitiesJson(Context& c);

@@ -40,7 +40,7 @@ struct Context {
   std::string_view body;    ///< the request body of a POST
   const std::optional<update::MailSettings>& mail;  ///< the site's mail settings
   /// The site's knowledge base provider (SiteOptions::knowledge).
-  const std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>()>& knowledge;
+  const std::function<Result<std::shared_ptr<const kb::KnowledgeBase>>(kb::Visibility)>& knowledge;
   const Request& request;  ///< as received (headers, the client's address)
   SubscribeLimits& subscribe_limits;
   /// Called after a message was queued in the outbox (SiteOptions::mail_queued).
@@ -48,9 +48,15 @@ struct Context {
   const auth::AccountOptions& accounts;  ///< SiteOptions::accounts
   std::string_view peer;                 ///< the client's address (Request::peer)
 
-  /// The knowledge base snapshot; IoError when the site has none or it
-  /// cannot be read.
+  /// The knowledge base snapshot for the principal: everything for a
+  /// practitioner and above, kb::PublicView for a reader. IoError when the
+  /// site has none or it cannot be read.
   Result<std::shared_ptr<const kb::KnowledgeBase>> Knowledge() const;
+  /// The public snapshot, whoever asks: what is served the same to everyone
+  /// (the quarterly update in every format).
+  Result<std::shared_ptr<const kb::KnowledgeBase>> PublicKnowledge() const;
+  /// The visibility of the principal's role.
+  kb::Visibility Visibility() const;
 
   /// ?as_of= as a date; today when absent or empty. InvalidArgument naming it.
   Result<domain::Date> AsOf() const;

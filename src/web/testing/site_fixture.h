@@ -71,7 +71,7 @@ class SiteTestBase : public ::testing::Test {
     options.generation_check_interval = std::chrono::milliseconds(0);
     options.today = [today = today_] { return today; };
     options.log = [this](std::string_view line) { log_.emplace_back(line); };
-    options.knowledge = [this] { return knowledge_->Current(); };
+    options.knowledge = [this](kb::Visibility v) { return knowledge_->Current(v); };
     Configure(options);
     auto site = Site::Open(*registry_, std::string(OCTOPUS_TEST_SOURCE_DIR) + "/templates",
                            std::string(OCTOPUS_TEST_SOURCE_DIR) + "/static", options);
