@@ -1005,25 +1005,11 @@ Result<Response> Sitemap(Context& c) {
     while (!b.empty() && b.back() == '/') b.pop_back();
     return b;
   }();
-  auto escape = [](const std::string& text) {
-    std::string out;
-    for (char ch : text) {
-      switch (ch) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&apos;"; break;
-        default: out += ch;
-      }
-    }
-    return out;
-  };
   std::string xml =
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   auto add = [&](const std::string& path) {
-    xml += "  <url><loc>" + escape(base + path) + "</loc></url>\n";
+    xml += "  <url><loc>" + publish::XmlText(base + path) + "</loc></url>\n";
   };
   for (const char* path : {"/", "/treaties", "/news", "/activities", "/projects", "/countries",
                            "/resources", "/updates"}) {

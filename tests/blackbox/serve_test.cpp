@@ -862,23 +862,7 @@ TEST_F(ServeSlowPdfTest, SigtermLetsTheRequestInProgressFinishThenRefusesNewOnes
 }
 
 TEST_F(ServeSlowPdfTest, HealthzAnswersWithin100MsWhileSixteenPdfsAreRequested) {
-  const std::string seeds = std::string(OCTOPUS_TEST_SOURCE_DIR) + "/data/seeds/";
-  ASSERT_EQ(RunOctopus({"--db", db_, "ingest", seeds + "000_d03e5a92182abe11.txt",
-                        seeds + "003_4b1784b32edbbd16.txt"},
-                       (dir_ / "ingest.log").string()),
-            0);
-  std::vector<std::string> quarters;
-  const auto deadline = std::chrono::steady_clock::now() + 10s;
-  while (quarters.empty() && std::chrono::steady_clock::now() < deadline) {
-    const std::string page = Get(port_, "/updates").body;
-    const std::regex link("href=\"/updates/([0-9]{4}Q[1-4])\"");
-    std::set<std::string> seen;
-    for (auto it = std::sregex_iterator(page.begin(), page.end(), link);
-         it != std::sregex_iterator(); ++it) {
-      if (seen.insert((*it)[1]).second) quarters.push_back((*it)[1]);
-    }
-    if (quarters.empty()) std::this_thread::sleep_for(200ms);
-  }
+  const auto quarters = IngestAndListQuarters();
   ASSERT_FALSE(quarters.empty());
 
   std::mutex mu;
