@@ -925,6 +925,21 @@ class ServeMailTest : public ServeTest {
     }
     return count;
   }
+  /// Subscribes five addresses, waits `wait` (the worker is then mid-batch) and kills the
+  /// server with SIGKILL. Returns how many messages the relay had by then.
+  size_t SubscribeFiveAndKillAfter(std::chrono::milliseconds wait) {
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_EQ(Post(port_, "/subscribe",
+                     SubscribeForm(port_, "r" + std::to_string(i) + "%40example.org"))
+                    .status,
+                200);
+    }
+    std::this_thread::sleep_for(wait);
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+    return sink_.messages().size();
+  }
   octopus::test_support::SmtpSink sink_;
 };
 
@@ -951,18 +966,9 @@ TEST_F(ServeMailTest, SubscribeAnswersAtOnceWhateverTheAddressAndTheRelaySpeed) 
 }
 
 TEST_F(ServeMailTest, AKilledServerLosesNoQueuedMailAndResendsAtMostTheOneInFlight) {
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(
-        Post(port_, "/subscribe", SubscribeForm(port_, "r" + std::to_string(i) + "%40example.org"))
-            .status,
-        200);
-  }
   // Killed while the worker is sending (each message takes the relay 1 s).
-  std::this_thread::sleep_for(1500ms);
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-  const size_t before_restart = sink_.messages().size();
+  const size_t before_restart = SubscribeFiveAndKillAfter(1500ms);
+  ASSERT_FALSE(HasFailure());
   EXPECT_LT(before_restart, 5u);
   Launch();
   const auto got = WaitForRecipients(5, 40s);
@@ -991,18 +997,10 @@ class ServeMailSlowDataTest : public ServeMailTest {
 };
 
 TEST_F(ServeMailSlowDataTest, KilledMidBatchBeforeAMessageIsTransferredNothingIsLostOrSentTwice) {
-  for (int i = 0; i < 5; ++i) {
-    ASSERT_EQ(
-        Post(port_, "/subscribe", SubscribeForm(port_, "r" + std::to_string(i) + "%40example.org"))
-            .status,
-        200);
-  }
   // Each message waits 1 s for the relay's 354: killed while the second does.
-  std::this_thread::sleep_for(1500ms);
-  ::kill(pid_, SIGKILL);
-  ::waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-  EXPECT_LT(sink_.messages().size(), 5u);
+  const size_t before_restart = SubscribeFiveAndKillAfter(1500ms);
+  ASSERT_FALSE(HasFailure());
+  EXPECT_LT(before_restart, 5u);
   Launch();
   const auto got = WaitForRecipients(5, 45s);
   std::this_thread::sleep_for(1500ms);  // time enough for a second copy, were one sent
