@@ -13,6 +13,19 @@
 
 namespace octopus::cli {
 
+namespace {
+
+/// DB.pdf-cache beside a database file; "" for a database that is no file.
+std::string DefaultPdfCacheDir(const std::string& db) {
+  if (db.empty() || db == ":memory:" || db.find("://") != std::string::npos ||
+      db.starts_with("file:")) {
+    return "";
+  }
+  return db + ".pdf-cache";
+}
+
+}  // namespace
+
 void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& out) {
   CLI::App* sub = app.add_subcommand(
       "serve", "serve the site and the JSON API over HTTP until SIGINT or SIGTERM");
@@ -31,6 +44,9 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
   sub->add_option("--max-connections-per-client", serve->max_connections_per_client,
                   "connections one client address may hold open")
       ->capture_default_str();
+  sub->add_option("--pdf-cache", serve->pdf_cache_dir,
+                  "directory where rendered PDF issues are kept, one file per content "
+                  "(default: beside the database, DB.pdf-cache; 'none' keeps none)");
   sub->add_option("--templates", serve->template_dir,
                   "page templates directory (default: $OCTOPUS_TEMPLATE_DIR or templates/)");
   sub->add_option("--static", serve->static_dir,
@@ -52,6 +68,11 @@ void RegisterServeCommand(CLI::App& app, Options& opts, std::vector<Command>& ou
         serve->mail.password = password;
       }
       OCTOPUS_RETURN_IF_ERROR(update::CheckMailSettings(serve->mail));
+    }
+    if (serve->pdf_cache_dir == "none") {
+      serve->pdf_cache_dir.clear();
+    } else if (serve->pdf_cache_dir.empty()) {
+      serve->pdf_cache_dir = DefaultPdfCacheDir(opts.db);
     }
     auto session = OpenSession(opts);
     if (!session) return session.status();

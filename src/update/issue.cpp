@@ -964,8 +964,10 @@ Result<std::string> ComposeUpdate(service::Registry& registry, const kb::Knowled
       return RenderText(*issue);
     case Format::kJson:
       return ToJson(*issue).dump(2) + "\n";
-    case Format::kPdf:
-      return HtmlToPdf(RenderHtml(*issue, HtmlLayout::kPage));
+    case Format::kPdf: {
+      const std::string html = RenderHtml(*issue, HtmlLayout::kPage);
+      return options.pdf_cache ? options.pdf_cache->Render(html) : HtmlToPdf(html);
+    }
   }
   return InvalidArgument("unknown format");
 }

@@ -21,7 +21,9 @@
 #include <optional>
 #include <sstream>
 #include <thread>
+#include <vector>
 
+#include "ingest/sha256.h"
 #include "update/update.h"
 
 extern char** environ;
@@ -206,6 +208,82 @@ Result<std::string> HtmlToPdf(std::string_view html, const PdfLimits& limits) {
                    "): " + reason);
   }
   return Slurp(out);
+}
+
+Result<std::unique_ptr<PdfCache>> PdfCache::Open(std::filesystem::path dir, uint64_t max_bytes) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return IoError("cannot create the PDF cache " + dir.string() + ": " + ec.message());
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace, ec);
+  if (!fs::is_directory(dir, ec)) return IoError("the PDF cache " + dir.string() + " is not a directory");
+  return std::unique_ptr<PdfCache>(new PdfCache(std::move(dir), max_bytes));
+}
+
+Result<std::string> PdfCache::Render(std::string_view html, const PdfLimits& limits) {
+  const fs::path file = dir_ / (ingest::Sha256Hex(html) + ".pdf");
+  std::error_code ec;
+  if (fs::is_regular_file(file, ec)) {
+    if (auto kept = Slurp(file); kept && !kept->empty()) {
+      // Its time of use, for the least-recently-used bound.
+      fs::last_write_time(file, fs::file_time_type::clock::now(), ec);
+      ++hits_;
+      return kept;
+    }
+  }
+  auto pdf = HtmlToPdf(html, limits);
+  if (!pdf) return pdf;
+  ++renders_;
+  // Kept whole or not at all: another reader sees the old name or the full file.
+  std::string tmp_name = (dir_ / "tmp-XXXXXX").string();
+  const int fd = mkstemp(tmp_name.data());
+  if (fd < 0) return pdf;  // not kept; the answer stands
+  const fs::path tmp(tmp_name);
+  bool written = true;
+  for (size_t at = 0; written && at < pdf->size();) {
+    const ssize_t n = write(fd, pdf->data() + at, pdf->size() - at);
+    if (n < 0 && errno == EINTR) continue;
+    written = n > 0;
+    if (written) at += static_cast<size_t>(n);
+  }
+  written = fsync(fd) == 0 && written;
+  close(fd);
+  if (written) fs::rename(tmp, file, ec);
+  if (!written || ec) fs::remove(tmp, ec);
+  Trim();
+  return pdf;
+}
+
+void PdfCache::Trim() {
+  std::lock_guard lock(trim_mu_);
+  struct Kept {
+    fs::file_time_type used;
+    uint64_t bytes;
+    fs::path path;
+  };
+  std::vector<Kept> files;
+  uint64_t total = 0;
+  std::error_code ec;
+  const auto now = fs::file_time_type::clock::now();
+  for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+    std::error_code e;
+    if (entry.path().filename().string().starts_with("tmp-")) {
+      // Left by a process that died while writing it.
+      if (now - entry.last_write_time(e) > std::chrono::minutes(10) && !e) fs::remove(entry.path(), e);
+      continue;
+    }
+    if (entry.path().extension() != ".pdf") continue;
+    const uint64_t bytes = entry.file_size(e);
+    const auto used = entry.last_write_time(e);
+    if (e) continue;
+    files.push_back({used, bytes, entry.path()});
+    total += bytes;
+  }
+  if (total <= max_bytes_) return;
+  std::sort(files.begin(), files.end(), [](const Kept& a, const Kept& b) { return a.used < b.used; });
+  for (const auto& f : files) {
+    if (total <= max_bytes_) break;
+    if (fs::remove(f.path, ec)) total -= f.bytes;
+  }
 }
 
 }  // namespace octopus::update

@@ -14,6 +14,10 @@
 /// without activities is a short, valid issue, not an error.
 
 #include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <mutex>
 #include <chrono>
 #include <thread>
 #include <cstdint>
@@ -66,7 +70,11 @@ struct IssueRequest {
 Result<IssueRequest> ParseIssuePath(std::string_view segment);
 
 /// What editors may change.
+class PdfCache;
+
 struct ComposeOptions {
+  /// Format::kPdf: rendered through this cache (nullptr: always rendered).
+  PdfCache* pdf_cache = nullptr;
   /// The highlights, one line each, in order. Empty: the quarter's treaty
   /// actions and its largest events.
   std::vector<std::string> highlights;
@@ -266,6 +274,37 @@ struct PdfLimits {
 /// frees within `limits.wait` ("busy"), or when it runs past `limits.run`
 /// (it is killed).
 Result<std::string> HtmlToPdf(std::string_view html, const PdfLimits& limits = {});
+
+/// Rendered PDFs kept in a directory, each file named by the SHA-256 of the
+/// HTML it was rendered from: an issue whose content has not changed is not
+/// rendered again, after a restart or after changes to other quarters' data
+/// alike. Bounded in bytes: past the bound the least recently used files go.
+/// Files are written whole (a temporary file renamed), so a crash leaves no
+/// partial PDF. Thread-safe, and safe to share with other processes.
+class PdfCache {
+ public:
+  /// Creates `dir` (mode 0700) if it is missing. IoError when it cannot.
+  static Result<std::unique_ptr<PdfCache>> Open(std::filesystem::path dir,
+                                                uint64_t max_bytes = uint64_t{256} << 20);
+
+  /// The PDF of `html`: the kept file, or HtmlToPdf's result, kept.
+  Result<std::string> Render(std::string_view html, const PdfLimits& limits = {});
+
+  uint64_t hits() const { return hits_; }
+  uint64_t renders() const { return renders_; }
+  const std::filesystem::path& dir() const { return dir_; }
+
+ private:
+  PdfCache(std::filesystem::path dir, uint64_t max_bytes)
+      : dir_(std::move(dir)), max_bytes_(max_bytes) {}
+  void Trim();
+
+  const std::filesystem::path dir_;
+  const uint64_t max_bytes_;
+  std::mutex trim_mu_;
+  std::atomic<uint64_t> hits_{0};
+  std::atomic<uint64_t> renders_{0};
+};
 
 /// BuildIssue then the renderer of `format`: the bytes of the issue (serve
 /// them with ContentType(format)). For the web layer (/updates/2023Q3) and the

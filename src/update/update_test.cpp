@@ -1284,6 +1284,102 @@ TEST(PdfLimitsTest, RendersBeyondTheConcurrencyLimitWaitThenGiveUp) {
   EXPECT_EQ(busy.load(), 2);
 }
 
+/// A stand-in weasyprint that writes "%PDF-1.4 <its input's first line>" and
+/// counts its runs, one line each, in `count`.
+std::string CountingRenderer(const fs::path& count) {
+  return "echo run >> '" + count.string() +
+         "'; for last; do :; done; in=\"\"; for a; do [ \"$a\" = \"$last\" ] || in=$a; done; "
+         "printf '%%PDF-1.4 %s' \"$(head -n1 \"$in\")\" > \"$last\"";
+}
+
+size_t Runs(const fs::path& count) {
+  std::ifstream in(count);
+  size_t n = 0;
+  for (std::string line; std::getline(in, line);) ++n;
+  return n;
+}
+
+size_t KeptPdfs(const fs::path& dir) {
+  size_t n = 0;
+  for (const auto& e : fs::directory_iterator(dir)) n += e.path().extension() == ".pdf";
+  return n;
+}
+
+TEST(PdfCacheTest, TheSameHtmlIsRenderedOnceEvenAfterTheCacheIsOpenedAgain) {
+  octopus::test_support::TempDir dir;
+  const fs::path count = dir.path() / "runs";
+  FakeWeasyprint fake(dir.path() / "bin", CountingRenderer(count));
+  {
+    auto cache = PdfCache::Open(dir.path() / "pdfs");
+    ASSERT_TRUE(cache.ok()) << cache.status().message();
+    auto first = (*cache)->Render("<p>one</p>");
+    ASSERT_TRUE(first.ok()) << first.status().message();
+    EXPECT_EQ(*first, "%PDF-1.4 <p>one</p>");
+    auto again = (*cache)->Render("<p>one</p>");
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(*again, *first);
+    EXPECT_EQ(Runs(count), 1u);
+    EXPECT_EQ((*cache)->hits(), 1u);
+    EXPECT_EQ((*cache)->renders(), 1u);
+  }
+  // A new process over the same directory: still no second render.
+  auto reopened = PdfCache::Open(dir.path() / "pdfs");
+  ASSERT_TRUE(reopened.ok());
+  auto kept = (*reopened)->Render("<p>one</p>");
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(*kept, "%PDF-1.4 <p>one</p>");
+  EXPECT_EQ(Runs(count), 1u);
+  // Other content is other file.
+  auto other = (*reopened)->Render("<p>two</p>");
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(*other, "%PDF-1.4 <p>two</p>");
+  EXPECT_EQ(Runs(count), 2u);
+  EXPECT_EQ(KeptPdfs(dir.path() / "pdfs"), 2u);
+}
+
+TEST(PdfCacheTest, PastItsBoundTheLeastRecentlyUsedPdfGoesFirst) {
+  octopus::test_support::TempDir dir;
+  const fs::path count = dir.path() / "runs";
+  FakeWeasyprint fake(dir.path() / "bin", CountingRenderer(count));
+  // Each stand-in PDF is 17 bytes: two fit, three do not.
+  auto cache = PdfCache::Open(dir.path() / "pdfs", 40);
+  ASSERT_TRUE(cache.ok());
+  PdfCache& c = **cache;
+  ASSERT_TRUE(c.Render("<p>a</p>").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(c.Render("<p>b</p>").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(c.Render("<p>a</p>").ok());  // used again: now the most recent
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_TRUE(c.Render("<p>c</p>").ok());  // over the bound: b goes
+  EXPECT_EQ(Runs(count), 3u);
+  EXPECT_EQ(KeptPdfs(dir.path() / "pdfs"), 2u);
+  ASSERT_TRUE(c.Render("<p>a</p>").ok());
+  EXPECT_EQ(Runs(count), 3u) << "a was used recently and is still kept";
+  ASSERT_TRUE(c.Render("<p>b</p>").ok());
+  EXPECT_EQ(Runs(count), 4u) << "b was the least recently used and had to be rendered again";
+}
+
+TEST(PdfCacheTest, AFailedRenderIsReportedAndKeepsNothing) {
+  octopus::test_support::TempDir dir;
+  FakeWeasyprint fake(dir.path() / "bin", "echo 'no fonts' >&2; exit 3");
+  auto cache = PdfCache::Open(dir.path() / "pdfs");
+  ASSERT_TRUE(cache.ok());
+  auto pdf = (*cache)->Render("<p>x</p>");
+  ASSERT_FALSE(pdf.ok());
+  EXPECT_NE(pdf.status().message().find("exit 3"), std::string::npos) << pdf.status().message();
+  EXPECT_TRUE(fs::is_empty(dir.path() / "pdfs"));
+}
+
+TEST(PdfCacheTest, ADirectoryThatCannotBeCreatedIsAClearError) {
+  octopus::test_support::TempDir dir;
+  std::ofstream(dir.path() / "file") << "x";
+  auto cache = PdfCache::Open(dir.path() / "file" / "pdfs");
+  ASSERT_FALSE(cache.ok());
+  EXPECT_EQ(cache.status().code(), StatusCode::kIoError);
+  EXPECT_NE(cache.status().message().find("PDF cache"), std::string::npos) << cache.status().message();
+}
+
 TEST_F(UpdateTest, PdfOpensWithPdftotextAndHasTheSectionTitles) {
   if (!PdfRendererAvailable()) GTEST_SKIP() << "weasyprint is not installed (scripts/setup)";
   if (std::system("command -v pdftotext >/dev/null 2>&1") != 0) {

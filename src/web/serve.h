@@ -30,6 +30,9 @@ struct ServeOptions {
   /// page worker, for the render (bounded by update::PdfLimits) or for the
   /// same issue's render another request began.
   int render_budget_seconds = 60;
+  /// Where rendered PDF issues are kept across requests and restarts
+  /// (SiteOptions::pdf_cache_dir); "" keeps none.
+  std::string pdf_cache_dir;
   /// Connections one client address may hold open; more are closed at once.
   int max_connections_per_client = 128;
   /// How subscription confirmations are mailed; `smtp` empty: not mailed

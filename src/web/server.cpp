@@ -418,6 +418,10 @@ class Server {
         {"octopus_db_busy_retries_total", "Statements retried after finding the database locked.",
          double(store::StoreBusyRetries())},
         {"octopus_open_connections", "Client connections open.", double(connections_.size())},
+        {"octopus_pdf_cache_hits_total", "PDF issues served from the PDF cache, not rendered.",
+         double(site_.pdf_cache_stats().hits)},
+        {"octopus_pdf_renders_total", "PDF issues rendered (and kept in the PDF cache).",
+         double(site_.pdf_cache_stats().renders)},
         {"octopus_outbox_depth", "Mail messages waiting in the outbox (-1: unreadable).",
          double(site_.outbox_depth())},
         {"octopus_handlers_in_flight", "Requests queued for or running on a worker.",
@@ -523,6 +527,7 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
   site_options.knowledge = opts.knowledge;
   site_options.authenticate = opts.authenticate;
   site_options.accounts = opts.accounts;
+  site_options.pdf_cache_dir = opts.pdf_cache_dir;
   auto site = Site::Open(registry, template_dir, static_dir, std::move(site_options));
   if (!site) return site.status();
 

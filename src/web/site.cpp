@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "service/treaty_views.h"
+#include "update/update.h"
 #include "web/internal/page_cache.h"
 #include "web/internal/routes.h"
 
@@ -104,8 +105,16 @@ Result<std::unique_ptr<Site>> Site::Open(service::Registry& registry,
       std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
     };
   }
-  return std::make_unique<Site>(Key{}, registry, std::move(*templates), std::move(stylesheet),
-                                std::move(options));
+  std::unique_ptr<update::PdfCache> pdf_cache;
+  if (!options.pdf_cache_dir.empty()) {
+    auto opened = update::PdfCache::Open(options.pdf_cache_dir);
+    if (!opened) return opened.status();
+    pdf_cache = std::move(*opened);
+  }
+  auto site = std::make_unique<Site>(Key{}, registry, std::move(*templates),
+                                     std::move(stylesheet), std::move(options));
+  site->pdf_cache_ = std::move(pdf_cache);
+  return site;
 }
 
 Site::Site(Key, service::Registry& registry, Templates templates, Asset stylesheet,
@@ -128,6 +137,11 @@ void Site::Invalidate() {
 Site::CacheStats Site::cache_stats() const {
   const auto s = cache_->stats();
   return CacheStats{s.entries, s.bytes, s.hits, s.misses, s.shared_flights};
+}
+
+Site::PdfCacheStats Site::pdf_cache_stats() const {
+  if (!pdf_cache_) return {};
+  return {pdf_cache_->hits(), pdf_cache_->renders()};
 }
 
 int64_t Site::outbox_depth() {
@@ -256,7 +270,8 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request, bool
                             std::move(path_params),
                             request.method, request.body, options_.mail,
                             options_.knowledge, request, *subscribe_limits_,
-                            options_.mail_queued, options_.accounts, request.peer};
+                            options_.mail_queued, options_.accounts, request.peer,
+                            pdf_cache_.get()};
       auto r = route->handler(ctx);
       // A form may have written (an edit published): nothing cached before it is served.
       if (post_ok) Invalidate();

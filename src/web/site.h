@@ -25,6 +25,10 @@
 #include "web/http.h"
 #include "web/templates.h"
 
+namespace octopus::update {
+class PdfCache;
+}
+
 namespace octopus::web {
 
 namespace internal {
@@ -59,6 +63,9 @@ struct SiteOptions {
   /// Accounts: the base URL (cookie attributes, the origin a form must come
   /// from), session timeouts, the common password list, the clock.
   auth::AccountOptions accounts;
+  /// Where rendered PDF issues are kept (update::PdfCache), so that an issue
+  /// is rendered once per content, across restarts; "" keeps none.
+  std::string pdf_cache_dir;
 };
 
 /// A static file held in memory.
@@ -113,6 +120,13 @@ class Site {
   /// Drops every cached response; call after writing through the registry.
   void Invalidate();
 
+  /// The PDF cache's counts (zeros without one), for metrics.
+  struct PdfCacheStats {
+    uint64_t hits = 0;
+    uint64_t renders = 0;
+  };
+  PdfCacheStats pdf_cache_stats() const;
+
   Site(const Site&) = delete;
   Site& operator=(const Site&) = delete;
   ~Site();
@@ -136,6 +150,7 @@ class Site {
   service::Registry& registry_;
   std::unique_ptr<internal::PageCache> cache_;
   std::unique_ptr<internal::SubscribeLimits> subscribe_limits_;
+  std::unique_ptr<update::PdfCache> pdf_cache_;
 
   std::mutex generation_mu_;  // guards the three below
   std::string generation_;

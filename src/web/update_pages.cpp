@@ -126,7 +126,10 @@ Result<Response> UpdateIssuePage(Context& c) {
     }
   }
   if (!in_site) {
-    auto bytes = update::ComposeUpdate(c.registry, **knowledge, request->quarter, request->format);
+    update::ComposeOptions options;
+    options.pdf_cache = c.pdf_cache;
+    auto bytes =
+        update::ComposeUpdate(c.registry, **knowledge, request->quarter, request->format, options);
     if (!bytes) return bytes.status();
     Response r;
     r.content_type = std::string(update::ContentType(request->format));

@@ -828,6 +828,45 @@ TEST_F(ServeSlowPdfTest, EightRequestsForOneUncachedPdfRenderItOnceAndAllGetIt) 
   EXPECT_EQ(Stop(30s), 0) << Log();
 }
 
+TEST_F(ServeSlowPdfTest, APdfRenderedOnceIsServedAfterARestartWithoutRenderingAgain) {
+  const auto quarters = IngestAndListQuarters();
+  ASSERT_FALSE(quarters.empty());
+  const std::string target = "/updates/" + quarters.front() + ".pdf";
+  const HttpResponse first = Get(port_, target);
+  ASSERT_EQ(first.status, 200) << first.body;
+  EXPECT_EQ(Renders(), 1);
+  EXPECT_TRUE(fs::is_directory(db_ + ".pdf-cache")) << "kept beside the database by default";
+  ASSERT_EQ(Stop(30s), 0) << Log();
+
+  // A new process: the page cache is empty, the PDF cache is not.
+  Launch();
+  const HttpResponse again = Get(port_, target);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(Renders(), 1);
+  const HttpResponse m = Get(port_, "/metrics");
+  EXPECT_EQ(Metric(m.body, "octopus_pdf_cache_hits_total"), 1);
+  EXPECT_EQ(Metric(m.body, "octopus_pdf_renders_total"), 0);
+  EXPECT_EQ(Stop(30s), 0) << Log();
+}
+
+TEST_F(ServeSlowPdfTest, WithThePdfCacheTurnedOffARestartRendersAgain) {
+  extra_args_.insert(extra_args_.end(), {"--pdf-cache", "none"});
+  ASSERT_EQ(Stop(), 0) << Log();
+  fs::remove_all(db_ + ".pdf-cache");  // made by the first start, which kept the default
+  Launch();
+  const auto quarters = IngestAndListQuarters();
+  ASSERT_FALSE(quarters.empty());
+  const std::string target = "/updates/" + quarters.front() + ".pdf";
+  ASSERT_EQ(Get(port_, target).status, 200);
+  ASSERT_EQ(Stop(30s), 0) << Log();
+  Launch();
+  ASSERT_EQ(Get(port_, target).status, 200);
+  EXPECT_EQ(Renders(), 2);
+  EXPECT_FALSE(fs::exists(db_ + ".pdf-cache"));
+  EXPECT_EQ(Stop(30s), 0) << Log();
+}
+
 TEST_F(ServeSlowPdfTest, SigtermLetsTheRequestInProgressFinishThenRefusesNewOnes) {
   const auto quarters = IngestAndListQuarters();
   ASSERT_FALSE(quarters.empty());

@@ -47,6 +47,7 @@ struct Context {
   const std::function<void()>& mail_queued;
   const auth::AccountOptions& accounts;  ///< SiteOptions::accounts
   std::string_view peer;                 ///< the client's address (Request::peer)
+  update::PdfCache* pdf_cache;           ///< where PDF issues are kept; may be null
 
   /// The knowledge base snapshot for the principal: everything for a
   /// practitioner and above, kb::PublicView for a reader. IoError when the
