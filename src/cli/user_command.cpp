@@ -34,15 +34,10 @@ Result<auth::Role> ParseRole(const std::string& name) {
 Status AuditCli(store::Store& store, const std::string& command_line, std::string action,
                 std::string entity, std::string field, std::optional<std::string> before,
                 std::optional<std::string> after) {
-  store::AuditEntry e;
-  e.actor = "cli";
-  e.origin = command_line;
-  e.action = std::move(action);
-  e.entity = std::move(entity);
-  e.field = std::move(field);
-  e.before = std::move(before);
-  e.after = std::move(after);
-  return store.AppendAudit(e).status();
+  return store
+      .AppendAudit(store::AuditEntry::Of("cli", command_line, std::move(action), std::move(entity),
+                                         std::move(field), std::move(before), std::move(after)))
+      .status();
 }
 
 /// The mail settings of the environment (as `serve` reads them); nullopt

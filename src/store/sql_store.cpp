@@ -1248,15 +1248,9 @@ Value OptionalText(const std::optional<std::string>& v) {
 Status SqlStore::AuditOwnChange(std::string action, std::string entity, std::string field,
                                 std::optional<std::string> before,
                                 std::optional<std::string> after) {
-  AuditEntry e;
-  e.actor = audit_actor_;
-  e.origin = audit_origin_;
-  e.action = std::move(action);
-  e.entity = std::move(entity);
-  e.field = std::move(field);
-  e.before = std::move(before);
-  e.after = std::move(after);
-  auto r = AppendAudit(e);
+  auto r = AppendAudit(AuditEntry::Of(audit_actor_, audit_origin_, std::move(action),
+                                      std::move(entity), std::move(field), std::move(before),
+                                      std::move(after)));
   return r ? Status::Ok() : r.status();
 }
 
@@ -1569,15 +1563,9 @@ Result<std::vector<ChangeSet>> SqlStore::ChangeSets(const std::string& where,
 Status SqlStore::AuditValues(const ChangeSet& set, const std::string& actor, const std::string& origin,
                              const char* action) {
   for (const EditValue& v : set.values) {
-    AuditEntry entry;
-    entry.actor = actor;
-    entry.origin = origin;
-    entry.action = action;
-    entry.entity = EditAuditEntity(set, v);
-    entry.field = v.field;
-    entry.before = v.before;
-    entry.after = v.value;
-    auto appended = AppendAudit(entry);
+    auto appended =
+        AppendAudit(AuditEntry::Of(actor, origin, action, EditAuditEntity(set, v), v.field,
+                                   v.before, v.value));
     if (!appended) return appended.status();
   }
   return Status::Ok();
@@ -1780,15 +1768,10 @@ Status SqlStore::SetRestricted(const Restriction& what, bool restricted, const s
       "INSERT INTO restrictions (subject, ref, restricted, actor, at) VALUES (?, ?, ?, ?, ?)",
       {what.subject, what.ref, int64_t{restricted ? 1 : 0}, actor, at});
   if (!ins) return ins.status();
-  AuditEntry entry;
-  entry.actor = actor;
-  entry.origin = origin;
-  entry.action = restricted ? "restrict" : "release";
-  entry.entity = what.subject + ":" + what.ref;
-  entry.field = "restricted";
-  entry.before = was ? "restricted" : "public";
-  entry.after = restricted ? "restricted" : "public";
-  auto audit = AppendAudit(entry);
+  auto audit = AppendAudit(AuditEntry::Of(actor, origin, restricted ? "restrict" : "release",
+                                          what.subject + ":" + what.ref, "restricted",
+                                          was ? "restricted" : "public",
+                                          restricted ? "restricted" : "public"));
   if (!audit) return audit.status();
   return tx.Commit();
 }
@@ -1898,15 +1881,10 @@ Result<CountryContact> SqlStore::AddCountryContact(const CountryContact& contact
        contact.languages, contact.last_verified, contact.source, contact.author, stored.created_at});
   if (!id) return id.status();
   stored.id = *id;
-  AuditEntry entry;
-  entry.actor = contact.author;
-  entry.origin = origin;
-  entry.action = "contact.set";
-  entry.entity = "contact:" + code;
-  entry.field = "";
-  if (*previous) entry.before = ContactSummary(**previous);
-  entry.after = ContactSummary(stored);
-  auto audit = AppendAudit(entry);
+  auto audit = AppendAudit(AuditEntry::Of(
+      contact.author, origin, "contact.set", "contact:" + code, "",
+      *previous ? std::optional<std::string>(ContactSummary(**previous)) : std::nullopt,
+      ContactSummary(stored)));
   if (!audit) return audit.status();
   OCTOPUS_RETURN_IF_ERROR(tx.Commit());
   return stored;

@@ -181,6 +181,22 @@ struct AuditEntry {
   std::string entity;  ///< "project:cybereast", "user:ana@example.org", "document:12", …
   std::string field;   ///< "budget", "role", …; "" for the whole entity
   std::optional<std::string> before, after;  ///< nullopt: none (created, deleted)
+
+  /// An entry to append (the store sets id and at).
+  static AuditEntry Of(std::string actor, std::string origin, std::string action,
+                       std::string entity, std::string field = "",
+                       std::optional<std::string> before = std::nullopt,
+                       std::optional<std::string> after = std::nullopt) {
+    AuditEntry e;
+    e.actor = std::move(actor);
+    e.origin = std::move(origin);
+    e.action = std::move(action);
+    e.entity = std::move(entity);
+    e.field = std::move(field);
+    e.before = std::move(before);
+    e.after = std::move(after);
+    return e;
+  }
 };
 
 /// Which audit entries to read. Every condition given must hold.

@@ -1445,19 +1445,6 @@ TEST_F(StoreTest, AnEmptyProfileRevisionIsRefusedAndNothingIsStored) {
   EXPECT_TRUE(fr->empty());
 }
 
-AuditEntry Change(std::string actor, std::string origin, std::string action, std::string entity,
-                  std::string field, std::optional<std::string> before,
-                  std::optional<std::string> after) {
-  AuditEntry e;
-  e.actor = std::move(actor);
-  e.origin = std::move(origin);
-  e.action = std::move(action);
-  e.entity = std::move(entity);
-  e.field = std::move(field);
-  e.before = std::move(before);
-  e.after = std::move(after);
-  return e;
-}
 
 TEST_F(StoreTest, UsersRoundTripAndAnEmailHasOneAccount) {
   auto s = OpenStore(db_);
@@ -1557,18 +1544,18 @@ TEST_F(StoreTest, AuditEntriesAreAppendedAndReadNewestFirstWithFilters) {
   auto s = OpenStore(db_);
   ASSERT_TRUE(s.ok()) << s.status().message();
   Store& store = **s;
-  auto first = store.AppendAudit(Change("ana@example.org", "session 3f9a", "edit",
+  auto first = store.AppendAudit(AuditEntry::Of("ana@example.org", "session 3f9a", "edit",
                                         "project:cybereast", "budget", "4945000", "5200000"));
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_GT(first->id, 0);
   EXPECT_EQ(first->at.size(), 20u);  // 2026-12-01T15:04:05Z
   ASSERT_TRUE(store
-                  .AppendAudit(Change("cli", "octopus user add ben@example.org --role editor",
+                  .AppendAudit(AuditEntry::Of("cli", "octopus user add ben@example.org --role editor",
                                       "user.add", "user:ben@example.org", "role", std::nullopt,
                                       "editor"))
                   .ok());
   ASSERT_TRUE(store
-                  .AppendAudit(Change("ingest", "octopus ingest news.html", "ingest", "document:7",
+                  .AppendAudit(AuditEntry::Of("ingest", "octopus ingest news.html", "ingest", "document:7",
                                       "", std::nullopt, std::nullopt))
                   .ok());
 
@@ -1648,7 +1635,7 @@ TEST_F(StoreTest, StoredDocumentsImportsAndProfileRevisionsAreAuditedInTheirTran
 TEST_F(StoreTest, AnAuditEntryWithoutActorIsRefused) {
   auto s = OpenStore(db_);
   ASSERT_TRUE(s.ok()) << s.status().message();
-  auto r = (*s)->AppendAudit(Change("", "x", "edit", "project:x", "", std::nullopt, std::nullopt));
+  auto r = (*s)->AppendAudit(AuditEntry::Of("", "x", "edit", "project:x", "", std::nullopt, std::nullopt));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(r.status().message().find("actor"), std::string::npos);
@@ -1661,7 +1648,7 @@ TEST_F(StoreTest, TheAuditCannotBeChangedOrDeletedEvenBySql) {
   auto s = OpenStore(db_);
   ASSERT_TRUE(s.ok()) << s.status().message();
   ASSERT_TRUE(
-      (*s)->AppendAudit(Change("cli", "test", "edit", "project:x", "", std::nullopt, "1")).ok());
+      (*s)->AppendAudit(AuditEntry::Of("cli", "test", "edit", "project:x", "", std::nullopt, "1")).ok());
   auto conn = Raw();
   EXPECT_FALSE(conn->Query("UPDATE audit SET after = '2'", {}).ok());
   EXPECT_FALSE(conn->Query("DELETE FROM audit", {}).ok());

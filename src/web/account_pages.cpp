@@ -71,15 +71,11 @@ Status Audit(Context& c, std::string actor, std::string origin, std::string acti
              std::string entity, std::string field = "",
              std::optional<std::string> before = std::nullopt,
              std::optional<std::string> after = std::nullopt) {
-  store::AuditEntry e;
-  e.actor = std::move(actor);
-  e.origin = std::move(origin);
-  e.action = std::move(action);
-  e.entity = std::move(entity);
-  e.field = std::move(field);
-  e.before = std::move(before);
-  e.after = std::move(after);
-  return c.registry.store().AppendAudit(e).status();
+  return c.registry.store()
+      .AppendAudit(store::AuditEntry::Of(std::move(actor), std::move(origin), std::move(action),
+                                         std::move(entity), std::move(field), std::move(before),
+                                         std::move(after)))
+      .status();
 }
 
 /// An entry made by the signed-in principal through its session.
