@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "core/text.h"
+#include "ingest/internal/action_wording.h"
 #include "ingest/internal/shapes.h"
 
 namespace octopus::ingest::internal {
@@ -312,6 +313,7 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
         }
         (void)heading;
         a.span = std::string(sentence);
+        a.clause = std::string(s);
         a.line = line;
         a.item = item_;
         AddAction(std::move(a));
@@ -362,6 +364,7 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
   if (!std::regex_search(s.begin(), s.end(), w, kWelcome)) return false;
   bool any = false;
   size_t from = static_cast<size_t>(w.position(0) + w.length(0));
+  const size_t welcome_end = from;
   std::vector<std::string> named;  // the treaties the sentence names so far
   while (from < s.size()) {
     std::match_results<std::string_view::const_iterator> m;
@@ -420,6 +423,9 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
     for (const std::string& t : treaties) {
       if (std::find(named.begin(), named.end(), t) == named.end()) named.push_back(t);
     }
+    // The words that state this act: its qualifiers ("recent …"), its noun, its treaty and States.
+    const size_t lead = ModifierStart(s, noun_at, welcome_end);
+    const std::string_view clause = s.substr(lead, next_at - lead);
     // The list of States: "Andorra, Chile, Greece and Tonga".
     std::vector<Mention> states = finder_.Countries(tail);
     size_t keep = 0;
@@ -439,6 +445,7 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
         a.reported = item_date_;
         a.reported_by_item = item_own_date_;
         a.span = std::string(s);
+        a.clause = std::string(clause);
         a.line = line;
         a.item = item_;
         AddAction(std::move(a));
@@ -504,6 +511,7 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
         a.date = eif;
         a.entry_into_force = eif;
         a.span = std::string(s);
+        a.clause = std::string(s);
         a.line = line;
         a.item = item_;
         AddAction(std::move(a));
@@ -644,6 +652,7 @@ std::vector<Record> TreatyProse::Records() const {
       same->date = a.date;
       same->reported.reset();
       same->span = a.span;
+      same->clause = a.clause;
       same->line = std::min(same->line, a.line);
     }
     if (!same->entry_into_force) same->entry_into_force = a.entry_into_force;
@@ -658,14 +667,19 @@ std::vector<Record> TreatyProse::Records() const {
     Record r;
     r.kind = "treaty_action";
     r.line = a.line;
+    // The action as its clause states it; the registry code beside it.
+    const ActionWording wording = WordAction(a.action, a.clause.empty() ? a.span : a.clause);
     r.fields = json::object({{"state", a.state},
                              {"treaty", a.treaty},
-                             {"action", a.action},
+                             {"action", wording.action},
+                             {"action_code", a.action},
                              {"date", IsoOrNull(a.date)},
                              {"entry_into_force", IsoOrNull(a.entry_into_force)},
                              {"reported", IsoOrNull(a.reported)},
                              {"span", a.span}});
     if (!a.date_basis.empty()) r.fields["date_basis"] = a.date_basis;
+    if (!wording.qualifiers.empty()) r.fields["qualifiers"] = wording.qualifiers;
+    if (!wording.since.empty()) r.fields["since"] = wording.since;
     out.push_back(std::move(r));
   }
   std::unordered_set<std::string> item_counts;  // treaty, measure and count of each item's figure

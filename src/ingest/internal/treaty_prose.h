@@ -52,6 +52,7 @@ class TreatyProse {
     std::optional<PartialDate> entry_into_force;
     std::string date_basis;  ///< how the date was completed ("year from the document's date"), "" when as stated
     std::string span;
+    std::string clause;  ///< the part of `span` that states this act (its verb or noun, subject, object)
     int line = 0;
     size_t item = 0;
   };
