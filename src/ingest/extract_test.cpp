@@ -1352,6 +1352,30 @@ TEST(TreatyProseTest, APageDatedOnALineOfItsOwnDatesItsFigures) {
   EXPECT_EQ(figures[0]["as_of"], "2015-07-05");
 }
 
+TEST(TreatyProseTest, AnUndatedTextReportingItsEventConcludedDatesItsFiguresByTheEventsLastDay) {
+  const Extraction e = ExtractBytes(
+      "The Regional Conference on Electronic Evidence 2024 has concluded in Accra (Ghana). There are now 70 State "
+      "Parties to the Convention on Cybercrime.\n"
+      "The two-day conference (from 4 to 5 March) brought together prosecutors from 20 countries.\n");
+  const auto figures = OfKind(e, "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["count"], 70);
+  EXPECT_EQ(figures[0]["as_of"], "2024-03-05");
+  EXPECT_NE(figures[0].value("as_of_basis", "").find("concluded"), std::string::npos);
+  EXPECT_FALSE(e.document.date.has_value());  // the text's own date stays unknown
+
+  // An event still ahead dates nothing; nor does a text that says no event is over.
+  for (const char* text :
+       {"The Regional Conference on Electronic Evidence 2024 has concluded in Accra (Ghana). There are now 70 State "
+        "Parties to the Convention on Cybercrime.\nThe next conference will be held from 4 to 5 March 2025 in Dakar.\n",
+        "There are now 70 State Parties to the Convention on Cybercrime.\n"
+        "The two-day Regional Conference on Electronic Evidence (from 4 to 5 March 2024) brought together prosecutors.\n"}) {
+    const auto undated = OfKind(ExtractBytes(text), "treaty_figure");
+    ASSERT_EQ(undated.size(), 1u) << text;
+    EXPECT_TRUE(undated[0]["as_of"].is_null()) << text;
+  }
+}
+
 TEST(TreatyProseTest, ActsACommitteeWelcomesAreActionsAndStepsUnderwayAreNot) {
   const Extraction e = ExtractBytes(
       "The Committee decided:\n\n"
