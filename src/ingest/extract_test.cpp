@@ -972,6 +972,10 @@ TEST(NewsPageShapes, AListingLineThatSpansDaysDatesTheEventItsTeaserNames) {
   const auto items = OfKind(e, "news_item");
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0]["date"], "2021-05-04");
+  // The item is dated by the span's first day, and says so; the span is its event's.
+  EXPECT_EQ(items[0]["date_basis"], "the first day of the span its date line gives");
+  EXPECT_EQ(items[0]["event_end"], "2021-05-06");
+  EXPECT_FALSE(items[1].contains("date_basis"));
   const auto acts = OfKind(e, "activity");
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0]["title"], "Advanced Course on Electronic Evidence for Judges and Prosecutors");
