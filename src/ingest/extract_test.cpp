@@ -1380,6 +1380,28 @@ TEST(TreatyProseTest, AnUndatedTextReportingItsEventConcludedDatesItsFiguresByTh
   }
 }
 
+TEST(TreatyProseTest, ACountOfAWholeKeepsBothNumbersAndIsNoTotal) {
+  const Extraction e = ExtractBytes(
+      "Strasbourg, 3 July 2019\n\n"
+      "The Committee noted that 12 out of 15 member States of the region have now ratified the Convention on "
+      "Cybercrime. Nine of the 11 countries of the Pacific have signed or ratified the Convention on Cybercrime.\n\n"
+      "Désormais, 40 des 46 États membres ont signé ou ratifié la Convention sur la cybercriminalité.\n");
+  std::set<std::tuple<std::string, int, int, std::string>> got;
+  for (const json& f : OfKind(e, "treaty_figure")) {
+    got.insert({f["measure"], f["count"], f.value("of", 0), f.value("of_what", "")});
+  }
+  EXPECT_EQ(got, (std::set<std::tuple<std::string, int, int, std::string>>{
+                     {"subset_ratified", 12, 15, "member States of the region"},
+                     {"subset_signed_or_ratified", 9, 11, "countries of the Pacific"},
+                     {"subset_signed_or_ratified", 40, 46, "États membres"}}));
+  // "12 of the meetings" or a count larger than its whole is no figure.
+  EXPECT_TRUE(OfKind(ExtractBytes("Strasbourg, 3 July 2019\n\nTwelve of the 15 meetings held on the Convention on "
+                                  "Cybercrime have been recorded. 20 of 15 States have ratified the Convention on "
+                                  "Cybercrime.\n"),
+                     "treaty_figure")
+                  .empty());
+}
+
 TEST(TreatyProseTest, ActsACommitteeWelcomesAreActionsAndStepsUnderwayAreNot) {
   const Extraction e = ExtractBytes(
       "The Committee decided:\n\n"

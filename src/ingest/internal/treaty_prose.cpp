@@ -10,6 +10,7 @@
 #include "core/text.h"
 #include "ingest/internal/action_wording.h"
 #include "ingest/internal/shapes.h"
+#include "ingest/internal/subset_counts.h"
 
 namespace octopus::ingest::internal {
 
@@ -617,6 +618,17 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     p.push_back({re(c + R"( (?:more |other )?(?:States|countries) (?:that are |who are )?committed to)"), "committed", "committed to"});
     return p;
   }();
+  // "46 out of 47 member States … have signed or ratified": a count of a whole, both kept.
+  for (const SubsetCount& sc : SubsetCountsIn(s)) {
+    const auto n = CountValue(sc.count);
+    const auto whole = CountValue(sc.whole);
+    if (!n || !whole || *n > *whole) continue;
+    const size_t before = figures_.size();
+    add(sc.measure, sc.at, sc.count);
+    if (figures_.size() == before) continue;
+    figures_.back().of = *whole;
+    figures_.back().of_what = sc.of_what;
+  }
   for (const Pattern& p : kPatterns) {
     if (low.find(p.word) == std::string::npos) continue;
     for (auto it = std::regex_iterator<std::string_view::const_iterator>(s.begin(), s.end(), p.re);
@@ -700,6 +712,10 @@ std::vector<Record> TreatyProse::Records() const {
                              {"as_of", IsoOrNull(f.as_of)},
                              {"span", f.span}});
     if (!f.as_of_basis.empty()) r.fields["as_of_basis"] = f.as_of_basis;
+    if (f.of > 0) {
+      r.fields["of"] = f.of;
+      r.fields["of_what"] = f.of_what;
+    }
     out.push_back(std::move(r));
   }
   std::stable_sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.line < b.line; });
