@@ -1702,6 +1702,16 @@ TEST(ActionWordingTest, AQualifierBelongsToItsOwnClauseOnly) {
                                                                     {"PE", "ratification (deposit of instrument)"}}));
 }
 
+TEST(ActionWordingTest, FrenchQualifiersAreReadAsWritten) {
+  const Extraction e = ExtractBytes(
+      "Nouvelles de la Convention\n\n"
+      "Depuis la dernière réunion plénière, le Ghana a ratifié la Convention sur la cybercriminalité. "
+      "Le Pérou a adhéré récemment à la Convention sur la cybercriminalité.\n");
+  EXPECT_EQ(Wordings(e), (std::map<std::string, std::string>{
+                             {"GH", "ratification (depuis la dernière réunion plénière)"},
+                             {"PE", "accession (recent)"}}));
+}
+
 TEST(ActionWordingTest, ACodeAloneIsItsBaseActionInWords) {
   for (const auto& [code, words] : std::vector<std::pair<std::string, std::string>>{
            {"ratification_or_accession", "ratification or accession"},
