@@ -1700,6 +1700,10 @@ TEST(ActionWordingTest, AQualifierBelongsToItsOwnClauseOnly) {
       "instrument of ratification on 9 April.\n");
   EXPECT_EQ(Wordings(clauses), (std::map<std::string, std::string>{{"CL", "invitation (recent)"},
                                                                     {"PE", "ratification (deposit of instrument)"}}));
+  // "recent" of something else than the act.
+  const Extraction other = ExtractBytes(
+      "Ghana ratified the Convention on Cybercrime on 3 May 2021, following recent legislative reforms.\n");
+  EXPECT_EQ(Wordings(other), (std::map<std::string, std::string>{{"GH", "ratification"}}));
 }
 
 TEST(ActionWordingTest, FrenchQualifiersAreReadAsWritten) {

@@ -1,6 +1,7 @@
 #include "ingest/internal/action_wording.h"
 
 #include <algorithm>
+#include <initializer_list>
 
 #include "core/text.h"
 
@@ -58,6 +59,28 @@ bool IsMeeting(std::string_view key) {
          key == "reunion" || key == "seance";
 }
 
+// A word that names the act itself: its verb or noun ("ratified", "accession", "invited", "adhéré").
+bool IsActWord(std::string_view key) {
+  return StartsWithAny(key, {"ratif", "acced", "accession", "adhe", "adhesion", "sign", "invit", "join", "depos",
+                             "denounc", "denonc"});
+}
+
+// "recent" qualifies the act only when it stands by the act's own word, in the same phrase
+// ("the recent accession", "has recently ratified", "a adhéré récemment"), not when it
+// qualifies something else of the clause ("ratified it, following recent reforms").
+bool NextToAnAct(const std::vector<Word>& words, size_t i) {
+  for (size_t j = i; j + 1 > 0 && j + 3 >= i; --j) {
+    if (j != i && words[j].ends) break;
+    if (j != i && IsActWord(words[j].key)) return true;
+    if (j == 0) break;
+  }
+  for (size_t j = i + 1; j < words.size() && j <= i + 3; ++j) {
+    if (words[j - 1].ends) break;
+    if (IsActWord(words[j].key)) return true;
+  }
+  return false;
+}
+
 void Add(ActionWording& w, std::string q) {
   if (std::find(w.qualifiers.begin(), w.qualifiers.end(), q) == w.qualifiers.end()) w.qualifiers.push_back(std::move(q));
 }
@@ -81,8 +104,9 @@ ActionWording WordAction(std::string_view code, std::string_view clause) {
       if (StartsWithAny(k, {"deposit", "depose", "deposa", "deposant", "depot"})) Add(w, "deposit of instrument");
       if (StartsWithAny(k, {"convey"})) Add(w, "instrument conveyed");
     }
-    if (k == "recent" || k == "recently" || k == "recemment" || k == "recente" || k == "recentes" || k == "recents" ||
-        k == "newly") {
+    if ((k == "recent" || k == "recently" || k == "recemment" || k == "recente" || k == "recentes" || k == "recents" ||
+         k == "newly") &&
+        NextToAnAct(words, i)) {
       Add(w, i > 0 && (words[i - 1].key == "most" || words[i - 1].key == "plus") ? "most recent" : "recent");
     }
     // "since the last plenary": the words up to the meeting they count from.
