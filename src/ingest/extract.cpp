@@ -1,7 +1,10 @@
 #include "ingest/extract.h"
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
+#include "core/text.h"
 #include "ingest/internal/mentions.h"
 #include "ingest/internal/recognisers.h"
 #include "ingest/internal/shapes.h"
@@ -9,6 +12,8 @@
 #include "ingest/internal/treaty_chart.h"
 
 namespace octopus::ingest {
+
+using nlohmann::json;
 
 std::string_view ShapeName(Shape s) {
   switch (s) {
@@ -72,6 +77,46 @@ std::vector<internal::LayoutResult> Layouts(const TextDocument& doc, const inter
     out.push_back(std::move(event));
   }
   return out;
+}
+
+// An undated text that reports an event concluded ("The conference has concluded in
+// Bucharest", "the workshop came to an end", "la conférence s'est achevée") was written on or
+// after the event's last day. When the text dates its events with one last day only, that day is
+// the earliest its "now" can be: the figures it states with no date of their own are as of it,
+// and say why. Nothing is done when the events' last days differ or none is dated.
+void DateFiguresByAConcludedEvent(std::vector<Record>& records) {
+  static constexpr std::string_view kConcluded[] = {
+      "has concluded", "have concluded", "concluded in", "concluded on", "concluded its", "came to an end",
+      "has come to an end", "has ended", "has closed", "drew to a close", "s'est achevé", "s\u2019est achevé",
+      "s'est terminé", "s\u2019est terminé", "a pris fin", "s'est clôturé", "s\u2019est clôturé"};
+  int concluded_line = 0;
+  std::optional<std::string> last_day;
+  bool several = false;
+  for (const Record& r : records) {
+    if (r.kind != "activity") continue;
+    const std::string span = r.fields.value("span", "");
+    for (std::string_view cue : kConcluded) {
+      if (concluded_line == 0 && span.find(cue) != std::string::npos) concluded_line = r.line;
+    }
+    const auto end = r.fields.find("end");
+    if (end == r.fields.end() || !end->is_string() || end->get<std::string>().size() != 10) continue;
+    // An event the text looks forward to ("will be held", "the next meeting") dates no "now".
+    const std::string low = text::ToLowerAscii(" " + span + " ");
+    bool ahead = false;
+    for (std::string_view cue : {" will ", " shall ", "upcoming", " next ", " to be held", " sera ", " aura lieu", " prochain"}) {
+      ahead = ahead || low.find(cue) != std::string::npos;
+    }
+    if (ahead) continue;
+    if (last_day && *last_day != end->get<std::string>()) several = true;
+    last_day = end->get<std::string>();
+  }
+  if (concluded_line == 0 || !last_day || several) return;
+  for (Record& r : records) {
+    if (r.kind != "treaty_figure" || !r.fields.value("as_of", json()).is_null()) continue;
+    r.fields["as_of"] = *last_day;
+    r.fields["as_of_basis"] = "the text (line " + std::to_string(concluded_line) +
+                              ") reports its event concluded: written on or after the event's last day";
+  }
 }
 
 }  // namespace
@@ -151,6 +196,7 @@ Extraction Extract(const TextDocument& doc, const ExtractContext& ctx) {
     e.document.recognisers.push_back("project_page");
     if (layouts.empty() && e.document.shape == ShapeName(Shape::kUnknown)) e.document.shape = "project_page";
   }
+  if (!document_date) DateFiguresByAConcludedEvent(e.records);
   for (size_t i = 0; i < unplaced.size(); ++i) {
     if (unplaced[i] && !cl.blank[i] && !used[i]) e.not_understood.push_back({static_cast<int>(i + 1), cl.clean[i]});
   }

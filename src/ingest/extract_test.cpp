@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/testing/temp_dir.h"
+#include "ingest/internal/action_wording.h"
 #include "ingest/internal/dates.h"
 #include "ingest/internal/treaty_chart.h"
 #include "ingest/values.h"
@@ -278,7 +279,7 @@ TEST_F(NewsPageSeed, KeepsLinkCaptionsAsLinksWithoutTargets) {
 TEST_F(NewsPageSeed, StatesEveryTreatyActionWithStateTreatyActionAndDate) {
   std::set<std::tuple<std::string, std::string, std::string, std::string, std::string>> got;
   for (const json& a : OfKind(*e_, "treaty_action")) {
-    got.insert({a["state"], a["treaty"], a["action"], a["date"].is_null() ? "" : a["date"].get<std::string>(),
+    got.insert({a["state"], a["treaty"], a["action_code"], a["date"].is_null() ? "" : a["date"].get<std::string>(),
                 a["entry_into_force"].is_null() ? "" : a["entry_into_force"].get<std::string>()});
   }
   const std::set<std::tuple<std::string, std::string, std::string, std::string, std::string>> want = {
@@ -488,7 +489,7 @@ TEST_F(QuarterlyUpdateSeed, StatesTheFiguresAsOfTheLastDayOfTheQuarter) {
 TEST_F(QuarterlyUpdateSeed, StatesTheQuartersTreatyActions) {
   std::set<std::tuple<std::string, std::string, std::string, std::string>> got;
   for (const json& a : OfKind(*e_, "treaty_action")) {
-    got.insert({a["state"], a["treaty"], a["action"],
+    got.insert({a["state"], a["treaty"], a["action_code"],
                 a["date"].is_string() ? a["date"].get<std::string>() : "reported " + a["reported"].get<std::string>()});
   }
   EXPECT_EQ(got, (std::set<std::tuple<std::string, std::string, std::string, std::string>>{
@@ -580,7 +581,7 @@ TEST(NewsPageShapes, ReadsAPageInFrench) {
   ASSERT_EQ(actions.size(), 1u);
   EXPECT_EQ(actions[0]["state"], "GB");
   EXPECT_EQ(actions[0]["treaty"], "ETS 185");
-  EXPECT_EQ(actions[0]["action"], "ratification");
+  EXPECT_EQ(actions[0]["action_code"], "ratification");
   EXPECT_EQ(actions[0]["date"], "2011-05-25");
   EXPECT_EQ(actions[0]["entry_into_force"], "2011-09-01");
 }
@@ -592,7 +593,7 @@ TEST(NewsPageShapes, ReadsASingleItem) {
   ASSERT_EQ(OfKind(e, "news_item").size(), 1u);
   const auto actions = OfKind(e, "treaty_action");
   ASSERT_EQ(actions.size(), 1u);
-  EXPECT_EQ(actions[0]["action"], "invitation");
+  EXPECT_EQ(actions[0]["action_code"], "invitation");
   EXPECT_EQ(actions[0]["state"], "KI");
   EXPECT_TRUE(actions[0]["date"].is_null());  // the text does not say when: never a guess
   EXPECT_EQ(actions[0]["reported"], "2023-07-03");
@@ -971,6 +972,10 @@ TEST(NewsPageShapes, AListingLineThatSpansDaysDatesTheEventItsTeaserNames) {
   const auto items = OfKind(e, "news_item");
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0]["date"], "2021-05-04");
+  // The item is dated by the span's first day, and says so; the span is its event's.
+  EXPECT_EQ(items[0]["date_basis"], "the first day of the span its date line gives");
+  EXPECT_EQ(items[0]["event_end"], "2021-05-06");
+  EXPECT_FALSE(items[1].contains("date_basis"));
   const auto acts = OfKind(e, "activity");
   ASSERT_EQ(acts.size(), 1u);
   EXPECT_EQ(acts[0]["title"], "Advanced Course on Electronic Evidence for Judges and Prosecutors");
@@ -1245,7 +1250,7 @@ TEST(TreatyProseTest, ADocumentOfNoLayoutStillYieldsItsActionsAndFigures) {
   EXPECT_TRUE(e.document.recognisers.empty());
   std::set<std::string> states;
   for (const json& a : OfKind(e, "treaty_action")) {
-    EXPECT_EQ(a["action"], "accession");
+    EXPECT_EQ(a["action_code"], "accession");
     EXPECT_EQ(a["treaty"], "ETS 185");
     EXPECT_TRUE(a["date"].is_null());  // the text does not say when
     states.insert(a["state"]);
@@ -1276,7 +1281,7 @@ TEST(TreatyProseTest, EachClauseOfASentenceStatesItsOwnAction) {
                                            "Peru deposited the instrument of ratification on 9 April.\n"),
                               "treaty_action");
   std::map<std::string, std::pair<std::string, std::string>> got;
-  for (const json& a : actions) got[a["state"]] = {a["action"], a["date"]};
+  for (const json& a : actions) got[a["state"]] = {a["action_code"], a["date"]};
   EXPECT_EQ(got, (std::map<std::string, std::pair<std::string, std::string>>{
                      {"CL", {"invitation", "2019-03-02"}}, {"PE", {"ratification", "2019-04-09"}}}));
 }
@@ -1287,7 +1292,7 @@ TEST(TreatyProseTest, InvitationsWrittenWithTheirInviterOrAnAdverb) {
       "Peru was formally invited to accede to the Convention on Cybercrime.\n");
   std::set<std::string> states;
   for (const json& a : OfKind(e, "treaty_action")) {
-    EXPECT_EQ(a["action"], "invitation");
+    EXPECT_EQ(a["action_code"], "invitation");
     states.insert(a["state"]);
   }
   EXPECT_EQ(states, (std::set<std::string>{"GH", "PE"}));
@@ -1351,6 +1356,52 @@ TEST(TreatyProseTest, APageDatedOnALineOfItsOwnDatesItsFigures) {
   EXPECT_EQ(figures[0]["as_of"], "2015-07-05");
 }
 
+TEST(TreatyProseTest, AnUndatedTextReportingItsEventConcludedDatesItsFiguresByTheEventsLastDay) {
+  const Extraction e = ExtractBytes(
+      "The Regional Conference on Electronic Evidence 2024 has concluded in Accra (Ghana). There are now 70 State "
+      "Parties to the Convention on Cybercrime.\n"
+      "The two-day conference (from 4 to 5 March) brought together prosecutors from 20 countries.\n");
+  const auto figures = OfKind(e, "treaty_figure");
+  ASSERT_EQ(figures.size(), 1u);
+  EXPECT_EQ(figures[0]["count"], 70);
+  EXPECT_EQ(figures[0]["as_of"], "2024-03-05");
+  EXPECT_NE(figures[0].value("as_of_basis", "").find("concluded"), std::string::npos);
+  EXPECT_FALSE(e.document.date.has_value());  // the text's own date stays unknown
+
+  // An event still ahead dates nothing; nor does a text that says no event is over.
+  for (const char* text :
+       {"The Regional Conference on Electronic Evidence 2024 has concluded in Accra (Ghana). There are now 70 State "
+        "Parties to the Convention on Cybercrime.\nThe next conference will be held from 4 to 5 March 2025 in Dakar.\n",
+        "There are now 70 State Parties to the Convention on Cybercrime.\n"
+        "The two-day Regional Conference on Electronic Evidence (from 4 to 5 March 2024) brought together prosecutors.\n"}) {
+    const auto undated = OfKind(ExtractBytes(text), "treaty_figure");
+    ASSERT_EQ(undated.size(), 1u) << text;
+    EXPECT_TRUE(undated[0]["as_of"].is_null()) << text;
+  }
+}
+
+TEST(TreatyProseTest, ACountOfAWholeKeepsBothNumbersAndIsNoTotal) {
+  const Extraction e = ExtractBytes(
+      "Strasbourg, 3 July 2019\n\n"
+      "The Committee noted that 12 out of 15 member States of the region have now ratified the Convention on "
+      "Cybercrime. Nine of the 11 countries of the Pacific have signed or ratified the Convention on Cybercrime.\n\n"
+      "Désormais, 40 des 46 États membres ont signé ou ratifié la Convention sur la cybercriminalité.\n");
+  std::set<std::tuple<std::string, int, int, std::string>> got;
+  for (const json& f : OfKind(e, "treaty_figure")) {
+    got.insert({f["measure"], f["count"], f.value("of", 0), f.value("of_what", "")});
+  }
+  EXPECT_EQ(got, (std::set<std::tuple<std::string, int, int, std::string>>{
+                     {"subset_ratified", 12, 15, "member States of the region"},
+                     {"subset_signed_or_ratified", 9, 11, "countries of the Pacific"},
+                     {"subset_signed_or_ratified", 40, 46, "États membres"}}));
+  // "12 of the meetings" or a count larger than its whole is no figure.
+  EXPECT_TRUE(OfKind(ExtractBytes("Strasbourg, 3 July 2019\n\nTwelve of the 15 meetings held on the Convention on "
+                                  "Cybercrime have been recorded. 20 of 15 States have ratified the Convention on "
+                                  "Cybercrime.\n"),
+                     "treaty_figure")
+                  .empty());
+}
+
 TEST(TreatyProseTest, ActsACommitteeWelcomesAreActionsAndStepsUnderwayAreNot) {
   const Extraction e = ExtractBytes(
       "The Committee decided:\n\n"
@@ -1361,7 +1412,7 @@ TEST(TreatyProseTest, ActsACommitteeWelcomesAreActionsAndStepsUnderwayAreNot) {
   for (const json& a : OfKind(e, "treaty_action")) {
     EXPECT_EQ(a["treaty"], "ETS 185");
     EXPECT_TRUE(a["date"].is_null());
-    got.insert({a["state"].get<std::string>(), a["action"].get<std::string>()});
+    got.insert({a["state"].get<std::string>(), a["action_code"].get<std::string>()});
   }
   EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"GH", "ratification_or_accession"},
                                                                 {"PE", "ratification_or_accession"},
@@ -1385,7 +1436,7 @@ TEST(TreatyProseTest, BothInstrumentsWhenOnlyOneIsNamedGivesTheNamedOneOnly) {
                           "treaty_action");
   got.clear();
   for (const json& a : two) {
-    if (a["state"] == "TV") got.insert({a["action"].get<std::string>(), a["treaty"].get<std::string>()});
+    if (a["state"] == "TV") got.insert({a["action_code"].get<std::string>(), a["treaty"].get<std::string>()});
   }
   EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{{"signature", "ETS 185"}, {"signature", "ETS 189"}}));
 }
@@ -1451,7 +1502,7 @@ TEST(TreatyProseTest, TheAccessionOfStatesToATreatyAndAFigureOfTheUnnamedConvent
       "- to note that the Convention now has 81 Parties.\n");
   std::set<std::tuple<std::string, std::string, std::string>> got;
   for (const json& a : OfKind(e, "treaty_action")) {
-    got.insert({a["state"].get<std::string>(), a["treaty"].get<std::string>(), a["action"].get<std::string>()});
+    got.insert({a["state"].get<std::string>(), a["treaty"].get<std::string>(), a["action_code"].get<std::string>()});
   }
   EXPECT_EQ(got, (std::set<std::tuple<std::string, std::string, std::string>>{
                      {"TV", "ETS 185", "accession"}, {"NR", "ETS 185", "accession"}, {"PW", "CETS 224", "ratification"}}));
@@ -1522,7 +1573,7 @@ TEST(TreatyChartTest, ReadsAChartPastedWithItsColumns) {
   for (const json& a : OfKind(e, "treaty_action")) {
     EXPECT_EQ(a["treaty"], "ETS 185");
     EXPECT_EQ(a["reported"], "2024-03-15");
-    got.insert({a["state"].get<std::string>(), a["action"].get<std::string>(), a["date"].get<std::string>(),
+    got.insert({a["state"].get<std::string>(), a["action_code"].get<std::string>(), a["date"].get<std::string>(),
                 a["entry_into_force"].is_null() ? "" : a["entry_into_force"].get<std::string>()});
   }
   EXPECT_EQ(got, (std::set<std::tuple<std::string, std::string, std::string, std::string>>{
@@ -1543,7 +1594,7 @@ TEST(TreatyChartTest, ReadsRowsRunTogetherAndIgnoresAFewDatesInATable) {
       "Chile 5/6/2010 8/9/2012 1/1/2013\n"
       "Peru 7/7/2015\n");
   std::set<std::pair<std::string, std::string>> got;
-  for (const json& a : OfKind(e, "treaty_action")) got.insert({a["state"].get<std::string>(), a["action"].get<std::string>()});
+  for (const json& a : OfKind(e, "treaty_action")) got.insert({a["state"].get<std::string>(), a["action_code"].get<std::string>()});
   EXPECT_EQ(got, (std::set<std::pair<std::string, std::string>>{
                      {"GH", "accession"}, {"CL", "signature"}, {"CL", "ratification"}, {"PE", "signature"}}));
   EXPECT_TRUE(OfKind(ExtractBytes("Convention on Cybercrime\nGhana 3/12/2018\nChile 5/6/2010\n"), "treaty_action").empty());
@@ -1557,7 +1608,7 @@ TEST(TreatyProseTest, ReadsFrenchActionsAndCounts) {
       "Le Ghana a adhéré à la Convention sur la cybercriminalité le 3 mai 2021. Le Pérou a été invité à adhérer à "
       "la Convention de Budapest. Désormais, 66 États sont Parties à la Convention.\n");
   std::map<std::string, std::string> got;
-  for (const json& a : OfKind(e, "treaty_action")) got[a["state"]] = a["action"];
+  for (const json& a : OfKind(e, "treaty_action")) got[a["state"]] = a["action_code"];
   EXPECT_EQ(got, (std::map<std::string, std::string>{{"GH", "accession"}, {"PE", "invitation"}}));
   EXPECT_EQ(FigureCounts(e), (std::map<std::string, int>{{"parties", 66}}));
 }
@@ -1569,6 +1620,113 @@ TEST(TreatyProseTest, TheNthStateToSignCountsTheSignatures) {
 }
 
 // ---------------------------------------------------------------- hostile input
+
+// The action as the text states it: `action` gives the base action and the qualifiers its clause
+// states; `action_code` keeps the registry's code.
+std::map<std::string, std::string> Wordings(const Extraction& e, const std::string& treaty = "") {
+  std::map<std::string, std::string> out;
+  for (const json& a : OfKind(e, "treaty_action")) {
+    if (treaty.empty() || a["treaty"] == treaty) out[a["state"]] = a["action"];
+  }
+  return out;
+}
+
+TEST(ActionWordingTest, AnActDoneByDepositingItsInstrumentSaysSo) {
+  const Extraction e = ExtractBytes(
+      "Treaty news\n\n"
+      "On 5 May 2019, Peru deposited its instrument of ratification of the Convention on Cybercrime. "
+      "Fiji has conveyed the instrument of accession to the Convention on Cybercrime on 2 June 2019. "
+      "Chile ratified the Convention on Cybercrime on 20 April 2017.\n");
+  EXPECT_EQ(Wordings(e), (std::map<std::string, std::string>{{"PE", "ratification (deposit of instrument)"},
+                                                             {"FJ", "accession (instrument conveyed)"},
+                                                             {"CL", "ratification"}}));
+  for (const json& a : OfKind(e, "treaty_action")) {
+    if (a["state"] == "PE") {
+      EXPECT_EQ(a["action_code"], "ratification");
+      EXPECT_EQ(a["qualifiers"], json::array({"deposit of instrument"}));
+    }
+    if (a["state"] == "CL") {
+      EXPECT_FALSE(a.contains("qualifiers"));
+    }
+  }
+}
+
+TEST(ActionWordingTest, AFrenchDepositIsADepositToo) {
+  const Extraction e = ExtractBytes(
+      "Nouvelles de la Convention\n\n"
+      "Le Ghana a déposé son instrument d'adhésion à la Convention sur la cybercriminalité le 3 mai 2021.\n");
+  EXPECT_EQ(Wordings(e), (std::map<std::string, std::string>{{"GH", "accession (deposit of instrument)"}}));
+}
+
+TEST(ActionWordingTest, SinceTheLastMeetingIsAQualifierAndItsReferencePointIsData) {
+  const Extraction e = ExtractBytes(
+      "Strasbourg, 3 July 2019\n\n"
+      "The Committee decided:\n\n"
+      "- To welcome the accession of Ghana and Peru to the Convention on Cybercrime (ETS 185) since the previous "
+      "plenary meeting;\n\n"
+      "Since the last plenary, Chile has ratified the Convention on Cybercrime.\n");
+  EXPECT_EQ(Wordings(e), (std::map<std::string, std::string>{
+                             {"GH", "accession (since the previous plenary meeting)"},
+                             {"PE", "accession (since the previous plenary meeting)"},
+                             {"CL", "ratification (since the last plenary)"}}));
+  for (const json& a : OfKind(e, "treaty_action")) {
+    // The act happened after the meeting named and by the text's date; no date is made up.
+    EXPECT_TRUE(a["date"].is_null());
+    EXPECT_EQ(a["reported"], "2019-07-03");
+    EXPECT_EQ(a["since"], a["state"] == "CL" ? "the last plenary" : "the previous plenary meeting");
+  }
+}
+
+TEST(ActionWordingTest, RecentActsWrittenAsAnAdjectiveOrAnAdverb) {
+  const Extraction e = ExtractBytes(
+      "The Committee decided:\n\n"
+      "- To welcome recent ratification or accession to the Additional Protocol (ETS 189) by Ghana and Peru;\n\n"
+      "Three countries including Chile have been recently invited to accede to the Convention on Cybercrime (ETS "
+      "185).\n");
+  EXPECT_EQ(Wordings(e, "ETS 189"), (std::map<std::string, std::string>{{"GH", "ratification or accession (recent)"},
+                                                                       {"PE", "ratification or accession (recent)"}}));
+  EXPECT_EQ(Wordings(e, "ETS 185"), (std::map<std::string, std::string>{{"CL", "invitation (recent)"}}));
+}
+
+TEST(ActionWordingTest, AQualifierBelongsToItsOwnClauseOnly) {
+  const Extraction welcomed = ExtractBytes(
+      "The Committee decided:\n\n"
+      "- To welcome ratification of the Convention on Cybercrime (ETS 185) since the last plenary by Ghana, and the "
+      "signature of the Convention by Tuvalu;\n");
+  EXPECT_EQ(Wordings(welcomed), (std::map<std::string, std::string>{{"GH", "ratification (since the last plenary)"},
+                                                                    {"TV", "signature"}}));
+  const Extraction clauses = ExtractBytes(
+      "Chile was recently invited to accede to the Budapest Convention on 2 March 2019 and Peru deposited the "
+      "instrument of ratification on 9 April.\n");
+  EXPECT_EQ(Wordings(clauses), (std::map<std::string, std::string>{{"CL", "invitation (recent)"},
+                                                                    {"PE", "ratification (deposit of instrument)"}}));
+  // "recent" of something else than the act.
+  const Extraction other = ExtractBytes(
+      "Ghana ratified the Convention on Cybercrime on 3 May 2021, following recent legislative reforms.\n");
+  EXPECT_EQ(Wordings(other), (std::map<std::string, std::string>{{"GH", "ratification"}}));
+}
+
+TEST(ActionWordingTest, FrenchQualifiersAreReadAsWritten) {
+  const Extraction e = ExtractBytes(
+      "Nouvelles de la Convention\n\n"
+      "Depuis la dernière réunion plénière, le Ghana a ratifié la Convention sur la cybercriminalité. "
+      "Le Pérou a adhéré récemment à la Convention sur la cybercriminalité.\n");
+  EXPECT_EQ(Wordings(e), (std::map<std::string, std::string>{
+                             {"GH", "ratification (depuis la dernière réunion plénière)"},
+                             {"PE", "accession (recent)"}}));
+}
+
+TEST(ActionWordingTest, ACodeAloneIsItsBaseActionInWords) {
+  for (const auto& [code, words] : std::vector<std::pair<std::string, std::string>>{
+           {"ratification_or_accession", "ratification or accession"},
+           {"entry_into_force", "entry into force"},
+           {"signature", "signature"}}) {
+    EXPECT_EQ(internal::WordAction(code, "").action, words);
+    EXPECT_TRUE(internal::WordAction(code, "").qualifiers.empty());
+  }
+  // A word that is no qualifier where it stands: "since" with no meeting after it.
+  EXPECT_EQ(internal::WordAction("accession", "Ghana, a member since 2015, acceded").action, "accession");
+}
 
 TEST(HostileInput, NeverCrashesOnLinesOfAnyShape) {
   TextDocument doc;

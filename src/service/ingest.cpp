@@ -112,7 +112,8 @@ domain::TreatyBatch TreatyBatchOf(const ingest::Extraction& e, const treaty::Cat
     if (!t) continue;
     if (r.kind == "treaty_action") {
       const std::string state = Str(f, "state");
-      const auto action = ActionOf(Str(f, "action"));
+      // The registry's code; a record stored before the code had a field of its own carries it as `action`.
+      const auto action = ActionOf(f.contains("action_code") ? Str(f, "action_code") : Str(f, "action"));
       if (state.empty() || !action) continue;
       auto add = [&](domain::ActionKind kind, const treaty::Interval& iv) {
         domain::Evidence ev;

@@ -135,7 +135,9 @@ TreatyRecords ReadTreatyRecords(const std::vector<store::RecordRow>& rows) {
       t.id = row.id;
       t.state = Str(j, "state");
       t.treaty = Str(j, "treaty");
-      t.action = text::ToLowerAscii(Str(j, "action"));
+      // The registry's code (`action` is the action as the text words it); records stored
+      // before the code had a field of its own carry it as `action`.
+      t.action = text::ToLowerAscii(Str(j, j.contains("action_code") ? "action_code" : "action"));
       t.date = DateField(j, "date");
       t.entry_into_force = DateField(j, "entry_into_force");
       t.reported = DateField(j, "reported");

@@ -382,6 +382,12 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, cons
         {"body", body},
         {"links", std::move(link_captions)},
     });
+    // A date line that gives a span of days ("11-13 April 2016 Johannesburg") dates the item
+    // by its first day: the record says so, and keeps the span as the event's.
+    if (dated_by_anchor && a.span && a.span->start && a.span->end && !(*a.span->start == *a.span->end) &&
+        a.date == *a.span->start) {
+      r.fields["date_basis"] = "the first day of the span its date line gives";
+    }
     e.records.push_back(std::move(r));
   }
   return result;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/text.h"
+#include "ingest/internal/action_wording.h"
 
 namespace octopus::ingest::internal {
 
@@ -162,7 +163,8 @@ std::vector<Record> ExtractChartRows(const TextDocument& doc, const CleanLines& 
     r.line = static_cast<int>(row.line + 1);
     r.fields = json::object({{"state", row.state},
                              {"treaty", treaty},
-                             {"action", action},
+                             {"action", ActionName(action)},
+                             {"action_code", action},
                              {"date", IsoOrNull(date)},
                              {"entry_into_force", IsoOrNull(eif)},
                              {"reported", IsoOrNull(status)},

@@ -8,7 +8,9 @@
 #include <unordered_set>
 
 #include "core/text.h"
+#include "ingest/internal/action_wording.h"
 #include "ingest/internal/shapes.h"
+#include "ingest/internal/subset_counts.h"
 
 namespace octopus::ingest::internal {
 
@@ -312,6 +314,7 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
         }
         (void)heading;
         a.span = std::string(sentence);
+        a.clause = std::string(s);
         a.line = line;
         a.item = item_;
         AddAction(std::move(a));
@@ -362,6 +365,7 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
   if (!std::regex_search(s.begin(), s.end(), w, kWelcome)) return false;
   bool any = false;
   size_t from = static_cast<size_t>(w.position(0) + w.length(0));
+  const size_t welcome_end = from;
   std::vector<std::string> named;  // the treaties the sentence names so far
   while (from < s.size()) {
     std::match_results<std::string_view::const_iterator> m;
@@ -420,6 +424,9 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
     for (const std::string& t : treaties) {
       if (std::find(named.begin(), named.end(), t) == named.end()) named.push_back(t);
     }
+    // The words that state this act: its qualifiers ("recent …"), its noun, its treaty and States.
+    const size_t lead = ModifierStart(s, noun_at, welcome_end);
+    const std::string_view clause = s.substr(lead, next_at - lead);
     // The list of States: "Andorra, Chile, Greece and Tonga".
     std::vector<Mention> states = finder_.Countries(tail);
     size_t keep = 0;
@@ -439,6 +446,7 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
         a.reported = item_date_;
         a.reported_by_item = item_own_date_;
         a.span = std::string(s);
+        a.clause = std::string(clause);
         a.line = line;
         a.item = item_;
         AddAction(std::move(a));
@@ -504,6 +512,7 @@ bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
         a.date = eif;
         a.entry_into_force = eif;
         a.span = std::string(s);
+        a.clause = std::string(s);
         a.line = line;
         a.item = item_;
         AddAction(std::move(a));
@@ -609,6 +618,17 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     p.push_back({re(c + R"( (?:more |other )?(?:States|countries) (?:that are |who are )?committed to)"), "committed", "committed to"});
     return p;
   }();
+  // "46 out of 47 member States … have signed or ratified": a count of a whole, both kept.
+  for (const SubsetCount& sc : SubsetCountsIn(s)) {
+    const auto n = CountValue(sc.count);
+    const auto whole = CountValue(sc.whole);
+    if (!n || !whole || *n > *whole) continue;
+    const size_t before = figures_.size();
+    add(sc.measure, sc.at, sc.count);
+    if (figures_.size() == before) continue;
+    figures_.back().of = *whole;
+    figures_.back().of_what = sc.of_what;
+  }
   for (const Pattern& p : kPatterns) {
     if (low.find(p.word) == std::string::npos) continue;
     for (auto it = std::regex_iterator<std::string_view::const_iterator>(s.begin(), s.end(), p.re);
@@ -644,6 +664,7 @@ std::vector<Record> TreatyProse::Records() const {
       same->date = a.date;
       same->reported.reset();
       same->span = a.span;
+      same->clause = a.clause;
       same->line = std::min(same->line, a.line);
     }
     if (!same->entry_into_force) same->entry_into_force = a.entry_into_force;
@@ -658,14 +679,19 @@ std::vector<Record> TreatyProse::Records() const {
     Record r;
     r.kind = "treaty_action";
     r.line = a.line;
+    // The action as its clause states it; the registry code beside it.
+    const ActionWording wording = WordAction(a.action, a.clause.empty() ? a.span : a.clause);
     r.fields = json::object({{"state", a.state},
                              {"treaty", a.treaty},
-                             {"action", a.action},
+                             {"action", wording.action},
+                             {"action_code", a.action},
                              {"date", IsoOrNull(a.date)},
                              {"entry_into_force", IsoOrNull(a.entry_into_force)},
                              {"reported", IsoOrNull(a.reported)},
                              {"span", a.span}});
     if (!a.date_basis.empty()) r.fields["date_basis"] = a.date_basis;
+    if (!wording.qualifiers.empty()) r.fields["qualifiers"] = wording.qualifiers;
+    if (!wording.since.empty()) r.fields["since"] = wording.since;
     out.push_back(std::move(r));
   }
   std::unordered_set<std::string> item_counts;  // treaty, measure and count of each item's figure
@@ -686,6 +712,10 @@ std::vector<Record> TreatyProse::Records() const {
                              {"as_of", IsoOrNull(f.as_of)},
                              {"span", f.span}});
     if (!f.as_of_basis.empty()) r.fields["as_of_basis"] = f.as_of_basis;
+    if (f.of > 0) {
+      r.fields["of"] = f.of;
+      r.fields["of_what"] = f.of_what;
+    }
     out.push_back(std::move(r));
   }
   std::stable_sort(out.begin(), out.end(), [](const Record& a, const Record& b) { return a.line < b.line; });

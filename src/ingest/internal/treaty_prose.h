@@ -52,6 +52,7 @@ class TreatyProse {
     std::optional<PartialDate> entry_into_force;
     std::string date_basis;  ///< how the date was completed ("year from the document's date"), "" when as stated
     std::string span;
+    std::string clause;  ///< the part of `span` that states this act (its verb or noun, subject, object)
     int line = 0;
     size_t item = 0;
   };
@@ -61,6 +62,8 @@ class TreatyProse {
     bool at_least = false;
     std::optional<PartialDate> as_of;
     std::string as_of_basis;  ///< why `as_of` is what it is when the sentence does not date it
+    int of = 0;               ///< the whole the count is part of ("46 out of 47"), 0 when none
+    std::string of_what;      ///< that whole's group as written ("member States of the Council of Europe")
     bool by_item = true;      ///< read in an item of its own date (or dated by its sentence)
     std::string span;
     int line = 0;
