@@ -438,9 +438,9 @@ void Analysis::ApplyStatedEntryIntoForce() {
       }
       const bool accession = rec.consent_kind == ActionKind::kAccession;
       const auto& period = PeriodFor(accession);
-      auto consented_by = [&] {
+      auto consented_by = [&, kind = rec.consent_kind] {
         Evidence d = e;
-        d.action = rec.consent_kind;
+        d.action = kind;
         d.lo.reset();
         d.precision = domain::Precision::kBy;
         d.kind_known = false;
