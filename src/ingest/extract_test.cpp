@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -23,6 +24,7 @@
 #include "core/testing/temp_dir.h"
 #include "ingest/internal/action_wording.h"
 #include "ingest/internal/dates.h"
+#include "ingest/internal/pattern.h"
 #include "ingest/internal/treaty_chart.h"
 #include "ingest/values.h"
 #include "ingest/reader.h"
@@ -138,6 +140,51 @@ INSTANTIATE_TEST_SUITE_P(
                     PhraseCase{"7 9 June 2012", 0, "2012-06-07", "2012-06-09", "day"},
                     PhraseCase{"1 March 2012 28 February 2015", 0, "2012-03-01", "2015-02-28", "day"},
                     PhraseCase{"from 3 to 5 October", 2017, "2017-10-03", "2017-10-05", "day"}));
+
+// The sentence patterns moved from std::regex (ECMAScript, icase, "C" locale) to RE2: each
+// case is searched with both, and both must find the same span (or none).
+TEST(SentencePattern, FindsWhatStdRegexFoundNextToAccentedLetters) {
+  struct Case {
+    const char* pattern;
+    std::string text;
+  };
+  const Case cases[] = {
+      {R"(\bparties)", "ÉParties"},                      // a boundary between an accent and a letter
+      {R"(\bétats)", "États parties"},                   // no boundary before a non-ASCII letter
+      {R"(\bétats)", "Les états sont"},                  // nor after a space before one
+      {R"(salu(?:e|er|é))", "Le Conseil SALUÉ"},          // a non-ASCII letter is never case-folded
+      {R"(salu(?:e|er|é))", "Le Conseil a salué"},
+      {R"(ratifi\w*)", "a ratifié la Convention"},        // \w stops at the accent
+      {R"(\bsign\w*\b)", "désigné"},                      // the accent starts a word boundary
+      {R"(à présent)", "\xE3\xA0\x80 présent"},           // Latin-1 case pairs (0xC3, 0xE3) stay apart
+      {R"(d’\s*(ratification|adh))", "instrument d’ ratification"},
+      {R"((\d{1,3}) ?(?:st|nd|rd|th) T-CY)", "the 17th t-cy plenary"},
+      {R"([^.;]{1,10}?invited)", "Peru, déjà invited"},    // a class counts bytes, as before
+  };
+  for (const Case& c : cases) {
+    const std::regex old(c.pattern, std::regex::ECMAScript | std::regex::icase);
+    std::smatch om;
+    const bool old_found = std::regex_search(c.text, om, old);
+    internal::Pattern::Match nm;
+    const bool found = internal::Pattern(c.pattern).Find(c.text, &nm);
+    ASSERT_EQ(found, old_found) << c.pattern << " in " << c.text;
+    if (!found) continue;
+    EXPECT_EQ(nm.position(0), static_cast<size_t>(om.position(0))) << c.pattern << " in " << c.text;
+    EXPECT_EQ(nm.length(0), static_cast<size_t>(om.length(0))) << c.pattern << " in " << c.text;
+  }
+}
+
+TEST(SentencePattern, ASearchFromAnOffsetReadsTheTextBeforeItForWordBoundaries) {
+  const internal::Pattern p(R"(\bparty)");
+  internal::Pattern::Match m;
+  EXPECT_FALSE(p.Find("thirdparty", &m, 5));
+  ASSERT_TRUE(p.Find("third party", &m, 5));
+  EXPECT_EQ(m.position(0), 6U);
+  // The end of the range is the end of the input: "$" matches there.
+  const internal::Pattern end(R"(signed$)");
+  EXPECT_TRUE(end.Find("signed it", &m, 0, 6));
+  EXPECT_FALSE(end.Find("signed it", &m));
+}
 
 TEST(DatePhrase, ReadsAMonthBeforeItsDayOnlyWhenNothingElseCanFollow) {
   // "May 5 experts" is no date; "on May 5." and "May 5th" are.

@@ -1,10 +1,11 @@
 #include "ingest/internal/mentions.h"
 
 #include <algorithm>
-#include <regex>
+#include <optional>
 #include <set>
 
 #include "core/text.h"
+#include "ingest/internal/pattern.h"
 
 namespace octopus::ingest::internal {
 
@@ -44,18 +45,20 @@ constexpr ExtraTreatyName kExtraTreatyNames[] = {
 
 // The programme's capacity-building projects and the ways documents write them.
 // Each pattern spells its anchor (lower case, one of kAnchors below) in every text it matches.
+// A pattern may end with what must not follow it (a negative lookahead, checked after the match).
 struct ProjectPattern {
   const char* pattern;
   const char* name;  ///< canonical; empty: as written
   std::string_view anchor;
+  const char* not_followed_by = nullptr;
 };
 const ProjectPattern kProjects[] = {
     {R"(CyberCrime@[A-Za-z]+(?: (?:II|III|IV))?)", "", "cybercrime@"},
     {R"(GLACY\+)", "GLACY+", "glacy"},
     {R"(GLACY-e)", "GLACY-e", "glacy"},
-    {R"(GLACY(?![+\-\w]))", "GLACY", "glacy"},
+    {R"(GLACY)", "GLACY", "glacy", R"([+\-\w])"},
     {R"(i-?PROCEEDS[- ]?2)", "iPROCEEDS-2", "proceeds"},
-    {R"(i-?PROCEEDS(?![- ]?2)(?![\w-]))", "iPROCEEDS", "proceeds"},
+    {R"(i-?PROCEEDS)", "iPROCEEDS", "proceeds", R"([- ]?2|[\w-])"},
     {R"(CyberEast)", "CyberEast", "cybereast"},
     {R"(CyberSouth)", "CyberSouth", "cybersouth"},
     {R"(CyberKOP)", "CyberKOP", "cyberkop"},
@@ -65,13 +68,30 @@ const ProjectPattern kProjects[] = {
     {R"(Cybersecurity EAST)", "Cybersecurity EAST", "cybersecurity"},
 };
 
-const std::vector<std::pair<std::regex, std::string>>& ProjectRegexes() {
+struct ProjectRegex {
+  Pattern re;
+  std::string name;
+  std::optional<Pattern> not_followed_by;
+
+  // The first match in text[from, end) whose end is not followed by what the pattern forbids.
+  // Each pattern starts with a letter, so a match rejected at one start has no other way to
+  // match there: the search goes on from the next character.
+  bool Find(std::string_view text, Pattern::Match* m, size_t from, size_t end) const {
+    while (re.Find(text, m, from, end)) {
+      if (!not_followed_by || !not_followed_by->MatchesAt(text, m->end(0), end)) return true;
+      from = m->position(0) + 1;
+    }
+    return false;
+  }
+};
+
+const std::vector<ProjectRegex>& ProjectRegexes() {
   static const auto* regexes = [] {
-    auto* v = new std::vector<std::pair<std::regex, std::string>>;
+    auto* v = new std::vector<ProjectRegex>;
     for (const auto& p : kProjects) {
-      v->emplace_back(std::regex(std::string(R"((?:^|[^\w@+-]))") + "(" + p.pattern + ")",
-                                 std::regex::ECMAScript | std::regex::icase),
-                      p.name);
+      std::optional<Pattern> after;
+      if (p.not_followed_by) after.emplace(p.not_followed_by);
+      v->push_back({Pattern(std::string(R"((?:^|[^\w@+-]))") + "(" + p.pattern + ")"), p.name, std::move(after)});
     }
     return v;
   }();
@@ -388,17 +408,12 @@ std::vector<Mention> MentionFinder::Projects(std::string_view text) const {
   for (const ProjectWindow& w : ProjectWindows(text)) {
     const size_t wb = w.begin;
     const size_t we = w.end;
-    const auto flags = wb > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
     for (size_t k = 0; k < regexes.size(); ++k) {
       if ((w.anchors & AnchorBit(kProjects[k].anchor)) == 0) continue;  // its anchor is not in the window
-      const auto& [re, name] = regexes[k];
-      using It = std::regex_iterator<std::string_view::const_iterator>;
-      for (It it(text.begin() + static_cast<std::ptrdiff_t>(wb), text.begin() + static_cast<std::ptrdiff_t>(we), re,
-                 flags);
-           it != It(); ++it) {
-        const auto& g = (*it)[1];
-        const size_t b = static_cast<size_t>(g.first - text.begin());
-        out.push_back({name.empty() ? ProjectName(g.str()) : name, b, b + static_cast<size_t>(g.length())});
+      const ProjectRegex& re = regexes[k];
+      Pattern::Match m;
+      for (size_t from = wb; from <= we && re.Find(text, &m, from, we); from = m.end(0)) {
+        out.push_back({re.name.empty() ? ProjectName(m.view(1)) : re.name, m.position(1), m.end(1)});
       }
     }
   }
@@ -419,12 +434,10 @@ std::string MentionFinder::ProjectName(std::string_view written) {
       s.erase(s.size() - suffix.size());
     }
   }
-  for (const auto& [re, name] : ProjectRegexes()) {
-    std::smatch m;
+  for (const ProjectRegex& re : ProjectRegexes()) {
+    Pattern::Match m;
     const std::string probe = " " + s;
-    if (!name.empty() && std::regex_search(probe, m, re) && m[1].length() == static_cast<long>(s.size())) {
-      return name;
-    }
+    if (!re.name.empty() && re.Find(probe, &m, 0, probe.size()) && m.length(1) == s.size()) return re.name;
   }
   if (s.size() > 11 && text::FoldKey(s.substr(0, 11)) == "cybercrime") {
     // "Cybercrime@EAP" → "CyberCrime@EAP": one spelling per project.

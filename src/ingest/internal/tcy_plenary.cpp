@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "core/text.h"
+#include "ingest/internal/pattern.h"
 
 namespace octopus::ingest::internal {
 
@@ -19,8 +20,8 @@ constexpr std::string_view kCommittee = R"((?:T-CY|Cybercrime Convention Committ
 
 // `s` without short parenthetical remarks inside dates: "18 to 20 (morning) November 2019".
 std::string WithoutRemarks(std::string_view s) {
-  static const std::regex kRemark(R"( \((?:morning|afternoon|evening|am|pm|tbc|to be confirmed)\))", kFlags);
-  return std::regex_replace(std::string(s), kRemark, "");
+  static const Pattern kRemark(R"( \((?:morning|afternoon|evening|am|pm|tbc|to be confirmed)\))");
+  return kRemark.ReplaceAll(s, "");
 }
 
 // A date phrase in `s`: the first that names a day; its year from the text, else `year`.
@@ -73,20 +74,25 @@ void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
     return;
   }
   const std::string committee(kCommittee);
-  static const std::regex kNumbered(R"(\b(\d{1,3}) ?(?:st|nd|rd|th) (?:Plenary|plenary meeting|plenary session)(?: meeting| session)? of the )" +
+  static const Pattern kNumbered(R"(\b(\d{1,3}) ?(?:st|nd|rd|th) (?:Plenary|plenary meeting|plenary session)(?: meeting| session)? of the )" +
                                         committee + "|" + committee +
-                                        R"( (?:at|during) its (\d{1,3}) ?(?:st|nd|rd|th) (?:Plenary|plenary meeting|plenary session|plenary)|\b(\d{1,3}) ?(?:st|nd|rd|th) T-CY (?:Plenary|plenary))",
-                                    kFlags);
+                                        R"( (?:at|during) its (\d{1,3}) ?(?:st|nd|rd|th) (?:Plenary|plenary meeting|plenary session|plenary)|\b(\d{1,3}) ?(?:st|nd|rd|th) T-CY (?:Plenary|plenary))");
+  // Kept in std::regex: RE2 has no lookahead, and the committee's name may be matched shorter
+  // to pass it. Every text it matches spells " of the " or "t-cy plenary", tested first.
   static const std::regex kUnnumbered(R"(\b(?:Plenary|plenary meeting|plenary session|meeting)(?: meeting| session)? of the )" +
                                           committee + R"((?! working| bureau| Bureau)|\bT-CY plenary\b)",
                                       kFlags);
-  static const std::regex kPlace(R"(\b(?:meeting|held|met|took place) in ([A-Z][\w-]+(?: [A-Z][\w-]+)?))");
-  static const std::regex kChair(R"(\bchaired by ([^,;]{3,80}?(?: \([^)]{2,40}\))?)(?:,| and |;|\.|$))", kFlags);
+  static const Pattern kPlace(R"(\b(?:meeting|held|met|took place) in ([A-Z][\w-]+(?: [A-Z][\w-]+)?))", false);
+  static const Pattern kChair(R"(\bchaired by ([^,;]{3,80}?(?: \([^)]{2,40}\))?)(?:,| and |;|\.|$))");
 
-  std::match_results<std::string_view::const_iterator> m;
+  Pattern::Match m;
+  std::match_results<std::string_view::const_iterator> u;
   // Both patterns spell "plenar", "T-CY" or "Committee": without them, nothing is named.
-  const bool numbered = may_name && std::regex_search(text.begin(), text.end(), m, kNumbered);
-  const bool named = numbered || (may_name && std::regex_search(text.begin(), text.end(), m, kUnnumbered));
+  const bool numbered = may_name && kNumbered.Find(text, &m);
+  const bool unnumbered = !numbered && may_name &&
+                          (low.find(" of the ") != std::string::npos || low.find("t-cy plenary") != std::string::npos) &&
+                          std::regex_search(text.begin(), text.end(), u, kUnnumbered);
+  const bool named = numbered || unnumbered;
 
   // A heading naming the meeting; its place and dates on a line below.
   if (pending_ && !named) {
@@ -121,11 +127,12 @@ void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
   Meeting meeting;
   meeting.number = 0;
   for (size_t g = 1; numbered && g <= 3; ++g) {
-    if (m[g].matched) meeting.number = std::stoi(m[g].str());
+    if (m.matched(static_cast<int>(g))) meeting.number = std::stoi(m.str(static_cast<int>(g)));
   }
   meeting.span = std::string(text);
   meeting.line = line;
-  const std::string rest = WithoutRemarks(text.substr(static_cast<size_t>(m.position(0) + m.length(0))));
+  const size_t name_end = numbered ? m.end(0) : static_cast<size_t>(u.position(0) + u.length(0));
+  const std::string rest = WithoutRemarks(text.substr(name_end));
   if (auto d = FirstDays(rest, year)) {
     meeting.when = d->phrase;
     meeting.as_written = rest.substr(d->begin, d->end - d->begin);
@@ -135,9 +142,9 @@ void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
     meeting.as_written = date_line_->second;
     meeting.year_from_context = !date_line_->first.year_given;
   }
-  std::match_results<std::string_view::const_iterator> p;
-  if (std::regex_search(text.begin(), text.end(), p, kPlace)) meeting.place = p[1].str();
-  if (std::regex_search(text.begin(), text.end(), p, kChair)) meeting.chair = std::string(text::Trim(p[1].str()));
+  Pattern::Match p;
+  if (kPlace.Find(text, &p)) meeting.place = p.str(1);
+  if (kChair.Find(text, &p)) meeting.chair = std::string(text::Trim(p.view(1)));
   date_line_.reset();
   const bool heading = text.size() <= 80 && !meeting.when && text.back() != '.';
   if (heading && meeting.number != 0) {

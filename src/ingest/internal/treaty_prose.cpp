@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <initializer_list>
 #include <map>
-#include <regex>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "core/text.h"
 #include "ingest/internal/action_wording.h"
+#include "ingest/internal/pattern.h"
 #include "ingest/internal/shapes.h"
 #include "ingest/internal/subset_counts.h"
 
@@ -19,8 +19,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxSentence = 4000;  // longer runs are not sentences a person wrote
-
-constexpr auto kFlags = std::regex::ECMAScript | std::regex::icase;
 
 int OrdinalValue(std::string_view w) {
   static constexpr std::string_view kWords[] = {"first", "second", "third", "fourth", "fifth",
@@ -72,10 +70,9 @@ bool IsListGap(std::string_view gap) {
 
 // The verbs of a treaty action, English and French ("has ratified", "were
 // invited to accede", "became the 76th State to join", "a adhéré").
-const std::regex& VerbRegex() {
-  static const std::regex kVerb(
-      R"(\b(?:has |have )?(deposited|conveyed|ratified|ratifies|signed|signs|acceded(?: to)?|accedes to|denounced|(?:was |were |is |are |been )?invited(?: by [^.;]{1,80}?| today| also| formally| officially| recently)? to (?:accede|join)|(?:became|becomes|has become|is|was) (?:the )?(\w+) (?:state|country|party) to (ratify|sign|accede|join)|a ratifié|ont ratifié|a signé|ont signé|a adhéré|ont adhéré|a déposé|ont déposé|a dénoncé|(?:a|ont) été invitée?s? à adhérer))",
-      kFlags);
+const Pattern& VerbRegex() {
+  static const Pattern kVerb(
+      R"(\b(?:has |have )?(deposited|conveyed|ratified|ratifies|signed|signs|acceded(?: to)?|accedes to|denounced|(?:was |were |is |are |been )?invited(?: by [^.;]{1,80}?| today| also| formally| officially| recently)? to (?:accede|join)|(?:became|becomes|has become|is|was) (?:the )?(\w+) (?:state|country|party) to (ratify|sign|accede|join)|a ratifié|ont ratifié|a signé|ont signé|a adhéré|ont adhéré|a déposé|ont déposé|a dénoncé|(?:a|ont) été invitée?s? à adhérer))");
   return kVerb;
 }
 
@@ -92,11 +89,11 @@ std::string ActionOfVerb(const std::string& verb, std::string_view rest) {
   if (v.find("invit") != std::string::npos) return "invitation";
   if (v.find("deposit") != std::string::npos || v.find("convey") != std::string::npos ||
       v.find("depose") != std::string::npos) {
-    static const std::regex kInstrument(
-        R"(instruments? (?:of|d'|de l'|de |d’)\s*(ratification|accession|acceptance|approval|adh))", kFlags);
-    std::match_results<std::string_view::const_iterator> m;
-    if (!std::regex_search(rest.begin(), rest.end(), m, kInstrument)) return "";
-    const std::string k = text::ToLowerAscii(m[1].str());
+    static const Pattern kInstrument(
+        R"(instruments? (?:of|d'|de l'|de |d’)\s*(ratification|accession|acceptance|approval|adh))");
+    Pattern::Match m;
+    if (!kInstrument.Find(rest, &m)) return "";
+    const std::string k = text::ToLowerAscii(m.str(1));
     if (k == "adh") return "accession";
     return k;
   }
@@ -182,9 +179,8 @@ void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
     // verb with a subject of its own starts a clause of its own.
     std::vector<size_t> starts = {0};
     size_t prev_end = 0;
-    for (auto it = std::regex_iterator<std::string_view::const_iterator>(s.begin(), s.end(), VerbRegex());
-         it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
-      const size_t at = static_cast<size_t>(it->position(0));
+    ForEachMatch(VerbRegex(), s, [&](const Pattern::Match& it) {
+      const size_t at = it.position(0);
       if (prev_end > 0 && at > prev_end) {
         std::vector<Mention> states = finder_.Countries(s.substr(prev_end, at - prev_end));
         if (!states.empty() && at - (prev_end + states.back().end) <= 40) {
@@ -196,8 +192,8 @@ void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
           starts.push_back(prev_end + states[keep].begin);
         }
       }
-      prev_end = at + static_cast<size_t>(it->length(0));
-    }
+      prev_end = at + it.length(0);
+    });
     starts.push_back(s.size());
     for (size_t k = 0; k + 1 < starts.size(); ++k) {
       ActionSentence(s.substr(starts[k], starts[k + 1] - starts[k]), s, line, heading);
@@ -229,16 +225,15 @@ std::string TreatyProse::ImpliedTreaty(std::string_view s) const {
 }
 
 bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, int line, bool heading) {
-  const std::regex& kVerb = VerbRegex();
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_search(s.begin(), s.end(), m, kVerb)) return false;
-  const size_t verb_at = static_cast<size_t>(m.position(0));
-  const size_t after = verb_at + static_cast<size_t>(m.length(0));
-  std::string verb = m[1].str();
+  Pattern::Match m;
+  if (!VerbRegex().Find(s, &m)) return false;
+  const size_t verb_at = m.position(0);
+  const size_t after = m.end(0);
+  std::string verb = m.str(1);
   int ordinal = 0;
-  if (m[2].matched) {
-    ordinal = OrdinalValue(m[2].str());
-    verb = m[3].str();
+  if (m.matched(2)) {
+    ordinal = OrdinalValue(m.str(2));
+    verb = m.str(3);
   }
   const std::string action = text::FoldKey(verb) == "join" ? "join" : ActionOfVerb(verb, s.substr(after));
   if (action.empty()) return false;
@@ -351,28 +346,30 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
   // "To welcome ratification or accession to the Convention (ETS 185) since the last
   // plenary by Andorra, Chile and Tonga, and the signature of both instruments by San
   // Marino": the acts a body welcomes or notes, named as nouns, their States after "by".
-  static const std::regex kWelcome(R"(\b(?:welcom(?:e|es|ed|ing)|congratulat\w*|salu(?:e|er|é)))", kFlags);
-  static const std::regex kNoun(
-      R"(\b(ratifications? or accessions?|accessions? or ratifications?|ratifications?|accessions?|signatures?)(?: (?:of|to)\b))",
-      kFlags);
+  static const Pattern kWelcome(R"(\b(?:welcom(?:e|es|ed|ing)|congratulat\w*|salu(?:e|er|é)))");
+  static const Pattern kNoun(
+      R"(\b(ratifications? or accessions?|accessions? or ratifications?|ratifications?|accessions?|signatures?)(?: (?:of|to)\b))");
+  // A search from an offset reads the text from there on as a text of its own (its first
+  // character starts a word), as the search over a sub-range did.
+  auto find_noun = [&](size_t at, Pattern::Match* m) { return kNoun.Find(s.substr(at), m); };
   // The welcoming words spelled out: a sentence without one is spared the patterns.
   const std::string low = text::ToLowerAscii(s);
   if (low.find("welcom") == std::string::npos && low.find("congratulat") == std::string::npos &&
       low.find("salu") == std::string::npos) {
     return false;
   }
-  std::match_results<std::string_view::const_iterator> w;
-  if (!std::regex_search(s.begin(), s.end(), w, kWelcome)) return false;
+  Pattern::Match w;
+  if (!kWelcome.Find(s, &w)) return false;
   bool any = false;
-  size_t from = static_cast<size_t>(w.position(0) + w.length(0));
+  size_t from = w.end(0);
   const size_t welcome_end = from;
   std::vector<std::string> named;  // the treaties the sentence names so far
   while (from < s.size()) {
-    std::match_results<std::string_view::const_iterator> m;
-    if (!std::regex_search(s.begin() + static_cast<long>(from), s.end(), m, kNoun)) break;
-    const size_t noun_at = from + static_cast<size_t>(m.position(0));
-    const size_t noun_end = noun_at + static_cast<size_t>(m.length(0));
-    const std::string noun = text::FoldKey(m[1].str());
+    Pattern::Match m;
+    if (!find_noun(from, &m)) break;
+    const size_t noun_at = from + m.position(0);
+    const size_t noun_end = noun_at + m.length(0);
+    const std::string noun = text::FoldKey(m.view(1));
     std::string action;
     if (noun.find(" or ") != std::string::npos) {
       action = "ratification_or_accession";
@@ -385,15 +382,13 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
     }
     // The States: after the next " by ", before the next act.
     const size_t by = s.find(" by ", noun_end);
-    std::match_results<std::string_view::const_iterator> next;
-    const size_t next_at = std::regex_search(s.begin() + static_cast<long>(noun_end), s.end(), next, kNoun)
-                               ? noun_end + static_cast<size_t>(next.position(0))
-                               : s.size();
+    Pattern::Match next;
+    const size_t next_at = find_noun(noun_end, &next) ? noun_end + next.position(0) : s.size();
     // Where the treaties are named, and where the States are listed: "ratification of the
     // Convention by Andorra and Chile", or "the accession of Cameroon and Sierra Leone to the
     // Convention".
     std::string_view treaty_text, tail;
-    const bool of = text::FoldKey(m[0].str()).ends_with(" of");
+    const bool of = text::FoldKey(m.view(0)).ends_with(" of");
     const size_t to_at = s.find(" to ", noun_end);
     if (by != std::string_view::npos && by <= next_at && by - noun_end <= 250) {
       treaty_text = s.substr(noun_end, by - noun_end);
@@ -459,11 +454,10 @@ bool TreatyProse::NominalSentence(std::string_view s, int line) {
 }
 
 bool TreatyProse::EntryIntoForceSentence(std::string_view s, int line) {
-  static const std::regex kEif(R"(\b(?:enter|enters|entered|entry) into force|entrera en vigueur|entre en vigueur)",
-                               kFlags);
-  std::match_results<std::string_view::const_iterator> m;
-  if (!std::regex_search(s.begin(), s.end(), m, kEif)) return false;
-  const size_t after = static_cast<size_t>(m.position(0) + m.length(0));
+  static const Pattern kEif(R"(\b(?:enter|enters|entered|entry) into force|entrera en vigueur|entre en vigueur)");
+  Pattern::Match m;
+  if (!kEif.Find(s, &m)) return false;
+  const size_t after = m.end(0);
   std::optional<PartialDate> eif;
   for (const FoundDate& d : DatesIn(s.substr(after), year_)) {
     if (d.phrase.precision == "day" && d.phrase.start && *d.phrase.start == *d.phrase.end && d.phrase.year_given) {
@@ -554,45 +548,43 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
   };
   // Each pattern spells a word of its own: a sentence without it is spared the pattern.
   const std::string low = text::ToLowerAscii(s);
-  static const std::regex kEither(
-      R"((\d+) States are now either Parties \((\d+)\),? have signed it \((\d+)\),? or been invited to accede \((\d+)\))",
-      kFlags);
-  std::match_results<std::string_view::const_iterator> m;
-  if (low.find("either parties") != std::string::npos && std::regex_search(s.begin(), s.end(), m, kEither)) {
-    add("total", static_cast<size_t>(m.position(1)), m[1].str());
-    add("parties", static_cast<size_t>(m.position(2)), m[2].str());
-    add("signatories", static_cast<size_t>(m.position(3)), m[3].str());
-    add("invited", static_cast<size_t>(m.position(4)), m[4].str());
+  static const Pattern kEither(
+      R"((\d+) States are now either Parties \((\d+)\),? have signed it \((\d+)\),? or been invited to accede \((\d+)\))");
+  Pattern::Match m;
+  if (low.find("either parties") != std::string::npos && kEither.Find(s, &m)) {
+    add("total", m.position(1), m.str(1));
+    add("parties", m.position(2), m.str(2));
+    add("signatories", m.position(3), m.str(3));
+    add("invited", m.position(4), m.str(4));
     return;
   }
   // "It becomes the 77th Party": the Party the item's action made is the Nth, as of that action.
-  static const std::regex kNthParty(
-      R"(\b(?:becomes|became|has become|is now|is) the (\d{1,3}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:State )?Party\b)",
-      kFlags);
-  if (low.find("party") != std::string::npos && std::regex_search(s.begin(), s.end(), m, kNthParty)) {
+  static const Pattern kNthParty(
+      R"(\b(?:becomes|became|has become|is now|is) the (\d{1,3}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (?:State )?Party\b)");
+  if (low.find("party") != std::string::npos && kNthParty.Find(s, &m)) {
     Figure f;
     f.treaty = treaties.front();
     f.measure = "parties";
-    f.count = OrdinalValue(m[1].str());
+    f.count = OrdinalValue(m.view(1));
     f.as_of = last_dated_ ? last_dated_ : as_of;
     f.as_of_basis = last_dated_ ? "the date of the action the item reports" : as_of_basis;
     f.by_item = last_dated_.has_value() || item_own_date_;
     f.span = std::string(s);
     f.line = line;
-    taken.push_back({static_cast<size_t>(m.position(1)), f.measure});
+    taken.push_back({m.position(1), f.measure});
     figures_.push_back(std::move(f));
   }
   // Each pattern: a count (group 1) and the measure it gives. The counts are
   // digits or number words; a word that is no number is skipped by `add`.
-  struct Pattern {
-    std::regex re;
+  struct FigurePattern {
+    Pattern re;
     const char* measure;
     std::string_view word;  ///< lower case, in every text the pattern matches
   };
   const std::string c = R"(\b()" + std::string(kCount) + ")";
-  static const std::vector<Pattern> kPatterns = [&] {
-    std::vector<Pattern> p;
-    auto re = [](const std::string& r) { return std::regex(r, kFlags); };
+  static const std::vector<FigurePattern> kPatterns = [&] {
+    std::vector<FigurePattern> p;
+    auto re = [](const std::string& r) { return Pattern(r); };
     p.push_back({re(c + R"( (?:countries|States) have signed, ratified or (?:been invited to accede|acceded))"),
                  "signed_ratified_or_invited", "signed, ratified or "});
     p.push_back({re(c + R"( (?:(?:more|other|member) )?(?:States |countries |États )?(?:are|have|is) (?:now |already )?(?:become )?(?:State )?Parties)"),
@@ -607,7 +599,9 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     // "La Convention compte désormais 77 Parties".
     p.push_back({re(R"(\bcompte (?:désormais |maintenant |aujourd'hui |à présent )?)" + c + R"( (?:États )?Parties)"),
                  "parties", "compte "});
-    p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?=$|[.;]| and | but |, and |, but |, while ))"),
+    // The end of the clause is matched, not looked ahead at: the next count cannot start in
+    // " and ", ", but " or ", while " (none is a number), so no figure is skipped.
+    p.push_back({re(c + R"( (?:(?:other |more )?(?:States|countries) )?(?:have|has) signed(?: it)?(?:$|[.;]| and | but |, and |, but |, while ))"),
                  "signatories", "signed"});
     p.push_back({re(R"(\bsigned by )" + c + R"( (?:others|other States|other countries|countries|States))"), "signatories", "signed by "});
     p.push_back({re(R"(one of the )" + c + R"( States signator(?:y|ies))"), "signatories", "signator"});
@@ -629,12 +623,9 @@ void TreatyProse::FigureSentence(std::string_view s, int line) {
     figures_.back().of = *whole;
     figures_.back().of_what = sc.of_what;
   }
-  for (const Pattern& p : kPatterns) {
+  for (const FigurePattern& p : kPatterns) {
     if (low.find(p.word) == std::string::npos) continue;
-    for (auto it = std::regex_iterator<std::string_view::const_iterator>(s.begin(), s.end(), p.re);
-         it != std::regex_iterator<std::string_view::const_iterator>(); ++it) {
-      add(p.measure, static_cast<size_t>(it->position(1)), (*it)[1].str());
-    }
+    ForEachMatch(p.re, s, [&](const Pattern::Match& it) { add(p.measure, it.position(1), it.str(1)); });
   }
 }
 
