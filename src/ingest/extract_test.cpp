@@ -1775,6 +1775,24 @@ TEST(ActionWordingTest, ACodeAloneIsItsBaseActionInWords) {
   EXPECT_EQ(internal::WordAction("accession", "Ghana, a member since 2015, acceded").action, "accession");
 }
 
+TEST(TreatyProseTest, AFrenchAdverbBetweenAuxiliaryAndVerbStillStatesTheAct) {
+  const Extraction e = ExtractBytes(
+      "Nouvelles de la Convention\n\n"
+      "Le Sénégal a récemment adhéré à la Convention sur la cybercriminalité. Les Tonga ont également "
+      "ratifié la Convention de Budapest.\n");
+  std::map<std::string, std::string> got;
+  for (const json& a : OfKind(e, "treaty_action")) got[a["state"]] = a["action_code"];
+  EXPECT_EQ(got, (std::map<std::string, std::string>{{"SN", "accession"}, {"TO", "ratification"}}));
+  EXPECT_EQ(Wordings(e).at("SN"), "accession (recent)");
+}
+
+TEST(TreatyProseTest, ADepositInThePresentTenseIsADeposit) {
+  const Extraction e = ExtractBytes(
+      "Treaty news\n\nToday Moldova deposits its instrument of ratification of the Convention on "
+      "Cybercrime.\n");
+  EXPECT_EQ(Wordings(e), (std::map<std::string, std::string>{{"MD", "ratification (deposit of instrument)"}}));
+}
+
 TEST(HostileInput, NeverCrashesOnLinesOfAnyShape) {
   TextDocument doc;
   doc.lines = {std::string(100000, '['), std::string(50000, '*') + "]", "[" + std::string(3000, '(') + "]",

@@ -69,10 +69,10 @@ bool IsListGap(std::string_view gap) {
 }
 
 // The verbs of a treaty action, English and French ("has ratified", "were
-// invited to accede", "became the 76th State to join", "a adhéré").
+// invited to accede", "became the 76th State to join", "a adhéré", "a récemment adhéré").
 const Pattern& VerbRegex() {
   static const Pattern kVerb(
-      R"(\b(?:has |have )?(deposited|conveyed|ratified|ratifies|signed|signs|acceded(?: to)?|accedes to|denounced|(?:was |were |is |are |been )?invited(?: by [^.;]{1,80}?| today| also| formally| officially| recently)? to (?:accede|join)|(?:became|becomes|has become|is|was) (?:the )?(\w+) (?:state|country|party) to (ratify|sign|accede|join)|a ratifié|ont ratifié|a signé|ont signé|a adhéré|ont adhéré|a déposé|ont déposé|a dénoncé|(?:a|ont) été invitée?s? à adhérer))");
+      R"(\b(?:has |have )?(deposited|deposits|conveyed|conveys|ratified|ratifies|signed|signs|acceded(?: to)?|accedes to|denounced|(?:was |were |is |are |been )?invited(?: by [^.;]{1,80}?| today| also| formally| officially| recently)? to (?:accede|join)|(?:became|becomes|has become|is|was) (?:the )?(\w+) (?:state|country|party) to (ratify|sign|accede|join)|(?:a|ont) (?:récemment |également |officiellement |formellement |aussi |déjà |désormais )?(?:ratifié|signé|adhéré|déposé|dénoncé)|(?:a|ont) été invitée?s? à adhérer))");
   return kVerb;
 }
 
