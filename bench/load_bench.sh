@@ -2,7 +2,7 @@
 # A bounded load test of `octopus serve` on loopback: CONNECTIONS connections
 # for DURATION, a mix of cached pages, /search, uncached /activities (a new
 # query each request) and PDF issues, while /healthz is probed on its own
-# connection. Reports every request's outcome and the healthz latency
+# connection, from a process of its own. Reports every request's outcome and the healthz latency
 # percentiles. Not part of CI; traffic goes to 127.0.0.1 only and stops by
 # itself.
 #
@@ -40,7 +40,7 @@ PY
 done
 
 python3 - "$PORT" "$DURATION" "$CONNECTIONS" <<'PY'
-import http.client, random, re, sys, threading, time, urllib.request
+import http.client, multiprocessing, random, re, sys, threading, time, urllib.request
 
 port, duration, connections = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
 base = f"http://127.0.0.1:{port}"
@@ -87,9 +87,11 @@ def client(seed):
         with lock:
             counts[(kind, status)] = counts.get((kind, status), 0) + 1
 
-health = []
-errors = {}
-def prober():
+# The probe runs in a process of its own: in the load generator's process it
+# would wait for the interpreter lock behind 64 client threads, and that wait,
+# not the server, would be what it measured.
+def prober(out):
+    health, errors = [], {}
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     while time.monotonic() < stop:
         t0 = time.perf_counter()
@@ -102,11 +104,16 @@ def prober():
             conn.close(); conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         health.append(((time.perf_counter() - t0) * 1000, ok))
         time.sleep(0.02)
+    out.send((health, errors))
 
 threads = [threading.Thread(target=client, args=(i,)) for i in range(connections)]
-threads.append(threading.Thread(target=prober))
+receive, send = multiprocessing.Pipe(duplex=False)
+probe = multiprocessing.Process(target=prober, args=(send,))
+probe.start()
 for t in threads: t.start()
 for t in threads: t.join()
+health, errors = receive.recv()
+probe.join()
 
 total = sum(counts.values())
 print(f"connections={connections} duration={duration:.0f}s requests={total} "
