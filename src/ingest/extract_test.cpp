@@ -1793,6 +1793,41 @@ TEST(TreatyProseTest, ADepositInThePresentTenseIsADeposit) {
   EXPECT_EQ(Wordings(e), (std::map<std::string, std::string>{{"MD", "ratification (deposit of instrument)"}}));
 }
 
+// The action, code and date of each State's act, "STATE action_code date".
+std::set<std::string> Acts(const Extraction& e) {
+  std::set<std::string> out;
+  for (const json& a : OfKind(e, "treaty_action")) {
+    out.insert(a["state"].get<std::string>() + " " + a["action_code"].get<std::string>() + " " +
+               (a["date"].is_string() ? a["date"].get<std::string>() : std::string("-")));
+  }
+  return out;
+}
+
+TEST(TreatyProseTest, AnInstrumentNamedBeforeAPassiveVerbGivesTheAct) {
+  const Extraction e = ExtractBytes(
+      "Treaty news\n\nThe instrument of accession of Tonga to the Convention on Cybercrime was deposited "
+      "on 9 May 2017.\n");
+  EXPECT_EQ(Acts(e), (std::set<std::string>{"TO accession 2017-05-09"}));
+  EXPECT_EQ(Wordings(e).at("TO"), "accession (deposit of instrument)");
+}
+
+TEST(TreatyProseTest, ThePassiveAgentAfterByIsTheStateThatActed) {
+  const Extraction e = ExtractBytes(
+      "Treaty news\n\nOn 12 March 2018, an instrument of ratification of the Convention on Cybercrime was "
+      "deposited by Chile. The Second Additional Protocol to the Convention on Cybercrime was signed by Andorra "
+      "and Fiji on 5 June 2023.\n");
+  EXPECT_EQ(Acts(e), (std::set<std::string>{"CL ratification 2018-03-12", "AD signature 2023-06-05",
+                                            "FJ signature 2023-06-05"}));
+}
+
+TEST(TreatyProseTest, APassiveWithNoTreatyOrInstrumentAsItsSubjectStatesNoAct) {
+  // A memorandum signed by a State is no signature of the treaty the text is about.
+  const Extraction e = ExtractBytes(
+      "Treaty news\n\nThe Convention on Cybercrime is the first treaty of its kind. A memorandum of "
+      "understanding was signed by Ghana on 3 May 2021.\n");
+  EXPECT_TRUE(Acts(e).empty()) << *Acts(e).begin();
+}
+
 TEST(HostileInput, NeverCrashesOnLinesOfAnyShape) {
   TextDocument doc;
   doc.lines = {std::string(100000, '['), std::string(50000, '*') + "]", "[" + std::string(3000, '(') + "]",

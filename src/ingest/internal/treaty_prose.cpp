@@ -105,6 +105,25 @@ std::string ActionOfVerb(const std::string& verb, std::string_view rest) {
   return "";
 }
 
+// Whether a clause ends in the passive auxiliary of the verb that follows it: "… was", "… has been",
+// "… were formally", "… a été".
+bool IsPassive(std::string_view before_verb) {
+  std::string low = text::ToLowerAscii(before_verb);
+  while (!low.empty() && low.back() == ' ') low.pop_back();
+  // One adverb may stand between the auxiliary and the verb.
+  for (std::string_view adverb : {" formally", " officially", " also", " today", " now", " recently"}) {
+    if (low.ends_with(adverb)) {
+      low.resize(low.size() - adverb.size());
+      break;
+    }
+  }
+  for (std::string_view aux : {" was", " were", " has been", " have been", " had been", " is", " are", " a été",
+                               " ont été"}) {
+    if (low.ends_with(aux)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<std::string_view> SplitSentences(std::string_view p) {
@@ -235,26 +254,60 @@ bool TreatyProse::ActionSentence(std::string_view s, std::string_view sentence, 
     ordinal = OrdinalValue(m.str(2));
     verb = m.str(3);
   }
-  const std::string action = text::FoldKey(verb) == "join" ? "join" : ActionOfVerb(verb, s.substr(after));
-  if (action.empty()) return false;
-
-  // The states: named before the verb, in the same clause, close to it.
   size_t clause = s.rfind(';', verb_at);
   clause = clause == std::string_view::npos ? 0 : clause + 1;
-  std::vector<Mention> subject = finder_.Countries(s.substr(clause, verb_at - clause));
-  if (subject.empty()) return false;
-  const size_t last_end = clause + subject.back().end;
-  if (verb_at - last_end > 40) return false;
-  // "Benin, Fiji and Kiribati have acceded": the list of States that ends at the verb.
-  size_t keep = subject.size() - 1;
-  while (keep > 0 && IsListGap(s.substr(clause + subject[keep - 1].end,
-                                        clause + subject[keep].begin - (clause + subject[keep - 1].end)))) {
-    --keep;
-  }
-  subject.erase(subject.begin(), subject.begin() + static_cast<long>(keep));
-  const size_t subject_begin = clause + subject.front().begin;
+  const std::string_view before_verb = s.substr(clause, verb_at - clause);
+  std::string action = text::FoldKey(verb) == "join" ? "join" : ActionOfVerb(verb, s.substr(after));
+  // "The instrument of accession of Tonga … was deposited": the instrument named before the verb.
+  if (action.empty() && IsPassive(before_verb)) action = ActionOfVerb(verb, before_verb);
+  if (action.empty()) return false;
 
-  std::vector<std::string> treaties = TreatiesOr(s, after);
+  // The states: named before the verb, in the same clause, close to it; in the
+  // passive ("… was signed by Andorra and Fiji"), the agent after "by" once the
+  // subject before the verb is the treaty or its instrument.
+  std::vector<Mention> subject;
+  size_t subject_at = clause;  // where the text `subject`'s offsets count from starts
+  bool passive_agent = false;
+  if (action != "invitation" && action != "join" && IsPassive(before_verb) && s.substr(after).starts_with(" by ") &&
+      (!finder_.Treaties(before_verb).empty() || text::ToLowerAscii(before_verb).find("instrument") != std::string::npos)) {
+    const size_t agent = after + 4;
+    size_t agent_end = s.find_first_of(",;:(", agent);
+    if (agent_end == std::string_view::npos) agent_end = s.size();
+    for (std::string_view stop : {" on ", " in ", " at ", " to ", " for ", " with ", " le ", " en "}) {
+      const size_t at = s.substr(0, agent_end).find(stop, agent);
+      if (at != std::string_view::npos) agent_end = at;
+    }
+    std::vector<Mention> agents = finder_.Countries(s.substr(agent, agent_end - agent));
+    if (!agents.empty() && agents.front().begin <= 4) {
+      // The list that starts the agent phrase: "Andorra, Chile and Tonga".
+      size_t keep = 1;
+      while (keep < agents.size() &&
+             IsListGap(s.substr(agent + agents[keep - 1].end, agents[keep].begin - agents[keep - 1].end))) {
+        ++keep;
+      }
+      agents.resize(keep);
+      subject = std::move(agents);
+      subject_at = agent;
+      passive_agent = true;
+    }
+  }
+  if (!passive_agent) {
+    subject = finder_.Countries(before_verb);
+    if (subject.empty()) return false;
+    const size_t last_end = clause + subject.back().end;
+    if (verb_at - last_end > 40) return false;
+    // "Benin, Fiji and Kiribati have acceded": the list of States that ends at the verb.
+    size_t keep = subject.size() - 1;
+    while (keep > 0 && IsListGap(s.substr(clause + subject[keep - 1].end,
+                                          clause + subject[keep].begin - (clause + subject[keep - 1].end)))) {
+      --keep;
+    }
+    subject.erase(subject.begin(), subject.begin() + static_cast<long>(keep));
+  }
+  const size_t subject_begin = passive_agent ? verb_at : subject_at + subject.front().begin;
+
+  // In the passive the treaty is the subject, before the verb.
+  std::vector<std::string> treaties = TreatiesOr(s, IsPassive(before_verb) ? clause : after);
   if (treaties.empty()) {
     if (item_treaties_.empty()) return false;
     treaties.push_back(ImpliedTreaty(s));
