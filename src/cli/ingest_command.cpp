@@ -46,6 +46,7 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
   auto report = std::make_shared<std::string>("text");
   auto date = std::make_shared<std::string>();
   auto source_url = std::make_shared<std::string>();
+  auto restricted = std::make_shared<bool>(false);
   sub->add_option("FILE", *files, "documents to ingest")->required();
   sub->add_flag("--dry-run", *dry_run, "extract and check, store nothing");
   sub->add_option("--report", *report, "text|json (json: one object per document per line)")
@@ -54,7 +55,9 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
                   "the documents' date (YYYY-MM-DD), overriding the date they give themselves");
   sub->add_option("--source-url", *source_url,
                   "the http(s) URL the documents were published at, kept as their citable source");
-  out.push_back({sub, [&opts, files, dry_run, report, date, source_url](std::ostream& o) -> Status {
+  sub->add_flag("--restricted", *restricted,
+                "store the documents restricted (practitioners and above only) from the start");
+  out.push_back({sub, [&opts, files, dry_run, report, date, source_url, restricted](std::ostream& o) -> Status {
     if (*report != "text" && *report != "json") {
       return InvalidArgument("--report must be text|json, not '" + *report + "'");
     }
@@ -62,6 +65,7 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
     io.dry_run = *dry_run;
     if (!date->empty()) io.date = *date;
     io.source_url = *source_url;
+    io.restricted = *restricted;
     OCTOPUS_RETURN_IF_ERROR(service::CheckIngestOptions(io));
     auto session = OpenSession(opts);
     if (!session) return session.status();
@@ -86,9 +90,12 @@ void RegisterIngestCommand(CLI::App& app, Options& opts, std::vector<Command>& o
         o << "\n";
       } else {
         o << ingest::ToText(r->extraction);
-        o << (r->stored ? "stored\n"
-                        : r->duplicate ? "already ingested (same content): nothing changed\n"
-                                       : "dry run: nothing stored\n");
+        o << (r->stored ? (io.restricted ? "stored, restricted\n" : "stored\n")
+              : r->duplicate
+                  ? (io.restricted ? "already ingested (same content): nothing changed, and not "
+                                     "restricted by this command (see `octopus restrict document`)\n"
+                                   : "already ingested (same content): nothing changed\n")
+                  : "dry run: nothing stored\n");
       }
     }
     progress.Step(files->size(), "");

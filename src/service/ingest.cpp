@@ -296,6 +296,7 @@ Result<IngestOutcome> Ingestor::IngestBytes(std::string_view bytes, const std::s
   row.date = info.date;
   row.date_basis = info.date_basis;
   row.source_url = info.source_url;
+  row.restricted = opts.restricted;
   row.report_json = ingest::ToJson(out.extraction).dump();
   std::vector<store::RecordRow> records;
   records.reserve(out.extraction.records.size());

@@ -21,6 +21,8 @@ struct IngestOptions {
   std::optional<std::string> date;
   /// Where the document was published (an http or https URL), stored as its citable source.
   std::string source_url;
+  /// Stored restricted (practitioners and above only), in the transaction that stores it.
+  bool restricted = false;
 };
 
 /// InvalidArgument with one clear line when `opts.date` is not a real YYYY-MM-DD date or

@@ -438,6 +438,14 @@ Result<bool> SqlStore::AddDocument(const SourceInfo& source, const DocumentRow& 
     if (!ins) return ins.status();
   }
   OCTOPUS_RETURN_IF_ERROR(InsertBatch(*sid, derived));
+  if (doc.restricted) {
+    auto restriction = conn_->Insert(
+        "INSERT INTO restrictions (subject, ref, restricted, actor, at) VALUES ('document', ?, 1, ?, ?)",
+        {std::to_string(*did), audit_actor_, NowUtc()});
+    if (!restriction) return restriction.status();
+    OCTOPUS_RETURN_IF_ERROR(AuditOwnChange("restrict", "document:" + std::to_string(*did), "restricted",
+                                           std::nullopt, "restricted"));
+  }
   OCTOPUS_RETURN_IF_ERROR(AuditOwnChange("ingest", "document:" + std::to_string(*did), "",
                                          std::nullopt,
                                          doc.path + " (sha256 " + source.sha256 + ", " +

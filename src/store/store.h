@@ -49,6 +49,10 @@ struct DocumentRow {
   std::string date_basis;           ///< where `date` comes from ("dateline", "--date", …)
   std::string source_url;           ///< the URL it was published at, "" when unknown
   std::string sha256;               ///< of its bytes (its source's); set by the store
+  /// AddDocument: stored restricted, its restriction (and the audit entry
+  /// "restrict") in the same transaction, so that no reader ever sees it
+  /// public. Not read back: Restrictions() says what is restricted.
+  bool restricted = false;
 };
 
 struct RecordRow {

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <thread>
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -673,6 +674,40 @@ TEST_F(StoreTest, DocumentKeepsItsOwnDateItsBasisAndItsSourceUrl) {
   ASSERT_TRUE(one.ok()) << one.status().message();
   EXPECT_EQ(one->source_url, (*docs)[0].source_url);
   EXPECT_EQ(one->date, (*docs)[0].date);
+}
+
+TEST_F(StoreTest, ADocumentAddedRestrictedIsRestrictedByTheTransactionThatStoresIt) {
+  auto store = OpenWithTreaties();
+  ASSERT_TRUE(store);
+  store->SetAuditOrigin("cli", "octopus ingest --restricted field-notes.txt");
+  DocumentRow doc = Doc("field-notes.txt");
+  doc.restricted = true;
+  SourceInfo src = Source("sha-restricted", "field-notes.txt");
+  src.kind = "document";
+  ASSERT_TRUE(store->AddDocument(src, doc, {}, {}).ok());
+  SourceInfo open_src = Source("sha-public", "bulletin.txt");
+  open_src.kind = "document";
+  ASSERT_TRUE(store->AddDocument(open_src, Doc("bulletin.txt"), {}, {}).ok());
+
+  auto docs = store->Documents();
+  ASSERT_TRUE(docs.ok());
+  ASSERT_EQ(docs->size(), 2u);
+  const std::string id = std::to_string((*docs)[0].id);
+  auto restricted = store->Restrictions();
+  ASSERT_TRUE(restricted.ok()) << restricted.status().message();
+  ASSERT_EQ(restricted->size(), 1u) << "only the document added restricted";
+  EXPECT_EQ((*restricted)[0].subject, "document");
+  EXPECT_EQ((*restricted)[0].ref, id);
+  AuditQuery q;
+  q.entity = "document:" + id;
+  auto audit = store->Audit(q);
+  ASSERT_TRUE(audit.ok());
+  std::set<std::string> actions;
+  for (const AuditEntry& e : *audit) {
+    actions.insert(e.action);
+    EXPECT_EQ(e.origin, "octopus ingest --restricted field-notes.txt");
+  }
+  EXPECT_EQ(actions, (std::set<std::string>{"ingest", "restrict"}));
 }
 
 TEST_F(StoreTest, AddDocumentThatFailsHalfWayStoresNothing) {

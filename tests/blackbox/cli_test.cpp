@@ -389,6 +389,19 @@ TEST_F(CliTest, AuditListsEachCommandsChangesNewestFirstWithTheCommandLine) {
   EXPECT_NE(bad.err.find("--limit"), std::string::npos) << bad.err;
 }
 
+TEST_F(CliTest, IngestRestrictedStoresTheDocumentRestrictedAndAuditsBoth) {
+  Write("notes.txt", "2 June 2024\nA closed meeting of practitioners on cybercrime took place in Accra.\n");
+  const std::string out = Ok({"ingest", "--restricted", "notes.txt"});
+  EXPECT_NE(out.find("stored, restricted"), std::string::npos) << out;
+  const std::string audit = Ok({"audit", "--entity", "document:"});
+  EXPECT_NE(audit.find("  restrict  document:1"), std::string::npos) << audit;
+  EXPECT_NE(audit.find("  ingest  document:1"), std::string::npos) << audit;
+  // The same bytes again: nothing changes, and the output says the flag did nothing.
+  const std::string again = Ok({"ingest", "--restricted", "notes.txt"});
+  EXPECT_NE(again.find("not restricted by this command"), std::string::npos) << again;
+  EXPECT_NE(Ok({"release", "document", "1"}).find("document 1: public"), std::string::npos);
+}
+
 TEST_F(CliTest, ProfileSetRefusesAnUnknownCountryAnEmptyFileAndBadUtf8StoringNothing) {
   Write("ok.md", "Text.\n");
   Write("empty.md", "");
