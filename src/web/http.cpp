@@ -1,11 +1,20 @@
 #include "web/http.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 #include "core/text.h"
 
 namespace octopus::web {
+
+using namespace std::string_view_literals;
 
 namespace {
 
@@ -43,7 +52,129 @@ Result<std::string> Decode(std::string_view s, bool plus_is_space) {
   return out;
 }
 
+/// Calls `each(item)` for every element of a comma-separated header list,
+/// trimmed; empty elements (",,") are skipped, as RFC 9110 §5.6.1 asks.
+template <typename F>
+void ForEachListItem(std::string_view list, F each) {
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view item = text::Trim(list.substr(0, comma));
+    if (!item.empty()) each(item);
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+}
+
+/// The q-value of one Accept-Encoding element ("gzip;q=0.5" → 0.5); 1 when
+/// absent, 0 when malformed (a value we cannot read accepts nothing).
+double QValue(std::string_view params) {
+  while (!params.empty()) {
+    const size_t semi = params.find(';');
+    std::string_view p = text::Trim(params.substr(0, semi));
+    if (p.size() > 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+      p.remove_prefix(2);
+      // RFC 9110: "0" or "1", optionally with up to three decimals.
+      if (p.empty() || p.size() > 5 || (p[0] != '0' && p[0] != '1')) return 0;
+      double q = p[0] - '0';
+      if (p.size() > 1) {
+        if (p[1] != '.') return 0;
+        double scale = 0.1;
+        for (char c : p.substr(2)) {
+          if (c < '0' || c > '9') return 0;
+          q += (c - '0') * scale;
+          scale /= 10;
+        }
+      }
+      return q > 1 ? 0 : q;
+    }
+    if (semi == std::string_view::npos) break;
+    params.remove_prefix(semi + 1);
+  }
+  return 1;
+}
+
 }  // namespace
+
+std::shared_ptr<const BodyFile> BodyFile::Of(std::string_view body) {
+  const int fd = ::memfd_create("octopus-page", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (fd < 0) return nullptr;
+  std::shared_ptr<const BodyFile> file(new BodyFile(fd, body.size()));
+  for (size_t done = 0; done < body.size();) {
+    const ssize_t n = ::write(fd, body.data() + done, body.size() - done);
+    if (n <= 0) {
+      if (n < 0 && errno == EINTR) continue;
+      return nullptr;
+    }
+    done += static_cast<size_t>(n);
+  }
+  // What is served can no longer change, whoever holds the descriptor.
+  if (::fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) != 0) {
+    return nullptr;
+  }
+  return file;
+}
+
+BodyFile::~BodyFile() { ::close(fd_); }
+
+std::string WireHead(const Response& r) {
+  auto unsafe = [](std::string_view s) { return s.find_first_of("\r\n\0"sv) != std::string_view::npos; };
+  std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " + std::string(ReasonPhrase(r.status)) +
+                    "\r\nServer: octopus\r\n";
+  if (!r.content_type.empty()) {
+    if (unsafe(r.content_type)) return "";
+    out += "Content-Type: " + r.content_type + "\r\n";
+  }
+  for (const auto& [name, value] : r.headers) {
+    if (unsafe(name) || unsafe(value) || name.empty()) return "";
+    out += name + ": " + value + "\r\n";
+  }
+  out += "Content-Length: " + std::to_string(r.body.size()) + "\r\n\r\n";
+  return out;
+}
+
+bool AcceptsGzip(std::string_view accept_encoding) {
+  std::optional<double> gzip, any;
+  ForEachListItem(accept_encoding, [&](std::string_view item) {
+    const size_t semi = item.find(';');
+    const std::string coding = text::ToLowerAscii(text::Trim(item.substr(0, semi)));
+    const double q = semi == std::string_view::npos ? 1 : QValue(item.substr(semi + 1));
+    if (coding == "gzip" || coding == "x-gzip") gzip = std::max(gzip.value_or(0), q);
+    if (coding == "*") any = std::max(any.value_or(0), q);
+  });
+  if (gzip) return *gzip > 0;
+  return any && *any > 0;
+}
+
+bool NoneMatchNames(std::string_view if_none_match, std::string_view etag) {
+  auto opaque = [](std::string_view tag) {
+    return tag.starts_with("W/") ? tag.substr(2) : tag;
+  };
+  if (etag.empty()) return false;
+  bool named = false;
+  ForEachListItem(if_none_match, [&](std::string_view item) {
+    if (item == "*" || opaque(item) == opaque(etag)) named = true;
+  });
+  return named;
+}
+
+std::optional<std::string> Gzip(std::string_view body) {
+  if (body.size() > std::numeric_limits<uInt>::max() / 2) return std::nullopt;
+  z_stream z{};
+  // 15 window bits + 16: a gzip header and trailer rather than zlib's.
+  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY) != Z_OK) {
+    return std::nullopt;
+  }
+  std::string out(deflateBound(&z, body.size()), '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
+  z.avail_in = static_cast<uInt>(body.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) return std::nullopt;
+  return out;
+}
 
 std::string Response::Header(std::string_view name) const {
   const std::string key = text::ToLowerAscii(name);

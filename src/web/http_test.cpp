@@ -1,9 +1,14 @@
 #include "web/http.h"
 
+#include <unistd.h>
+
 #include <gtest/gtest.h>
+
+#include "core/testing/gunzip.h"
 
 namespace octopus::web {
 namespace {
+
 
 TEST(ParseTargetTest, DecodesPathAndQuery) {
   auto t = ParseTarget("/treaties/ETS%20185?as_of=2011-06-01&q=a+b%26c&flag");
@@ -114,6 +119,92 @@ TEST(CommonHeadersTest, EveryResponseGetsThemAndHtmlItsPolicy) {
   AddCommonHeaders(html);
   EXPECT_NE(html.Header("Content-Security-Policy").find("default-src 'none'"), std::string::npos);
   EXPECT_EQ(html.Header("Cache-Control"), "max-age=60");
+}
+
+}  // namespace
+}  // namespace octopus::web
+
+namespace octopus::web {
+namespace {
+
+TEST(AcceptsGzipTest, GzipOrAnyCodingWithAPositiveQuality) {
+  EXPECT_TRUE(AcceptsGzip("gzip"));
+  EXPECT_TRUE(AcceptsGzip("gzip, deflate, br"));
+  EXPECT_TRUE(AcceptsGzip("br;q=1.0, GZip;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("x-gzip"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_TRUE(AcceptsGzip("identity;q=1, *;q=0.1"));
+  EXPECT_TRUE(AcceptsGzip(" , gzip ;q=0.001"));
+}
+
+TEST(AcceptsGzipTest, RefusedByQualityZeroAbsenceOrMalformedQuality) {
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("br, deflate"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0.000"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0, *"));  // named refusal beats the wildcard
+  EXPECT_FALSE(AcceptsGzip("*;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=2"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0.5x"));
+  EXPECT_FALSE(AcceptsGzip("gzipped"));
+}
+
+TEST(NoneMatchNamesTest, ListsWildcardAndWeakComparison) {
+  EXPECT_TRUE(NoneMatchNames("\"abc\"", "\"abc\""));
+  EXPECT_TRUE(NoneMatchNames("\"x\", \"abc\"", "\"abc\""));
+  EXPECT_TRUE(NoneMatchNames("W/\"abc\"", "\"abc\""));
+  EXPECT_TRUE(NoneMatchNames("*", "\"abc\""));
+  EXPECT_FALSE(NoneMatchNames("\"abd\"", "\"abc\""));
+  EXPECT_FALSE(NoneMatchNames("\"abc-gzip\"", "\"abc\""));
+  EXPECT_FALSE(NoneMatchNames("", "\"abc\""));
+  EXPECT_FALSE(NoneMatchNames("*", ""));  // nothing to match: no representation
+}
+
+TEST(GzipTest, InflatesBackToTheSameBytes) {
+  std::string body;
+  for (int i = 0; i < 2000; ++i) body += "<tr><td>Party " + std::to_string(i) + "</td></tr>\n";
+  auto packed = Gzip(body);
+  ASSERT_TRUE(packed.has_value());
+  EXPECT_LT(packed->size(), body.size() / 4);
+  EXPECT_EQ(octopus::test_support::Gunzip(*packed), body);
+  auto empty = Gzip("");
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(octopus::test_support::Gunzip(*empty), "");
+}
+
+TEST(WireHeadTest, StatusLineHeadersLengthAndBlankLine) {
+  Response r;
+  r.status = 200;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = "<p>hi</p>";
+  r.headers = {{"ETag", "\"1\""}, {"Vary", "Accept-Encoding"}};
+  EXPECT_EQ(WireHead(r),
+            "HTTP/1.1 200 OK\r\nServer: octopus\r\nContent-Type: text/html; charset=utf-8\r\n"
+            "ETag: \"1\"\r\nVary: Accept-Encoding\r\nContent-Length: 9\r\n\r\n");
+}
+
+TEST(WireHeadTest, AHeaderThatCouldSplitTheResponseLeavesItToTheServer) {
+  Response r;
+  r.headers = {{"Content-Disposition", "attachment; filename=\"a\r\nSet-Cookie: x\""}};
+  EXPECT_EQ(WireHead(r), "");
+  r.headers = {{"X\nY", "1"}};
+  EXPECT_EQ(WireHead(r), "");
+  r.headers.clear();
+  r.content_type = std::string("text/plain\0x", 12);
+  EXPECT_EQ(WireHead(r), "");
+}
+
+TEST(BodyFileTest, HoldsTheBodyAndCannotBeChanged) {
+  const std::string body(40000, 'x');
+  auto file = BodyFile::Of(body);
+  ASSERT_NE(file, nullptr);
+  EXPECT_EQ(file->size(), body.size());
+  std::string back(body.size(), '\0');
+  EXPECT_EQ(::pread(file->fd(), back.data(), back.size(), 0), static_cast<ssize_t>(body.size()));
+  EXPECT_EQ(back, body);
+  EXPECT_EQ(::pwrite(file->fd(), "y", 1, 0), -1);  // sealed
+  EXPECT_EQ(::ftruncate(file->fd(), 10), -1);
 }
 
 }  // namespace

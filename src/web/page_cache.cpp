@@ -12,6 +12,8 @@ namespace {
 size_t CostOf(const std::string& key, const Response& r) {
   size_t bytes = key.size() + r.body.size() + r.content_type.size() + 128;
   for (const auto& [name, value] : r.headers) bytes += name.size() + value.size() + 32;
+  if (r.body_file) bytes += r.body_file->size();
+  if (r.gzipped) bytes += CostOf(key, *r.gzipped);
   return bytes;
 }
 

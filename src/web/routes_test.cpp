@@ -419,6 +419,41 @@ TEST_F(SiteTest, CachedUntilTheStoreChanges) {
   EXPECT_EQ(Get(target).body, after.body);
 }
 
+TEST_F(SiteTest, CachedPagesAreGzippedForClientsThatAcceptIt) {
+  const std::string target = "/treaties/185";
+  const Response plain = Get(target);
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_EQ(plain.Header("Content-Encoding"), "");
+  EXPECT_EQ(plain.Header("Vary"), "Accept-Encoding");
+
+  Request asks{"GET", target, {{"accept-encoding", "br, gzip;q=0.8"}}, "", ""};
+  const Response packed = site_->Handle(asks);
+  ASSERT_EQ(packed.status, 200);
+  EXPECT_EQ(packed.Header("Content-Encoding"), "gzip");
+  EXPECT_EQ(packed.Header("Vary"), "Accept-Encoding");
+  EXPECT_EQ(packed.content_type, plain.content_type);
+  EXPECT_LT(packed.body.size(), plain.body.size() / 3);
+  EXPECT_EQ(octopus::test_support::Gunzip(packed.body), plain.body);
+  // Two representations, two entity tags; each revalidates as itself.
+  ASSERT_FALSE(packed.Header("ETag").empty());
+  EXPECT_NE(packed.Header("ETag"), plain.Header("ETag"));
+  Request revalidate{"GET", target,
+                     {{"accept-encoding", "gzip"}, {"if-none-match", packed.Header("ETag")}}, "", ""};
+  const Response not_modified = site_->Handle(revalidate);
+  EXPECT_EQ(not_modified.status, 304);
+  EXPECT_TRUE(not_modified.body.empty());
+  EXPECT_EQ(not_modified.Header("Content-Encoding"), "");
+  EXPECT_EQ(not_modified.Header("ETag"), packed.Header("ETag"));
+  Request stale{"GET", target, {{"if-none-match", packed.Header("ETag")}}, "", ""};
+  EXPECT_EQ(site_->Handle(stale).status, 200);  // the plain body is another representation
+
+  Request refuses{"GET", target, {{"accept-encoding", "gzip;q=0, *"}}, "", ""};
+  EXPECT_EQ(site_->Handle(refuses).Header("Content-Encoding"), "");
+  // A small answer is not worth compressing.
+  Request health{"GET", "/healthz", {{"accept-encoding", "gzip"}}, "", ""};
+  EXPECT_EQ(site_->Handle(health).Header("Content-Encoding"), "");
+}
+
 TEST_F(SiteTest, UnexpectedExceptionsBecomeALogged500) {
   SiteOptions options;
   options.today = []() -> domain::Date { throw std::runtime_error("clock broke"); };

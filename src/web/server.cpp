@@ -7,7 +7,9 @@
 #include <utility>
 
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <algorithm>
@@ -87,6 +89,20 @@ void LogAccess(std::string_view client, std::string_view method, std::string_vie
                int status, size_t bytes, int64_t micros, std::string_view route) {
   std::string logged = LoggedTarget(target);
   if (logged.size() > kLoggedTargetMax) logged.resize(kLoggedTargetMax);
+  // Printable ASCII other than '"' and '\\' is its own JSON string: the
+  // usual line is formatted directly, anything else goes through the encoder.
+  auto plain = [](std::string_view s) {
+    for (const char ch : s) {
+      if (ch < 0x20 || ch > 0x7e || ch == '"' || ch == '\\') return false;
+    }
+    return true;
+  };
+  if (plain(client) && plain(method) && plain(logged) && plain(route)) {
+    LogLine(fmt::format("{{\"bytes\":{},\"client\":\"{}\",\"duration_us\":{},\"method\":\"{}\","
+                        "\"path\":\"{}\",\"route\":\"{}\",\"status\":{},\"time\":\"{}\"}}",
+                        bytes, client, micros, method, logged, route, status, UtcNow()));
+    return;
+  }
   const nlohmann::json line = {{"time", UtcNow()},        {"client", client},
                                {"method", method},        {"path", logged},
                                {"status", status},        {"bytes", bytes},
@@ -329,7 +345,8 @@ class Server {
       Request request;
       request.method = std::string(req.method_string());
       request.target = std::string(req.target());
-      for (const auto field : {http::field::if_none_match, http::field::content_type,
+      for (const auto field : {http::field::if_none_match, http::field::accept_encoding,
+                               http::field::content_type,
                                http::field::origin, http::field::cookie,
                                http::field::referer}) {
         if (auto it = req.find(field); it != req.end()) {
@@ -437,26 +454,85 @@ class Server {
   asio::awaitable<bool> Write(Connection& c, unsigned version, bool keep_alive, bool head,
                               const Response& response, std::string method, std::string target,
                               std::string route, steady_clock::time_point start) {
+    beast::error_code ec;
+    const size_t bytes = response.body.size();
+    if (!response.wire_head.empty() && version == 11 && keep_alive) {
+      if (response.body_file && !head) {
+        const bool sent = co_await SendFile(c, response.wire_head, *response.body_file);
+        co_return Logged(c, response.status, bytes, method, target, route, start) && sent;
+      }
+      // A cached page: its head was made once; head and body in one write.
+      c.stream.expires_after(kWriteTimeout);
+      const std::array<asio::const_buffer, 2> wire = {
+          asio::buffer(response.wire_head),
+          asio::buffer(response.body.data(), head ? 0 : bytes)};
+      co_await asio::async_write(c.stream, wire, asio::redirect_error(asio::use_awaitable, ec));
+      co_return Logged(c, response.status, bytes, method, target, route, start) && !ec;
+    }
     http::response<http::span_body<const char>> res{static_cast<http::status>(response.status),
                                                      version};
     res.set(http::field::server, "octopus");
     if (!response.content_type.empty()) res.set(http::field::content_type, response.content_type);
     for (const auto& [name, value] : response.headers) res.set(name, value);
     res.keep_alive(keep_alive);
-    const size_t bytes = response.body.size();
     if (head) {
       res.content_length(bytes);
     } else {
       res.body() = {response.body.data(), bytes};
       res.prepare_payload();
     }
-    beast::error_code ec;
     c.stream.expires_after(kWriteTimeout);
     co_await http::async_write(c.stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_return Logged(c, response.status, bytes, method, target, route, start) && !ec;
+  }
+
+  /// Sends `head`, then the whole of `file` by sendfile: the kernel takes the
+  /// pages of the file rather than a copy of the body for each client. The head
+  /// goes with MSG_MORE so that it travels in the body's first segment.
+  asio::awaitable<bool> SendFile(Connection& c, std::string_view head, const BodyFile& file) {
+    auto& socket = c.stream.socket();
+    beast::error_code ec;
+    // The stream's timeout covers only its own operations: this timer cancels
+    // the socket's if the client stops reading. Destroyed with this frame, it
+    // calls its handler with operation_aborted, which touches nothing.
+    asio::steady_timer guard(socket.get_executor());
+    guard.expires_after(kWriteTimeout);
+    guard.async_wait([&socket](const beast::error_code& expired) {
+      beast::error_code ignored;
+      if (!expired) socket.cancel(ignored);
+    });
+    for (size_t sent = 0; sent < head.size();) {
+      sent += co_await socket.async_send(asio::buffer(head.substr(sent)),
+                                         tcp::socket::message_flags(MSG_MORE),
+                                         asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return false;
+    }
+    socket.native_non_blocking(true, ec);
+    if (ec) co_return false;
+    off_t offset = 0;
+    const auto size = static_cast<off_t>(file.size());
+    while (offset < size) {
+      const ssize_t n = ::sendfile(socket.native_handle(), file.fd(), &offset,
+                                   static_cast<size_t>(size - offset));
+      if (n > 0 || (n < 0 && errno == EINTR)) continue;
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+        co_await socket.async_wait(tcp::socket::wait_write,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) co_return false;
+        continue;
+      }
+      co_return false;  // the client went away, or the file ended early
+    }
+    co_return true;
+  }
+
+  /// Records a written response in the metrics and the access log; true.
+  bool Logged(const Connection& c, int status, size_t bytes, std::string_view method,
+              std::string_view target, std::string_view route, steady_clock::time_point start) {
     const int64_t micros = Micros(start);
-    metrics_.Record(route, response.status, static_cast<double>(micros) / 1e6);
-    LogAccess(c.peer, method, target, response.status, bytes, micros, route);
-    co_return !ec;
+    metrics_.Record(route, status, static_cast<double>(micros) / 1e6);
+    LogAccess(c.peer, method, target, status, bytes, micros, route);
+    return true;
   }
 
   static int64_t Micros(steady_clock::time_point start) {
@@ -514,6 +590,9 @@ Status Serve(const ServeOptions& opts, service::Registry& registry) {
     return InvalidArgument("--max-connections-per-client must be >= 1");
   }
   RaiseDescriptorLimit();
+  // sendfile has no MSG_NOSIGNAL: a client gone mid-body must be an EPIPE
+  // for that connection, not a signal that ends the server.
+  std::signal(SIGPIPE, SIG_IGN);
   const std::string template_dir = opts.template_dir.empty() ? FindTemplateDir() : opts.template_dir;
   const std::string static_dir = opts.static_dir.empty() ? FindStaticDir() : opts.static_dir;
   SiteOptions site_options;

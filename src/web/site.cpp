@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/text.h"
+
 #include "service/treaty_views.h"
 #include "update/update.h"
 #include "web/internal/page_cache.h"
@@ -60,8 +62,46 @@ std::shared_ptr<const Response> Finish(Response r) {
   return std::make_shared<const Response>(std::move(r));
 }
 
-std::string ETagOf(const std::string& body) {
-  return fmt::format("\"{:016x}\"", std::hash<std::string>{}(body));
+std::string ETagOf(const std::string& body, std::string_view variant = "") {
+  return fmt::format("\"{:016x}{}\"", std::hash<std::string>{}(body), variant);
+}
+
+/// Bodies below this are sent as they are: gzip's header and trailer and a
+/// round of inflating cost more than the bytes they save.
+constexpr size_t kGzipMinBytes = 1024;
+/// Cached bodies from this size on are also kept in a file the kernel sends
+/// from (BodyFile): below it, copying costs less than the extra system call.
+constexpr size_t kBodyFileMinBytes = 16 * 1024;
+
+/// A cacheable 200, finished and shared, with its gzip twin when the body is
+/// text and compresses by a tenth or more. Both carry "Vary: Accept-Encoding";
+/// the twin has its own ETag, as a different representation must.
+std::shared_ptr<const Response> FinishCacheable(Response r) {
+  // Served many times: the bytes of its head are made once, here.
+  auto seal = [](Response&& done) {
+    AddCommonHeaders(done);
+    done.wire_head = WireHead(done);
+    if (done.body.size() >= kBodyFileMinBytes) done.body_file = BodyFile::Of(done.body);
+    return std::make_shared<const Response>(std::move(done));
+  };
+  const bool binary = r.content_type.starts_with("application/pdf") ||
+                      r.content_type.starts_with("image/png") ||
+                      r.content_type.starts_with("application/octet-stream");
+  std::optional<std::string> packed;
+  if (!binary && r.body.size() >= kGzipMinBytes) packed = Gzip(r.body);
+  const bool worth_it = packed && packed->size() <= r.body.size() - r.body.size() / 10;
+  if (worth_it) r.headers.emplace_back("Vary", "Accept-Encoding");
+  r.headers.emplace_back("ETag", ETagOf(r.body));
+  if (!worth_it) return seal(std::move(r));
+  Response twin;
+  twin.status = r.status;
+  twin.content_type = r.content_type;
+  twin.headers = r.headers;
+  twin.headers.back().second = ETagOf(r.body, "-gzip");
+  twin.headers.emplace_back("Content-Encoding", "gzip");
+  twin.body = std::move(*packed);
+  r.gzipped = seal(std::move(twin));
+  return seal(std::move(r));
 }
 
 /// The store's generation: changes whenever anything is written (every write
@@ -278,19 +318,25 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request, bool
       if (!r) return landing.response = fail(r.status());
       if (principal.signed_in()) r->headers.emplace_back("Cache-Control", "private, no-store");
       if (!cache || r->status != 200) return landing.response = Finish(std::move(*r));
-      r->headers.emplace_back("ETag", ETagOf(r->body));
-      shared = Finish(std::move(*r));
+      shared = FinishCacheable(std::move(*r));
       cache_->Put(key, shared, cached.epoch);
       landing.response = shared;
     }
   }
+  if (shared->gzipped) {
+    const auto ae = request.headers.find("accept-encoding");
+    if (ae != request.headers.end() && AcceptsGzip(ae->second)) shared = shared->gzipped;
+  }
   const auto inm = request.headers.find("if-none-match");
   if (shared->status == 200 && inm != request.headers.end() &&
-      inm->second == shared->Header("ETag")) {
+      NoneMatchNames(inm->second, shared->Header("ETag"))) {
     Response r;
     r.status = 304;
     r.content_type.clear();
-    r.headers = shared->headers;
+    // What a 200 would have said of the representation, not its encoding.
+    for (const auto& header : shared->headers) {
+      if (text::ToLowerAscii(header.first) != "content-encoding") r.headers.push_back(header);
+    }
     return std::make_shared<const Response>(std::move(r));
   }
   return shared;

@@ -32,6 +32,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/testing/gunzip.h"
 #include "core/testing/smtp_sink.h"
 #include "kb/knowledge.h"
 #include "store/store.h"
@@ -495,6 +496,87 @@ TEST_F(ServeTest, KeepAliveHeadAndLimits) {
       Parse(Exchange(port_, "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n"));
   EXPECT_EQ(body.status, 413);
   EXPECT_EQ(Parse(Exchange(port_, "NOT HTTP AT ALL\r\n\r\n")).status, 400);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+/// The responses one after the other in `raw`, each read to its
+/// Content-Length (none for the answers to HEAD, in `heads`).
+std::vector<HttpResponse> SplitResponses(std::string raw, const std::vector<bool>& heads) {
+  std::vector<HttpResponse> out;
+  for (const bool head : heads) {
+    const size_t end = raw.find("\r\n\r\n");
+    if (end == std::string::npos) break;
+    HttpResponse r = Parse(raw.substr(0, end + 4));
+    const size_t length = head ? 0 : std::stoul("0" + r.Header("content-length"));
+    r.body = raw.substr(end + 4, length);
+    raw.erase(0, std::min(raw.size(), end + 4 + length));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+TEST_F(ServeTest, PipelinedRequestsForACachedPageComeBackInOrderAndGzippedWhenAsked) {
+  const HttpResponse warm = Get(port_, "/treaties/185");
+  ASSERT_EQ(warm.status, 200);
+  const std::string page = "/treaties/185";
+  const std::string raw = Exchange(
+      port_, "GET " + page + " HTTP/1.1\r\nHost: x\r\n\r\n" +
+                 "GET " + page + " HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip, br\r\n\r\n" +
+                 "HEAD " + page + " HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n" +
+                 "GET /healthz HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n" +
+                 "GET " + page + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto answers = SplitResponses(raw, {false, false, true, false, false});
+  ASSERT_EQ(answers.size(), 5u) << raw.substr(0, 400);
+  EXPECT_EQ(answers[0].status, 200);
+  EXPECT_EQ(answers[0].body, warm.body);
+  EXPECT_EQ(answers[0].Header("content-encoding"), "");
+  EXPECT_EQ(answers[0].Header("vary"), "Accept-Encoding");
+
+  EXPECT_EQ(answers[1].status, 200);
+  EXPECT_EQ(answers[1].Header("content-encoding"), "gzip");
+  EXPECT_EQ(answers[1].Header("content-type"), warm.Header("content-type"));
+  EXPECT_EQ(answers[1].Header("x-content-type-options"), "nosniff");
+  EXPECT_NE(answers[1].Header("etag"), warm.Header("etag"));
+  EXPECT_EQ(octopus::test_support::Gunzip(answers[1].body), warm.body);
+
+  EXPECT_EQ(answers[2].status, 200);
+  EXPECT_EQ(answers[2].Header("content-length"), std::to_string(answers[1].body.size()));
+  EXPECT_EQ(answers[2].Header("content-encoding"), "gzip");
+
+  EXPECT_EQ(answers[3].status, 200);  // too small to compress
+  EXPECT_EQ(answers[3].Header("content-encoding"), "");
+
+  EXPECT_EQ(answers[4].status, 200);
+  EXPECT_EQ(answers[4].Header("connection"), "close");
+  EXPECT_EQ(answers[4].body, warm.body);
+  EXPECT_EQ(Stop(), 0) << Log();
+}
+
+TEST_F(ServeTest, ClientsThatResetMidBodyOfALargeCachedPageDoNotStopTheServer) {
+  const HttpResponse warm = Get(port_, "/treaties/185");
+  ASSERT_EQ(warm.status, 200);
+  ASSERT_GT(warm.body.size(), 64u * 1024);  // sent from the page's file, in many segments
+  for (int i = 0; i < 20; ++i) {
+    Fd s(::socket(AF_INET, SOCK_STREAM, 0));
+    // A small receive window: the server is still sending when the reset comes.
+    const int small = 2048;
+    ::setsockopt(s.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    ASSERT_EQ(::connect(s.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    const std::string request = "GET /treaties/185 HTTP/1.1\r\nHost: x\r\n\r\n";
+    ASSERT_EQ(::send(s.get(), request.data(), request.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(request.size()));
+    char first[512];
+    ASSERT_GT(::recv(s.get(), first, sizeof first, 0), 0);
+    const linger reset{1, 0};  // close() sends RST
+    ::setsockopt(s.get(), SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
+  }
+  const HttpResponse after = Get(port_, "/treaties/185");
+  EXPECT_EQ(after.status, 200);
+  EXPECT_EQ(after.body, warm.body);
   EXPECT_EQ(Stop(), 0) << Log();
 }
 

@@ -16,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/testing/gunzip.h"
 #include "kb/knowledge.h"
 #include "service/ingest.h"
 #include "service/knowledge.h"
@@ -24,6 +25,7 @@
 #include "web/site.h"
 
 namespace octopus::web::test_support {
+
 
 inline const domain::Date kToday = *domain::Date::Make(2023, 8, 15);
 
