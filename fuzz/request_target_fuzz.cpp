@@ -1,5 +1,6 @@
 // libFuzzer target: the request-target parser (which also reads form bodies,
-// as "/?" + body) and the access log's redaction must survive any bytes. A
+// as "/?" + body), the access log's redaction and the readers of the
+// Accept-Encoding and If-None-Match headers must survive any bytes. A
 // parsed path starts with '/' and holds no NUL; the logged target, read back,
 // gives "-" for the value of every secret parameter.
 #include <cstddef>
@@ -37,5 +38,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos) __builtin_trap();
     }
   }
+  // Header values: any bytes read without a crash; "*" names every tag.
+  (void)octopus::web::AcceptsGzip(input);
+  if (!octopus::web::NoneMatchNames("*", input.empty() ? "\"x\"" : input)) __builtin_trap();
+  (void)octopus::web::NoneMatchNames(input, "\"0123abcd-gzip\"");
   return 0;
 }
