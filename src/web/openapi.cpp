@@ -548,7 +548,9 @@ json OpenApiDocument() {
          "any date. Counts and dates the sources leave open are ranges. Projects, activities, news, "
          "organisations, contributions and resources as entities built from the programme's "
          "documents, every field with its sources, with full-text search and facets. "
-         "Collections are paginated (page, per_page)."}}},
+         "Collections are paginated (page, per_page). Every operation here refuses a query "
+         "parameter it does not list, or one given twice, with a 400 naming it (the HTML pages, "
+         "which people share with tracking parameters added, ignore the ones they do not take)."}}},
       {"servers", {{{"url", "/"}}}},
       {"paths", paths},
       {"components", Components()},

@@ -326,13 +326,35 @@ TEST_F(SiteTest, MalformedParametersAre400WithAMessage) {
   EXPECT_EQ(j["code"], "invalid argument");
   EXPECT_NE(j["error"].get<std::string>().find("malformed date 'yesterday'"), std::string::npos);
 
-  EXPECT_EQ(Get("/treaties/185?asof=2011-06-01").status, 400);
+  EXPECT_EQ(Get("/api/v1/treaties/185/status?asof=2011-06-01").status, 400);
   EXPECT_EQ(Get("/treaties/185?as_of=2011-06-01&as_of=2012-01-01").status, 400);
   EXPECT_EQ(Get("/api/v1/treaties/185/timeline?as_of=2011-06-01").status, 400);
   EXPECT_EQ(Get("/treaties/185?as_of=%ZZ").status, 400);
   EXPECT_EQ(Get("/treaties/%FF").status, 400);
   // An empty as_of (the form submitted blank) means today.
   EXPECT_EQ(Get("/treaties/185?as_of=").status, 200);
+}
+
+TEST_F(SiteTest, PagesIgnoreParametersTheyDoNotTakeWhileTheApiAndExportsRefuseThem) {
+  const Response news = Get("/news");
+  ASSERT_EQ(news.status, 200);
+  const size_t entries = site_->cache_stats().entries;
+  const Response shared = Get("/news?fbclid=IwAR0abc&utm_source=newsletter&utm_source=again");
+  EXPECT_EQ(shared.status, 200);
+  EXPECT_EQ(shared.body, news.body);
+  EXPECT_EQ(site_->cache_stats().entries, entries);  // one page, however it is spelt
+  EXPECT_EQ(Get("/?lang=fr").status, 200);
+  EXPECT_EQ(Get("/treaties/185?ref=home").body, Get("/treaties/185").body);
+  // What a page takes is still read strictly.
+  EXPECT_EQ(Get("/treaties/185?as_of=2011-02-30&utm_medium=x").status, 400);
+  EXPECT_EQ(Get("/treaties/185?as_of=2011-06-01&as_of=2012-01-01&fbclid=1").status, 400);
+  EXPECT_EQ(Get("/treaties/185?fbclid=%ZZ").status, 400);  // not a URL at all
+  // Programs get told.
+  const Response api = Get("/api/v1/news?fbclid=1");
+  EXPECT_EQ(api.status, 400);
+  EXPECT_NE(ParseJson(api)["error"].get<std::string>().find("unknown query parameter 'fbclid'"),
+            std::string::npos);
+  EXPECT_EQ(Get("/activities.csv?utm_source=x").status, 400);
 }
 
 TEST_F(SiteTest, OnlyGetAndHead) {

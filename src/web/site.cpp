@@ -27,19 +27,32 @@ using internal::RouteKind;
 /// What a 503 tells the client to wait before asking again.
 constexpr int kRetryAfterSeconds = 5;
 
+/// Whether `route` takes the query parameter `name`.
+bool Takes(const Route& route, std::string_view name) {
+  std::string_view list = route.params;
+  while (!list.empty()) {
+    const size_t space = list.find(' ');
+    if (list.substr(0, space) == name) return true;
+    list = space == std::string_view::npos ? std::string_view() : list.substr(space + 1);
+  }
+  return false;
+}
+
+/// Pages people share and follow (HTML, and the forms) ignore the query
+/// parameters they do not take: a link carrying "?fbclid=…" or "?utm_source=…"
+/// shows the page, and every such spelling is one cached page. The API and
+/// the exports, which programs call, stay strict (CheckQuery).
+void DropParametersAPageDoesNotTake(Target& target, const Route& route) {
+  if (route.kind != RouteKind::kPage && route.kind != RouteKind::kForm) return;
+  std::erase_if(target.query, [&](const auto& param) { return !Takes(route, param.first); });
+}
+
 /// Query parameters not in the route's list, or given twice, are refused so
-/// that a typo never silently shows today's status.
+/// that a typo in a program's call never silently gives today's status.
 Status CheckQuery(const Target& target, const Route& route) {
   std::vector<std::string_view> seen;
   for (const auto& [name, value] : target.query) {
-    bool allowed = false;
-    std::string_view list = route.params;
-    while (!list.empty()) {
-      const size_t space = list.find(' ');
-      if (list.substr(0, space) == name) allowed = true;
-      list = space == std::string_view::npos ? std::string_view() : list.substr(space + 1);
-    }
-    if (!allowed) {
+    if (!Takes(route, name)) {
       return InvalidArgument("unknown query parameter '" + name + "'" +
                              (route.params.empty() ? std::string(" (this page takes none)")
                                                    : " (allowed: " + std::string(route.params) +
@@ -264,6 +277,7 @@ std::shared_ptr<const Response> Site::HandleOrThrow(const Request& request, bool
                                                                               : "GET, HEAD");
     return Finish(std::move(r));
   }
+  DropParametersAPageDoesNotTake(*target, *route);
   if (Status st = CheckQuery(*target, *route); !st.ok()) return fail(st);
 
   const domain::Date today = options_.today();
