@@ -186,6 +186,16 @@ CleanLines::CleanLines(const TextDocument& doc) : clean(doc.lines.size()), blank
   }
 }
 
+bool AsciiAlnumMoreThan(std::string_view s, size_t n) {
+  size_t count = 0;
+  for (const char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      if (++count > n) return true;
+    }
+  }
+  return false;
+}
+
 bool IsProse(std::string_view s) {
   size_t words = 0;
   bool in_word = false;

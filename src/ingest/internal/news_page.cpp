@@ -101,6 +101,9 @@ bool IsBullet(std::string_view s) {
 }
 
 bool IsReadMore(std::string_view s) {
+  // Each ASCII letter or digit folds to one letter of the key: a line of more than the 12 of
+  // "en savoir plus" folds to none of these.
+  if (AsciiAlnumMoreThan(s, 12)) return false;
   const std::string f = text::FoldKey(s);
   return f == "read more" || f == "lire la suite" || f == "more" || f == "en savoir plus";
 }

@@ -28,6 +28,10 @@ struct CleanLines {
   std::vector<bool> blank;
 };
 
+/// True when `s` has more than `n` ASCII letters and digits (each folds to one letter of its
+/// FoldKey): a quick test that a line cannot fold to a short key. Stops at the (n+1)th.
+bool AsciiAlnumMoreThan(std::string_view s, size_t n);
+
 /// True when `line` reads as prose (a sentence), not a caption or heading.
 bool IsProse(std::string_view cleaned);
 
