@@ -41,6 +41,28 @@ size_t QuoteAt(std::string_view s, size_t i) {
   return 0;
 }
 
+// FoldKey of a word: one of ASCII bytes folded here (its letters and digits lowercased, each run
+// of other bytes one space between them), any other by FoldKey.
+std::string FoldWord(std::string_view core) {
+  if (!std::all_of(core.begin(), core.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return text::FoldKey(core);
+  }
+  std::string out;
+  out.reserve(core.size());
+  bool pending_space = false;
+  for (const char c : core) {
+    const bool lower = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (lower || (c >= 'A' && c <= 'Z')) {
+      if (pending_space && !out.empty()) out.push_back(' ');
+      pending_space = false;
+      out.push_back(lower ? c : static_cast<char>(c - 'A' + 'a'));
+    } else {
+      pending_space = true;
+    }
+  }
+  return out;
+}
+
 std::vector<Word> Words(std::string_view s) {
   std::vector<Word> out;
   size_t i = 0;
@@ -81,7 +103,7 @@ std::vector<Word> Words(std::string_view s) {
     }
     w.begin = b;
     w.end = e;
-    w.folded = text::FoldKey(core);
+    w.folded = FoldWord(core);
     const unsigned char c0 = core.empty() ? 0 : static_cast<unsigned char>(core[0]);
     w.capital = (c0 >= 'A' && c0 <= 'Z') || (c0 >= 0xC3 && c0 <= 0xC3 && core.size() > 1 &&
                                               static_cast<unsigned char>(core[1]) >= 0x80 &&
@@ -476,7 +498,8 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       year = ctx.document_date->year;
       basis = "year from the document's date";
     }
-    const std::string item_title = item && *item < ctx.titles.size() ? ctx.titles[*item] : "";
+    static const std::string kNoTitle;
+    const std::string& item_title = item && *item < ctx.titles.size() ? ctx.titles[*item] : kNoTitle;
     // The event the item's title names ("… during the 2nd webinar of the series co-organised by …").
     if (item != titled_item) {
       titled_item = item;
