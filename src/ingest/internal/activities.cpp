@@ -146,11 +146,17 @@ bool MayNameEvent(std::string_view s) {
   } else {
     buffer = text::FoldKey(s);
   }
-  for (const auto& [before, head] : kQualifiedEventHeads) {
-    if (buffer.find(head) != std::string::npos) return true;
-  }
-  return std::any_of(std::begin(kEventHeads), std::end(kEventHeads),
-                     [](std::string_view h) { return buffer.find(h) != std::string::npos; });
+  // kEventHeads and the heads of kQualifiedEventHeads.
+  static const CueSet kHeads = [] {
+    static_assert(std::size(kEventHeads) == 25 && std::size(kQualifiedEventHeads) == 2);
+    return CueSet{kEventHeads[0],  kEventHeads[1],  kEventHeads[2],  kEventHeads[3],  kEventHeads[4],
+                  kEventHeads[5],  kEventHeads[6],  kEventHeads[7],  kEventHeads[8],  kEventHeads[9],
+                  kEventHeads[10], kEventHeads[11], kEventHeads[12], kEventHeads[13], kEventHeads[14],
+                  kEventHeads[15], kEventHeads[16], kEventHeads[17], kEventHeads[18], kEventHeads[19],
+                  kEventHeads[20], kEventHeads[21], kEventHeads[22], kEventHeads[23], kEventHeads[24],
+                  kQualifiedEventHeads[0].second, kQualifiedEventHeads[1].second};
+  }();
+  return kHeads.FoundIn(buffer);
 }
 
 // The words that head a phrase naming an event; not one that qualifies the next
@@ -288,15 +294,16 @@ Phrase Build(const std::vector<Word>& w, size_t h, const std::vector<std::pair<s
 }
 
 bool HasEventVerb(std::string_view folded_sentence) {
-  const std::string s = " " + std::string(folded_sentence) + " ";
-  for (std::string_view v : {" was held ", " were held ", " will be held ", " is held ", " is being held ",
-                             " took place ", " will take place ", " takes place ", " have met ", " has met ",
-                             " met in ", " has concluded ", " concluded ", " was organised ", " was organized ",
-                             " will be organised ", " was launched ", " aura lieu ", " a eu lieu ", " s est tenu ",
-                             " s est tenue ", " se tiendra "}) {
-    if (s.find(v) != std::string::npos) return true;
-  }
-  return false;
+  static const CueSet kVerbs = {" was held ", " were held ", " will be held ", " is held ", " is being held ",
+                                " took place ", " will take place ", " takes place ", " have met ", " has met ",
+                                " met in ", " has concluded ", " concluded ", " was organised ", " was organized ",
+                                " will be organised ", " was launched ", " aura lieu ", " a eu lieu ", " s est tenu ",
+                                " s est tenue ", " se tiendra "};
+  thread_local std::string s;
+  s.assign(" ");
+  s.append(folded_sentence);
+  s.push_back(' ');
+  return kVerbs.FoundIn(s);
 }
 
 // The place after " in "/" à " near the phrase: capitalised words, commas between

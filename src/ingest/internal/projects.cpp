@@ -464,13 +464,9 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
       // Every statement read below spells one of these (lowercased): a sentence that spells none
       // states nothing of a project and is passed over.
       {
-        static constexpr std::string_view kCues[] = {" is ", " was a ", "project ", "funded by",
-                                                     "voluntary contributions from", "budget", "duration",
-                                                     " made ", " makes ", " provided ", " contributed ", "it "};
-        if (std::none_of(std::begin(kCues), std::end(kCues),
-                         [&](std::string_view cue) { return lower.find(cue) != std::string::npos; })) {
-          continue;
-        }
+        static const CueSet kCues = {" is ", " was a ", "project ", "funded by", "voluntary contributions from",
+                                     "budget", "duration", " made ", " makes ", " provided ", " contributed ", "it "};
+        if (!kCues.FoundIn(lower)) continue;
       }
       const std::string s(sentence);
       Basics* about = nullptr;
