@@ -65,6 +65,7 @@ std::string FoldWord(std::string_view core) {
 
 std::vector<Word> Words(std::string_view s) {
   std::vector<Word> out;
+  out.reserve(s.size() / 5 + 4);  // most words are shorter than five bytes and a space
   size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;

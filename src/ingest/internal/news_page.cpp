@@ -338,6 +338,7 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, cons
     // Only a title that names an event: "Germany ratified the Protocol (10 June 2011)" is news, no activity.
     const bool names_event = NamesEvent(title) || (dated_by_anchor && !paragraphs.empty() &&
                                                    EventPhrase(paragraphs.front().second));
+    const std::vector<std::string> projects = MentionFinder::Ids(finder.Projects(all));
     if (ev.when && ev.when->start && ev.when->year_given && names_event) {
       std::string what = WithoutEventSuffix(title);
       if (dated_by_anchor) {
@@ -356,7 +357,7 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, cons
       Record act;
       act.kind = "activity";
       act.line = item_line;
-      act.fields = json::object({{"projects", MentionFinder::Ids(finder.Projects(all))},
+      act.fields = json::object({{"projects", projects},
                                  {"title", what},
                                  {"places", places},
                                  {"countries", MentionFinder::Ids(finder.Countries(ev.place))},
@@ -380,9 +381,9 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, cons
         {"event_end", ev.when ? IsoOrNull(ev.when->end) : json(nullptr)},
         {"event_place", ev.place.empty() ? json(nullptr) : json(ev.place)},
         {"countries", MentionFinder::Ids(finder.Countries(all))},
-        {"projects", MentionFinder::Ids(finder.Projects(all))},
+        {"projects", projects},
         {"treaties", MentionFinder::Ids(finder.Treaties(all))},
-        {"body", body},
+        {"body", std::move(body)},
         {"links", std::move(link_captions)},
     });
     // A date line that gives a span of days ("11-13 April 2016 Johannesburg") dates the item
