@@ -380,10 +380,12 @@ std::optional<std::string> ModeOfSentence(std::string_view folded) {
   return std::nullopt;
 }
 
-bool SameEvent(const json& a, const std::string& title, const std::optional<PartialDate>& start) {
-  const std::string at = a.contains("title") && a["title"].is_string() ? text::FoldKey(a["title"].get<std::string>()) : "";
-  const std::string bt = text::FoldKey(title);
-  if (at.empty() || bt.empty()) return false;
+// `bt` is the FoldKey of the title compared.
+bool SameEvent(const json& a, const std::string& bt, const std::optional<PartialDate>& start) {
+  if (bt.empty()) return false;
+  const auto title = a.find("title");
+  const std::string at = title != a.end() && title->is_string() ? text::FoldKey(title->get_ref<const std::string&>()) : "";
+  if (at.empty()) return false;
   const bool titles = at.find(bt) != std::string::npos || bt.find(at) != std::string::npos;
   if (!titles) return false;
   const json& s = a.contains("start") ? a["start"] : (a.contains("event_start") ? a["event_start"] : a["date"]);
@@ -475,7 +477,8 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
     if (r.kind == "activity" || r.kind == "news_item") events.push_back({r.line, &r});
   }
   std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  auto known = [&](const std::string& title, const std::optional<PartialDate>& start, int from, int to) {
+  auto known = [&](const std::string& title_written, const std::optional<PartialDate>& start, int from, int to) {
+    const std::string title = text::FoldKey(title_written);
     auto it = std::lower_bound(events.begin(), events.end(), from, [](const auto& e, int l) { return e.first < l; });
     for (; it != events.end() && it->first <= to; ++it) {
       if (SameEvent(it->second->fields, title, start)) return true;
