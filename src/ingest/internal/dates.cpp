@@ -469,6 +469,8 @@ std::vector<FoundDate> DatesIn(std::string_view s, int default_year) {
     }
     if (!found) ++i;
   }
+  // The buffer is kept for the next text, unless this one was long: no thread keeps a large one.
+  if (tokens.capacity() > 65536) std::vector<Token>().swap(tokens);
   return out;
 }
 

@@ -349,16 +349,24 @@ void MentionFinder::Names::Index() {
 // One pass over the words finds them all: a name can only start at a word that is its first word.
 std::vector<Mention> MentionFinder::Find(std::string_view text, const Names& names) const {
   // The readers ask for the countries, the treaties and the projects of one text in turn: the
-  // text is folded once for them (one text remembered per thread, compared byte for byte).
+  // text is folded once for them (one text remembered per thread, compared byte for byte). A text
+  // of more than a megabyte is folded for this call only, so that no thread keeps its buffers.
+  constexpr size_t kRemembered = size_t{1} << 20;
   thread_local std::string folded_source;
-  thread_local FoldedText ft;
+  thread_local FoldedText remembered;
   thread_local bool folded_valid = false;
-  if (!folded_valid || folded_source != text) {
+  FoldedText own;
+  const FoldedText* folded = &remembered;
+  if (text.size() > kRemembered) {
+    FoldWithOffsets(text, &own);
+    folded = &own;
+  } else if (!folded_valid || folded_source != text) {
     folded_valid = false;
-    FoldWithOffsets(text, &ft);
+    FoldWithOffsets(text, &remembered);
     folded_source.assign(text);
     folded_valid = true;
   }
+  const FoldedText& ft = *folded;
   const std::string& f = ft.folded;
   struct Candidate {
     uint32_t name;
