@@ -1,5 +1,6 @@
 #include "ingest/document.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <ostream>
@@ -100,6 +101,91 @@ void WriteArray(std::ostream& o, const std::vector<T>& items, F to_json) {
   o << ']';
 }
 
+// A string as json::dump writes it. A string of printable ASCII without a quote or a backslash is
+// written as it is between quotes (dump escapes nothing in it); any other goes through dump.
+void WriteString(std::ostream& o, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c < 0x7F && c != '"' && c != '\\'; });
+  if (plain) {
+    o.put('"');
+    o.write(s.data(), static_cast<std::streamsize>(s.size()));
+    o.put('"');
+  } else {
+    o << json(std::string(s));
+  }
+}
+
+// `v` as v.dump() writes it, without building its text first: objects and arrays are walked here
+// (an object's keys in its own order, which is dump's), strings as WriteString, the other values
+// by json's own writer.
+void WriteValue(std::ostream& o, const json& v) {
+  if (v.is_object()) {
+    o.put('{');
+    bool first = true;
+    for (auto it = v.begin(); it != v.end(); ++it) {
+      if (!first) o.put(',');
+      first = false;
+      WriteString(o, it.key());
+      o.put(':');
+      WriteValue(o, it.value());
+    }
+    o.put('}');
+  } else if (v.is_array()) {
+    o.put('[');
+    bool first = true;
+    for (const json& item : v) {
+      if (!first) o.put(',');
+      first = false;
+      WriteValue(o, item);
+    }
+    o.put(']');
+  } else if (v.is_string()) {
+    WriteString(o, v.get_ref<const std::string&>());
+  } else {
+    o << v;
+  }
+}
+
+// RecordJson(r).dump() written without copying the record's fields: its keys in order, with
+// "kind" and "line" in their places (they win over fields of the same names).
+void WriteRecord(std::ostream& o, const Record& r) {
+  if (!r.fields.is_object()) {
+    WriteValue(o, RecordJson(r));
+    return;
+  }
+  o.put('{');
+  bool first = true;
+  bool kind_done = false, line_done = false;
+  auto comma = [&] {
+    if (!first) o.put(',');
+    first = false;
+  };
+  // Writes "kind" and "line" when they come before `next` (every key when `next` is null).
+  auto own = [&](const std::string* next) {
+    if (!kind_done && (!next || std::string_view("kind") < *next)) {
+      comma();
+      o << "\"kind\":";
+      WriteString(o, r.kind);
+      kind_done = true;
+    }
+    if (!line_done && (!next || std::string_view("line") < *next)) {
+      comma();
+      o << "\"line\":" << r.line;
+      line_done = true;
+    }
+  };
+  for (auto it = r.fields.begin(); it != r.fields.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "kind" || key == "line") continue;
+    own(&key);
+    comma();
+    WriteString(o, key);
+    o.put(':');
+    WriteValue(o, it.value());
+  }
+  own(nullptr);
+  o.put('}');
+}
+
 }  // namespace
 
 json ToJson(const Extraction& e) {
@@ -120,7 +206,14 @@ void WriteJson(std::ostream& o, const Extraction& e, const json& extra) {
     }
   }
   parts["document"] = [&] { o << DocumentJson(e.document).dump(); };
-  parts["records"] = [&] { WriteArray(o, e.records, RecordJson); };
+  parts["records"] = [&] {
+    o << '[';
+    for (size_t i = 0; i < e.records.size(); ++i) {
+      if (i > 0) o << ',';
+      WriteRecord(o, e.records[i]);
+    }
+    o << ']';
+  };
   parts["not_understood"] = [&] { WriteArray(o, e.not_understood, NotUnderstoodJson); };
   parts["disagreements"] = [&] { WriteArray(o, e.disagreements, DisagreementJson); };
   o << '{';

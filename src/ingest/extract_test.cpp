@@ -25,6 +25,7 @@
 #include "ingest/internal/action_wording.h"
 #include "ingest/internal/dates.h"
 #include "ingest/internal/pattern.h"
+#include "ingest/internal/shapes.h"
 #include "ingest/internal/treaty_chart.h"
 #include "ingest/values.h"
 #include "ingest/reader.h"
@@ -184,6 +185,35 @@ TEST(SentencePattern, ASearchFromAnOffsetReadsTheTextBeforeItForWordBoundaries) 
   const internal::Pattern end(R"(signed$)");
   EXPECT_TRUE(end.Find("signed it", &m, 0, 6));
   EXPECT_FALSE(end.Find("signed it", &m));
+}
+
+TEST(CueSet, FindsACueWhereverStringFindWould) {
+  const internal::CueSet cues = {" was held ", "plenar", "t-", "\u00e9t\u00e9", "x"};
+  const std::string texts[] = {"",  "the meeting was held in May", "was held ", " was held", "a plenary",
+                               "plena", "t-cy", "t", "un \u00e9t\u00e9", "\u00e9", "box", "at the end x",
+                               "nothing here"};
+  for (const std::string& t : texts) {
+    bool any = false;
+    for (std::string_view c : {" was held ", "plenar", "t-", "\u00e9t\u00e9", "x"}) any = any || t.find(c) != std::string::npos;
+    EXPECT_EQ(cues.FoundIn(t), any) << t;
+  }
+  // A cue of one byte is found at the end of the text too; an empty cue is in every text.
+  EXPECT_TRUE(internal::CueSet({"!"}).FoundIn("the end!"));
+  EXPECT_FALSE(internal::CueSet({"!"}).FoundIn("the end"));
+  EXPECT_TRUE(internal::CueSet({""}).FoundIn(""));
+}
+
+TEST(CueSet, CountsAsciiLettersAndDigitsUpToTheBound) {
+  EXPECT_FALSE(internal::AsciiAlnumMoreThan("Read more", 11));
+  EXPECT_FALSE(internal::AsciiAlnumMoreThan("[ READ ... MORE ]", 8));
+  EXPECT_TRUE(internal::AsciiAlnumMoreThan("Read more here", 11));
+  EXPECT_FALSE(internal::AsciiAlnumMoreThan("\u00e9\u00e9\u00e9 ab", 2));  // non-ASCII letters are not counted
+}
+
+TEST(DatePhrase, ATextWithoutADigitHasNoDate) {
+  EXPECT_TRUE(internal::DatesIn("in mid-May, then in June and July", 2020).empty());
+  ASSERT_EQ(internal::DatesIn("in mid-May, then on 3 June", 2020).size(), 1U);
+  EXPECT_EQ(internal::DatesIn("in mid-May, then on 3 June", 2020)[0].phrase.start->Iso(), "2020-06-03");
 }
 
 TEST(DatePhrase, ReadsAMonthBeforeItsDayOnlyWhenNothingElseCanFollow) {

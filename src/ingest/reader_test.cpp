@@ -938,6 +938,27 @@ TEST(DocumentJsonTest, WrittenRecordByRecordItIsTheSameTextAsTheWholeReport) {
   EXPECT_EQ(bare.str(), ToJson(Extraction{}).dump());
 }
 
+TEST(DocumentJsonTest, WrittenRecordsKeepTheKeyOrderAndEscapesOfTheWholeReport) {
+  Extraction e;
+  // Keys around "kind" and "line", fields named like them (the record's own win), every kind of
+  // value, and strings that need escaping or carry non-ASCII text.
+  e.records.push_back({"activity", 12,
+                       {{"aa", "quote \" and backslash \\ and tab \t"},
+                        {"kind", "overridden"},
+                        {"kinds", nlohmann::json::array({1, 2.5, -3, true, nullptr})},
+                        {"l", "\u00e9t\u00e9 \u2013 \x01"},
+                        {"line", 999},
+                        {"lines", {{"z", {{"nested", "plain"}}}, {"a", nlohmann::json::array()}}},
+                        {"zz", 0.1},
+                        {"\u00e9", "key of non-ASCII"}}});
+  e.records.push_back({"link", 1, nlohmann::json::array({"fields", "not an object"})});
+  e.records.push_back({"news_item", -2, nullptr});
+  e.records.push_back({"project", 3, nlohmann::json::object()});
+  std::ostringstream streamed;
+  WriteJson(streamed, e);
+  EXPECT_EQ(streamed.str(), ToJson(e).dump());
+}
+
 TEST(DocumentJsonTest, PeriodIsNullWithoutOne) {
   Extraction e;
   e.document.format = FormatName(Format::kHtml);

@@ -41,8 +41,31 @@ size_t QuoteAt(std::string_view s, size_t i) {
   return 0;
 }
 
+// FoldKey of a word: one of ASCII bytes folded here (its letters and digits lowercased, each run
+// of other bytes one space between them), any other by FoldKey.
+std::string FoldWord(std::string_view core) {
+  if (!std::all_of(core.begin(), core.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return text::FoldKey(core);
+  }
+  std::string out;
+  out.reserve(core.size());
+  bool pending_space = false;
+  for (const char c : core) {
+    const bool lower = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    if (lower || (c >= 'A' && c <= 'Z')) {
+      if (pending_space && !out.empty()) out.push_back(' ');
+      pending_space = false;
+      out.push_back(lower ? c : static_cast<char>(c - 'A' + 'a'));
+    } else {
+      pending_space = true;
+    }
+  }
+  return out;
+}
+
 std::vector<Word> Words(std::string_view s) {
   std::vector<Word> out;
+  out.reserve(s.size() / 5 + 4);  // most words are shorter than five bytes and a space
   size_t i = 0;
   while (i < s.size()) {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
@@ -81,7 +104,7 @@ std::vector<Word> Words(std::string_view s) {
     }
     w.begin = b;
     w.end = e;
-    w.folded = text::FoldKey(core);
+    w.folded = FoldWord(core);
     const unsigned char c0 = core.empty() ? 0 : static_cast<unsigned char>(core[0]);
     w.capital = (c0 >= 'A' && c0 <= 'Z') || (c0 >= 0xC3 && c0 <= 0xC3 && core.size() > 1 &&
                                               static_cast<unsigned char>(core[1]) >= 0x80 &&
@@ -124,11 +147,17 @@ bool MayNameEvent(std::string_view s) {
   } else {
     buffer = text::FoldKey(s);
   }
-  for (const auto& [before, head] : kQualifiedEventHeads) {
-    if (buffer.find(head) != std::string::npos) return true;
-  }
-  return std::any_of(std::begin(kEventHeads), std::end(kEventHeads),
-                     [](std::string_view h) { return buffer.find(h) != std::string::npos; });
+  // kEventHeads and the heads of kQualifiedEventHeads.
+  static const CueSet kHeads = [] {
+    static_assert(std::size(kEventHeads) == 25 && std::size(kQualifiedEventHeads) == 2);
+    return CueSet{kEventHeads[0],  kEventHeads[1],  kEventHeads[2],  kEventHeads[3],  kEventHeads[4],
+                  kEventHeads[5],  kEventHeads[6],  kEventHeads[7],  kEventHeads[8],  kEventHeads[9],
+                  kEventHeads[10], kEventHeads[11], kEventHeads[12], kEventHeads[13], kEventHeads[14],
+                  kEventHeads[15], kEventHeads[16], kEventHeads[17], kEventHeads[18], kEventHeads[19],
+                  kEventHeads[20], kEventHeads[21], kEventHeads[22], kEventHeads[23], kEventHeads[24],
+                  kQualifiedEventHeads[0].second, kQualifiedEventHeads[1].second};
+  }();
+  return kHeads.FoundIn(buffer);
 }
 
 // The words that head a phrase naming an event; not one that qualifies the next
@@ -266,15 +295,16 @@ Phrase Build(const std::vector<Word>& w, size_t h, const std::vector<std::pair<s
 }
 
 bool HasEventVerb(std::string_view folded_sentence) {
-  const std::string s = " " + std::string(folded_sentence) + " ";
-  for (std::string_view v : {" was held ", " were held ", " will be held ", " is held ", " is being held ",
-                             " took place ", " will take place ", " takes place ", " have met ", " has met ",
-                             " met in ", " has concluded ", " concluded ", " was organised ", " was organized ",
-                             " will be organised ", " was launched ", " aura lieu ", " a eu lieu ", " s est tenu ",
-                             " s est tenue ", " se tiendra "}) {
-    if (s.find(v) != std::string::npos) return true;
-  }
-  return false;
+  static const CueSet kVerbs = {" was held ", " were held ", " will be held ", " is held ", " is being held ",
+                                " took place ", " will take place ", " takes place ", " have met ", " has met ",
+                                " met in ", " has concluded ", " concluded ", " was organised ", " was organized ",
+                                " will be organised ", " was launched ", " aura lieu ", " a eu lieu ", " s est tenu ",
+                                " s est tenue ", " se tiendra "};
+  thread_local std::string s;
+  s.assign(" ");
+  s.append(folded_sentence);
+  s.push_back(' ');
+  return kVerbs.FoundIn(s);
 }
 
 // The place after " in "/" à " near the phrase: capitalised words, commas between
@@ -350,10 +380,12 @@ std::optional<std::string> ModeOfSentence(std::string_view folded) {
   return std::nullopt;
 }
 
-bool SameEvent(const json& a, const std::string& title, const std::optional<PartialDate>& start) {
-  const std::string at = a.contains("title") && a["title"].is_string() ? text::FoldKey(a["title"].get<std::string>()) : "";
-  const std::string bt = text::FoldKey(title);
-  if (at.empty() || bt.empty()) return false;
+// `bt` is the FoldKey of the title compared.
+bool SameEvent(const json& a, const std::string& bt, const std::optional<PartialDate>& start) {
+  if (bt.empty()) return false;
+  const auto title = a.find("title");
+  const std::string at = title != a.end() && title->is_string() ? text::FoldKey(title->get_ref<const std::string&>()) : "";
+  if (at.empty()) return false;
   const bool titles = at.find(bt) != std::string::npos || bt.find(at) != std::string::npos;
   if (!titles) return false;
   const json& s = a.contains("start") ? a["start"] : (a.contains("event_start") ? a["event_start"] : a["date"]);
@@ -445,7 +477,8 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
     if (r.kind == "activity" || r.kind == "news_item") events.push_back({r.line, &r});
   }
   std::sort(events.begin(), events.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  auto known = [&](const std::string& title, const std::optional<PartialDate>& start, int from, int to) {
+  auto known = [&](const std::string& title_written, const std::optional<PartialDate>& start, int from, int to) {
+    const std::string title = text::FoldKey(title_written);
     auto it = std::lower_bound(events.begin(), events.end(), from, [](const auto& e, int l) { return e.first < l; });
     for (; it != events.end() && it->first <= to; ++it) {
       if (SameEvent(it->second->fields, title, start)) return true;
@@ -476,7 +509,8 @@ std::vector<Record> ProseActivities(const CleanLines& lines, const MentionFinder
       year = ctx.document_date->year;
       basis = "year from the document's date";
     }
-    const std::string item_title = item && *item < ctx.titles.size() ? ctx.titles[*item] : "";
+    static const std::string kNoTitle;
+    const std::string& item_title = item && *item < ctx.titles.size() ? ctx.titles[*item] : kNoTitle;
     // The event the item's title names ("… during the 2nd webinar of the series co-organised by …").
     if (item != titled_item) {
       titled_item = item;

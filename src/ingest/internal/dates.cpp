@@ -94,8 +94,9 @@ Tok WordKind(std::string_view word, std::string_view w, int* month) {
   return Tok::kOther;
 }
 
-std::vector<Token> Tokenize(std::string_view s) {
-  std::vector<Token> out;
+void Tokenize(std::string_view s, std::vector<Token>* into) {
+  std::vector<Token>& out = *into;
+  out.clear();
   size_t i = 0;
   while (i < s.size()) {
     size_t len = 0;
@@ -201,6 +202,11 @@ std::vector<Token> Tokenize(std::string_view s) {
     t.end = i;
     out.push_back(t);
   }
+}
+
+std::vector<Token> Tokenize(std::string_view s) {
+  std::vector<Token> out;
+  Tokenize(s, &out);
   return out;
 }
 
@@ -434,8 +440,13 @@ std::optional<FoundDate> DateSuffix(std::string_view s, int default_year) {
 }
 
 std::vector<FoundDate> DatesIn(std::string_view s, int default_year) {
-  const auto t = Tokenize(s);
   std::vector<FoundDate> out;
+  // A date found here has a day or a year, and both are written in digits: a text without a
+  // digit has none (nor is it tokenized).
+  if (std::none_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) return out;
+  thread_local std::vector<Token> tokens;
+  Tokenize(s, &tokens);
+  const std::vector<Token>& t = tokens;
   size_t i = 0;
   while (i < t.size()) {
     bool found = false;
@@ -458,6 +469,8 @@ std::vector<FoundDate> DatesIn(std::string_view s, int default_year) {
     }
     if (!found) ++i;
   }
+  // The buffer is kept for the next text, unless this one was long: no thread keeps a large one.
+  if (tokens.capacity() > 65536) std::vector<Token>().swap(tokens);
   return out;
 }
 

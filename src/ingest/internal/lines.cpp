@@ -186,6 +186,50 @@ CleanLines::CleanLines(const TextDocument& doc) : clean(doc.lines.size()), blank
   }
 }
 
+CueSet::CueSet(std::initializer_list<std::string_view> cues) : cues_(cues) {
+  for (size_t k = 0; k < cues_.size(); ++k) {
+    const std::string_view c = cues_[k];
+    if (c.empty()) {
+      empty_cue_ = true;
+      continue;
+    }
+    const auto first = static_cast<unsigned char>(c[0]);
+    by_first_[first].push_back(static_cast<uint16_t>(k));
+    // A cue of one byte starts with that byte whatever follows it (0 standing for the end).
+    for (unsigned second = 0; second < 256; ++second) {
+      if (c.size() > 1 && second != static_cast<unsigned char>(c[1])) continue;
+      const size_t pair = first * 256u + second;
+      pairs_[pair / 64] |= uint64_t{1} << (pair % 64);
+    }
+  }
+}
+
+bool CueSet::FoundIn(std::string_view s) const {
+  if (empty_cue_) return true;
+  const size_t n = s.size();
+  for (size_t i = 0; i < n; ++i) {
+    const auto first = static_cast<unsigned char>(s[i]);
+    const unsigned second = i + 1 < n ? static_cast<unsigned char>(s[i + 1]) : 0u;
+    const size_t pair = first * 256u + second;
+    if ((pairs_[pair / 64] & (uint64_t{1} << (pair % 64))) == 0) continue;
+    for (const uint16_t k : by_first_[first]) {
+      const std::string_view c = cues_[k];
+      if (c.size() <= n - i && s.compare(i, c.size(), c) == 0) return true;
+    }
+  }
+  return false;
+}
+
+bool AsciiAlnumMoreThan(std::string_view s, size_t n) {
+  size_t count = 0;
+  for (const char c : s) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) {
+      if (++count > n) return true;
+    }
+  }
+  return false;
+}
+
 bool IsProse(std::string_view s) {
   size_t words = 0;
   bool in_word = false;

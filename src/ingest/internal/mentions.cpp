@@ -98,6 +98,13 @@ const std::vector<ProjectRegex>& ProjectRegexes() {
   return *regexes;
 }
 
+// The first two bytes of a word, a space standing for the second byte of a word of one.
+size_t PairOf(std::string_view word) {
+  const auto first = static_cast<unsigned char>(word[0]);
+  const auto second = static_cast<unsigned char>(word.size() > 1 ? word[1] : ' ');
+  return first * 256u + second;
+}
+
 bool IsRegexWordByte(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
@@ -211,7 +218,16 @@ std::vector<ProjectWindow> ProjectWindows(std::string_view text) {
 
 FoldedText FoldWithOffsets(std::string_view text) {
   FoldedText out;
+  FoldWithOffsets(text, &out);
+  return out;
+}
+
+void FoldWithOffsets(std::string_view text, FoldedText* into) {
+  FoldedText& out = *into;
+  out.folded.clear();
+  out.origin.clear();
   out.folded.reserve(text.size() + 2);
+  out.origin.reserve(text.size() + 2);
   auto space = [&](size_t at) {
     if (out.folded.empty() || out.folded.back() != ' ') {
       out.folded.push_back(' ');
@@ -246,7 +262,6 @@ FoldedText FoldWithOffsets(std::string_view text) {
     i += len;
   }
   out.origin.push_back(text.size());
-  return out;
 }
 
 bool LooksFrench(const std::vector<std::string>& lines) {
@@ -320,7 +335,12 @@ void MentionFinder::Names::Index() {
   std::stable_sort(names.begin(), names.end(), longer);
   for (uint32_t i = 0; i < names.size(); ++i) {
     const std::string& f = names[i].folded;
-    by_first_word[f.substr(0, f.find(' '))].push_back(i);
+    const std::string first = f.substr(0, f.find(' '));
+    if (first.empty()) continue;  // FoldKey trims: no name starts with a space
+    longest_first_word = std::max(longest_first_word, first.size());
+    const size_t pair = PairOf(first);
+    first_pair[pair / 64] |= uint64_t{1} << (pair % 64);
+    by_first_word[first].push_back(i);
   }
 }
 
@@ -328,7 +348,25 @@ void MentionFinder::Names::Index() {
 // names (longest first), then of their position, so a longer name wins over a name inside it.
 // One pass over the words finds them all: a name can only start at a word that is its first word.
 std::vector<Mention> MentionFinder::Find(std::string_view text, const Names& names) const {
-  const FoldedText ft = FoldWithOffsets(text);
+  // The readers ask for the countries, the treaties and the projects of one text in turn: the
+  // text is folded once for them (one text remembered per thread, compared byte for byte). A text
+  // of more than a megabyte is folded for this call only, so that no thread keeps its buffers.
+  constexpr size_t kRemembered = size_t{1} << 20;
+  thread_local std::string folded_source;
+  thread_local FoldedText remembered;
+  thread_local bool folded_valid = false;
+  FoldedText own;
+  const FoldedText* folded = &remembered;
+  if (text.size() > kRemembered) {
+    FoldWithOffsets(text, &own);
+    folded = &own;
+  } else if (!folded_valid || folded_source != text) {
+    folded_valid = false;
+    FoldWithOffsets(text, &remembered);
+    folded_source.assign(text);
+    folded_valid = true;
+  }
+  const FoldedText& ft = *folded;
   const std::string& f = ft.folded;
   struct Candidate {
     uint32_t name;
@@ -342,8 +380,13 @@ std::vector<Mention> MentionFinder::Find(std::string_view text, const Names& nam
     }
     size_t e = f.find(' ', b);
     if (e == std::string::npos) e = f.size();
-    if (auto it = names.by_first_word.find(std::string_view(f).substr(b, e - b));
-        it != names.by_first_word.end()) {
+    const std::string_view word = std::string_view(f).substr(b, e - b);
+    const size_t pair = PairOf(word);
+    if (word.size() > names.longest_first_word || (names.first_pair[pair / 64] & (uint64_t{1} << (pair % 64))) == 0) {
+      b = e;
+      continue;
+    }
+    if (auto it = names.by_first_word.find(word); it != names.by_first_word.end()) {
       for (const uint32_t n : it->second) {
         const std::string& name = names.names[n].folded;
         const size_t end = b + name.size();

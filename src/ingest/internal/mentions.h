@@ -61,6 +61,11 @@ class MentionFinder {
   struct Names {
     std::vector<Name> names;
     std::unordered_map<std::string, std::vector<uint32_t>, WordHash, std::equal_to<>> by_first_word;
+    /// A necessary condition of a word being a first word, tested before the map is hashed:
+    /// its length is at most `longest_first_word` and its first two bytes (the second a space
+    /// for a word of one byte) are set in `first_pair`.
+    size_t longest_first_word = 0;
+    std::vector<uint64_t> first_pair = std::vector<uint64_t>(65536 / 64, 0);
     void Index();
   };
   std::vector<Mention> Find(std::string_view text, const Names& names) const;
@@ -78,6 +83,8 @@ struct FoldedText {
   std::vector<size_t> origin;  ///< origin[i] = offset in the source of folded[i]
 };
 FoldedText FoldWithOffsets(std::string_view text);
+/// The same into `out`, whose buffers are reused.
+void FoldWithOffsets(std::string_view text, FoldedText* out);
 
 /// True when `lines` read as French rather than English (by their commonest words).
 bool LooksFrench(const std::vector<std::string>& lines);

@@ -101,6 +101,9 @@ bool IsBullet(std::string_view s) {
 }
 
 bool IsReadMore(std::string_view s) {
+  // Each ASCII letter or digit folds to one letter of the key: a line of more than the 12 of
+  // "en savoir plus" folds to none of these.
+  if (AsciiAlnumMoreThan(s, 12)) return false;
   const std::string f = text::FoldKey(s);
   return f == "read more" || f == "lire la suite" || f == "more" || f == "en savoir plus";
 }
@@ -335,6 +338,7 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, cons
     // Only a title that names an event: "Germany ratified the Protocol (10 June 2011)" is news, no activity.
     const bool names_event = NamesEvent(title) || (dated_by_anchor && !paragraphs.empty() &&
                                                    EventPhrase(paragraphs.front().second));
+    const std::vector<std::string> projects = MentionFinder::Ids(finder.Projects(all));
     if (ev.when && ev.when->start && ev.when->year_given && names_event) {
       std::string what = WithoutEventSuffix(title);
       if (dated_by_anchor) {
@@ -353,7 +357,7 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, cons
       Record act;
       act.kind = "activity";
       act.line = item_line;
-      act.fields = json::object({{"projects", MentionFinder::Ids(finder.Projects(all))},
+      act.fields = json::object({{"projects", projects},
                                  {"title", what},
                                  {"places", places},
                                  {"countries", MentionFinder::Ids(finder.Countries(ev.place))},
@@ -377,9 +381,9 @@ LayoutResult ExtractNewsPage(const TextDocument& doc, const CleanLines& cl, cons
         {"event_end", ev.when ? IsoOrNull(ev.when->end) : json(nullptr)},
         {"event_place", ev.place.empty() ? json(nullptr) : json(ev.place)},
         {"countries", MentionFinder::Ids(finder.Countries(all))},
-        {"projects", MentionFinder::Ids(finder.Projects(all))},
+        {"projects", projects},
         {"treaties", MentionFinder::Ids(finder.Treaties(all))},
-        {"body", body},
+        {"body", std::move(body)},
         {"links", std::move(link_captions)},
     });
     // A date line that gives a span of days ("11-13 April 2016 Johannesburg") dates the item

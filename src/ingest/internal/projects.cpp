@@ -460,8 +460,15 @@ std::vector<Record> ProseProjects(const CleanLines& lines, const MentionFinder& 
 
     for (std::string_view sentence : SplitSentences(para)) {
       if (sentence.size() > 1500) continue;
+      const std::string lower = text::ToLowerAscii(sentence);
+      // Every statement read below spells one of these (lowercased): a sentence that spells none
+      // states nothing of a project and is passed over.
+      {
+        static const CueSet kCues = {" is ", " was a ", "project ", "funded by", "voluntary contributions from",
+                                     "budget", "duration", " made ", " makes ", " provided ", " contributed ", "it "};
+        if (!kCues.FoundIn(lower)) continue;
+      }
       const std::string s(sentence);
-      const std::string lower = text::ToLowerAscii(s);
       Basics* about = nullptr;
 
       // "<Name> is a … project …", "<Name> is implemented …".

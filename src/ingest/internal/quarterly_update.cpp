@@ -46,8 +46,8 @@ bool FoldedStarts(std::string_view s, std::string_view prefix) {
 }
 
 std::optional<Section> SectionOf(std::string_view line, std::string* name) {
-  const std::string f = text::FoldKey(line);
   if (line.size() > 120) return std::nullopt;
+  const std::string f = text::FoldKey(line);
   if (text::StartsWith(f, "highlights")) return Section::kHighlights;
   if (f == "follow us" || text::StartsWith(f, "tools on cybercrime")) return Section::kPromo;
   if (text::StartsWith(f, "save the date")) return Section::kSaveTheDate;

@@ -1,6 +1,9 @@
 #pragma once
 /// The document shapes the extractors know, and the line helpers they share.
 
+#include <array>
+#include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +29,26 @@ struct CleanLines {
   explicit CleanLines(const TextDocument& doc);
   std::vector<std::string> clean;  ///< CleanLine of each line ("" for blank ones)
   std::vector<bool> blank;
+};
+
+/// True when `s` has more than `n` ASCII letters and digits (each folds to one letter of its
+/// FoldKey): a quick test that a line cannot fold to a short key. Stops at the (n+1)th.
+bool AsciiAlnumMoreThan(std::string_view s, size_t n);
+
+/// A set of cue strings searched for together: FoundIn(s) is true when some cue occurs in `s`
+/// (byte for byte, as std::string::find would find it), in one pass over `s` that looks at the
+/// cues only where the two bytes that start one are found. The cues must outlive the set
+/// (string literals).
+class CueSet {
+ public:
+  CueSet(std::initializer_list<std::string_view> cues);
+  bool FoundIn(std::string_view s) const;
+
+ private:
+  std::vector<std::string_view> cues_;
+  std::array<uint64_t, 65536 / 64> pairs_{};            ///< bit a*256+b: a cue starts with bytes a, b
+  std::array<std::vector<uint16_t>, 256> by_first_{};  ///< the cues by their first byte
+  bool empty_cue_ = false;
 };
 
 /// True when `line` reads as prose (a sentence), not a caption or heading.

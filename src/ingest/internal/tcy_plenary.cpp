@@ -5,6 +5,7 @@
 
 #include "core/text.h"
 #include "ingest/internal/pattern.h"
+#include "ingest/internal/shapes.h"
 
 namespace octopus::ingest::internal {
 
@@ -67,8 +68,8 @@ void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
   if (text.empty()) return;
   // Most paragraphs name no plenary: a cheap word test spares them the patterns.
   const std::string low = text::ToLowerAscii(text);
-  const bool may_name = low.find("plenar") != std::string::npos || low.find("t-cy") != std::string::npos ||
-                        low.find("committee") != std::string::npos;
+  static const CueSet kMayName = {"plenar", "t-cy", "committee"};
+  const bool may_name = kMayName.FoundIn(low);
   if (!may_name && !pending_ && text.size() > 40) {
     date_line_.reset();
     return;
@@ -78,10 +79,12 @@ void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
                                         committee + "|" + committee +
                                         R"( (?:at|during) its (\d{1,3}) ?(?:st|nd|rd|th) (?:Plenary|plenary meeting|plenary session|plenary)|\b(\d{1,3}) ?(?:st|nd|rd|th) T-CY (?:Plenary|plenary))");
   // Kept in std::regex: RE2 has no lookahead, and the committee's name may be matched shorter
-  // to pass it. Every text it matches spells " of the " or "t-cy plenary", tested first.
+  // to pass it. Every text it matches spells "plenary of the ", "meeting of the ", "session of
+  // the " (its head, maybe " meeting" or " session", then " of the ") or "t-cy plenary", tested first.
   static const std::regex kUnnumbered(R"(\b(?:Plenary|plenary meeting|plenary session|meeting)(?: meeting| session)? of the )" +
                                           committee + R"((?! working| bureau| Bureau)|\bT-CY plenary\b)",
                                       kFlags);
+  static const CueSet kUnnumberedCues = {"plenary of the ", "meeting of the ", "session of the ", "t-cy plenary"};
   static const Pattern kPlace(R"(\b(?:meeting|held|met|took place) in ([A-Z][\w-]+(?: [A-Z][\w-]+)?))", false);
   static const Pattern kChair(R"(\bchaired by ([^,;]{3,80}?(?: \([^)]{2,40}\))?)(?:,| and |;|\.|$))");
 
@@ -90,7 +93,7 @@ void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
   // Both patterns spell "plenar", "T-CY" or "Committee": without them, nothing is named.
   const bool numbered = may_name && kNumbered.Find(text, &m);
   const bool unnumbered = !numbered && may_name &&
-                          (low.find(" of the ") != std::string::npos || low.find("t-cy plenary") != std::string::npos) &&
+                          kUnnumberedCues.FoundIn(low) &&
                           std::regex_search(text.begin(), text.end(), u, kUnnumbered);
   const bool named = numbered || unnumbered;
 
@@ -112,7 +115,7 @@ void TcyPlenaries::Paragraph(std::string_view text, int line, int year) {
   }
   if (!named) {
     // A date alone: the heading of the programme item below it.
-    if (auto d = ParseDatePhrase(text, year); d && d->start && text.size() <= 40) {
+    if (std::optional<DatePhrase> d; text.size() <= 40 && (d = ParseDatePhrase(text, year)) && d->start) {
       date_line_ = {{*d, std::string(text)}};
       date_line_number_ = line;
     } else {

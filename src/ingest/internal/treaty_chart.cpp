@@ -129,8 +129,7 @@ std::vector<Record> ExtractChartRows(const TextDocument& doc, const CleanLines& 
   size_t status_line = 0;
   for (size_t i = 0; i < doc.lines.size(); ++i) {
     if (lines.blank[i]) continue;
-    const std::string f = text::FoldKey(lines.clean[i]);
-    if (!status && lines.clean[i].size() < 80 && f.rfind("status as of", 0) == 0) {
+    if (!status && lines.clean[i].size() < 80 && text::FoldKey(lines.clean[i]).rfind("status as of", 0) == 0) {
       std::string_view rest = text::Trim(std::string_view(lines.clean[i]).substr(12));
       if (!rest.empty() && rest.front() == ':') rest = text::Trim(rest.substr(1));
       status = ParseDayMonthYear(rest);

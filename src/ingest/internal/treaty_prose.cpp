@@ -177,11 +177,13 @@ void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
   s = text::TruncateUtf8(s, kMaxSentence);
   // Most sentences state no treaty matter: cheap word tests spare them the patterns.
   const std::string low = text::ToLowerAscii(s);
-  auto has = [&](std::initializer_list<std::string_view> words) {
-    return std::any_of(words.begin(), words.end(), [&](std::string_view w) { return low.find(w) != std::string::npos; });
-  };
-  const bool names_treaty = has({"conven", "protoc", "ets", "stce", "xviii", "treat", "trait"}) ||
-                            s.find("UN") != std::string_view::npos;
+  // Each set is searched for in one pass over the lowercased sentence.
+  static const CueSet kTreatyWords = {"conven", "protoc", "ets", "stce", "xviii", "treat", "trait"};
+  static const CueSet kInForce = {"into force", "vigueur"};
+  static const CueSet kActs = {"deposit", "convey", "ratif", "sign",  "acced", "accession",
+                               "denounc", "invit",  " to join", "adh", "dépos", "dénon"};
+  static const CueSet kFigures = {"part", "sign", "invit", "member", "commit", "ratif"};
+  const bool names_treaty = kTreatyWords.FoundIn(low) || s.find("UN") != std::string_view::npos;
   if (names_treaty) {
     for (const Mention& m : finder_.Treaties(s)) {
       if (std::find(item_treaties_.begin(), item_treaties_.end(), m.id) == item_treaties_.end()) {
@@ -190,9 +192,8 @@ void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
     }
   }
   if (item_treaties_.empty()) return;  // no treaty named yet: no action or figure can be read
-  if (has({"into force", "vigueur"}) && EntryIntoForceSentence(s, line)) return;
-  const bool acts = has({"deposit", "convey", "ratif", "sign", "acced", "accession", "denounc", "invit", " to join", "adh",
-                         "dépos", "dénon"});
+  if (kInForce.FoundIn(low) && EntryIntoForceSentence(s, line)) return;
+  const bool acts = kActs.FoundIn(low);
   if (acts && !NominalSentence(s, line)) {
     // "A was invited … on 13 February 2018 and B deposited … on 28 March": each
     // verb with a subject of its own starts a clause of its own.
@@ -218,7 +219,7 @@ void TreatyProse::Sentence(std::string_view s, int line, bool heading) {
       ActionSentence(s.substr(starts[k], starts[k + 1] - starts[k]), s, line, heading);
     }
   }
-  if (has({"part", "sign", "invit", "member", "commit", "ratif"})) FigureSentence(s, line);
+  if (kFigures.FoundIn(low)) FigureSentence(s, line);
 }
 
 std::vector<std::string> TreatyProse::TreatiesOr(std::string_view s, size_t from) const {
