@@ -113,8 +113,10 @@ def main():
                 out.write(f"{headline} ({when}, {place})\n\n")
                 out.write(f"[{when}, {place}] " + " ".join(body) + "\n\n")
                 item += 1
+    # Words of the long tail by their rank: the most frequent, and rarer ones.
     manifest = {"items": n, "files": files, "zebra_items": zebra_count,
-                "zero_hit_words": ["velvet", "quantum"]}
+                "zero_hit_words": ["velvet", "quantum"],
+                "tail_words": {str(r): tail[r] for r in (0, 50, 2000)}}
     with open(os.path.join(a.dir, "manifest.json"), "w", encoding="utf-8") as m:
         json.dump(manifest, m, indent=1)
 
