@@ -4,6 +4,7 @@
 /// SQL text uses '?' placeholders; a backend rewrites them for its dialect.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,6 +31,16 @@ class Connection {
   virtual Status ExecScript(std::string_view sql) = 0;
   /// Runs a statement and returns every row.
   virtual Result<std::vector<Row>> Query(std::string_view sql, const std::vector<Value>& params = {}) = 0;
+  /// Runs a statement and hands each row to `each` as it is read, without
+  /// holding them all (a long result: every match of a search). The default
+  /// reads them all first.
+  virtual Status Scan(std::string_view sql, const std::vector<Value>& params,
+                      const std::function<void(const Row&)>& each) {
+    auto rows = Query(sql, params);
+    if (!rows) return rows.status();
+    for (const Row& r : *rows) each(r);
+    return Status::Ok();
+  }
   /// Runs an INSERT and returns the new row's id.
   virtual Result<int64_t> Insert(std::string_view sql, const std::vector<Value>& params) = 0;
   virtual Status Begin() = 0;

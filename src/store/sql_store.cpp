@@ -1,11 +1,15 @@
 // The repository layer: the Store written once against store::Connection.
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <chrono>
 #include <ctime>
 #include <initializer_list>
+#include <limits>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <tuple>
 
@@ -14,6 +18,7 @@
 #include "core/text.h"
 #include "domain/record.h"
 #include "domain/treaty_json.h"
+#include "store/entity_index.h"
 #include "store/migrations.h"
 #include "store/store.h"
 
@@ -206,6 +211,16 @@ class SqlStore : public Store {
                      const std::map<std::string_view, const kb::Entity*>& by_id, bool restricted);
   /// A country's entry text: `names`, then the latest revision of its profile.
   Result<std::string> CountryBody(const std::string& iso2, const std::string& names);
+  /// FindEntities by one SQL statement per facet, for an index whose days the
+  /// memory index cannot hold (EntityIndexBuilder::Finish) or a window not
+  /// given as YYYY-MM-DD.
+  Result<EntityPage> FindEntitiesBySql(const RecordQuery& query);
+  /// The entity index's per-entry data, read again when the index changed
+  /// (this store's writes, or another connection's); nullptr when it cannot
+  /// be held in memory.
+  Result<std::shared_ptr<const EntityIndexMemory>> EntityIndex();
+  /// What says that the entity index changed.
+  Result<std::string> EntityIndexVersion();
 
   Result<int64_t> InsertSource(const SourceInfo& s) {
     return conn_->Insert(
@@ -217,6 +232,13 @@ class SqlStore : public Store {
   Status InsertBatch(int64_t source_id, const domain::TreatyBatch& batch);
 
   std::unique_ptr<Connection> conn_;
+  /// Counts this store's writes to the entity index.
+  std::atomic<uint64_t> index_writes_{0};
+  std::mutex index_mu_;        // guards the three below
+  std::mutex index_build_mu_;  // one thread reads the index at a time
+  bool index_loaded_ = false;
+  std::string index_version_;
+  std::shared_ptr<const EntityIndexMemory> index_;
   std::string audit_actor_ = "octopus", audit_origin_ = "octopus";
   /// Appends the store's own entry for a change it makes (inside its transaction).
   Status AuditOwnChange(std::string action, std::string entity, std::string field,
@@ -770,7 +792,9 @@ Status SqlStore::PutKnowledge(const kb::KnowledgeBase& kb, const std::string& st
       "ON CONFLICT (id) DO UPDATE SET stamp = excluded.stamp",
       {stamp});
   if (!meta) return meta.status();
-  return tx.Commit();
+  Status committed = tx.Commit();
+  ++index_writes_;
+  return committed;
 }
 
 Result<kb::KnowledgeBase> SqlStore::Knowledge() {
@@ -860,7 +884,9 @@ Status SqlStore::PutCountries(const std::vector<CountryEntry>& countries) {
         {*entry});
     if (!facet) return facet.status();
   }
-  return tx.Commit();
+  Status committed = tx.Commit();
+  ++index_writes_;
+  return committed;
 }
 
 Result<std::string> SqlStore::KnowledgeStamp() {
@@ -898,11 +924,7 @@ std::string EntityConditions(const RecordQuery& q, const std::string& match,
   return where;
 }
 
-Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
-  if (!HasFullText()) {
-    return InvalidArgument("full-text search is not supported on the " +
-                           std::string(conn_->backend()) + " backend");
-  }
+Result<EntityPage> SqlStore::FindEntitiesBySql(const RecordQuery& q) {
   EntityPage page;
   const std::string match = Fts5Match(q.terms);
   {
@@ -968,6 +990,208 @@ Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
       counts.push_back({AsText(r[0]), static_cast<int>(AsInt(r[1])), AsText(r[2])});
     }
     page.facets.emplace_back(facet, std::move(counts));
+  }
+  return page;
+}
+
+// The full-text engine's part of a search (SQLite FTS5), kept to these
+// statements: every entry the match gives, with its rank when the order
+// needs one (bm25, the label weighing five times the rest of the text); and
+// one entry's passage and label with the matched words marked.
+constexpr const char* kMatchRanked =
+    "SELECT rowid, bm25(entity_text, 5.0, 1.0) FROM entity_text WHERE entity_text MATCH ?";
+constexpr const char* kMatchUnranked = "SELECT rowid, 0.0 FROM entity_text WHERE entity_text MATCH ?";
+constexpr const char* kMatchedHit =
+    "SELECT e.entity_id, e.kind, e.label, "
+    "snippet(entity_text, 1, char(2), char(3), '\u2026', 24), "
+    "highlight(entity_text, 0, char(2), char(3)) "
+    "FROM entity_text JOIN entity_entries e ON e.id = entity_text.rowid "
+    "WHERE entity_text MATCH ? AND entity_text.rowid = ?";
+
+double AsReal(const Value& v) {
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  return static_cast<double>(AsInt(v));
+}
+
+Result<std::string> SqlStore::EntityIndexVersion() {
+  // This store's writes, and what another connection's PutKnowledge or
+  // PutCountries changes: the stamp, the newest entry, the countries.
+  const uint64_t writes = index_writes_.load();
+  auto rows = conn_->Query(
+      "SELECT (SELECT stamp FROM knowledge_meta WHERE id = 1), (SELECT max(id) FROM entity_entries), "
+      "(SELECT count(*) FROM entity_entries WHERE kind = 'country')");
+  if (!rows) return rows.status();
+  const Row& r = rows->front();
+  return std::to_string(writes) + "|" + AsText(r[0]) + "|" + std::to_string(AsInt(r[1])) + "|" +
+         std::to_string(AsInt(r[2]));
+}
+
+Result<std::shared_ptr<const EntityIndexMemory>> SqlStore::EntityIndex() {
+  for (int attempt = 0;; ++attempt) {
+    auto version = EntityIndexVersion();
+    if (!version) return version.status();
+    {
+      std::lock_guard lock(index_mu_);
+      if (index_loaded_ && index_version_ == *version) return index_;
+    }
+    std::lock_guard build_lock(index_build_mu_);
+    {
+      std::lock_guard lock(index_mu_);
+      if (index_loaded_ && index_version_ == *version) return index_;
+    }
+    EntityIndexBuilder builder;
+    Status st = conn_->Scan(
+        "SELECT e.id, e.sort_date, e.date_lo, e.date_hi, "
+        "EXISTS (SELECT 1 FROM entry_restrictions r WHERE r.entry = e.id) FROM entity_entries e",
+        {}, [&](const Row& r) {
+          EntityIndexMemory::EntryRow row;
+          row.id = AsInt(r[0]);
+          row.sort_date = AsText(r[1]);
+          if (!IsNull(r[2])) row.date_lo = AsText(r[2]);
+          if (!IsNull(r[3])) row.date_hi = AsText(r[3]);
+          row.restricted = AsInt(r[4]) != 0;
+          builder.AddEntry(row);
+        });
+    if (!st.ok()) return st;
+    EntityIndexMemory::FacetRow facet;
+    st = conn_->Scan("SELECT entry, facet, value, label, key, label_key FROM entity_facets", {},
+                     [&](const Row& r) {
+                       facet.entry = AsInt(r[0]);
+                       facet.facet = AsText(r[1]);
+                       facet.value = AsText(r[2]);
+                       facet.label = AsText(r[3]);
+                       facet.key = AsText(r[4]);
+                       facet.label_key = AsText(r[5]);
+                       builder.AddFacet(facet);
+                     });
+    if (!st.ok()) return st;
+    std::optional<EntityIndexMemory> built = builder.Finish();
+    std::shared_ptr<const EntityIndexMemory> index =
+        built ? std::make_shared<const EntityIndexMemory>(std::move(*built)) : nullptr;
+    // Kept only when nothing changed while it was read; read again otherwise
+    // (and used as read after a few tries: a query sees the index of a moment).
+    auto after = EntityIndexVersion();
+    if (!after) return after.status();
+    if (*after == *version || attempt >= 2) {
+      std::lock_guard lock(index_mu_);
+      index_loaded_ = true;
+      index_version_ = *after;
+      index_ = index;
+      return index;
+    }
+  }
+}
+
+Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
+  if (!HasFullText()) {
+    return InvalidArgument("full-text search is not supported on the " +
+                           std::string(conn_->backend()) + " backend");
+  }
+  const std::optional<int32_t> from = EntityIndexMemory::PackDay(q.from);
+  const std::optional<int32_t> to = EntityIndexMemory::PackDay(q.to);
+  if (!from || !to) return FindEntitiesBySql(q);
+  auto loaded = EntityIndex();
+  if (!loaded) return loaded.status();
+  if (!*loaded) return FindEntitiesBySql(q);
+  const EntityIndexMemory& index = **loaded;
+
+  EntityIndexMemory::Ask ask;
+  ask.public_only = q.visibility != kb::Visibility::kRestricted;
+  ask.from = *from;
+  ask.to = *to;
+  ask.facets = q.facets;
+  ask.facet_limit = q.facet_limit;
+  for (const auto& [facet, value] : q.filters) {
+    // The value as stored, as shown, or, for a value naming an entity, any
+    // name of that entity.
+    EntityIndexMemory::Filter f{facet, text::ToLowerAscii(text::Trim(value)), {}};
+    auto named = conn_->Query("SELECT entity_id FROM entity_names WHERE key = ?", {f.key});
+    if (!named) return named.status();
+    for (const Row& r : *named) f.named_ids.push_back(AsText(r[0]));
+    ask.filters.push_back(std::move(f));
+  }
+
+  // The text is matched once; everything else is read from the memory index.
+  const std::string match = Fts5Match(q.terms);
+  const bool ranked = !match.empty() && q.order == RecordQuery::Order::kRank;
+  std::vector<EntityIndexMemory::Matched> matched;
+  if (!match.empty()) {
+    Status st = conn_->Scan(ranked ? kMatchRanked : kMatchUnranked, {match}, [&](const Row& r) {
+      const int64_t entry = index.Find(AsInt(r[0]));
+      if (entry >= 0) matched.push_back({static_cast<uint32_t>(entry), AsReal(r[1])});
+    });
+    if (!st.ok()) return st;
+  }
+  EntityIndexMemory::Answer answer = index.Evaluate(match.empty() ? nullptr : &matched, ask);
+  matched.clear();
+  matched.shrink_to_fit();
+
+  EntityPage page;
+  page.total = static_cast<int>(answer.results.size());
+  page.facets = std::move(answer.facets);
+  const size_t offset = q.offset > 0 ? static_cast<size_t>(q.offset) : 0;
+  if (q.limit <= 0 || answer.results.size() <= offset) return page;
+
+  // The order: bm25 (lower first), or the first day; then the entity id.
+  std::vector<EntityIndexMemory::Matched>& results = answer.results;
+  const bool newest = !ranked && q.order != RecordQuery::Order::kOldest;
+  if (!ranked) {
+    for (EntityIndexMemory::Matched& m : results) {
+      const int32_t day = index.sort_date(m.entry);
+      m.score = newest ? -static_cast<double>(day)
+                       : (day == 0 ? std::numeric_limits<double>::infinity() : static_cast<double>(day));
+    }
+  }
+  // Only what can reach the page is ordered by id: the entries up to the
+  // page's last by the order's value, and every entry tied with that one.
+  const size_t want = std::min(results.size(), offset + static_cast<size_t>(q.limit));
+  auto by_score = [](const EntityIndexMemory::Matched& a, const EntityIndexMemory::Matched& b) {
+    return a.score < b.score;
+  };
+  std::nth_element(results.begin(), results.begin() + static_cast<std::ptrdiff_t>(want - 1), results.end(),
+                   by_score);
+  const double bound = results[want - 1].score;
+  std::vector<EntityIndexMemory::Matched> chosen;
+  for (const EntityIndexMemory::Matched& m : results) {
+    if (m.score <= bound) chosen.push_back(m);
+  }
+  nlohmann::json ids = nlohmann::json::array();
+  for (const EntityIndexMemory::Matched& m : chosen) ids.push_back(index.id(m.entry));
+  std::map<int64_t, std::string> entity_ids;
+  Status st = conn_->Scan("SELECT id, entity_id FROM entity_entries WHERE id IN (SELECT value FROM json_each(?))",
+                          {ids.dump()}, [&](const Row& r) { entity_ids[AsInt(r[0])] = AsText(r[1]); });
+  if (!st.ok()) return st;
+  struct Ordered {
+    double score;
+    const std::string* entity_id;
+    int64_t id;
+  };
+  std::vector<Ordered> ordered;
+  for (const EntityIndexMemory::Matched& m : chosen) {
+    auto it = entity_ids.find(index.id(m.entry));
+    if (it != entity_ids.end()) ordered.push_back({m.score, &it->second, it->first});
+  }
+  std::sort(ordered.begin(), ordered.end(), [&](const Ordered& a, const Ordered& b) {
+    if (a.score != b.score) return a.score < b.score;
+    return newest ? *a.entity_id > *b.entity_id : *a.entity_id < *b.entity_id;
+  });
+  for (size_t i = offset; i < ordered.size() && i < want; ++i) {
+    auto rows = match.empty()
+                    ? conn_->Query("SELECT entity_id, kind, label, '', '' FROM entity_entries WHERE id = ?",
+                                   {ordered[i].id})
+                    : conn_->Query(kMatchedHit, {match, ordered[i].id});
+    if (!rows) return rows.status();
+    if (rows->empty()) continue;
+    const Row& r = rows->front();
+    EntityHit hit{AsText(r[0]), kb::Kind::kProject, AsText(r[2]), AsText(r[3]), AsText(r[4])};
+    if (AsText(r[1]) == "country") {
+      hit.country = true;
+    } else if (auto kind = kb::KindFromName(AsText(r[1]))) {
+      hit.kind = *kind;
+    } else {
+      return IoError("indexed entity '" + hit.entity_id + "' has unknown kind");
+    }
+    page.hits.push_back(std::move(hit));
   }
   return page;
 }

@@ -14,7 +14,9 @@
 #include <cstdlib>
 #include <mutex>
 #include <thread>
+#include <tuple>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -1237,6 +1239,240 @@ TEST_F(KnowledgeStoreTest, EntityDateWindowKeepsActivitiesThatMayFallWithinIt) {
   EXPECT_EQ(newest.total, 6);
   EXPECT_EQ(Labels(newest), (std::vector<std::string>{"Support to the 24/7 point of contact",
                                                       "Advisory mission on cybercrime legislation"}));
+}
+
+// The order, snippets, total and facet counts of the statements a search ran
+// before the memory index (every condition in one SQL statement per
+// measure), for queries of words without filters: what FindEntities must
+// still give.
+struct OneStatementPage {
+  int total = 0;
+  std::vector<std::tuple<std::string, std::string, std::string>> hits;  // id, snippet, title
+  std::map<std::string, std::vector<std::tuple<std::string, int, std::string>>> facets;
+};
+
+OneStatementPage ByOneStatement(SqliteConnection& conn, const RecordQuery& q,
+                                const std::vector<std::string>& facets) {
+  OneStatementPage out;
+  std::string match;
+  for (const SearchTerm& t : q.terms) match += (match.empty() ? "\"" : " \"") + t.text + "\"";
+  const std::string where =
+      std::string(q.visibility == kb::Visibility::kRestricted
+                      ? " WHERE 1 = 1"
+                      : " WHERE e.id NOT IN (SELECT entry FROM entry_restrictions)") +
+      " AND e.id IN (SELECT rowid FROM entity_text WHERE entity_text MATCH ?)";
+  auto n = conn.Query("SELECT count(*) FROM entity_entries e" + where, {match});
+  EXPECT_TRUE(n.ok());
+  if (n.ok()) out.total = static_cast<int>(AsInt((*n)[0][0]));
+  const char* order = q.order == RecordQuery::Order::kRank
+                          ? " ORDER BY bm25(entity_text, 5.0, 1.0), e.entity_id"
+                          : q.order == RecordQuery::Order::kOldest
+                                ? " ORDER BY e.sort_date = '', e.sort_date, e.entity_id"
+                                : " ORDER BY e.sort_date DESC, e.entity_id DESC";
+  auto rows = conn.Query(
+      "SELECT e.entity_id, snippet(entity_text, 1, char(2), char(3), '\u2026', 24), "
+      "highlight(entity_text, 0, char(2), char(3)) "
+      "FROM entity_text JOIN entity_entries e ON e.id = entity_text.rowid" +
+          where + " AND entity_text MATCH ?" + order + " LIMIT ? OFFSET ?",
+      {match, match, int64_t{q.limit}, int64_t{q.offset}});
+  EXPECT_TRUE(rows.ok());
+  if (rows.ok()) {
+    for (const Row& r : *rows) out.hits.emplace_back(AsText(r[0]), AsText(r[1]), AsText(r[2]));
+  }
+  for (const std::string& facet : facets) {
+    auto counts = conn.Query(
+        "SELECT min(f.value), count(*), min(f.label) FROM entity_facets f "
+        "JOIN entity_entries e ON e.id = f.entry" +
+            where + " AND f.facet = ? GROUP BY f.key ORDER BY count(*) DESC, f.key LIMIT 100",
+        {match, facet});
+    EXPECT_TRUE(counts.ok());
+    if (!counts.ok()) continue;
+    for (const Row& r : *counts) {
+      out.facets[facet].emplace_back(AsText(r[0]), static_cast<int>(AsInt(r[1])), AsText(r[2]));
+    }
+  }
+  return out;
+}
+
+TEST_F(KnowledgeStoreTest, SearchGivesTheOrderSnippetsTotalsAndCountsOfOneStatementPerMeasure) {
+  for (kb::Entity& e : kb_.entities) {
+    if (e.id == "iproceeds-2") e.restricted = true;
+  }
+  Put();
+  auto conn = Raw();
+  ASSERT_TRUE(conn);
+  const std::vector<std::string> facets = {"kind", "country", "project", "year", "mode"};
+  int compared = 0;
+  for (const char* word : {"cybercrime", "Turkiye", "workshop", "evidence", "the"}) {
+    for (auto order : {RecordQuery::Order::kRank, RecordQuery::Order::kNewest, RecordQuery::Order::kOldest}) {
+      for (auto visibility : {kb::Visibility::kPublic, kb::Visibility::kRestricted}) {
+        for (int offset : {0, 2}) {
+          RecordQuery q;
+          q.terms = {{word, false}};
+          q.order = order;
+          q.visibility = visibility;
+          q.limit = 3;
+          q.offset = offset;
+          q.facets = facets;
+          const EntityPage page = Find(q);
+          const OneStatementPage want = ByOneStatement(*conn, q, facets);
+          SCOPED_TRACE(std::string(word) + " order " + std::to_string(static_cast<int>(order)) +
+                       " offset " + std::to_string(offset));
+          EXPECT_EQ(page.total, want.total);
+          ASSERT_EQ(page.hits.size(), want.hits.size());
+          for (size_t i = 0; i < want.hits.size(); ++i) {
+            EXPECT_EQ(page.hits[i].entity_id, std::get<0>(want.hits[i]));
+            EXPECT_EQ(page.hits[i].snippet, std::get<1>(want.hits[i]));
+            EXPECT_EQ(page.hits[i].title_marked, std::get<2>(want.hits[i]));
+          }
+          ASSERT_EQ(page.facets.size(), facets.size());
+          for (const auto& [facet, counts] : page.facets) {
+            auto it = want.facets.find(facet);
+            const size_t expected = it == want.facets.end() ? 0 : it->second.size();
+            ASSERT_EQ(counts.size(), expected) << facet;
+            for (size_t i = 0; i < counts.size(); ++i) {
+              EXPECT_EQ(counts[i].value, std::get<0>(it->second[i])) << facet;
+              EXPECT_EQ(counts[i].count, std::get<1>(it->second[i])) << facet;
+              EXPECT_EQ(counts[i].label, std::get<2>(it->second[i])) << facet;
+            }
+          }
+          compared += want.total > 0 ? 1 : 0;
+        }
+      }
+    }
+  }
+  EXPECT_GT(compared, 40) << "most of the queries find something";
+}
+
+TEST_F(KnowledgeStoreTest, AQueryWithNoHitGivesNoResultNoTotalAndEmptyFacets) {
+  Put();
+  RecordQuery q;
+  q.terms = {{"quokkaphone", false}, {"marmalade", false}};
+  q.facets = {"kind", "country", "year"};
+  const EntityPage page = Find(q);
+  EXPECT_EQ(page.total, 0);
+  EXPECT_TRUE(page.hits.empty());
+  ASSERT_EQ(page.facets.size(), 3u);
+  for (const auto& [facet, counts] : page.facets) EXPECT_TRUE(counts.empty()) << facet;
+  q.terms = {{"quokka", true}};
+  EXPECT_EQ(Find(q).total, 0);
+}
+
+TEST_F(KnowledgeStoreTest, ARareWordFindsExactlyTheEntitiesThatHoldIt) {
+  std::set<std::string> holders;
+  for (kb::Entity& e : kb_.entities) {
+    if (e.kind != kb::Kind::kActivity || holders.size() == 2) continue;
+    kb::Claim c = e.claims.front();
+    c.field = "scope";
+    c.value = "notes on the axolotl tabletop exercise";
+    e.claims.push_back(c);
+    kb::Derive(e);
+    holders.insert(e.id);
+  }
+  ASSERT_EQ(holders.size(), 2u);
+  Put();
+  RecordQuery q;
+  q.terms = {{"axolotl", false}};
+  q.facets = {"kind"};
+  const EntityPage page = Find(q);
+  EXPECT_EQ(page.total, 2);
+  std::set<std::string> found;
+  for (const EntityHit& h : page.hits) {
+    found.insert(h.entity_id);
+    EXPECT_NE(h.snippet.find(std::string(1, kMarkOpen) + "axolotl"), std::string::npos) << h.snippet;
+  }
+  EXPECT_EQ(found, holders);
+  ASSERT_EQ(page.facets.size(), 1u);
+  ASSERT_EQ(page.facets[0].second.size(), 1u);
+  EXPECT_EQ(page.facets[0].second[0].value, "activity");
+  EXPECT_EQ(page.facets[0].second[0].count, 2);
+}
+
+TEST_F(KnowledgeStoreTest, EveryFacetCountEqualsItsFilteredTotalAndReadersNeverCountRestrictedEntries) {
+  std::set<std::string> restricted;
+  for (kb::Entity& e : kb_.entities) {
+    if (e.id == "iproceeds-2" || (e.kind == kb::Kind::kActivity && restricted.size() < 2)) {
+      e.restricted = true;
+      restricted.insert(e.id);
+    }
+  }
+  Put();
+  const std::vector<std::string> facets = {"kind", "country", "project", "year", "mode"};
+  for (auto visibility : {kb::Visibility::kPublic, kb::Visibility::kRestricted}) {
+    for (const char* word : {"", "cybercrime", "workshop"}) {
+      RecordQuery q;
+      if (*word) q.terms = {{word, false}};
+      q.facets = facets;
+      q.visibility = visibility;
+      q.limit = 1000;
+      const EntityPage page = Find(q);
+      int restricted_hits = 0;
+      for (const EntityHit& h : page.hits) restricted_hits += restricted.count(h.entity_id) ? 1 : 0;
+      if (visibility == kb::Visibility::kPublic) {
+        EXPECT_EQ(restricted_hits, 0) << word;
+      }
+      int kinds = 0;
+      for (const auto& [facet, counts] : page.facets) {
+        for (const FacetCount& c : counts) {
+          if (facet == "kind") kinds += c.count;
+          RecordQuery narrowed = q;
+          narrowed.facets.clear();
+          narrowed.filters = {{facet, c.value}};
+          const EntityPage n = Find(narrowed);
+          EXPECT_EQ(n.total, c.count) << facet << "=" << c.value << " over '" << word << "'";
+          EXPECT_EQ(static_cast<int>(n.hits.size()), c.count);
+          if (visibility == kb::Visibility::kPublic) {
+            for (const EntityHit& h : n.hits) EXPECT_EQ(restricted.count(h.entity_id), 0u) << h.entity_id;
+          }
+        }
+      }
+      EXPECT_EQ(kinds, page.total) << "every entity has one kind";
+    }
+  }
+  RecordQuery everything;
+  const int readers = Find(everything).total;
+  everything.visibility = kb::Visibility::kRestricted;
+  EXPECT_EQ(Find(everything).total, readers + static_cast<int>(restricted.size()));
+}
+
+TEST_F(KnowledgeStoreTest, SearchFollowsEachPutKnowledgeRestrictionAndRelease) {
+  Put();
+  RecordQuery q;
+  q.terms = {{"Turkiye", false}};
+  q.facets = {"kind"};
+  const EntityPage before = Find(q);
+  ASSERT_GT(before.total, 1);
+  const std::string first = before.hits.front().entity_id;
+  // Restricted, under the same stamp: the next query already leaves it out.
+  for (kb::Entity& e : kb_.entities) {
+    if (e.id == first) e.restricted = true;
+  }
+  Put();
+  const EntityPage restricted = Find(q);
+  EXPECT_EQ(restricted.total, before.total - 1);
+  for (const EntityHit& h : restricted.hits) EXPECT_NE(h.entity_id, first);
+  int counted = 0;
+  for (const FacetCount& c : restricted.facets[0].second) counted += c.count;
+  EXPECT_EQ(counted, restricted.total);
+  // Released: found again, and counted.
+  for (kb::Entity& e : kb_.entities) {
+    if (e.id == first) e.restricted = false;
+  }
+  Put("stamp-2");
+  const EntityPage released = Find(q);
+  EXPECT_EQ(released.total, before.total);
+  EXPECT_EQ(released.hits.front().entity_id, first);
+  // Gone from the knowledge: gone from the search.
+  std::erase_if(kb_.entities, [&](const kb::Entity& e) { return e.id == first; });
+  Put("stamp-3");
+  EXPECT_EQ(Find(q).total, before.total - 1);
+  // Another connection's rebuild is seen too.
+  auto other = OpenStore(db_);
+  ASSERT_TRUE(other.ok());
+  auto full = test_support::FixtureKnowledge(*store_);
+  ASSERT_TRUE(full.ok());
+  ASSERT_TRUE((*other)->PutKnowledge(*full, "stamp-4").ok());
+  EXPECT_EQ(Find(q).total, before.total);
 }
 
 TEST_F(StoreTest, RecordAndDocumentLookupsAndNotFound) {

@@ -137,17 +137,25 @@ Status SqliteConnection::ExecScript(std::string_view sql) {
 
 Result<std::vector<Row>> SqliteConnection::Query(std::string_view sql,
                                                  const std::vector<Value>& params) {
+  std::vector<Row> rows;
+  Status st = Scan(sql, params, [&rows](const Row& r) { rows.push_back(r); });
+  if (!st.ok()) return st;
+  return rows;
+}
+
+Status SqliteConnection::Scan(std::string_view sql, const std::vector<Value>& params,
+                              const std::function<void(const Row&)>& each) {
   auto stmt = Prepare(sql, params);
   if (!stmt) return stmt.status();
   const Lease lease{*stmt};
-  std::vector<Row> rows;
   sqlite3_stmt* s = *stmt;
   const int ncol = sqlite3_column_count(s);
-  for (;;) {
-    const int rc = rows.empty() ? StepRetryingBusy(s) : sqlite3_step(s);
+  Row row;
+  for (bool first = true;; first = false) {
+    const int rc = first ? StepRetryingBusy(s) : sqlite3_step(s);
     if (rc == SQLITE_DONE) break;
     if (rc != SQLITE_ROW) return Error(db_.get(), "query");
-    Row row;
+    row.clear();
     row.reserve(static_cast<size_t>(ncol));
     for (int c = 0; c < ncol; ++c) {
       switch (sqlite3_column_type(s, c)) {
@@ -160,9 +168,9 @@ Result<std::vector<Row>> SqliteConnection::Query(std::string_view sql,
         }
       }
     }
-    rows.push_back(std::move(row));
+    each(row);
   }
-  return rows;
+  return Status::Ok();
 }
 
 Result<int64_t> SqliteConnection::Insert(std::string_view sql, const std::vector<Value>& params) {

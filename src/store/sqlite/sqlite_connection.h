@@ -35,6 +35,8 @@ class SqliteConnection : public Connection {
 
   Status ExecScript(std::string_view sql) override;
   Result<std::vector<Row>> Query(std::string_view sql, const std::vector<Value>& params) override;
+  Status Scan(std::string_view sql, const std::vector<Value>& params,
+              const std::function<void(const Row&)>& each) override;
   Result<int64_t> Insert(std::string_view sql, const std::vector<Value>& params) override;
   Status Begin() override { return ExecScript("BEGIN IMMEDIATE"); }
   Status Commit() override { return ExecScript("COMMIT"); }

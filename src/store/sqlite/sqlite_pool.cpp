@@ -76,6 +76,21 @@ Result<std::vector<Row>> SqlitePool::Query(std::string_view sql, const std::vect
   return rows;
 }
 
+Status SqlitePool::Scan(std::string_view sql, const std::vector<Value>& params,
+                        const std::function<void(const Row&)>& each) {
+  if (OwnsWriter()) return writer_->Scan(sql, params, each);
+  auto reader = TakeReader();
+  if (!reader) return reader.status();
+  auto read_only = (*reader)->ReadOnly(sql);
+  Status st = read_only.status();
+  if (read_only && *read_only) st = (*reader)->Scan(sql, params, each);
+  GiveBack(std::move(*reader));
+  if (read_only && !*read_only) {
+    return OnWriter([&](SqliteConnection& c) { return c.Scan(sql, params, each); });
+  }
+  return st;
+}
+
 Status SqlitePool::Begin() {
   if (!OwnsWriter()) LockWriter();
   Status st = writer_->Begin();

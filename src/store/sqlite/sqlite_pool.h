@@ -34,6 +34,8 @@ class SqlitePool : public Connection {
 
   Status ExecScript(std::string_view sql) override;
   Result<std::vector<Row>> Query(std::string_view sql, const std::vector<Value>& params) override;
+  Status Scan(std::string_view sql, const std::vector<Value>& params,
+              const std::function<void(const Row&)>& each) override;
   Result<int64_t> Insert(std::string_view sql, const std::vector<Value>& params) override;
   Status Begin() override;
   Status Commit() override;
