@@ -23,6 +23,7 @@
 
 #include "core/testing/temp_dir.h"
 #include "ingest/internal/action_wording.h"
+#include "ingest/internal/phrase_words.h"
 #include "ingest/internal/dates.h"
 #include "ingest/internal/pattern.h"
 #include "ingest/internal/shapes.h"
@@ -1706,6 +1707,24 @@ std::map<std::string, std::string> Wordings(const Extraction& e, const std::stri
     if (treaty.empty() || a["treaty"] == treaty) out[a["state"]] = a["action"];
   }
   return out;
+}
+
+TEST(PhraseWordsTest, PunctuationAroundAWordOpensOrEndsAPhrase) {
+  const std::string text = "Since the last plenary, (ETS 185) was ratified ; by Bénin.";
+  const std::vector<internal::PhraseWord> w = internal::PhraseWords(text);
+  ASSERT_EQ(w.size(), 10u);
+  EXPECT_EQ(w[3].raw, "plenary");
+  EXPECT_TRUE(w[3].ends);
+  EXPECT_TRUE(w[4].opens);
+  EXPECT_EQ(w[4].raw, "ETS");
+  EXPECT_EQ(w[4].at, text.find("ETS"));
+  EXPECT_EQ(w[5].raw, "185");
+  EXPECT_TRUE(w[5].ends);
+  EXPECT_TRUE(w[7].ends);  // a lone ";" ends the word before it
+  EXPECT_EQ(w[9].raw, "Bénin");
+  EXPECT_EQ(w[9].key, "benin");
+  EXPECT_TRUE(w[9].ends);
+  EXPECT_TRUE(internal::PhraseWords(" ... ").empty());
 }
 
 TEST(ActionWordingTest, AnActDoneByDepositingItsInstrumentSaysSo) {

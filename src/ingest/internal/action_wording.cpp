@@ -4,44 +4,13 @@
 #include <initializer_list>
 
 #include "core/text.h"
+#include "ingest/internal/phrase_words.h"
 
 namespace octopus::ingest::internal {
 
 namespace {
 
-struct Word {
-  std::string raw;  ///< the word as written, punctuation stripped from both ends, ASCII lower case
-  std::string key;  ///< folded: accents to ASCII, lower case
-  bool ends = false;  ///< punctuation after it closes the phrase ("… plenary, by Andorra")
-  bool opens = false;  ///< punctuation before it opens a new phrase ("(ETS 185)")
-};
-
-bool IsPunct(char c) { return std::string_view(",;:.!?()[]\"").find(c) != std::string_view::npos; }
-
-std::vector<Word> WordsOf(std::string_view s) {
-  std::vector<Word> out;
-  for (std::string_view w : text::Split(s, ' ')) {
-    w = text::Trim(w);
-    if (w.empty()) continue;
-    Word word;
-    while (!w.empty() && IsPunct(w.front())) {
-      word.opens = true;
-      w.remove_prefix(1);
-    }
-    while (!w.empty() && IsPunct(w.back())) {
-      word.ends = true;
-      w.remove_suffix(1);
-    }
-    if (w.empty()) {
-      if (!out.empty()) out.back().ends = true;
-      continue;
-    }
-    word.raw = text::ToLowerAscii(w);
-    word.key = text::FoldKey(w);
-    out.push_back(std::move(word));
-  }
-  return out;
-}
+using Word = PhraseWord;
 
 bool StartsWithAny(std::string_view key, std::initializer_list<std::string_view> stems) {
   return std::any_of(stems.begin(), stems.end(), [&](std::string_view s) { return key.substr(0, s.size()) == s; });
@@ -96,7 +65,7 @@ std::string ActionName(std::string_view code) {
 
 ActionWording WordAction(std::string_view code, std::string_view clause) {
   ActionWording w;
-  const std::vector<Word> words = WordsOf(text::TruncateUtf8(clause, 2000));
+  const std::vector<Word> words = PhraseWords(text::TruncateUtf8(clause, 2000));
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string& k = words[i].key;
     // The act done by depositing (or conveying) its instrument.
@@ -124,8 +93,8 @@ ActionWording WordAction(std::string_view code, std::string_view clause) {
       }
       if (end > 0) {
         std::string since;
-        for (size_t j = i + 1; j < end; ++j) since += (since.empty() ? "" : " ") + words[j].raw;
-        Add(w, words[i].raw + " " + since);
+        for (size_t j = i + 1; j < end; ++j) since += (since.empty() ? "" : " ") + text::ToLowerAscii(words[j].raw);
+        Add(w, text::ToLowerAscii(words[i].raw) + " " + since);
         if (w.since.empty()) w.since = since;
       }
     }
@@ -143,11 +112,11 @@ size_t ModifierStart(std::string_view s, size_t at, size_t floor) {
   for (int n = 0; n < 3; ++n) {
     size_t e = start;
     while (e > floor && s[e - 1] == ' ') --e;
-    if (e <= floor || IsPunct(s[e - 1])) break;
+    if (e <= floor || IsPhrasePunct(s[e - 1])) break;
     size_t b = e;
     while (b > floor && s[b - 1] != ' ') --b;
     const std::string_view word = s.substr(b, e - b);
-    if (b < floor || IsPunct(word.front())) break;
+    if (b < floor || IsPhrasePunct(word.front())) break;
     const std::string key = text::FoldKey(word);
     if (key.empty() || std::find(std::begin(kStops), std::end(kStops), key) != std::end(kStops)) break;
     start = b;

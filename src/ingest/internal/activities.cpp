@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/text.h"
+#include "ingest/internal/phrase_words.h"
 #include "ingest/internal/recognisers.h"
 #include "ingest/internal/statements.h"
 #include "ingest/internal/treaty_prose.h"
@@ -29,8 +30,6 @@ struct Word {
   bool possessive = false;
   bool capital = false;
 };
-
-bool IsPunct(unsigned char c) { return std::string_view(",;:.()[]\"!?").find(static_cast<char>(c)) != std::string_view::npos; }
 
 // UTF-8 quotes and apostrophes, by their length at `i` (0 when none).
 size_t QuoteAt(std::string_view s, size_t i) {
@@ -75,7 +74,7 @@ std::vector<Word> Words(std::string_view s) {
     Word w;
     size_t b = i, e = j;
     while (b < e) {
-      if (IsPunct(static_cast<unsigned char>(s[b]))) {
+      if (IsPhrasePunct(s[b])) {
         w.opens = w.opens || s[b] == '(' || s[b] == '"';
         ++b;
       } else if (const size_t q = QuoteAt(s, b); q != 0) {
@@ -86,7 +85,7 @@ std::vector<Word> Words(std::string_view s) {
       }
     }
     while (e > b) {
-      if (IsPunct(static_cast<unsigned char>(s[e - 1]))) {
+      if (IsPhrasePunct(s[e - 1])) {
         w.closes = true;
         --e;
       } else if (e - b >= 3 && QuoteAt(s, e - 3) == 3) {

@@ -4,47 +4,13 @@
 #include <initializer_list>
 
 #include "core/text.h"
+#include "ingest/internal/phrase_words.h"
 
 namespace octopus::ingest::internal {
 
 namespace {
 
-struct Token {
-  size_t at = 0;
-  std::string raw;  ///< without the punctuation around it
-  std::string key;  ///< folded
-  bool ends = false;  ///< punctuation after it
-};
-
-bool IsPunct(char c) { return std::string_view(",;:.!?()[]\"").find(c) != std::string_view::npos; }
-
-std::vector<Token> Tokens(std::string_view s) {
-  std::vector<Token> out;
-  size_t i = 0;
-  while (i < s.size()) {
-    while (i < s.size() && s[i] == ' ') ++i;
-    const size_t b = i;
-    while (i < s.size() && s[i] != ' ') ++i;
-    std::string_view w = s.substr(b, i - b);
-    size_t lead = 0;
-    while (lead < w.size() && IsPunct(w[lead])) ++lead;
-    w.remove_prefix(lead);
-    Token t;
-    while (!w.empty() && IsPunct(w.back())) {
-      t.ends = true;
-      w.remove_suffix(1);
-    }
-    if (w.empty()) {
-      if (!out.empty()) out.back().ends = true;
-      continue;
-    }
-    t.at = b + lead;
-    t.raw = std::string(w);
-    t.key = text::FoldKey(w);
-    out.push_back(std::move(t));
-  }
-  return out;
-}
+using Token = PhraseWord;
 
 bool In(std::string_view key, std::initializer_list<std::string_view> set) {
   return std::find(set.begin(), set.end(), key) != set.end();
@@ -61,7 +27,7 @@ bool CountLike(const Token& t) {
 
 std::vector<SubsetCount> SubsetCountsIn(std::string_view sentence) {
   std::vector<SubsetCount> out;
-  const std::vector<Token> t = Tokens(text::TruncateUtf8(sentence, 4000));
+  const std::vector<Token> t = PhraseWords(text::TruncateUtf8(sentence, 4000));
   for (size_t i = 0; i + 3 < t.size(); ++i) {
     if (!CountLike(t[i]) || t[i].ends) continue;
     // "46 out of 47", "46 of the 47", "46 des 47", "46 sur 47".
