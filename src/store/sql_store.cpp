@@ -895,6 +895,19 @@ Result<std::string> SqlStore::KnowledgeStamp() {
   return rows->empty() ? std::string() : AsText(rows->front()[0]);
 }
 
+/// A hit from a row (entity_id, kind, label, snippet, marked label).
+Result<EntityHit> HitOf(const Row& r) {
+  EntityHit hit{AsText(r[0]), kb::Kind::kProject, AsText(r[2]), AsText(r[3]), AsText(r[4])};
+  if (AsText(r[1]) == "country") {
+    hit.country = true;
+  } else if (auto kind = kb::KindFromName(AsText(r[1]))) {
+    hit.kind = *kind;
+  } else {
+    return IoError("indexed entity '" + hit.entity_id + "' has unknown kind");
+  }
+  return hit;
+}
+
 /// The conditions on `e` (entity_entries) every entity query applies;
 /// `skip_facet` leaves out that facet's filter (for its counts).
 std::string EntityConditions(const RecordQuery& q, const std::string& match,
@@ -963,15 +976,9 @@ Result<EntityPage> SqlStore::FindEntitiesBySql(const RecordQuery& q) {
     auto rows = conn_->Query(sql, params);
     if (!rows) return rows.status();
     for (const Row& r : *rows) {
-      EntityHit hit{AsText(r[0]), kb::Kind::kProject, AsText(r[2]), AsText(r[3]), AsText(r[4])};
-      if (AsText(r[1]) == "country") {
-        hit.country = true;
-      } else if (auto kind = kb::KindFromName(AsText(r[1]))) {
-        hit.kind = *kind;
-      } else {
-        return IoError("indexed entity '" + hit.entity_id + "' has unknown kind");
-      }
-      page.hits.push_back(std::move(hit));
+      auto hit = HitOf(r);
+      if (!hit) return hit.status();
+      page.hits.push_back(std::move(*hit));
     }
   }
   for (const std::string& facet : q.facets) {
@@ -1182,16 +1189,9 @@ Result<EntityPage> SqlStore::FindEntities(const RecordQuery& q) {
                     : conn_->Query(kMatchedHit, {match, ordered[i].id});
     if (!rows) return rows.status();
     if (rows->empty()) continue;
-    const Row& r = rows->front();
-    EntityHit hit{AsText(r[0]), kb::Kind::kProject, AsText(r[2]), AsText(r[3]), AsText(r[4])};
-    if (AsText(r[1]) == "country") {
-      hit.country = true;
-    } else if (auto kind = kb::KindFromName(AsText(r[1]))) {
-      hit.kind = *kind;
-    } else {
-      return IoError("indexed entity '" + hit.entity_id + "' has unknown kind");
-    }
-    page.hits.push_back(std::move(hit));
+    auto hit = HitOf(rows->front());
+    if (!hit) return hit.status();
+    page.hits.push_back(std::move(*hit));
   }
   return page;
 }
